@@ -1,0 +1,66 @@
+# Plateforme CLS — the two front-door commands are `make run` and `make test` (see README.md).
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+
+# Python 3.12+ : python3.13 or python3.12 on PATH (a pyenv shim that does not run is skipped),
+# then pyenv's own versions when the shims are not on PATH.
+PYTHON_BIN := $(shell \
+	for c in python3.12 python3.13 python3; do \
+		p=$$(command -v $$c 2>/dev/null) && "$$p" -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo "$$p"; exit 0; }; \
+	done; \
+	for p in $${PYENV_ROOT:-$$HOME/.pyenv}/versions/3.12*/bin/python3 $${PYENV_ROOT:-$$HOME/.pyenv}/versions/3.1[3-9]*/bin/python3 /usr/local/bin/python3.1[23] /usr/bin/python3.1[23]; do \
+		[ -x "$$p" ] && "$$p" -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo "$$p"; exit 0; }; \
+	done)
+
+.PHONY: help install assets run test lint lock collectstatic bench
+
+help:
+	@echo "make run   — installe tout, charge la démo et lance http://127.0.0.1:$(PORT)"
+	@echo "make test  — installe ce qu'il faut et lance toute la suite de tests"
+
+$(VENV)/.installed: requirements.lock pyproject.toml
+	@if [ -z "$(PYTHON_BIN)" ]; then \
+		echo "Erreur : Python 3.12 ou 3.13 est introuvable (python3.12/python3.13 absents du PATH et de pyenv)." >&2; \
+		echo "Installez Python 3.12+ puis relancez la commande." >&2; exit 1; fi
+	@[ -x $(PY) ] || { echo "Création de $(VENV) avec $(PYTHON_BIN)"; "$(PYTHON_BIN)" -m venv $(VENV); }
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	@touch $@
+
+node_modules/.installed: package.json package-lock.json
+	@command -v npm >/dev/null || { echo "Erreur : npm est introuvable (Node.js est nécessaire pour Bootstrap et les graphiques)." >&2; exit 1; }
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+install: $(VENV)/.installed node_modules/.installed
+
+assets: node_modules/.installed
+
+run: install
+	DJANGO_DEBUG=1 $(PY) manage.py migrate --noinput
+	DJANGO_DEBUG=1 $(PY) manage.py load_demo
+	@echo ""
+	@echo "Plateforme CLS : http://127.0.0.1:$(PORT)/  (comptes ci-dessus, mot de passe poitiers1998)"
+	DJANGO_DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+test: install
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+collectstatic: install
+	$(PY) manage.py collectstatic --noinput
+
+lock:
+	$(PY) -m pip install --quiet -e '.[dev]' && $(PY) -m pip freeze --exclude-editable | grep -v '^-e' > requirements.lock.new
+	@(echo '# Versions exactes installées par `make install` (pip install -r requirements.lock).'; \
+	  echo '# Régénérer après un changement de pyproject.toml : make lock'; cat requirements.lock.new) > requirements.lock
+	@rm requirements.lock.new
+
+bench: install
+	@if [ -f tests/benchmarks/run.py ]; then $(PY) tests/benchmarks/run.py; else echo "Pas encore de benchmark."; fi

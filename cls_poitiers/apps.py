@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ClsPoitiersConfig(AppConfig):
+    """The contract's shared core: users, partners, territories, the contract and its priorities."""
+
+    name = "cls_poitiers"
+    verbose_name = _("Contrat local de sécurité")
+
+    def ready(self):
+        from . import signals  # noqa: F401 (connects the login audit)

@@ -1,0 +1,270 @@
+"""The contract's shared core: who signs and works together, on which territories, towards which priorities.
+
+Nothing here imports an app (observatoire, engagements, comites): they depend on the core, never
+the reverse.
+"""
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from .querysets import PartenaireQuerySet, TerritoireQuerySet
+
+
+class Partenaire(models.Model):
+    """A partner organisation of the contract: a signatory's institution or an organisation that
+    takes commitments (the communes, OPARC…). Every user belongs to one."""
+
+    class Nature(models.TextChoices):
+        ETAT = "etat", _("Services de l'État")
+        COLLECTIVITE = "collectivite", _("Collectivité territoriale")
+        JUSTICE = "justice", _("Justice")
+        EDUCATION = "education", _("Éducation nationale")
+        LOGEMENT = "logement", _("Bailleur social")
+        TRANSPORT = "transport", _("Transport public")
+        CONSULAIRE = "consulaire", _("Chambre consulaire")
+        ASSOCIATION = "association", _("Association")
+
+    code = models.SlugField(
+        _("code"), max_length=40, unique=True, help_text=_("Identifiant stable, utilisé par les imports.")
+    )
+    nom = models.CharField(_("nom"), max_length=200, unique=True)
+    sigle = models.CharField(_("sigle"), max_length=30, blank=True)
+    nature = models.CharField(_("nature"), max_length=20, choices=Nature.choices)
+    territoire = models.ForeignKey(
+        "Territoire",
+        verbose_name=_("territoire de compétence"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="partenaires",
+        help_text=_("Pour une commune : la commune elle-même."),
+    )
+    actif = models.BooleanField(_("actif"), default=True)
+    history = HistoricalRecords()
+
+    objects = PartenaireQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("partenaire")
+        verbose_name_plural = _("partenaires")
+        ordering = ["nom"]
+
+    def __str__(self):
+        return self.sigle or self.nom
+
+    def get_absolute_url(self):
+        return reverse("partenaire_detail", kwargs={"code": self.code})
+
+
+class Utilisateur(AbstractUser):
+    """A person who logs in: the representative of one partner organisation, holding one or more
+    roles (Django groups: Coordination, Partenaire, Secrétariat, Observatoire)."""
+
+    partenaire = models.ForeignKey(
+        Partenaire,
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="utilisateurs",
+    )
+    fonction = models.CharField(_("fonction"), max_length=200, blank=True)
+    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+
+    class Meta:
+        verbose_name = _("utilisateur")
+        verbose_name_plural = _("utilisateurs")
+        ordering = ["last_name", "first_name", "username"]
+
+    def __str__(self):
+        return self.get_full_name() or self.username
+
+    @property
+    def roles(self) -> set[str]:
+        from .permissions import roles_of
+
+        return roles_of(self)
+
+
+class Territoire(models.Model):
+    """A territory of the contract: the district, its communes (INSEE code) and their quartiers.
+
+    Quartiers roll up into their commune, communes into the district. `prioritaire` marks the
+    territories the diagnostic singled out for "traitement prioritaire"."""
+
+    class Niveau(models.TextChoices):
+        DEPARTEMENT = "departement", _("Département")
+        DISTRICT = "district", _("District / intercommunalité")
+        COMMUNE = "commune", _("Commune")
+        QUARTIER = "quartier", _("Quartier")
+
+    code = models.CharField(
+        _("code"),
+        max_length=20,
+        unique=True,
+        help_text=_("Code INSEE pour une commune ou un département, code QPV ou local pour un quartier."),
+    )
+    nom = models.CharField(_("nom"), max_length=200)
+    niveau = models.CharField(_("niveau"), max_length=20, choices=Niveau.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("territoire parent"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="enfants",
+    )
+    prioritaire = models.BooleanField(_("traitement prioritaire"), default=False)
+    latitude = models.DecimalField(
+        _("latitude du centre"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    longitude = models.DecimalField(
+        _("longitude du centre"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    coordonnees_source = models.CharField(_("source des coordonnées"), max_length=200, blank=True)
+    contour = models.JSONField(_("contour (GeoJSON)"), null=True, blank=True)
+    history = HistoricalRecords(excluded_fields=["contour"])
+
+    objects = TerritoireQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("territoire")
+        verbose_name_plural = _("territoires")
+        ordering = ["niveau", "nom"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(niveau="quartier", parent__isnull=False) | ~Q(niveau="quartier"),
+                name="territoire_quartier_a_une_commune",
+                violation_error_message=_("Un quartier doit être rattaché à une commune."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.nom
+
+    def get_absolute_url(self):
+        return reverse("territoire_detail", kwargs={"code": self.code})
+
+    def population_pour(self, annee: int):
+        """The population record for `annee`, or the nearest earlier one (None when none is known)."""
+        return self.populations.filter(annee__lte=annee).order_by("-annee").first()
+
+
+class Population(models.Model):
+    """Inhabitants (and dwellings, the denominator of burglary rates) of a territory for a year, with
+    where the figure comes from. Illustrative demo figures say so."""
+
+    territoire = models.ForeignKey(Territoire, on_delete=models.CASCADE, related_name="populations")
+    annee = models.PositiveSmallIntegerField(_("année"))
+    habitants = models.PositiveIntegerField(_("habitants"))
+    logements = models.PositiveIntegerField(_("logements"), null=True, blank=True)
+    source = models.CharField(_("source"), max_length=200)
+    illustratif = models.BooleanField(
+        _("chiffre illustratif"),
+        default=False,
+        help_text=_("Chiffre de démonstration, non issu d'une source officielle."),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("population")
+        verbose_name_plural = _("populations")
+        ordering = ["territoire", "-annee"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["territoire", "annee"],
+                name="population_unique_par_territoire_et_annee",
+                violation_error_message=_("Ce territoire a déjà une population pour cette année."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.territoire} {self.annee} : {self.habitants}"
+
+
+class Contrat(models.Model):
+    """The Contrat local de sécurité itself: who signed it, when, on which territory, and the
+    diagnostic it stands on."""
+
+    titre = models.CharField(_("titre"), max_length=300)
+    territoire = models.ForeignKey(
+        Territoire, verbose_name=_("territoire du contrat"), on_delete=models.PROTECT, related_name="contrats"
+    )
+    date_signature = models.DateField(_("date de signature"))
+    annee_diagnostic = models.PositiveSmallIntegerField(
+        _("année du diagnostic"), help_text=_("Année des chiffres du diagnostic de sécurité.")
+    )
+    resume_diagnostic = models.TextField(_("résumé du diagnostic"), blank=True)
+    suivi_evaluation = models.TextField(_("suivi et évaluation"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("contrat")
+        verbose_name_plural = _("contrats")
+        ordering = ["-date_signature"]
+
+    def __str__(self):
+        return self.titre
+
+    def get_absolute_url(self):
+        return reverse("contrat_detail", kwargs={"pk": self.pk})
+
+
+class Signataire(models.Model):
+    """Who signed the contract, in what office, on behalf of which partner."""
+
+    contrat = models.ForeignKey(Contrat, on_delete=models.CASCADE, related_name="signataires")
+    partenaire = models.ForeignKey(Partenaire, on_delete=models.PROTECT, related_name="signatures")
+    qualite = models.CharField(
+        _("qualité"), max_length=200, help_text=_("Par exemple : Préfet de la Vienne.")
+    )
+    nom = models.CharField(_("nom du signataire"), max_length=200, blank=True)
+    ordre = models.PositiveSmallIntegerField(_("ordre"), default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("signataire")
+        verbose_name_plural = _("signataires")
+        ordering = ["contrat", "ordre"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contrat", "qualite"],
+                name="signataire_unique_par_qualite",
+                violation_error_message=_("Cette qualité a déjà signé ce contrat."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.qualite
+
+
+class Priorite(models.Model):
+    """One of the contract's priorities (Poitiers 1998 has six), with its text."""
+
+    contrat = models.ForeignKey(Contrat, on_delete=models.CASCADE, related_name="priorites")
+    numero = models.PositiveSmallIntegerField(_("numéro"))
+    titre = models.CharField(_("intitulé"), max_length=300)
+    texte = models.TextField(_("texte"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("priorité")
+        verbose_name_plural = _("priorités")
+        ordering = ["contrat", "numero"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contrat", "numero"],
+                name="priorite_numero_unique",
+                violation_error_message=_("Ce numéro de priorité existe déjà dans le contrat."),
+            ),
+        ]
+
+    def __str__(self):
+        return _("Priorité n°%(numero)s : %(titre)s") % {"numero": self.numero, "titre": self.titre}
+
+    def get_absolute_url(self):
+        return reverse("priorite_detail", kwargs={"pk": self.pk})

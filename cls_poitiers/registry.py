@@ -1,0 +1,93 @@
+"""How the apps plug into the core without the core importing them.
+
+Each app registers, in its `AppConfig.ready()`:
+- navigation entries (`register_nav`), shown in the top bar to the roles given;
+- home-page panels (`register_panel`) for one of the home page's slots;
+- its demo loader is found by convention: a module `<app>.demo` with `load(*, stdout)`.
+
+A slot with no panel shows a placeholder, so the home page is complete before every app exists.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from .permissions import COORDINATION, OBSERVATOIRE, PARTENAIRE, SECRETARIAT, has_role
+
+# The home page's slots, in display order, and who sees each.
+SLOTS = {
+    "engagements": {
+        "titre": _("Engagements"),
+        "roles": (COORDINATION, PARTENAIRE),
+    },
+    "reunions": {
+        "titre": _("Prochaines réunions"),
+        "roles": (COORDINATION, PARTENAIRE, SECRETARIAT),
+    },
+    "observatoire": {
+        "titre": _("Tableaux de bord de l'observatoire"),
+        "roles": (COORDINATION, PARTENAIRE, OBSERVATOIRE),
+    },
+}
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    label: str
+    url_name: str
+    roles: tuple[str, ...] = ()
+    ordre: int = 100
+
+    @property
+    def url(self) -> str:
+        return reverse(self.url_name)
+
+
+@dataclass(frozen=True)
+class Panel:
+    slot: str
+    template: str
+    context: Callable = field(default=lambda request: {})
+    roles: tuple[str, ...] = ()
+    ordre: int = 100
+
+
+_nav: list[NavEntry] = []
+_panels: list[Panel] = []
+
+
+def register_nav(entry: NavEntry) -> None:
+    if entry not in _nav:
+        _nav.append(entry)
+
+
+def register_panel(panel: Panel) -> None:
+    if panel.slot not in SLOTS:
+        raise ValueError(f"Unknown home slot {panel.slot!r}; known: {', '.join(SLOTS)}")
+    if panel not in _panels:
+        _panels.append(panel)
+
+
+def nav_for(user) -> list[NavEntry]:
+    if not user.is_authenticated:
+        return []
+    entries = [e for e in _nav if not e.roles or has_role(user, *e.roles)]
+    return sorted(entries, key=lambda e: e.ordre)
+
+
+def home_slots_for(request) -> list[dict]:
+    """The slots this user sees, each with its rendered-ready panels (or none: a placeholder)."""
+    user = request.user
+    slots = []
+    for key, meta in SLOTS.items():
+        if not has_role(user, *meta["roles"]):
+            continue
+        panels = [
+            {"template": p.template, "context": p.context(request)}
+            for p in sorted(_panels, key=lambda p: p.ordre)
+            if p.slot == key and (not p.roles or has_role(user, *p.roles))
+        ]
+        slots.append({"key": key, "titre": meta["titre"], "panels": panels})
+    return slots

@@ -1,0 +1,57 @@
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from . import views
+from .forms import ConnexionForm
+
+admin.site.site_header = _("Administration du CLS")
+admin.site.site_title = _("Administration du CLS")
+admin.site.index_title = _("Référentiel du contrat")
+
+auth_patterns = [
+    path(
+        "connexion/",
+        auth_views.LoginView.as_view(authentication_form=ConnexionForm, redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
+    path("mot-de-passe/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("mot-de-passe/modifie/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("mot-de-passe/oubli/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "mot-de-passe/oubli/envoye/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"
+    ),
+    path(
+        "mot-de-passe/reinitialisation/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "mot-de-passe/reinitialise/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
+]
+
+urlpatterns = [
+    path("", views.accueil, name="accueil"),
+    path("compte/", include(auth_patterns)),
+    path("contrat/<int:pk>/", views.contrat_detail, name="contrat_detail"),
+    path("priorites/<int:pk>/", views.priorite_detail, name="priorite_detail"),
+    path("partenaires/", views.partenaire_list, name="partenaire_list"),
+    path("partenaires/<slug:code>/", views.partenaire_detail, name="partenaire_detail"),
+    path("territoires/", views.territoire_list, name="territoire_list"),
+    path("territoires/<str:code>/", views.territoire_detail, name="territoire_detail"),
+    path("engagements/", include("engagements.urls")),
+    path("comites/", include("comites.urls")),
+    path("observatoire/", include("observatoire.urls")),
+    path("admin/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,57 @@
+"""Shared fixtures: the role personas, built once per test from the same factory."""
+
+import pytest
+from django.contrib.auth.models import Group
+
+from cls_poitiers.permissions import COORDINATION, OBSERVATOIRE, PARTENAIRE, SECRETARIAT
+from tests.factories import PartenaireFactory, UtilisateurFactory
+
+MOT_DE_PASSE = "motdepasse-de-test-2026"
+
+
+def _persona(username, role, partenaire=None):
+    user = UtilisateurFactory(username=username, partenaire=partenaire or PartenaireFactory())
+    user.set_password(MOT_DE_PASSE)
+    user.save()
+    if role:
+        user.groups.add(Group.objects.get_or_create(name=role)[0])
+    return user
+
+
+@pytest.fixture
+def coordination(db):
+    return _persona("p-coordination", COORDINATION)
+
+
+@pytest.fixture
+def partenaire(db):
+    return _persona("p-partenaire", PARTENAIRE)
+
+
+@pytest.fixture
+def autre_partenaire(db):
+    """A partner of another organisation: what `partenaire` owns is not theirs."""
+    return _persona("p-autre-partenaire", PARTENAIRE)
+
+
+@pytest.fixture
+def secretariat(db):
+    return _persona("p-secretariat", SECRETARIAT)
+
+
+@pytest.fixture
+def analyste(db):
+    return _persona("p-analyste", OBSERVATOIRE)
+
+
+@pytest.fixture
+def sans_role(db):
+    return _persona("p-sans-role", None)
+
+
+@pytest.fixture
+def demo(db):
+    """The whole Poitiers demo (core and apps), as `manage.py load_demo` loads it."""
+    from django.core.management import call_command
+
+    call_command("load_demo", "--force", stdout=open("/dev/null", "w"))  # noqa: SIM115

@@ -1,0 +1,73 @@
+"""factory_boy factories for the core models. Apps add theirs in tests/<app>/factories.py."""
+
+import factory
+
+from cls_poitiers.models import Contrat, Partenaire, Population, Priorite, Territoire, Utilisateur
+
+
+class TerritoireFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Territoire
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"{86000 + n}")
+    nom = factory.Sequence(lambda n: f"Commune {n}")
+    niveau = Territoire.Niveau.COMMUNE
+
+    class Params:
+        district = factory.Trait(
+            niveau=Territoire.Niveau.DISTRICT, code=factory.Sequence(lambda n: f"district-{n}")
+        )
+        quartier = factory.Trait(
+            niveau=Territoire.Niveau.QUARTIER,
+            code=factory.Sequence(lambda n: f"Q{n:05d}"),
+            parent=factory.SubFactory("tests.factories.TerritoireFactory"),
+        )
+
+
+class PopulationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Population
+
+    territoire = factory.SubFactory(TerritoireFactory)
+    annee = 1999
+    habitants = 10000
+    source = "Test"
+
+
+class PartenaireFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Partenaire
+
+    code = factory.Sequence(lambda n: f"partenaire-{n}")
+    nom = factory.Sequence(lambda n: f"Organisation partenaire {n}")
+    nature = Partenaire.Nature.ETAT
+
+
+class UtilisateurFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Utilisateur
+        django_get_or_create = ("username",)
+
+    username = factory.Sequence(lambda n: f"utilisateur{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.fr")
+    partenaire = factory.SubFactory(PartenaireFactory)
+
+
+class ContratFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Contrat
+
+    titre = "Contrat local de sécurité de test"
+    territoire = factory.SubFactory(TerritoireFactory, district=True)
+    date_signature = factory.Faker("date_object")
+    annee_diagnostic = 1997
+
+
+class PrioriteFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Priorite
+
+    contrat = factory.SubFactory(ContratFactory)
+    numero = factory.Sequence(lambda n: n + 1)
+    titre = factory.Sequence(lambda n: f"Priorité {n}")
