@@ -91,3 +91,36 @@ def home_slots_for(request) -> list[dict]:
         ]
         slots.append({"key": key, "titre": meta["titre"], "panels": panels})
     return slots
+
+
+@dataclass(frozen=True)
+class DetailPanel:
+    """A section another app adds to an object's page: the commitments and meetings of a
+    territory, the amendments that changed a commitment… `model` is "app_label.ModelName";
+    `context(request, obj)` returns the template's `panel` context, or None to show nothing."""
+
+    model: str
+    template: str
+    context: Callable = field(default=lambda request, obj: {})
+    roles: tuple[str, ...] = ()
+    ordre: int = 100
+
+
+_detail_panels: list[DetailPanel] = []
+
+
+def register_detail_panel(panel: DetailPanel) -> None:
+    if panel not in _detail_panels:
+        _detail_panels.append(panel)
+
+
+def detail_panels_for(request, obj) -> list[dict]:
+    label = obj._meta.label
+    rendered = []
+    for panel in sorted(_detail_panels, key=lambda p: p.ordre):
+        if panel.model != label or (panel.roles and not has_role(request.user, *panel.roles)):
+            continue
+        context = panel.context(request, obj)
+        if context is not None:
+            rendered.append({"template": panel.template, "context": context})
+    return rendered

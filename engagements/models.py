@@ -1,0 +1,162 @@
+"""The contract's plan of action: fiches-actions under each priority, partners' measurable
+commitments (engagements) and their dated progress reports (points d'étape).
+
+Progress reports are history: they are never modified; a correction is a new report that names
+the one it corrects. Every change to an action or a commitment is kept (django-simple-history).
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from cls_poitiers.models import Partenaire, Priorite, Territoire
+
+AIDE_DONNEES_PERSONNELLES = _(
+    "Aucune donnée nominative : ne citez ni auteur, ni victime, ni personne suivie."
+)
+
+
+class Action(models.Model):
+    """A fiche-action: one measure of the plan of action, under one of the contract's priorities,
+    led by one partner, on the territories it concerns."""
+
+    priorite = models.ForeignKey(
+        Priorite, verbose_name=_("priorité"), on_delete=models.PROTECT, related_name="actions"
+    )
+    reference = models.SlugField(
+        _("référence"), max_length=40, unique=True, help_text=_("Identifiant stable (imports, exports).")
+    )
+    titre = models.CharField(_("intitulé"), max_length=300)
+    description = models.TextField(_("description"), blank=True, help_text=AIDE_DONNEES_PERSONNELLES)
+    pilote = models.ForeignKey(
+        Partenaire,
+        verbose_name=_("partenaire pilote"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="actions_pilotees",
+    )
+    territoires = models.ManyToManyField(
+        Territoire, verbose_name=_("territoires concernés"), blank=True, related_name="actions"
+    )
+    ordre = models.PositiveSmallIntegerField(_("ordre"), default=0)
+    illustratif = models.BooleanField(_("donnée illustrative"), default=False)
+    history = HistoricalRecords(m2m_fields=[territoires])
+
+    class Meta:
+        verbose_name = _("fiche-action")
+        verbose_name_plural = _("fiches-actions")
+        ordering = ["priorite__numero", "ordre", "reference"]
+
+    def __str__(self):
+        return self.titre
+
+    def get_absolute_url(self):
+        return reverse("engagements:action_detail", kwargs={"reference": self.reference})
+
+
+class Engagement(models.Model):
+    """One partner's measurable commitment within an action: an indicator (unit, baseline,
+    target, deadline) on the territories concerned. Its status is derived from its progress
+    reports and its deadline, unless it was abandoned (with a reason)."""
+
+    action = models.ForeignKey(
+        Action, verbose_name=_("fiche-action"), on_delete=models.PROTECT, related_name="engagements"
+    )
+    reference = models.SlugField(
+        _("référence"), max_length=40, unique=True, help_text=_("Identifiant stable (imports, exports).")
+    )
+    partenaire = models.ForeignKey(
+        Partenaire, verbose_name=_("partenaire"), on_delete=models.PROTECT, related_name="engagements"
+    )
+    description = models.TextField(_("engagement"), help_text=AIDE_DONNEES_PERSONNELLES)
+    unite = models.CharField(
+        _("unité de mesure"), max_length=60, help_text=_("Par exemple : agents, réunions, mesures.")
+    )
+    valeur_initiale = models.DecimalField(_("valeur de départ"), max_digits=12, decimal_places=2, default=0)
+    valeur_cible = models.DecimalField(_("valeur cible"), max_digits=12, decimal_places=2)
+    echeance = models.DateField(_("échéance"))
+    territoires = models.ManyToManyField(
+        Territoire, verbose_name=_("territoires concernés"), blank=True, related_name="engagements"
+    )
+    poids = models.PositiveSmallIntegerField(
+        _("poids"), default=1, help_text=_("Poids de l'engagement dans les synthèses pondérées.")
+    )
+    abandonne_le = models.DateField(_("abandonné le"), null=True, blank=True)
+    motif_abandon = models.TextField(_("motif de l'abandon"), blank=True)
+    illustratif = models.BooleanField(_("donnée illustrative"), default=False)
+    # Optimistic concurrency: a save carrying an older version is refused (see services).
+    version = models.PositiveIntegerField(_("version"), default=1)
+    history = HistoricalRecords(m2m_fields=[territoires])
+
+    class Meta:
+        verbose_name = _("engagement")
+        verbose_name_plural = _("engagements")
+        ordering = ["action__priorite__numero", "action__ordre", "reference"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(abandonne_le__isnull=True) | ~Q(motif_abandon=""),
+                name="engagement_abandon_motive",
+                violation_error_message=_("Un engagement abandonné doit indiquer le motif de l'abandon."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(valeur_cible=F("valeur_initiale")),
+                name="engagement_cible_differente_du_depart",
+                violation_error_message=_("La valeur cible doit différer de la valeur de départ."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.partenaire} — {self.description[:80]}"
+
+    def get_absolute_url(self):
+        return reverse("engagements:engagement_detail", kwargs={"reference": self.reference})
+
+
+class PointEtape(models.Model):
+    """A dated progress report on a commitment: the value reached at a date. Append-only: a
+    correction is a new report pointing at the one it corrects."""
+
+    engagement = models.ForeignKey(
+        Engagement, verbose_name=_("engagement"), on_delete=models.PROTECT, related_name="points"
+    )
+    date = models.DateField(_("date"))
+    valeur = models.DecimalField(_("valeur atteinte"), max_digits=12, decimal_places=2)
+    commentaire = models.TextField(_("commentaire"), blank=True, help_text=AIDE_DONNEES_PERSONNELLES)
+    auteur = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("auteur"),
+        on_delete=models.PROTECT,
+        related_name="points_etape",
+    )
+    cree_le = models.DateTimeField(_("saisi le"), auto_now_add=True)
+    corrige = models.OneToOneField(
+        "self",
+        verbose_name=_("corrige le point"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="correction",
+    )
+    valide_le = models.DateTimeField(_("validé le"), null=True, blank=True)
+    valide_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("validé par"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    illustratif = models.BooleanField(_("donnée illustrative"), default=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("point d'étape")
+        verbose_name_plural = _("points d'étape")
+        ordering = ["engagement", "date", "cree_le"]
+
+    def __str__(self):
+        return f"{self.engagement.reference} {self.date:%d/%m/%Y} : {self.valeur}"
