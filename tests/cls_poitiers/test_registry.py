@@ -23,7 +23,9 @@ def panneau_territoire(monkeypatch):
     )
 
 
-def test_detail_panel_is_shown_to_its_roles_only(panneau_territoire, coordination, partenaire, tmp_path, settings):
+def test_detail_panel_is_shown_to_its_roles_only(
+    panneau_territoire, coordination, partenaire, tmp_path, settings
+):
     (tmp_path / "cls_poitiers").mkdir()
     (tmp_path / "cls_poitiers" / "_test_panel.html").write_text("<p>{{ panel.texte }}</p>")
     settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [tmp_path, *settings.TEMPLATES[0]["DIRS"]]}]

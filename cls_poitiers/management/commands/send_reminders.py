@@ -1,0 +1,35 @@
+"""One command for every reminder of the platform, to run daily from cron.
+
+Each app may provide a module `<app>.reminders` with `send(*, today, stdout) -> int` returning
+the number of e-mails sent; the core calls them in the apps' order.
+"""
+
+import datetime
+from importlib import import_module
+from importlib.util import find_spec
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+
+class Command(BaseCommand):
+    help = "Envoie les relances du jour (engagements, comptes rendus, rythme des comités)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--date", help="Date du jour à simuler (AAAA-MM-JJ), pour les essais.")
+
+    def handle(self, *args, date=None, **options):
+        try:
+            today = datetime.date.fromisoformat(date) if date else timezone.localdate()
+        except ValueError as exc:
+            raise CommandError(f"Date invalide : {date!r} (attendu AAAA-MM-JJ).") from exc
+        total = 0
+        for app_name in settings.CLS_APPS:
+            module_name = f"{app_name}.reminders"
+            if find_spec(module_name) is None:
+                continue
+            sent = import_module(module_name).send(today=today, stdout=self.stdout)
+            self.stdout.write(f"{app_name} : {sent} relance(s) envoyée(s).")
+            total += sent
+        self.stdout.write(self.style.SUCCESS(f"Total : {total} relance(s) le {today:%d/%m/%Y}."))
