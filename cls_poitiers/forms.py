@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
@@ -11,3 +12,24 @@ class ConnexionForm(AuthenticationForm):
         ),
         "inactive": _("Ce compte est désactivé. Adressez-vous à la coordination du CLS."),
     }
+
+
+class CodeOTPForm(forms.Form):
+    """A six-digit code from the user's authenticator application."""
+
+    code = forms.RegexField(
+        label=_("Code à six chiffres"),
+        regex=r"^\s*\d{6}\s*$",
+        error_messages={"invalid": _("Saisissez les six chiffres affichés par votre application.")},
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+
+    def __init__(self, *args, device=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.device = device
+
+    def clean_code(self):
+        code = self.cleaned_data["code"].strip()
+        if self.device is None or not self.device.verify_token(code):
+            raise forms.ValidationError(_("Code incorrect ou expiré : saisissez le code affiché maintenant."))
+        return code

@@ -82,6 +82,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "cls_poitiers.otp.DoubleAuthentificationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -130,6 +131,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Roles that must use two-factor authentication (TOTP). The demo (DEBUG) requires none, so that
+# a newcomer logs in with the demo password alone; every user may still enrol.
+CLS_2FA_ROLES = env_list("CLS_2FA_ROLES", "" if DEBUG else "Coordination")
+OTP_TOTP_ISSUER = "CLS"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "accueil"
 LOGOUT_REDIRECT_URL = "login"

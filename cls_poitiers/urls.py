@@ -4,7 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from . import views
+from . import views, views_otp
 from .forms import ConnexionForm
 
 admin.site.site_header = _("Administration du CLS")
@@ -20,6 +20,9 @@ auth_patterns = [
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
     path("mot-de-passe/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("mot-de-passe/modifie/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("double-authentification/", views_otp.configurer, name="otp_configurer"),
+    path("double-authentification/code/", views_otp.verifier, name="otp_verifier"),
+    path("double-authentification/desactiver/", views_otp.desactiver, name="otp_desactiver"),
     path("mot-de-passe/oubli/", auth_views.PasswordResetView.as_view(), name="password_reset"),
     path(
         "mot-de-passe/oubli/envoye/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"

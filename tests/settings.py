@@ -23,3 +23,6 @@ SECURE_HSTS_SECONDS = 0
 # Static files come from the finders (node_modules included), as in development.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# Two-factor authentication is exercised by tests/cls_poitiers/test_otp.py, which turns it on;
+# elsewhere the personas log in with force_login, which carries no second factor.
+CLS_2FA_ROLES = []
