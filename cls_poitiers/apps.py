@@ -10,3 +10,7 @@ class ClsPoitiersConfig(AppConfig):
 
     def ready(self):
         from . import signals  # noqa: F401 (connects the login audit)
+        from .permissions import COORDINATION
+        from .registry import NavEntry, register_nav
+
+        register_nav(NavEntry(label=_("Journal"), url_name="journal", roles=(COORDINATION,), ordre=900))

@@ -4,7 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from . import views, views_otp
+from . import views, views_audit, views_otp
 from .forms import ConnexionForm
 
 admin.site.site_header = _("Administration du CLS")
@@ -48,6 +48,10 @@ urlpatterns = [
     path("partenaires/<slug:code>/", views.partenaire_detail, name="partenaire_detail"),
     path("territoires/", views.territoire_list, name="territoire_list"),
     path("territoires/<str:code>/", views.territoire_detail, name="territoire_detail"),
+    path("journal/", views_audit.journal, name="journal"),
+    path("journal/connexions/", views_audit.journal_connexions, name="journal_connexions"),
+    path("journal/<str:label>/", views_audit.journal_modele, name="journal_modele"),
+    path("journal/<str:label>/<int:history_id>/", views_audit.journal_entree, name="journal_entree"),
     path("engagements/", include("engagements.urls")),
     path("comites/", include("comites.urls")),
     path("observatoire/", include("observatoire.urls")),

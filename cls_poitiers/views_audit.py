@@ -1,0 +1,85 @@
+"""The audit trail, read by the coordination: every recorded change (django-simple-history) of
+every historised model, and the logins and failed logins (django-axes)."""
+
+from axes.models import AccessFailureLog, AccessLog
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+from simple_history.models import registered_models
+
+from .permissions import COORDINATION, role_required
+
+PAR_PAGE = 50
+
+
+def _historised_models():
+    models = sorted(registered_models.values(), key=lambda m: (m._meta.app_label, m._meta.verbose_name))
+    return {m._meta.label_lower: m for m in models}
+
+
+def _model_or_404(label):
+    model = _historised_models().get(label)
+    if model is None:
+        raise Http404
+    return model
+
+
+def _apercu(model, record) -> str:
+    """The object's label as it was, built from the record's own columns: simple-history's
+    `instance` would fetch the fields it does not keep (one query per row)."""
+    values = {f.attname: getattr(record, f.attname) for f in model._meta.concrete_fields if hasattr(record, f.attname)}
+    try:
+        return str(model(**values))
+    except Exception:  # noqa: BLE001 (a label must never break the audit page)
+        return f"{model._meta.verbose_name} #{getattr(record, 'id', '?')}"
+
+
+@role_required(COORDINATION)
+def journal(request):
+    sections = [
+        {"label": label, "nom": model._meta.verbose_name_plural, "app": model._meta.app_config.verbose_name}
+        for label, model in _historised_models().items()
+    ]
+    return render(request, "cls_poitiers/journal.html", {"sections": sections})
+
+
+@role_required(COORDINATION)
+def journal_modele(request, label):
+    model = _model_or_404(label)
+    records = model.history.select_related("history_user").order_by("-history_date", "-history_id")
+    page = Paginator(records, PAR_PAGE).get_page(request.GET.get("page"))
+    for record in page:
+        record.apercu = _apercu(model, record)
+    return render(
+        request,
+        "cls_poitiers/journal_modele.html",
+        {"label": label, "nom": model._meta.verbose_name_plural, "page": page},
+    )
+
+
+@role_required(COORDINATION)
+def journal_entree(request, label, history_id):
+    model = _model_or_404(label)
+    record = get_object_or_404(model.history.select_related("history_user"), history_id=history_id)
+    previous = record.prev_record
+    changes = []
+    if previous is not None:
+        delta = record.diff_against(previous)
+        changes = [
+            {"champ": model._meta.get_field(c.field).verbose_name, "avant": c.old, "apres": c.new}
+            for c in delta.changes
+        ]
+    return render(
+        request,
+        "cls_poitiers/journal_entree.html",
+        {"label": label, "nom": model._meta.verbose_name, "record": record, "changes": changes, "previous": previous},
+    )
+
+
+@role_required(COORDINATION)
+def journal_connexions(request):
+    echecs = Paginator(AccessFailureLog.objects.order_by("-attempt_time"), PAR_PAGE).get_page(
+        request.GET.get("echecs")
+    )
+    connexions = Paginator(AccessLog.objects.order_by("-attempt_time"), PAR_PAGE).get_page(request.GET.get("page"))
+    return render(request, "cls_poitiers/journal_connexions.html", {"echecs": echecs, "connexions": connexions})
