@@ -27,7 +27,11 @@ def _model_or_404(label):
 def _apercu(model, record) -> str:
     """The object's label as it was, built from the record's own columns: simple-history's
     `instance` would fetch the fields it does not keep (one query per row)."""
-    values = {f.attname: getattr(record, f.attname) for f in model._meta.concrete_fields if hasattr(record, f.attname)}
+    values = {
+        f.attname: getattr(record, f.attname)
+        for f in model._meta.concrete_fields
+        if hasattr(record, f.attname)
+    }
     try:
         return str(model(**values))
     except Exception:  # noqa: BLE001 (a label must never break the audit page)
@@ -72,7 +76,13 @@ def journal_entree(request, label, history_id):
     return render(
         request,
         "cls_poitiers/journal_entree.html",
-        {"label": label, "nom": model._meta.verbose_name, "record": record, "changes": changes, "previous": previous},
+        {
+            "label": label,
+            "nom": model._meta.verbose_name,
+            "record": record,
+            "changes": changes,
+            "previous": previous,
+        },
     )
 
 
@@ -81,5 +91,9 @@ def journal_connexions(request):
     echecs = Paginator(AccessFailureLog.objects.order_by("-attempt_time"), PAR_PAGE).get_page(
         request.GET.get("echecs")
     )
-    connexions = Paginator(AccessLog.objects.order_by("-attempt_time"), PAR_PAGE).get_page(request.GET.get("page"))
-    return render(request, "cls_poitiers/journal_connexions.html", {"echecs": echecs, "connexions": connexions})
+    connexions = Paginator(AccessLog.objects.order_by("-attempt_time"), PAR_PAGE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request, "cls_poitiers/journal_connexions.html", {"echecs": echecs, "connexions": connexions}
+    )

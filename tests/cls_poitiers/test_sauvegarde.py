@@ -62,22 +62,24 @@ def test_pg_dump_restores_into_an_empty_database(demo, tmp_path):
         subprocess.run(["pg_restore", "--no-owner", "-d", cible, str(dump)], env=env, check=True)
         import psycopg2
 
-        with psycopg2.connect(
-            dbname=cible, host=env["PGHOST"], port=env["PGPORT"], user=env["PGUSER"]
-        ) as conn:
-            with conn.cursor() as cursor:
-                for model in (
-                    apps.get_model("cls_poitiers", "Territoire"),
-                    apps.get_model("cls_poitiers", "Population"),
-                    apps.get_model("cls_poitiers", "Utilisateur"),
-                ):
-                    cursor.execute(f'SELECT COUNT(*) FROM "{model._meta.db_table}"')  # noqa: S608
-                    assert cursor.fetchone()[0] == model.objects.count()
-                cursor.execute(
-                    "SELECT habitants FROM cls_poitiers_population p JOIN cls_poitiers_territoire t "
-                    "ON p.territoire_id = t.id WHERE t.code = '86194' AND p.annee = 1999"
-                )
-                assert cursor.fetchone()[0] == 83448
+        with (
+            psycopg2.connect(
+                dbname=cible, host=env["PGHOST"], port=env["PGPORT"], user=env["PGUSER"]
+            ) as conn,
+            conn.cursor() as cursor,
+        ):
+            for model in (
+                apps.get_model("cls_poitiers", "Territoire"),
+                apps.get_model("cls_poitiers", "Population"),
+                apps.get_model("cls_poitiers", "Utilisateur"),
+            ):
+                cursor.execute(f'SELECT COUNT(*) FROM "{model._meta.db_table}"')  # noqa: S608
+                assert cursor.fetchone()[0] == model.objects.count()
+            cursor.execute(
+                "SELECT habitants FROM cls_poitiers_population p JOIN cls_poitiers_territoire t "
+                "ON p.territoire_id = t.id WHERE t.code = '86194' AND p.annee = 1999"
+            )
+            assert cursor.fetchone()[0] == 83448
         conn.close()
     finally:
         subprocess.run(["dropdb", "--if-exists", cible], env=env, check=True)
