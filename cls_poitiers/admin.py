@@ -3,7 +3,7 @@ from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Contrat, Partenaire, Population, Priorite, Signataire, Territoire, Utilisateur
+from .models import Contrat, Courriel, Partenaire, Population, Priorite, Signataire, Territoire, Utilisateur
 
 
 @admin.register(Utilisateur)
@@ -64,3 +64,10 @@ class PrioriteInline(admin.StackedInline):
 class ContratAdmin(SimpleHistoryAdmin):
     list_display = ("titre", "date_signature", "territoire")
     inlines = [SignataireInline, PrioriteInline]
+
+
+@admin.register(Courriel)
+class CourrielAdmin(admin.ModelAdmin):
+    list_display = ("sujet", "statut", "tentatives", "cree_le", "envoye_le")
+    list_filter = ("statut",)
+    readonly_fields = [f.name for f in Courriel._meta.fields]

@@ -10,7 +10,12 @@ class ClsPoitiersConfig(AppConfig):
 
     def ready(self):
         from . import signals  # noqa: F401 (connects the login audit)
-        from .permissions import COORDINATION
+        from .permissions import COORDINATION, SECRETARIAT
         from .registry import NavEntry, register_nav
 
         register_nav(NavEntry(label=_("Journal"), url_name="journal", roles=(COORDINATION,), ordre=900))
+        register_nav(
+            NavEntry(
+                label=_("Courriels"), url_name="courriel_list", roles=(COORDINATION, SECRETARIAT), ordre=910
+            )
+        )

@@ -5,6 +5,7 @@ the reverse.
 """
 
 from django.contrib.auth.models import AbstractUser
+from django.contrib.contenttypes.fields import GenericForeignKey
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -268,3 +269,43 @@ class Priorite(models.Model):
 
     def get_absolute_url(self):
         return reverse("priorite_detail", kwargs={"pk": self.pk})
+
+
+class Courriel(models.Model):
+    """An e-mail of the platform (convocation, reminder…), kept in an outbox: an unreachable mail
+    server never loses it; it is retried and its status is shown."""
+
+    class Statut(models.TextChoices):
+        EN_ATTENTE = "en_attente", _("En attente d'envoi")
+        ENVOYE = "envoye", _("Envoyé")
+        ECHEC = "echec", _("Échec définitif")
+
+    destinataires = models.JSONField(_("destinataires"))
+    sujet = models.CharField(_("sujet"), max_length=300)
+    corps = models.TextField(_("message"))
+    pieces_jointes = models.JSONField(
+        _("pièces jointes"), default=list, blank=True, help_text=_("Nom, type MIME et contenu en base64.")
+    )
+    objet_type = models.ForeignKey(
+        "contenttypes.ContentType", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    objet_id = models.PositiveBigIntegerField(null=True, blank=True)
+    objet = GenericForeignKey("objet_type", "objet_id")
+    statut = models.CharField(_("statut"), max_length=20, choices=Statut.choices, default=Statut.EN_ATTENTE)
+    tentatives = models.PositiveSmallIntegerField(_("tentatives"), default=0)
+    prochaine_tentative = models.DateTimeField(_("prochaine tentative"), null=True, blank=True)
+    derniere_erreur = models.TextField(_("dernière erreur"), blank=True)
+    cree_le = models.DateTimeField(_("créé le"), auto_now_add=True)
+    envoye_le = models.DateTimeField(_("envoyé le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("courriel")
+        verbose_name_plural = _("courriels")
+        ordering = ["-cree_le"]
+        indexes = [
+            models.Index(fields=["statut", "prochaine_tentative"], name="courriel_a_relancer"),
+            models.Index(fields=["objet_type", "objet_id"], name="courriel_par_objet"),
+        ]
+
+    def __str__(self):
+        return self.sujet

@@ -49,6 +49,7 @@ urlpatterns = [
     path("territoires/", views.territoire_list, name="territoire_list"),
     path("territoires/<str:code>/", views.territoire_detail, name="territoire_detail"),
     path("journal/", views_audit.journal, name="journal"),
+    path("courriels/", views_audit.courriel_list, name="courriel_list"),
     path("journal/connexions/", views_audit.journal_connexions, name="journal_connexions"),
     path("journal/<str:label>/", views_audit.journal_modele, name="journal_modele"),
     path("journal/<str:label>/<int:history_id>/", views_audit.journal_entree, name="journal_entree"),

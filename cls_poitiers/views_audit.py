@@ -7,7 +7,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from simple_history.models import registered_models
 
-from .permissions import COORDINATION, role_required
+from .models import Courriel
+from .permissions import COORDINATION, SECRETARIAT, role_required
 
 PAR_PAGE = 50
 
@@ -96,4 +97,19 @@ def journal_connexions(request):
     )
     return render(
         request, "cls_poitiers/journal_connexions.html", {"echecs": echecs, "connexions": connexions}
+    )
+
+
+@role_required(COORDINATION, SECRETARIAT)
+def courriel_list(request):
+    """The outbox: what was sent, what waits for the mail server, what failed for good."""
+    courriels = Courriel.objects.order_by("-cree_le")
+    statut = request.GET.get("statut")
+    if statut in Courriel.Statut.values:
+        courriels = courriels.filter(statut=statut)
+    page = Paginator(courriels, PAR_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "cls_poitiers/courriel_list.html",
+        {"page": page, "statuts": Courriel.Statut.choices, "statut": statut},
     )

@@ -12,6 +12,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from cls_poitiers.courriels import relancer
+
 
 class Command(BaseCommand):
     help = "Envoie les relances du jour (engagements, comptes rendus, rythme des comités)."
@@ -24,6 +26,8 @@ class Command(BaseCommand):
             today = datetime.date.fromisoformat(date) if date else timezone.localdate()
         except ValueError as exc:
             raise CommandError(f"Date invalide : {date!r} (attendu AAAA-MM-JJ).") from exc
+        envoyes, restants = relancer()
+        self.stdout.write(f"Courriels en attente renvoyés : {envoyes} ; toujours en attente : {restants}.")
         total = 0
         for app_name in settings.CLS_APPS:
             module_name = f"{app_name}.reminders"
