@@ -1,0 +1,137 @@
+"""The permission matrix: every URL of the project × every persona → the expected answer.
+
+The URL list comes from the resolver, so a new URL that nobody added here fails
+`test_every_url_is_in_the_matrix`. Objects are addressed through the demo data; a persona that
+must not see an object gets 404 (it cannot tell it exists) or 403 (it sees it but may not act).
+"""
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from cls_poitiers.models import Contrat, Partenaire, Priorite, Territoire, Utilisateur
+
+PERSONAS = ("anonyme", "coordination", "partenaire", "autre_partenaire", "secretariat", "analyste")
+CONNECTES = PERSONAS[1:]
+LOGIN = "login"  # redirect to the login page
+
+# Namespaces checked as a whole elsewhere (the admin refuses every non-staff persona).
+NAMESPACES_EXCLUS = {"admin"}
+
+
+def tous(code_connecte=200, anonyme=LOGIN):
+    return {"anonyme": anonyme, **dict.fromkeys(CONNECTES, code_connecte)}
+
+
+def seulement(*personas, sinon=403, anonyme=LOGIN):
+    return {"anonyme": anonyme, **{p: (200 if p in personas else sinon) for p in CONNECTES}}
+
+
+def _demo_kwargs(name):
+    contrat = Contrat.objects.get()
+    return {
+        "contrat_detail": {"pk": contrat.pk},
+        "priorite_detail": {"pk": Priorite.objects.get(numero=2).pk},
+        "partenaire_detail": {"code": "stp"},
+        "territoire_detail": {"code": "QP086005"},
+        "journal_modele": {"label": "cls_poitiers.territoire"},
+        "journal_entree": {
+            "label": "cls_poitiers.territoire",
+            "history_id": Territoire.history.filter(code="QP086005").latest().history_id,
+        },
+        "password_reset_confirm": {"uidb64": "MQ", "token": "jeton-invalide"},
+    }.get(name, {})
+
+
+# url name → expected answer per persona (200, 302 "login", 403, 404, 405, or 302 for another redirect).
+MATRICE = {
+    "accueil": tous(),
+    "login": {"anonyme": 200, **dict.fromkeys(CONNECTES, 302)},
+    "logout": {"anonyme": 405, **dict.fromkeys(CONNECTES, 405)},
+    "password_change": tous(),
+    "password_change_done": tous(),
+    "password_reset": dict.fromkeys(PERSONAS, 200),
+    "password_reset_done": dict.fromkeys(PERSONAS, 200),
+    "password_reset_confirm": dict.fromkeys(PERSONAS, 200),
+    "password_reset_complete": dict.fromkeys(PERSONAS, 200),
+    "otp_configurer": tous(),
+    "otp_verifier": tous(302),
+    "otp_desactiver": {"anonyme": 405, **dict.fromkeys(CONNECTES, 405)},
+    "contrat_detail": tous(),
+    "priorite_detail": tous(),
+    "partenaire_list": tous(),
+    "partenaire_detail": tous(),
+    "territoire_list": tous(),
+    "territoire_detail": tous(),
+    "journal": seulement("coordination"),
+    "journal_connexions": seulement("coordination"),
+    "journal_modele": seulement("coordination"),
+    "journal_entree": seulement("coordination"),
+    "courriel_list": seulement("coordination", "secretariat"),
+}
+
+
+def _url_names(patterns=None, namespace=""):
+    for entry in patterns if patterns is not None else get_resolver().url_patterns:
+        if isinstance(entry, URLResolver):
+            ns = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            if entry.namespace in NAMESPACES_EXCLUS:
+                continue
+            yield from _url_names(entry.url_patterns, ns)
+        elif isinstance(entry, URLPattern) and entry.name:
+            yield f"{namespace}{entry.name}"
+
+
+def test_every_url_is_in_the_matrix():
+    manquantes = sorted(set(_url_names()) - set(MATRICE))
+    assert not manquantes, f"URL absentes de la matrice des permissions : {manquantes}"
+
+
+@pytest.fixture
+def personas(demo, coordination, partenaire, autre_partenaire, secretariat, analyste):
+    # The demo's own partner accounts: `partenaire` acts for the STP, `autre_partenaire` for OPARC.
+    stp = Utilisateur.objects.get(username="stp")
+    oparc = Utilisateur.objects.get(username="oparc")
+    assert stp.partenaire == Partenaire.objects.get(code="stp")
+    return {
+        "anonyme": None,
+        "coordination": coordination,
+        "partenaire": stp,
+        "autre_partenaire": oparc,
+        "secretariat": secretariat,
+        "analyste": analyste,
+    }
+
+
+@pytest.mark.django_db
+def test_each_persona_gets_the_expected_answer(personas):
+    """One pass over the whole matrix (the demo loads once); every mismatch is listed."""
+    ecarts = []
+    clients = {}
+    for persona, user in personas.items():
+        clients[persona] = Client()
+        if user is not None:
+            clients[persona].force_login(user)
+    for url_name in sorted(MATRICE):
+        url = reverse(url_name, kwargs=_demo_kwargs(url_name))
+        for persona, attendu in MATRICE[url_name].items():
+            response = clients[persona].get(url)
+            if attendu == LOGIN:
+                ok = response.status_code == 302 and response["Location"].startswith(reverse("login"))
+            else:
+                ok = response.status_code == attendu
+            if not ok:
+                ecarts.append(
+                    f"{url_name} ({url}) × {persona} : attendu {attendu}, obtenu {response.status_code}"
+                )
+    assert not ecarts, "\n".join(ecarts)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("persona", CONNECTES)
+def test_admin_refuses_every_non_staff_persona(request, persona):
+    client = Client()
+    client.force_login(request.getfixturevalue(persona))
+    response = client.get(reverse("admin:index"))
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"]
