@@ -76,6 +76,16 @@ def login():
 
 
 @pytest.fixture
+def logout():
+    def _logout(page):
+        page.locator("#menu-principal .dropdown-toggle").click()
+        page.get_by_role("button", name="Se déconnecter").click()
+        page.wait_for_url("**/compte/connexion/")
+
+    return _logout
+
+
+@pytest.fixture
 def axe():
     """Run axe-core in the page; fail on any serious or critical violation."""
 

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.e2e
         ("analyste", "Tableaux de bord de l'observatoire"),
     ],
 )
-def test_role_logs_in_lands_home_and_logs_out(request, page, login, axe, persona, slot):
+def test_role_logs_in_lands_home_and_logs_out(request, page, login, logout, axe, persona, slot):
     user = request.getfixturevalue(persona)
     page.goto(page.base_url + "/")
     assert "/compte/connexion/" in page.url
@@ -28,8 +28,7 @@ def test_role_logs_in_lands_home_and_logs_out(request, page, login, axe, persona
     assert page.get_by_role("heading", name=slot).is_visible()
     axe(page, f"accueil {persona}")
 
-    page.get_by_role("button", name="Se déconnecter").click()
-    page.wait_for_url("**/compte/connexion/")
+    logout(page)
     page.goto(page.base_url + "/")
     assert "/compte/connexion/" in page.url
 
