@@ -8,7 +8,18 @@ class PartenaireQuerySet(models.QuerySet):
         return self.filter(actif=True)
 
 
+NIVEAUX_ORDONNES = ("departement", "district", "commune", "quartier")
+
+
 class TerritoireQuerySet(models.QuerySet):
+    def hierarchie(self):
+        """From the widest territory to the narrowest, then by name."""
+        rang = models.Case(
+            *(models.When(niveau=niveau, then=models.Value(i)) for i, niveau in enumerate(NIVEAUX_ORDONNES)),
+            default=models.Value(len(NIVEAUX_ORDONNES)),
+        )
+        return self.alias(rang_niveau=rang).order_by("rang_niveau", "nom")
+
     def districts(self):
         return self.filter(niveau="district")
 

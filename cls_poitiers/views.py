@@ -66,7 +66,7 @@ def territoire_list(request):
             Prefetch("enfants", queryset=Territoire.objects.order_by("nom")),
             Prefetch("populations", queryset=Population.objects.order_by("-annee")),
         )
-        .order_by("niveau", "nom")
+        .hierarchie()
     )
     return render(request, "cls_poitiers/territoire_list.html", {"territoires": territoires})
 
