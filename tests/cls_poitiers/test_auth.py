@@ -132,3 +132,17 @@ def test_core_pages_render_for_a_partner(demo):
         assert client.get(url).status_code == 200
     html = client.get(Territoire.objects.get(code="86194").get_absolute_url()).content.decode()
     assert "83\u202f448" in html
+
+
+def test_weak_new_password_is_refused_in_french(partenaire):
+    client = Client()
+    client.force_login(partenaire)
+    response = client.post(
+        reverse("password_change"),
+        {"old_password": MOT_DE_PASSE, "new_password1": "12345678", "new_password2": "12345678"},
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Ce mot de passe est trop court" in html
+    assert "entièrement numérique" in html
+    assert Utilisateur.objects.get(pk=partenaire.pk).check_password(MOT_DE_PASSE)
