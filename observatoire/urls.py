@@ -1,5 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "observatoire"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.tableau_de_bord, name="tableau_de_bord"),
+]

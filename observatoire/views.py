@@ -1,0 +1,5 @@
+from django.http import HttpResponse
+
+
+def tableau_de_bord(request):
+    return HttpResponse("")
