@@ -3,7 +3,6 @@ background when large) and recording a partner's declaration."""
 
 import json
 import logging
-import shutil
 import threading
 from pathlib import Path
 
@@ -174,11 +173,10 @@ def deposer(*, type_lot: str, fichier, par, source: Source | None, options: dict
     return lot
 
 
-def copier_vers_media(chemin: Path) -> Path:
-    destination = Path(settings.MEDIA_ROOT) / "imports" / chemin.name
-    destination.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(chemin, destination)
-    return destination
+def apercu(*, lot: LotImport) -> Rapport:
+    """Check the whole uploaded file and count what it would change, writing nothing (the
+    import's transaction is rolled back). Applying it checks it again."""
+    return executer_lot(lot=lot, chemin=Path(lot.fichier.path), appliquer=False)
 
 
 @transaction.atomic
