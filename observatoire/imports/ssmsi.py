@@ -133,7 +133,7 @@ def importer(chemin, *, rapport: Rapport, lot, source, creer_territoires=False, 
             en_tete_seul = False
             lignes = paquet.index.to_numpy() + 2
             rapport.lignes_lues += len(paquet)
-            cles, lignes_valides = _traiter_paquet(
+            cles = _traiter_paquet(
                 paquet,
                 lignes,
                 roles=roles,
@@ -145,25 +145,9 @@ def importer(chemin, *, rapport: Rapport, lot, source, creer_territoires=False, 
                 creer_territoires=creer_territoires,
                 ecriture=ecriture,
                 lot=lot,
+                deja_vus=deja_vus,
             )
-            if len(cles):
-                ordre = np.argsort(cles, kind="stable")
-                tries = cles[ordre]
-                doublons_internes = np.nonzero(tries[1:] == tries[:-1])[0]
-                for i in doublons_internes:
-                    rapport.erreur(
-                        int(lignes_valides[ordre[i + 1]]),
-                        None,
-                        _("Ligne en double (même territoire, indicateur et année qu'une ligne précédente)."),
-                    )
-                deja = np.isin(cles, deja_vus)
-                for i in np.nonzero(deja)[0]:
-                    rapport.erreur(
-                        int(lignes_valides[i]),
-                        None,
-                        _("Ligne en double (même territoire, indicateur et année qu'une ligne précédente)."),
-                    )
-                deja_vus = np.union1d(deja_vus, cles)
+            deja_vus = np.union1d(deja_vus, cles)
             if progression and rapport.lignes_fichier:
                 progression(min(99, int(lignes[-1] * 100 / rapport.lignes_fichier)))
     except pd.errors.ParserError as exc:
@@ -184,7 +168,19 @@ def _cle(territoires: np.ndarray, indicateurs: np.ndarray, annees: np.ndarray) -
 
 
 def _traiter_paquet(
-    paquet, lignes, *, roles, niveau, rapport, correspondances, indicateurs, territoires, creer_territoires, ecriture, lot
+    paquet,
+    lignes,
+    *,
+    roles,
+    niveau,
+    rapport,
+    correspondances,
+    indicateurs,
+    territoires,
+    creer_territoires,
+    ecriture,
+    lot,
+    deja_vus,
 ):
     col = {role: paquet[nom].astype(str).str.strip().str.strip('"').str.strip() for role, nom in roles.items()}
     n = len(paquet)
@@ -288,12 +284,14 @@ def _traiter_paquet(
                 )
 
     idx = np.nonzero(valide)[0]
-    if rapport.a_des_erreurs:
-        # The file will be refused: keep checking the following chunks, write nothing more.
-        return _cle(territoire_ids.iloc[idx].to_numpy(np.int64), indicateur_ids.iloc[idx].to_numpy(np.int64), annees.iloc[idx].to_numpy(np.int64)), lignes[idx]
     t_ids = territoire_ids.iloc[idx].to_numpy(np.int64)
     i_ids = indicateur_ids.iloc[idx].to_numpy(np.int64)
     a_vals = annees.iloc[idx].to_numpy(np.int64)
+    cles = _cle(t_ids, i_ids, a_vals)
+    _doublons(cles, lignes[idx], deja_vus, rapport)
+    if rapport.a_des_erreurs:
+        # The file will be refused: keep checking the following chunks, write nothing more.
+        return cles
     n_vals = nombres.iloc[idx].to_numpy()
     s_vals = secret[idx]
     ecriture.ecrire(
@@ -301,7 +299,18 @@ def _traiter_paquet(
         for t, i, a, v, s in zip(t_ids, i_ids, a_vals, n_vals, s_vals, strict=True)
     )
     _populations(col, idx, t_ids, a_vals, pops, logs, rapport, lot)
-    return _cle(t_ids, i_ids, a_vals), lignes[idx]
+    return cles
+
+
+def _doublons(cles: np.ndarray, lignes: np.ndarray, deja_vus: np.ndarray, rapport: Rapport) -> None:
+    """Rows repeating a territory × indicator × year, in this chunk or an earlier one."""
+    message = _("Ligne en double (même territoire, indicateur et année qu'une ligne précédente).")
+    ordre = np.argsort(cles, kind="stable")
+    tries = cles[ordre]
+    for i in np.nonzero(tries[1:] == tries[:-1])[0]:
+        rapport.erreur(int(lignes[ordre[i + 1]]), None, message)
+    for i in np.nonzero(np.isin(cles, deja_vus))[0]:
+        rapport.erreur(int(lignes[i]), None, message)
 
 
 def _creer(codes, niveau, territoires, rapport):
