@@ -1,7 +1,16 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Correspondance, Declaration, Donnee, Enquete, Indicateur, LotImport, ResultatEnquete, Source
+from .models import (
+    Correspondance,
+    Declaration,
+    Donnee,
+    Enquete,
+    Indicateur,
+    LotImport,
+    ResultatEnquete,
+    Source,
+)
 
 
 class CorrespondanceInline(admin.TabularInline):
@@ -11,7 +20,16 @@ class CorrespondanceInline(admin.TabularInline):
 
 @admin.register(Indicateur)
 class IndicateurAdmin(SimpleHistoryAdmin):
-    list_display = ("libelle", "code", "famille", "unite", "denominateur", "nomenclature", "est_total", "actif")
+    list_display = (
+        "libelle",
+        "code",
+        "famille",
+        "unite",
+        "denominateur",
+        "nomenclature",
+        "est_total",
+        "actif",
+    )
     list_filter = ("nomenclature", "famille", "unite", "denominateur", "actif")
     search_fields = ("libelle", "code")
     inlines = [CorrespondanceInline]
@@ -33,7 +51,17 @@ class SourceAdmin(SimpleHistoryAdmin):
 
 @admin.register(LotImport)
 class LotImportAdmin(admin.ModelAdmin):
-    list_display = ("fichier_nom", "type", "statut", "cree_par", "cree_le", "lignes_lues", "creees", "modifiees", "rejetees")
+    list_display = (
+        "fichier_nom",
+        "type",
+        "statut",
+        "cree_par",
+        "cree_le",
+        "lignes_lues",
+        "creees",
+        "modifiees",
+        "rejetees",
+    )
     list_filter = ("type", "statut")
     list_select_related = ("cree_par",)
     readonly_fields = [f.name for f in LotImport._meta.fields]
@@ -41,7 +69,17 @@ class LotImportAdmin(admin.ModelAdmin):
 
 @admin.register(Donnee)
 class DonneeAdmin(admin.ModelAdmin):
-    list_display = ("territoire", "indicateur", "source", "annee", "mois", "nombre", "secret", "lot", "declaration")
+    list_display = (
+        "territoire",
+        "indicateur",
+        "source",
+        "annee",
+        "mois",
+        "nombre",
+        "secret",
+        "lot",
+        "declaration",
+    )
     list_filter = ("source", "annee", "secret", "indicateur__famille")
     search_fields = ("territoire__nom", "territoire__code", "indicateur__libelle")
     list_select_related = ("territoire", "indicateur", "source", "lot", "declaration")

@@ -15,11 +15,17 @@ class ObservatoireConfig(AppConfig):
         from .querysets import ROLES_CONSULTATION, ROLES_DECLARATION, ROLES_IMPORT
 
         registry.register_nav(
-            registry.NavEntry(_("Observatoire"), "observatoire:tableau_de_bord", roles=ROLES_CONSULTATION, ordre=30)
+            registry.NavEntry(
+                _("Observatoire"), "observatoire:tableau_de_bord", roles=ROLES_CONSULTATION, ordre=30
+            )
         )
-        registry.register_nav(registry.NavEntry(_("Imports"), "observatoire:imports", roles=ROLES_IMPORT, ordre=31))
         registry.register_nav(
-            registry.NavEntry(_("Déclarations"), "observatoire:declarations", roles=ROLES_DECLARATION, ordre=32)
+            registry.NavEntry(_("Imports"), "observatoire:imports", roles=ROLES_IMPORT, ordre=31)
+        )
+        registry.register_nav(
+            registry.NavEntry(
+                _("Déclarations"), "observatoire:declarations", roles=ROLES_DECLARATION, ordre=32
+            )
         )
         registry.register_panel(
             registry.Panel(

@@ -97,8 +97,10 @@ class Chiffre:
     def denominateur_anterieur(self) -> bool:
         """True when some denominator was counted in an earlier year than its figure (the page
         must say so)."""
-        return bool(self.annees_denominateur) and bool(self.annees) and min(self.annees) > min(
-            self.annees_denominateur
+        return (
+            bool(self.annees_denominateur)
+            and bool(self.annees)
+            and min(self.annees) > min(self.annees_denominateur)
         )
 
 

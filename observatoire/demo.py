@@ -56,17 +56,31 @@ PERSONNES_PAR_LOGEMENT = 2.4
 
 DECLARATIONS = {
     "stp": [
-        ("stp-degradations-bus", "Dégradations de bus et d'abribus", {"QP086005": 9, "QP086004": 6, "8619401": 4}),
+        (
+            "stp-degradations-bus",
+            "Dégradations de bus et d'abribus",
+            {"QP086005": 9, "QP086004": 6, "8619401": 4},
+        ),
         ("stp-agressions-personnel", "Agressions contre le personnel", {"QP086005": 2, "8619401": 3}),
     ],
     "oparc": [
-        ("oparc-degradations-parties-communes", "Dégradations des parties communes", {"QP086005": 14, "QP086003": 8}),
+        (
+            "oparc-degradations-parties-communes",
+            "Dégradations des parties communes",
+            {"QP086005": 14, "QP086003": 8},
+        ),
         ("oparc-incendies-caves", "Incendies de caves et de locaux", {"QP086005": 2, "QP086004": 1}),
     ],
 }
 QUESTIONS = [
-    ("Se sent en insécurité dans son quartier le soir", {"QP086005": 46, "QP086003": 41, "QP086004": 39, "8619401": 33}),
-    ("A été témoin de dégradations dans l'année", {"QP086005": 58, "QP086003": 49, "QP086004": 44, "8619401": 51}),
+    (
+        "Se sent en insécurité dans son quartier le soir",
+        {"QP086005": 46, "QP086003": 41, "QP086004": 39, "8619401": 33},
+    ),
+    (
+        "A été témoin de dégradations dans l'année",
+        {"QP086005": 58, "QP086003": 49, "QP086004": 44, "8619401": 51},
+    ),
 ]
 
 
@@ -95,10 +109,14 @@ def _chiffres(source, lot, territoires, indicateurs):
             base = round(total * facteur)
             lignes.append((territoires[code], indicateurs["total-faits-constates"], annee, 0, base, False))
             for indicateur, part in PARTS.items():
-                lignes.append((territoires[code], indicateurs[indicateur], annee, 0, round(base * part), False))
+                lignes.append(
+                    (territoires[code], indicateurs[indicateur], annee, 0, round(base * part), False)
+                )
         for code, total in TOTAL_1997_QUARTIERS.items():
             for mois, nombre in enumerate(_repartir(round(total * facteur), SAISON), start=1):
-                lignes.append((territoires[code], indicateurs["total-faits-constates"], annee, mois, nombre, False))
+                lignes.append(
+                    (territoires[code], indicateurs["total-faits-constates"], annee, mois, nombre, False)
+                )
             for indicateur, part in PARTS.items():
                 base = round(round(total * facteur) * part)
                 lignes.append((territoires[code], indicateurs[indicateur], annee, 0, base, False))
@@ -193,4 +211,6 @@ def load(*, stdout=None):
     _declarations(objets)
     _enquete(objets)
     if stdout:
-        stdout.write("Observatoire : chiffres illustratifs 1997–2000, déclarations STP et OPARC, enquête 1997.")
+        stdout.write(
+            "Observatoire : chiffres illustratifs 1997–2000, déclarations STP et OPARC, enquête 1997."
+        )

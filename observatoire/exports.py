@@ -31,7 +31,10 @@ class Tableau:
     def dataframe(self, virgule: bool = False) -> pd.DataFrame:
         """`virgule`: decimals written with a comma, as text (CSV); XLSX keeps real numbers."""
         return pd.DataFrame(
-            [[_cellule(c.valeur if c.valeur is not None else c.texte, virgule) for c in ligne] for ligne in self.lignes],
+            [
+                [_cellule(c.valeur if c.valeur is not None else c.texte, virgule) for c in ligne]
+                for ligne in self.lignes
+            ],
             columns=self.colonnes,
         )
 
@@ -68,12 +71,15 @@ def reponse(tableau: Tableau, format_: str, nom: str) -> HttpResponse:
         tampon = io.BytesIO()
         ecrire_xlsx(df, tampon, tableau.titre)
         response = HttpResponse(
-            tampon.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            tampon.getvalue(),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
         response["Content-Disposition"] = f'attachment; filename="{base}.xlsx"'
         return response
     tampon = io.StringIO()
     df.to_csv(tampon, sep=";", decimal=",", index=False, lineterminator="\r\n")
-    response = HttpResponse(("\ufeff" + tampon.getvalue()).encode("utf-8"), content_type="text/csv; charset=utf-8")
+    response = HttpResponse(
+        ("\ufeff" + tampon.getvalue()).encode("utf-8"), content_type="text/csv; charset=utf-8"
+    )
     response["Content-Disposition"] = f'attachment; filename="{base}.csv"'
     return response

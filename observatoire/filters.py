@@ -19,18 +19,32 @@ class FiltreChiffres(django_filters.FilterSet):
     """Read by the views to choose what to aggregate (the roll-ups need every figure of the
     perimeter, so the filter says what to show rather than which rows to read)."""
 
-    annee = django_filters.NumberFilter(label=_("Année"), widget=forms.NumberInput(attrs={"min": 1900, "max": 2200}))
+    annee = django_filters.NumberFilter(
+        label=_("Année"), widget=forms.NumberInput(attrs={"min": 1900, "max": 2200})
+    )
     indicateur = django_filters.ModelChoiceFilter(
-        queryset=Indicateur.objects.actifs(), to_field_name="code", label=_("Indicateur"), empty_label=_("(tous)")
+        queryset=Indicateur.objects.actifs(),
+        to_field_name="code",
+        label=_("Indicateur"),
+        empty_label=_("(tous)"),
     )
     famille = django_filters.ChoiceFilter(
-        field_name="indicateur__famille", choices=Indicateur.Famille.choices, label=_("Famille"), empty_label=_("(toutes)")
+        field_name="indicateur__famille",
+        choices=Indicateur.Famille.choices,
+        label=_("Famille"),
+        empty_label=_("(toutes)"),
     )
     niveau = django_filters.ChoiceFilter(
-        field_name="territoire__niveau", choices=NIVEAUX, label=_("Niveau de territoire"), empty_label=_("(communes)")
+        field_name="territoire__niveau",
+        choices=NIVEAUX,
+        label=_("Niveau de territoire"),
+        empty_label=_("(communes)"),
     )
     source = django_filters.ModelChoiceFilter(
-        queryset=Source.objects.all(), to_field_name="code", label=_("Source"), empty_label=_("(source principale)")
+        queryset=Source.objects.all(),
+        to_field_name="code",
+        label=_("Source"),
+        empty_label=_("(source principale)"),
     )
     territoires = django_filters.ModelMultipleChoiceFilter(
         field_name="territoire",

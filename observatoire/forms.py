@@ -42,7 +42,9 @@ class TeleversementForm(forms.Form):
     def clean_fichier(self):
         fichier = self.cleaned_data["fichier"]
         if fichier.size > settings.CLS_IMPORT_TAILLE_MAX:
-            raise forms.ValidationError(services.trop_gros(type_lot=LotImport.Type.FIGURES, taille=fichier.size))
+            raise forms.ValidationError(
+                services.trop_gros(type_lot=LotImport.Type.FIGURES, taille=fichier.size)
+            )
         if fichier.size == 0:
             raise forms.ValidationError(_("Le fichier est vide."))
         return fichier
@@ -55,7 +57,10 @@ class DeclarationForm(forms.Form):
     annee = forms.IntegerField(label=_("Année"), min_value=1990, max_value=2100)
     mois = forms.TypedChoiceField(label=_("Mois"), choices=MOIS, coerce=int)
     commentaire = forms.CharField(
-        label=_("Commentaire"), required=False, widget=forms.Textarea(attrs={"rows": 2}), help_text=AIDE_DONNEES_PERSONNELLES
+        label=_("Commentaire"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=AIDE_DONNEES_PERSONNELLES,
     )
 
     def __init__(self, *args, partenaire, territoires, indicateurs, **kwargs):
@@ -67,7 +72,8 @@ class DeclarationForm(forms.Form):
                 label=indicateur.libelle,
                 min_value=0,
                 required=False,
-                help_text=_("Nombre d'incidents (%(u)s) ; vide si non déclaré.") % {"u": indicateur.get_unite_display()},
+                help_text=_("Nombre d'incidents (%(u)s) ; vide si non déclaré.")
+                % {"u": indicateur.get_unite_display()},
             )
         self.helper = FormHelper()
         self.helper.add_input(Submit("enregistrer", _("Enregistrer la déclaration")))

@@ -97,7 +97,8 @@ class Indicateur(models.Model):
         ordering = ["ordre", "libelle"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(nomenclature="partenaire", partenaire__isnull=False) | ~Q(nomenclature="partenaire"),
+                condition=Q(nomenclature="partenaire", partenaire__isnull=False)
+                | ~Q(nomenclature="partenaire"),
                 name="indicateur_partenaire_a_un_proprietaire",
                 violation_error_message=_("Une catégorie propre à un partenaire doit nommer ce partenaire."),
             ),
@@ -324,7 +325,9 @@ class Donnee(models.Model):
     mois = models.PositiveSmallIntegerField(_("mois"), default=0, help_text=_("0 : l'année entière."))
     nombre = models.PositiveIntegerField(_("nombre"), null=True, blank=True)
     secret = models.BooleanField(_("secret statistique"), default=False)
-    lot = models.ForeignKey(LotImport, on_delete=models.PROTECT, null=True, blank=True, related_name="donnees")
+    lot = models.ForeignKey(
+        LotImport, on_delete=models.PROTECT, null=True, blank=True, related_name="donnees"
+    )
     declaration = models.ForeignKey(
         Declaration, on_delete=models.CASCADE, null=True, blank=True, related_name="donnees"
     )
@@ -347,7 +350,8 @@ class Donnee(models.Model):
                 condition=Q(secret=True, nombre__isnull=True) | Q(secret=False, nombre__isnull=False),
                 name="donnee_nombre_ou_secret",
                 violation_error_message=_(
-                    "Un chiffre est soit publié (avec un nombre), soit secret (sans nombre) : jamais un faux zéro."
+                    "Un chiffre est soit publié (avec un nombre), soit secret (sans nombre) : "
+                    "jamais un faux zéro."
                 ),
             ),
             models.CheckConstraint(

@@ -7,7 +7,13 @@ imports read the tables, never this module, so an analyst can add a label in the
 # code, label (2025 edition), family, unit of count, denominator, order.
 INDICATEURS_SSMSI = [
     ("violences-intrafamiliales", "Violences physiques intrafamiliales", "personnes", "victime", "habitants"),
-    ("violences-hors-famille", "Violences physiques hors cadre familial", "personnes", "victime", "habitants"),
+    (
+        "violences-hors-famille",
+        "Violences physiques hors cadre familial",
+        "personnes",
+        "victime",
+        "habitants",
+    ),
     ("coups-blessures-volontaires", "Coups et blessures volontaires", "personnes", "victime", "habitants"),
     ("violences-sexuelles", "Violences sexuelles", "personnes", "victime", "habitants"),
     ("vols-avec-armes", "Vols avec armes", "biens", "infraction", "habitants"),

@@ -114,7 +114,8 @@ def _note_denominateur(ctx: Contexte, indicateur: Indicateur, annee: int, territ
         return ""
     annees = ", ".join(str(a) for a in sorted(chiffre.annees_denominateur))
     return _(
-        "* Taux %(annee)s calculé sur la population de %(annees)s, l'année disponible la plus proche avant %(annee)s."
+        "* Taux %(annee)s calculé sur la population de %(annees)s, "
+        "l'année disponible la plus proche avant %(annee)s."
     ) % {"annee": annee, "annees": annees}
 
 
@@ -124,7 +125,14 @@ def vue_ensemble(ctx: Contexte, famille: str | None) -> dict:
     tableau = Tableau(
         "indicateurs",
         _("Indicateurs du %(t)s en %(a)s") % {"t": racine.nom, "a": ctx.annee},
-        [_("Indicateur"), _("Unité de compte"), _("Nombre"), _("Taux"), _("Évolution sur un an"), _("Tendance")],
+        [
+            _("Indicateur"),
+            _("Unité de compte"),
+            _("Nombre"),
+            _("Taux"),
+            _("Évolution sur un an"),
+            _("Tendance"),
+        ],
     )
     for indicateur in indicateurs:
         affiche = ctx.affiche(indicateur, ctx.annee, racine.pk)
@@ -140,7 +148,10 @@ def vue_ensemble(ctx: Contexte, famille: str | None) -> dict:
                 cellule_nombre(affiche),
                 cellule_taux(affiche),
                 cellule_evolution(_evolution(ctx, indicateur, ctx.annee, racine.pk)),
-                Cellule(tendance, serie=[{"annee": a, "valeur": v} for a, v in zip(ctx.annees, valeurs, strict=True)]),
+                Cellule(
+                    tendance,
+                    serie=[{"annee": a, "valeur": v} for a, v in zip(ctx.annees, valeurs, strict=True)],
+                ),
             ]
         )
     principal = _indicateur_principal(indicateurs)
@@ -174,12 +185,24 @@ def tableau_prioritaires(ctx: Contexte, indicateur: Indicateur) -> Tableau:
     visibles = []
     for t in territoires:
         chiffre = ctx.chiffre(indicateur, ctx.annee, t.pk)
-        visibles.append((t, chiffre if not secret.afficher(chiffre, ctx.detail).masque else calculs.Chiffre()))
-    candidats = {t.pk: ratio for t, _c, ratio in calculs.candidats_prioritaires(visibles, reference, multiple)}
+        visibles.append(
+            (t, chiffre if not secret.afficher(chiffre, ctx.detail).masque else calculs.Chiffre())
+        )
+    candidats = {
+        t.pk: ratio for t, _c, ratio in calculs.candidats_prioritaires(visibles, reference, multiple)
+    }
     tableau = Tableau(
         "prioritaires",
-        _("Territoires en traitement prioritaire et candidats (%(i)s, %(a)s)") % {"i": indicateur.libelle, "a": ctx.annee},
-        [_("Territoire"), _("Niveau"), _("Taux"), _("Rapport au district"), _("Désigné par le contrat"), _("Candidat")],
+        _("Territoires en traitement prioritaire et candidats (%(i)s, %(a)s)")
+        % {"i": indicateur.libelle, "a": ctx.annee},
+        [
+            _("Territoire"),
+            _("Niveau"),
+            _("Taux"),
+            _("Rapport au district"),
+            _("Désigné par le contrat"),
+            _("Candidat"),
+        ],
     )
     lignes = []
     for t, chiffre in visibles:
@@ -223,7 +246,9 @@ def vue_territoires(ctx: Contexte, indicateur: Indicateur, niveau: str | None) -
     for t in ctx.perimetre.du_niveau(niveau):
         chiffre = ctx.chiffre(indicateur, ctx.annee, t.pk)
         affiche = secret.afficher(chiffre, ctx.detail)
-        elements.append((t, chiffre if not affiche.masque else calculs.Chiffre(secrets=chiffre.secrets, publies=0)))
+        elements.append(
+            (t, chiffre if not affiche.masque else calculs.Chiffre(secrets=chiffre.secrets, publies=0))
+        )
     classement = calculs.classer(elements)
     tableau = Tableau(
         "classement",
@@ -239,7 +264,10 @@ def vue_territoires(ctx: Contexte, indicateur: Indicateur, niveau: str | None) -
                 Cellule(str(rang) if rang else "—", rang or ""),
                 Cellule(t.nom, lien=_lien_territoire(t)),
                 cellule_nombre(affiche),
-                Cellule(formats.nombre(affiche.denominateur) if affiche.denominateur else "—", affiche.denominateur or ""),
+                Cellule(
+                    formats.nombre(affiche.denominateur) if affiche.denominateur else "—",
+                    affiche.denominateur or "",
+                ),
                 cellule_taux(affiche),
                 Cellule(formats.nombre(ratio, 2) if ratio else "—", round(ratio, 2) if ratio else ""),
             ]
@@ -275,15 +303,15 @@ def vue_territoires(ctx: Contexte, indicateur: Indicateur, niveau: str | None) -
     return {"tableau": tableau, "carte": carte, "barres": barres, "notes": notes, "niveau": niveau}
 
 
-def vue_evolution(ctx: Contexte, indicateur: Indicateur, territoires: list[Territoire], mensuel: bool) -> dict:
+def vue_evolution(
+    ctx: Contexte, indicateur: Indicateur, territoires: list[Territoire], mensuel: bool
+) -> dict:
     perimetre = ctx.perimetre
     territoires = [t for t in territoires if t.pk in perimetre.territoires] or [perimetre.racine]
     if mensuel:
         comptes = tableaux.Comptes.lire(perimetre, source=ctx.source, indicateurs=[indicateur], mensuel=True)
         periodes = comptes.mois(indicateur)
-        consolides = {
-            (a, m): tableaux.consolider(perimetre, comptes, indicateur, a, m) for a, m in periodes
-        }
+        consolides = {(a, m): tableaux.consolider(perimetre, comptes, indicateur, a, m) for a, m in periodes}
 
         def chiffre(periode, t):
             c = consolides[periode].get(t.pk)
@@ -301,7 +329,9 @@ def vue_evolution(ctx: Contexte, indicateur: Indicateur, territoires: list[Terri
     for t in territoires:
         colonnes += [_("%(t)s — nombre") % {"t": t.nom}, _("%(t)s — taux") % {"t": t.nom}]
     tableau = Tableau(
-        "evolution", _("%(i)s, %(p)s") % {"i": indicateur.libelle, "p": _("par mois") if mensuel else _("par année")}, colonnes
+        "evolution",
+        _("%(i)s, %(p)s") % {"i": indicateur.libelle, "p": _("par mois") if mensuel else _("par année")},
+        colonnes,
     )
     series = {t.pk: [] for t in territoires}
     for periode, libelle in zip(periodes, libelles, strict=True):
@@ -318,7 +348,12 @@ def vue_evolution(ctx: Contexte, indicateur: Indicateur, territoires: list[Terri
     }
     notes = []
     if mensuel:
-        notes.append(_("Série mensuelle : seuls les chiffres donnés par mois sont comptés ; taux sur la population de l'année."))
+        notes.append(
+            _(
+                "Série mensuelle : seuls les chiffres donnés par mois sont comptés ; "
+                "taux sur la population de l'année."
+            )
+        )
     return {"tableau": tableau, "graphique": graphique, "territoires": territoires, "notes": notes}
 
 
@@ -328,7 +363,15 @@ def vue_territoire(ctx: Contexte, territoire: Territoire) -> dict:
     tableau = Tableau(
         "territoire",
         _("Chiffres de %(t)s (%(s)s)") % {"t": territoire.nom, "s": ctx.source.libelle},
-        [_("Indicateur"), _("Année"), _("Nombre"), _("dont non localisé"), _("Taux"), _("Taux du district"), _("Rapport au district")],
+        [
+            _("Indicateur"),
+            _("Année"),
+            _("Nombre"),
+            _("dont non localisé"),
+            _("Taux"),
+            _("Taux du district"),
+            _("Rapport au district"),
+        ],
     )
     graphique = {"libelles": [str(a) for a in ctx.annees], "series": []}
     for indicateur in indicateurs:
@@ -352,16 +395,21 @@ def vue_territoire(ctx: Contexte, territoire: Territoire) -> dict:
                     non_localise,
                     cellule_taux(affiche),
                     cellule_taux(district),
-                    Cellule(formats.nombre(ratio, 2) if ratio and not affiche.masque else "—", round(ratio, 2) if ratio and not affiche.masque else ""),
+                    Cellule(
+                        formats.nombre(ratio, 2) if ratio and not affiche.masque else "—",
+                        round(ratio, 2) if ratio and not affiche.masque else "",
+                    ),
                 ]
             )
     principal = _indicateur_principal(indicateurs)
     if principal:
-        for t in ([territoire, racine] if territoire.pk != racine.pk else [racine]):
+        for t in [territoire, racine] if territoire.pk != racine.pk else [racine]:
             graphique["series"].append(
                 {"nom": t.nom, "valeurs": [_round(ctx.affiche(principal, a, t.pk).taux) for a in ctx.annees]}
             )
-    notes = [n for n in [_note_denominateur(ctx, principal, ctx.annee, territoire.pk)] if n] if principal else []
+    notes = (
+        [n for n in [_note_denominateur(ctx, principal, ctx.annee, territoire.pk)] if n] if principal else []
+    )
     return {
         "tableau": tableau,
         "graphique": graphique,
@@ -378,11 +426,15 @@ def _round(valeur):
 
 def tableau_declarations(ctx: Contexte, territoire: Territoire) -> Tableau:
     """Partners' declarations on the territory (and its quartiers), per year: one query."""
-    ids = [territoire.pk] + [t for t in ctx.perimetre.enfants.get(territoire.pk, [])]
+    ids = [territoire.pk, *ctx.perimetre.enfants.get(territoire.pk, [])]
     lignes = (
         Donnee.objects.filter(territoire_id__in=ids, source__nature=Source.Nature.PARTENAIRE)
         .values("source__libelle", "indicateur__libelle", "annee")
-        .annotate(total=Sum("nombre"), publies=Count("pk", filter=Q(secret=False)), secrets=Count("pk", filter=Q(secret=True)))
+        .annotate(
+            total=Sum("nombre"),
+            publies=Count("pk", filter=Q(secret=False)),
+            secrets=Count("pk", filter=Q(secret=True)),
+        )
         .order_by("source__libelle", "indicateur__libelle", "annee")
     )
     tableau = Tableau(
@@ -392,7 +444,9 @@ def tableau_declarations(ctx: Contexte, territoire: Territoire) -> Tableau:
     )
     for ligne in lignes:
         chiffre = calculs.Chiffre(
-            nombre=ligne["total"] if ligne["publies"] else None, publies=ligne["publies"], secrets=ligne["secrets"]
+            nombre=ligne["total"] if ligne["publies"] else None,
+            publies=ligne["publies"],
+            secrets=ligne["secrets"],
         )
         tableau.lignes.append(
             [
@@ -412,7 +466,9 @@ def tableau_enquetes(territoire: Territoire) -> Tableau:
         [_("Enquête"), _("Période"), _("Question"), _("Part des répondants")],
     )
     for r in ResultatEnquete.objects.filter(territoire=territoire).select_related("enquete"):
-        titre = r.enquete.titre + (" " + _("(illustratif)") if r.enquete.illustratif and "illustrati" not in r.enquete.titre else "")
+        titre = r.enquete.titre + (
+            " " + _("(illustratif)") if r.enquete.illustratif and "illustrati" not in r.enquete.titre else ""
+        )
         tableau.lignes.append(
             [
                 Cellule(titre),
@@ -465,11 +521,13 @@ def lignes_chiffres(
                         "nombre": affiche.valeur_export if affiche.statut != calculs.SECRET else None,
                         "nombre_affiche": affiche.nombre_texte,
                         "denominateur": affiche.denominateur,
-                        "annees_denominateur": sorted(chiffre.annees_denominateur) if not affiche.masque else [],
+                        "annees_denominateur": sorted(chiffre.annees_denominateur)
+                        if not affiche.masque
+                        else [],
                         "taux_pour_mille": round(affiche.taux, 4) if affiche.taux is not None else None,
-                        "statut": "secret" if affiche.statut == calculs.SECRET else (
-                            "partiel" if affiche.statut == calculs.PARTIEL else "publie"
-                        ),
+                        "statut": "secret"
+                        if affiche.statut == calculs.SECRET
+                        else ("partiel" if affiche.statut == calculs.PARTIEL else "publie"),
                     }
                 )
     return lignes

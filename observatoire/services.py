@@ -27,7 +27,12 @@ IMPORTEURS = {
 # Files read whole in memory are capped; the national base is streamed and is not.
 LUS_EN_ENTIER = {LotImport.Type.FIGURES, LotImport.Type.POPULATION, LotImport.Type.GEOJSON}
 
-SOURCE_SSMSI = ("ssmsi", "SSMSI, base nationale de la délinquance enregistrée", Source.Nature.STATISTIQUE_NATIONALE, 10)
+SOURCE_SSMSI = (
+    "ssmsi",
+    "SSMSI, base nationale de la délinquance enregistrée",
+    Source.Nature.STATISTIQUE_NATIONALE,
+    10,
+)
 SOURCE_RELEVES = ("releves-observatoire", "Relevés locaux de l'observatoire", Source.Nature.OBSERVATOIRE, 20)
 
 
@@ -53,7 +58,9 @@ def trop_gros(*, type_lot: str, taille: int) -> str | None:
     return None
 
 
-def creer_lot(*, type_lot: str, chemin: Path, nom: str, par=None, source: Source | None = None, options=None) -> LotImport:
+def creer_lot(
+    *, type_lot: str, chemin: Path, nom: str, par=None, source: Source | None = None, options=None
+) -> LotImport:
     chemin = Path(chemin)
     return LotImport.objects.create(
         type=type_lot,
@@ -136,7 +143,11 @@ def traiter(lot_id: int) -> None:
         logger.exception("Import %s interrompu", lot_id)
         LotImport.objects.filter(pk=lot_id).update(
             statut=LotImport.Statut.REFUSE,
-            rapport={"erreurs": [{"ligne": None, "colonne": None, "message": _("Erreur interne pendant l'import.")}]},
+            rapport={
+                "erreurs": [
+                    {"ligne": None, "colonne": None, "message": _("Erreur interne pendant l'import.")}
+                ]
+            },
         )
     finally:
         fichier.unlink(missing_ok=True)
@@ -180,7 +191,9 @@ def apercu(*, lot: LotImport) -> Rapport:
 
 
 @transaction.atomic
-def declarer(*, partenaire, territoire, annee: int, mois: int, comptes: dict, par, commentaire: str = "") -> Declaration:
+def declarer(
+    *, partenaire, territoire, annee: int, mois: int, comptes: dict, par, commentaire: str = ""
+) -> Declaration:
     """Record (or correct) a partner's monthly declaration: one figure per category. A category
     left empty is not declared; a corrected count replaces the previous one (history kept)."""
     source, _cree = Source.objects.get_or_create(

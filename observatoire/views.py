@@ -49,8 +49,12 @@ def tableau_de_bord(request):
     if ctx is None:
         return _vide(request, filtre)
     vue = pages.vue_ensemble(ctx, valeurs.get("famille"))
-    export = _exporter(request, {"indicateurs": vue["tableau"], "prioritaires": vue["prioritaires"]}, "observatoire")
-    return export or render(request, "observatoire/tableau_de_bord.html", {"filtre": filtre, "ctx": ctx, **vue})
+    export = _exporter(
+        request, {"indicateurs": vue["tableau"], "prioritaires": vue["prioritaires"]}, "observatoire"
+    )
+    return export or render(
+        request, "observatoire/tableau_de_bord.html", {"filtre": filtre, "ctx": ctx, **vue}
+    )
 
 
 def _indicateur_choisi(valeurs, ctx):
@@ -71,7 +75,9 @@ def par_territoire(request):
     vue = pages.vue_territoires(ctx, indicateur, valeurs.get("niveau"))
     export = _exporter(request, {"classement": vue["tableau"]}, "observatoire-territoires")
     return export or render(
-        request, "observatoire/par_territoire.html", {"filtre": filtre, "ctx": ctx, "indicateur": indicateur, **vue}
+        request,
+        "observatoire/par_territoire.html",
+        {"filtre": filtre, "ctx": ctx, "indicateur": indicateur, **vue},
     )
 
 
@@ -87,7 +93,9 @@ def evolution(request):
     )
     export = _exporter(request, {"evolution": vue["tableau"]}, "observatoire-evolution")
     return export or render(
-        request, "observatoire/evolution.html", {"filtre": filtre, "ctx": ctx, "indicateur": indicateur, **vue}
+        request,
+        "observatoire/evolution.html",
+        {"filtre": filtre, "ctx": ctx, "indicateur": indicateur, **vue},
     )
 
 
@@ -107,7 +115,9 @@ def territoire(request, code):
         f"observatoire-{territoire.code}",
     )
     return export or render(
-        request, "observatoire/territoire.html", {"filtre": filtre, "ctx": ctx, "territoire": territoire, **vue}
+        request,
+        "observatoire/territoire.html",
+        {"filtre": filtre, "ctx": ctx, "territoire": territoire, **vue},
     )
 
 
@@ -128,14 +138,20 @@ def api_chiffres(request):
             return JsonResponse({"erreurs": {"territoire": _("Territoire inconnu.")}}, status=404)
     indicateurs = [valeurs["indicateur"]] if valeurs.get("indicateur") else None
     if valeurs.get("famille"):
-        indicateurs = [i for i in pages.tableaux.indicateurs_de(ctx.comptes) if i.famille == valeurs["famille"]]
+        indicateurs = [
+            i for i in pages.tableaux.indicateurs_de(ctx.comptes) if i.famille == valeurs["famille"]
+        ]
     annees = [valeurs["annee"]] if valeurs.get("annee") else None
     lignes = pages.lignes_chiffres(
         ctx, indicateurs=indicateurs, annees=annees, niveau=valeurs.get("niveau"), territoire=territoire
     )
     return JsonResponse(
         {
-            "source": {"code": ctx.source.code, "libelle": ctx.source.libelle, "illustratif": ctx.source.illustratif},
+            "source": {
+                "code": ctx.source.code,
+                "libelle": ctx.source.libelle,
+                "illustratif": ctx.source.illustratif,
+            },
             "seuil_secret": pages.secret.seuil(),
             "detail": ctx.detail,
             "resultats": lignes,
@@ -170,7 +186,9 @@ def imports(request):
 
 @role_required(*ROLES_IMPORT)
 def import_detail(request, pk):
-    lot = get_object_or_404(LotImport.objects.visible_to(request.user).select_related("cree_par", "source"), pk=pk)
+    lot = get_object_or_404(
+        LotImport.objects.visible_to(request.user).select_related("cree_par", "source"), pk=pk
+    )
     return render(
         request,
         "observatoire/import_detail.html",
@@ -182,7 +200,11 @@ def import_detail(request, pk):
 def import_etat(request, pk):
     lot = get_object_or_404(LotImport.objects.visible_to(request.user), pk=pk)
     return JsonResponse(
-        {"statut": lot.statut, "libelle": lot.get_statut_display(), "progression": services.lire_progression(lot)}
+        {
+            "statut": lot.statut,
+            "libelle": lot.get_statut_display(),
+            "progression": services.lire_progression(lot),
+        }
     )
 
 
@@ -215,9 +237,9 @@ def _territoires_declarables(user):
         t = partenaire.territoire_id
         return qs.filter(pk=t) | qs.filter(parent_id=t)
     if racine:
-        return (qs.filter(pk=racine.pk) | qs.filter(parent_id=racine.pk) | qs.filter(parent__parent_id=racine.pk)).order_by(
-            "niveau", "nom"
-        )
+        return (
+            qs.filter(pk=racine.pk) | qs.filter(parent_id=racine.pk) | qs.filter(parent__parent_id=racine.pk)
+        ).order_by("niveau", "nom")
     return qs
 
 
@@ -233,7 +255,9 @@ def declarations(request):
         and request.user.partenaire is not None
         and Indicateur.objects.declarables_par(request.user.partenaire).exists()
     )
-    return render(request, "observatoire/declarations.html", {"declarations": liste, "peut_declarer": peut_declarer})
+    return render(
+        request, "observatoire/declarations.html", {"declarations": liste, "peut_declarer": peut_declarer}
+    )
 
 
 def _formulaire_declaration(request, declaration=None):

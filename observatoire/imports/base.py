@@ -128,10 +128,7 @@ def detecter_encodage(chemin: Path, rapport: Rapport, *, windows_accepte: bool) 
         rapport.refuser(
             _("Encodage non pris en charge (UTF-16 ?) : enregistrez le fichier en CSV UTF-8 ou Windows-1252.")
         )
-    if debut.startswith(codecs.BOM_UTF8):
-        encodage = "utf-8-sig"
-    else:
-        encodage = "utf-8"
+    encodage = "utf-8-sig" if debut.startswith(codecs.BOM_UTF8) else "utf-8"
     decodeur = codecs.getincrementaldecoder("utf-8")()
     ligne = 1
     with open(chemin, "rb") as f:
@@ -157,7 +154,11 @@ def detecter_encodage(chemin: Path, rapport: Rapport, *, windows_accepte: bool) 
 def verifier_separateur(entete: str, rapport: Rapport) -> None:
     if ";" not in entete:
         autres = [s for s in (",", "\t", "|") if s in entete]
-        trouve = _(" (séparateur trouvé : « %(s)s »)") % {"s": autres[0].replace("\t", "tabulation")} if autres else ""
+        trouve = (
+            _(" (séparateur trouvé : « %(s)s »)") % {"s": autres[0].replace("\t", "tabulation")}
+            if autres
+            else ""
+        )
         rapport.refuser(
             _("Séparateur attendu : le point-virgule (;)%(trouve)s.") % {"trouve": trouve}, ligne=1
         )
@@ -214,7 +215,9 @@ def lire_tableau(chemin: Path, rapport: Rapport) -> tuple[pd.DataFrame, int]:
         except pd.errors.EmptyDataError:
             rapport.refuser(_("Le fichier est vide."))
     df = df.fillna("")
-    vides = [c for c in df.columns if str(c).startswith("Unnamed:") and (df[c].astype(str).str.strip() == "").all()]
+    vides = [
+        c for c in df.columns if str(c).startswith("Unnamed:") and (df[c].astype(str).str.strip() == "").all()
+    ]
     df = df.drop(columns=vides)
     df.columns = [normaliser(c) for c in df.columns]
     non_vides = df.apply(lambda ligne: ligne.astype(str).str.strip().ne("").any(), axis=1) if len(df) else []

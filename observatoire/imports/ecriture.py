@@ -61,6 +61,8 @@ class EcritureDonnees:
             else:
                 self.rapport.inchangees += 1
         Donnee.objects.bulk_create(creer, batch_size=TAILLE_LOT)
-        Donnee.objects.bulk_update(modifier, ["nombre", "secret", "lot", "declaration"], batch_size=TAILLE_LOT)
+        Donnee.objects.bulk_update(
+            modifier, ["nombre", "secret", "lot", "declaration"], batch_size=TAILLE_LOT
+        )
         self.rapport.creees += len(creer)
         self.rapport.modifiees += len(modifier)

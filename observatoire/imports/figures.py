@@ -85,7 +85,9 @@ def importer(chemin, *, rapport: Rapport, lot, source, progression=None, **_opti
             rapport.erreur(ligne, roles["territoire"], _("Territoire inconnu : « %(v)s ».") % {"v": code_t})
         if indicateur_id is None:
             rapport.erreur(
-                ligne, roles["indicateur"], _("Indicateur inconnu : « %(v)s ».") % {"v": valeurs["indicateur"].iloc[k]}
+                ligne,
+                roles["indicateur"],
+                _("Indicateur inconnu : « %(v)s ».") % {"v": valeurs["indicateur"].iloc[k]},
             )
         if periode is None:
             rapport.erreur(
@@ -99,12 +101,17 @@ def importer(chemin, *, rapport: Rapport, lot, source, progression=None, **_opti
             valeur = nombres.iloc[k]
             if np.isnan(valeur):
                 rapport.erreur(
-                    ligne, roles["nombre"], _("Nombre attendu, texte trouvé : « %(v)s ».") % {"v": valeurs["nombre"].iloc[k]}
+                    ligne,
+                    roles["nombre"],
+                    _("Nombre attendu, texte trouvé : « %(v)s ».") % {"v": valeurs["nombre"].iloc[k]},
                 )
                 continue
             if valeur % 1 or valeur < 0:
                 rapport.erreur(
-                    ligne, roles["nombre"], _("Nombre de faits entier et positif attendu : « %(v)s ».") % {"v": valeurs["nombre"].iloc[k]}
+                    ligne,
+                    roles["nombre"],
+                    _("Nombre de faits entier et positif attendu : « %(v)s ».")
+                    % {"v": valeurs["nombre"].iloc[k]},
                 )
                 continue
             nombre = int(valeur)
@@ -113,16 +120,21 @@ def importer(chemin, *, rapport: Rapport, lot, source, progression=None, **_opti
         cle = (territoire_id, indicateur_id, *periode)
         if cle in vues:
             rapport.erreur(
-                ligne, None, _("Ligne en double : même territoire, indicateur et période que la ligne %(l)s.") % {"l": vues[cle]}
+                ligne,
+                None,
+                _("Ligne en double : même territoire, indicateur et période que la ligne %(l)s.")
+                % {"l": vues[cle]},
             )
             continue
         vues[cle] = ligne
         periodes.setdefault((territoire_id, indicateur_id, periode[0]), set()).add(periode[1] == 0)
         a_ecrire.append((territoire_id, indicateur_id, periode[0], periode[1], nombre, nombre is None))
-    for (territoire_id, indicateur_id, annee), genres in periodes.items():
+    for (_territoire_id, _indicateur_id, annee), genres in periodes.items():
         if len(genres) > 1:
             rapport.erreur(
-                None, None, _("Chiffre annuel et chiffres mensuels mêlés pour la même année %(a)s.") % {"a": annee}
+                None,
+                None,
+                _("Chiffre annuel et chiffres mensuels mêlés pour la même année %(a)s.") % {"a": annee},
             )
     _verifier_granularite(periodes, source, rapport)
     if rapport.a_des_erreurs:
@@ -153,8 +165,8 @@ def _verifier_granularite(periodes, source, rapport):
                 None,
                 None,
                 _(
-                    "L'année %(a)s est déjà enregistrée %(g)s pour ce territoire et cet indicateur dans cette "
-                    "source : un fichier ne peut pas y mêler des chiffres %(autre)s."
+                    "L'année %(a)s est déjà enregistrée %(g)s pour ce territoire et cet indicateur "
+                    "dans cette source : un fichier ne peut pas y mêler des chiffres %(autre)s."
                 )
                 % {
                     "a": annee,

@@ -19,7 +19,9 @@ def importer(chemin, *, rapport: Rapport, lot, source=None, propriete="code", pr
     except UnicodeDecodeError:
         rapport.refuser(_("Le fichier GeoJSON doit être en UTF-8."))
     except json.JSONDecodeError as exc:
-        rapport.refuser(_("JSON invalide : %(e)s.") % {"e": exc.msg}, ligne=exc.lineno, colonne=str(exc.colno))
+        rapport.refuser(
+            _("JSON invalide : %(e)s.") % {"e": exc.msg}, ligne=exc.lineno, colonne=str(exc.colno)
+        )
     if not isinstance(donnees, dict) or donnees.get("type") != "FeatureCollection":
         rapport.refuser(_("Une FeatureCollection GeoJSON est attendue."))
     rapport.edition = _("GeoJSON (propriété « %(p)s »)") % {"p": propriete}
@@ -30,7 +32,9 @@ def importer(chemin, *, rapport: Rapport, lot, source=None, propriete="code", pr
         code = str((feature.get("properties") or {}).get(propriete, "")).strip()
         geometrie = feature.get("geometry") or {}
         if not code:
-            rapport.erreur(n, propriete, _("Entité n° %(n)s sans propriété « %(p)s ».") % {"n": n, "p": propriete})
+            rapport.erreur(
+                n, propriete, _("Entité n° %(n)s sans propriété « %(p)s ».") % {"n": n, "p": propriete}
+            )
             continue
         if geometrie.get("type") not in TYPES or not isinstance(geometrie.get("coordinates"), list):
             rapport.erreur(n, "geometry", _("Entité %(c)s : un polygone est attendu.") % {"c": code})
@@ -57,4 +61,6 @@ def importer(chemin, *, rapport: Rapport, lot, source=None, propriete="code", pr
         territoire.contour = geometrie
         territoire.save(update_fields=["contour"])
     for code in sorted(rapport.territoires_inconnus):
-        rapport.avertissement(None, propriete, _("Territoire inconnu : %(c)s (contour ignoré).") % {"c": code})
+        rapport.avertissement(
+            None, propriete, _("Territoire inconnu : %(c)s (contour ignoré).") % {"c": code}
+        )

@@ -20,10 +20,11 @@ def _annee(deux_chiffres: str) -> int:
 
 def importer(chemin, *, rapport: Rapport, lot, source=None, progression=None, **_options):
     df, _entete = lire_tableau(chemin, rapport)
-    code_col = next((c for c in ("territoire", "territoire_code", "codgeo", "code", "com") if c in df.columns), None)
+    code_col = next(
+        (c for c in ("territoire", "territoire_code", "codgeo", "code", "com") if c in df.columns), None
+    )
     if code_col is None:
         rapport.refuser(_("Colonne du code de territoire manquante (territoire ou CODGEO)."), ligne=1)
-    valeurs: list[tuple[int, str, int, int, int | None]] = []  # line, column, year, inhabitants, dwellings
     larges = {c: LARGE.match(c) for c in df.columns if LARGE.match(c)}
     territoires = dict(Territoire.objects.values_list("code", "pk"))
     lignes = df.index.to_numpy() + 2
@@ -63,40 +64,62 @@ def importer(chemin, *, rapport: Rapport, lot, source=None, progression=None, **
             if annee is None:
                 brut = annees_longues.iloc[k]
                 if np.isnan(brut) or brut % 1 or not 1800 <= brut <= 2200:
-                    rapport.erreur(ligne, "annee", _("Année illisible : « %(v)s ».") % {"v": df["annee"].iloc[k]})
+                    rapport.erreur(
+                        ligne, "annee", _("Année illisible : « %(v)s ».") % {"v": df["annee"].iloc[k]}
+                    )
                     continue
                 annee = int(brut)
             if col_pop is None or pops_manquantes[k]:
                 continue
             habitants = pops.iloc[k]
             if np.isnan(habitants) or habitants < 0:
-                rapport.erreur(ligne, col_pop, _("Nombre d'habitants illisible : « %(v)s ».") % {"v": df[col_pop].iloc[k]})
+                rapport.erreur(
+                    ligne,
+                    col_pop,
+                    _("Nombre d'habitants illisible : « %(v)s ».") % {"v": df[col_pop].iloc[k]},
+                )
                 continue
             logements = None
             if col_log and not logs_manquants[k]:
                 if np.isnan(logs.iloc[k]) or logs.iloc[k] < 0:
-                    rapport.erreur(ligne, col_log, _("Nombre de logements illisible : « %(v)s ».") % {"v": df[col_log].iloc[k]})
+                    rapport.erreur(
+                        ligne,
+                        col_log,
+                        _("Nombre de logements illisible : « %(v)s ».") % {"v": df[col_log].iloc[k]},
+                    )
                     continue
                 logements = int(round(logs.iloc[k]))
             cle = (territoire_id, annee)
             if cle in resultats:
-                rapport.erreur(ligne, None, _("Ligne en double : ce territoire a déjà une population pour %(a)s.") % {"a": annee})
+                rapport.erreur(
+                    ligne,
+                    None,
+                    _("Ligne en double : ce territoire a déjà une population pour %(a)s.") % {"a": annee},
+                )
                 continue
             texte_source = (
-                str(libelle_source.iloc[k]).strip() if libelle_source is not None and str(libelle_source.iloc[k]).strip() else ""
+                str(libelle_source.iloc[k]).strip()
+                if libelle_source is not None and str(libelle_source.iloc[k]).strip()
+                else ""
             ) or _("Import %(f)s") % {"f": lot.fichier_nom}
             resultats[cle] = (int(round(habitants)), logements, texte_source)
     if rapport.a_des_erreurs:
         return
     existantes = {
         (p.territoire_id, p.annee): p
-        for p in Population.objects.filter(territoire_id__in={t for t, _a in resultats}, annee__in={a for _t, a in resultats})
+        for p in Population.objects.filter(
+            territoire_id__in={t for t, _a in resultats}, annee__in={a for _t, a in resultats}
+        )
     }
     for (territoire_id, annee), (habitants, logements, texte_source) in resultats.items():
         existante = existantes.get((territoire_id, annee))
         if existante is None:
             Population.objects.create(
-                territoire_id=territoire_id, annee=annee, habitants=habitants, logements=logements, source=texte_source
+                territoire_id=territoire_id,
+                annee=annee,
+                habitants=habitants,
+                logements=logements,
+                source=texte_source,
             )
             rapport.creees += 1
         elif existante.habitants != habitants or existante.logements != logements:

@@ -86,7 +86,9 @@ def reconnaitre_edition(entete: list[str], rapport: Rapport) -> tuple[dict[str, 
         edition = _("base départementale SSMSI")
     else:
         edition = _("base communale SSMSI, géographie %(a)s") % {"a": annee_geo or "?"}
-    edition += " — " + (_("colonnes depuis l'édition 2024") if recente else _("colonnes des éditions jusqu'en 2024"))
+    edition += " — " + (
+        _("colonnes depuis l'édition 2024") if recente else _("colonnes des éditions jusqu'en 2024")
+    )
     return roles, edition, niveau
 
 
@@ -111,9 +113,9 @@ def importer(chemin, *, rapport: Rapport, lot, source, creer_territoires=False, 
     )
     correspondances = {
         normaliser_libelle(libelle): indicateur_id
-        for libelle, indicateur_id in Correspondance.objects.filter(nomenclature=Nomenclature.SSMSI).values_list(
-            "libelle_source", "indicateur_id"
-        )
+        for libelle, indicateur_id in Correspondance.objects.filter(
+            nomenclature=Nomenclature.SSMSI
+        ).values_list("libelle_source", "indicateur_id")
     }
     indicateurs = {i.pk: i for i in Indicateur.objects.filter(pk__in=set(correspondances.values()))}
     territoires = dict(Territoire.objects.values_list("code", "pk"))
@@ -182,14 +184,18 @@ def _traiter_paquet(
     lot,
     deja_vus,
 ):
-    col = {role: paquet[nom].astype(str).str.strip().str.strip('"').str.strip() for role, nom in roles.items()}
+    col = {
+        role: paquet[nom].astype(str).str.strip().str.strip('"').str.strip() for role, nom in roles.items()
+    }
     n = len(paquet)
     valide = np.ones(n, dtype=bool)
 
     annees = _annees(col["annee"])
     mauvaises = annees.isna() | (annees < 1900) | (annees > 2200)
     for i in np.nonzero(mauvaises.to_numpy())[0]:
-        rapport.erreur(int(lignes[i]), roles["annee"], _("Année illisible : « %(v)s ».") % {"v": col["annee"].iloc[i]})
+        rapport.erreur(
+            int(lignes[i]), roles["annee"], _("Année illisible : « %(v)s ».") % {"v": col["annee"].iloc[i]}
+        )
     valide &= ~mauvaises.to_numpy()
 
     libelles = col["libelle"].map(normaliser_libelle)
@@ -214,24 +220,34 @@ def _traiter_paquet(
                     "compte en « %(attendu)s ». Des chiffres d'unités différentes ne s'additionnent pas : "
                     "import arrêté."
                 )
-                % {"ind": indicateur.libelle, "u": col["unite"].iloc[i], "attendu": indicateur.get_unite_display()},
+                % {
+                    "ind": indicateur.libelle,
+                    "u": col["unite"].iloc[i],
+                    "attendu": indicateur.get_unite_display(),
+                },
                 ligne=int(lignes[i]),
                 colonne=roles["unite"],
             )
 
     diffusion = col.get("diffusion")
-    masque_declare = diffusion.str.lower().eq("ndiff").to_numpy() if diffusion is not None else np.zeros(n, bool)
+    masque_declare = (
+        diffusion.str.lower().eq("ndiff").to_numpy() if diffusion is not None else np.zeros(n, bool)
+    )
     manquant = est_manquant(col["nombre"]).to_numpy()
     nombres = serie_numerique(col["nombre"])
     texte = (~manquant) & nombres.isna().to_numpy()
     for i in np.nonzero(texte)[0]:
         rapport.erreur(
-            int(lignes[i]), roles["nombre"], _("Nombre attendu, texte trouvé : « %(v)s ».") % {"v": col["nombre"].iloc[i]}
+            int(lignes[i]),
+            roles["nombre"],
+            _("Nombre attendu, texte trouvé : « %(v)s ».") % {"v": col["nombre"].iloc[i]},
         )
     non_entier = (~manquant) & (~texte) & ((nombres % 1 != 0) | (nombres < 0)).to_numpy()
     for i in np.nonzero(non_entier)[0]:
         rapport.erreur(
-            int(lignes[i]), roles["nombre"], _("Nombre de faits entier et positif attendu : « %(v)s ».") % {"v": col["nombre"].iloc[i]}
+            int(lignes[i]),
+            roles["nombre"],
+            _("Nombre de faits entier et positif attendu : « %(v)s ».") % {"v": col["nombre"].iloc[i]},
         )
     if diffusion is not None:
         diffuse_sans_nombre = manquant & diffusion.str.lower().eq("diff").to_numpy()
@@ -321,7 +337,8 @@ def _creer(codes, niveau, territoires, rapport):
             parent = parents.get(code[:3]) if code.startswith("97") else parents.get(code[:2])
         territoire = Territoire.objects.create(
             code=code,
-            nom=(_("Commune %(c)s") if niveau == Territoire.Niveau.COMMUNE else _("Département %(c)s")) % {"c": code},
+            nom=(_("Commune %(c)s") if niveau == Territoire.Niveau.COMMUNE else _("Département %(c)s"))
+            % {"c": code},
             niveau=niveau,
             parent_id=parent,
         )
@@ -340,10 +357,16 @@ def _populations(col, idx, t_ids, a_vals, pops, logs, rapport, lot):
         pop = pops.iloc[i]
         if pd.isna(pop):
             continue
-        annee = int(pop_annees.iloc[i]) if pop_annees is not None and not pd.isna(pop_annees.iloc[i]) else int(a_vals[k])
+        annee = (
+            int(pop_annees.iloc[i])
+            if pop_annees is not None and not pd.isna(pop_annees.iloc[i])
+            else int(a_vals[k])
+        )
         entree = valeurs.setdefault((int(t_ids[k]), annee), [int(round(pop)), None])
         log = logs.iloc[i]
-        log_annee = int(log_annees.iloc[i]) if log_annees is not None and not pd.isna(log_annees.iloc[i]) else annee
+        log_annee = (
+            int(log_annees.iloc[i]) if log_annees is not None and not pd.isna(log_annees.iloc[i]) else annee
+        )
         if not pd.isna(log) and log_annee == annee:
             entree[1] = int(round(log))
     if not valeurs:
@@ -360,7 +383,13 @@ def _populations(col, idx, t_ids, a_vals, pops, logs, rapport, lot):
         existante = existantes.get((territoire_id, annee))
         if existante is None:
             creer.append(
-                Population(territoire_id=territoire_id, annee=annee, habitants=habitants, logements=logements, source=source)
+                Population(
+                    territoire_id=territoire_id,
+                    annee=annee,
+                    habitants=habitants,
+                    logements=logements,
+                    source=source,
+                )
             )
         elif existante.habitants != habitants or (logements is not None and existante.logements != logements):
             existante.habitants = habitants
@@ -370,6 +399,7 @@ def _populations(col, idx, t_ids, a_vals, pops, logs, rapport, lot):
             existante.illustratif = False
             modifier.append(existante)
     Population.objects.bulk_create(creer, batch_size=2000)
-    Population.objects.bulk_update(modifier, ["habitants", "logements", "source", "illustratif"], batch_size=2000)
+    Population.objects.bulk_update(
+        modifier, ["habitants", "logements", "source", "illustratif"], batch_size=2000
+    )
     rapport.populations += len(creer) + len(modifier)
-

@@ -11,10 +11,14 @@ from .factories import SourceFactory
 @pytest.fixture
 def perimetre(db):
     departement = TerritoireFactory(code="86", nom="Vienne", niveau=Territoire.Niveau.DEPARTEMENT)
-    district = TerritoireFactory(code="district-test", nom="District test", niveau="district", parent=departement)
+    district = TerritoireFactory(
+        code="district-test", nom="District test", niveau="district", parent=departement
+    )
     ContratFactory(territoire=district, annee_diagnostic=1997)
     c1 = TerritoireFactory(code="86194", nom="Poitiers", parent=district, latitude="46.58", longitude="0.37")
-    c2 = TerritoireFactory(code="86041", nom="Buxerolles", parent=district, latitude="46.60", longitude="0.36")
+    c2 = TerritoireFactory(
+        code="86041", nom="Buxerolles", parent=district, latitude="46.60", longitude="0.36"
+    )
     q = TerritoireFactory(
         code="QP086005", nom="Les Couronneries", niveau="quartier", parent=c1, prioritaire=True
     )

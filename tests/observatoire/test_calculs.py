@@ -61,7 +61,12 @@ DENOMINATEURS = {
 
 
 def test_roll_up_keeps_the_non_localised_part_once():
-    comptes = {"C1": Compte(5, 1, 0), "Q1": Compte(10, 12, 0), "Q2": Compte(20, 12, 0), "C2": Compte(15, 1, 0)}
+    comptes = {
+        "C1": Compte(5, 1, 0),
+        "Q1": Compte(10, 12, 0),
+        "Q2": Compte(20, 12, 0),
+        "C2": Compte(15, 1, 0),
+    }
     resultat = calculs.consolider(ARBRE, ["D"], comptes, DENOMINATEURS, annee=1997)
     assert resultat["C1"].total.nombre == 35  # 5 non localisés + 10 + 20
     assert resultat["C1"].non_localise.nombre == 5

@@ -17,8 +17,12 @@ def categorie(partenaire):
     partenaire.partenaire.nature = Partenaire.Nature.TRANSPORT
     partenaire.partenaire.save()
     return IndicateurFactory(
-        code="bus-degrades", libelle="Bus dégradés", nomenclature="partenaire", partenaire=partenaire.partenaire,
-        unite="incident", famille="incivilites",
+        code="bus-degrades",
+        libelle="Bus dégradés",
+        nomenclature="partenaire",
+        partenaire=partenaire.partenaire,
+        unite="incident",
+        famille="incivilites",
     )
 
 
@@ -29,10 +33,15 @@ def test_partner_declares_and_corrects_a_month(perimetre, partenaire, categorie)
     assert client.post(reverse("observatoire:declaration_nouvelle"), donnees).status_code == 302
     figure = Donnee.objects.get()
     assert (figure.nombre, figure.declaration.partenaire, figure.source.partenaire) == (
-        7, partenaire.partenaire, partenaire.partenaire,
+        7,
+        partenaire.partenaire,
+        partenaire.partenaire,
     )
     declaration = Declaration.objects.get()
-    client.post(reverse("observatoire:declaration_modifier", kwargs={"pk": declaration.pk}), {**donnees, "nombre_bus-degrades": 9})
+    client.post(
+        reverse("observatoire:declaration_modifier", kwargs={"pk": declaration.pk}),
+        {**donnees, "nombre_bus-degrades": 9},
+    )
     assert Donnee.objects.get().nombre == 9
     assert declaration.history.count() == 2
 
@@ -40,12 +49,17 @@ def test_partner_declares_and_corrects_a_month(perimetre, partenaire, categorie)
 def test_empty_declaration_is_refused_in_french(perimetre, partenaire, categorie):
     client = Client()
     client.force_login(partenaire)
-    page = client.post(reverse("observatoire:declaration_nouvelle"), {"territoire": perimetre["q"].pk, "annee": 1998, "mois": 3})
+    page = client.post(
+        reverse("observatoire:declaration_nouvelle"),
+        {"territoire": perimetre["q"].pk, "annee": 1998, "mois": 3},
+    )
     assert "Indiquez au moins un nombre." in page.content.decode()
     assert not Declaration.objects.exists()
 
 
-def test_another_partner_cannot_edit_a_declaration(perimetre, partenaire, autre_partenaire, categorie, analyste):
+def test_another_partner_cannot_edit_a_declaration(
+    perimetre, partenaire, autre_partenaire, categorie, analyste
+):
     client = Client()
     client.force_login(partenaire)
     client.post(
@@ -54,7 +68,10 @@ def test_another_partner_cannot_edit_a_declaration(perimetre, partenaire, autre_
     )
     declaration = Declaration.objects.get()
     client.force_login(autre_partenaire)
-    assert client.get(reverse("observatoire:declaration_modifier", kwargs={"pk": declaration.pk})).status_code == 404
+    assert (
+        client.get(reverse("observatoire:declaration_modifier", kwargs={"pk": declaration.pk})).status_code
+        == 404
+    )
     assert declaration.pk not in [d.pk for d in Declaration.objects.visible_to(autre_partenaire)]
     client.force_login(analyste)
     assert client.get(reverse("observatoire:declaration_nouvelle")).status_code == 403

@@ -43,13 +43,24 @@ def test_demo_is_idempotent(demo):
 def test_export_figures_writes_the_issues_columns_with_the_district_row(demo, tmp_path):
     sortie = tmp_path / "chiffres.csv"
     call_command(
-        "export_figures", "--year", "1997", "--indicator", "total-faits-constates", "--level", "commune",
-        "--output", str(sortie), stdout=open("/dev/null", "w"),  # noqa: SIM115
+        "export_figures",
+        "--year",
+        "1997",
+        "--indicator",
+        "total-faits-constates",
+        "--level",
+        "commune",
+        "--output",
+        str(sortie),
+        stdout=open("/dev/null", "w"),  # noqa: SIM115
     )
     contenu = sortie.read_bytes()
     assert contenu.startswith(b"\xef\xbb\xbf")
     lignes = contenu.decode("utf-8-sig").splitlines()
-    assert lignes[0] == "territoire_code;territoire;indicateur;unite;periode;nombre;denominateur;taux_pour_mille;statut"
+    assert (
+        lignes[0]
+        == "territoire_code;territoire;indicateur;unite;periode;nombre;denominateur;taux_pour_mille;statut"
+    )
     district = next(ligne for ligne in lignes if ligne.startswith("district-poitiers;"))
     assert district.split(";")[5:] == ["9730", "113938", "85,3973", "publie"]
     assert len(lignes) == 1 + 1 + 10  # header, district, ten communes

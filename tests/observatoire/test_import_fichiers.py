@@ -39,7 +39,9 @@ def test_windows_1252_file_with_thousands_separators_dates_and_blank_trailing_li
 
 def test_utf8_bom_and_xlsx_give_the_same_figures(tmp_path, perimetre):
     csv = tmp_path / "bom.csv"
-    csv.write_bytes("\ufeffterritoire;indicateur;periode;nombre\n86194;total-faits-constates;12/1999;7\n".encode())
+    csv.write_bytes(
+        "\ufeffterritoire;indicateur;periode;nombre\n86194;total-faits-constates;12/1999;7\n".encode()
+    )
     importer("import_figures", csv)
     classeur = openpyxl.Workbook()
     feuille = classeur.active
@@ -62,7 +64,10 @@ BON = "territoire;indicateur;periode;nombre\n86194;total-faits-constates;1997;10
     [
         (BON.replace(";", ","), "Séparateur attendu"),
         (BON.encode("utf-16"), "UTF-16"),
-        (BON.replace("total-faits-constates", "inconnu"), "ligne 2, colonne « indicateur » : Indicateur inconnu"),
+        (
+            BON.replace("total-faits-constates", "inconnu"),
+            "ligne 2, colonne « indicateur » : Indicateur inconnu",
+        ),
         (BON.replace(";10", ";dix"), "ligne 2, colonne « nombre » : Nombre attendu"),
         (BON + "86194;total-faits-constates;1997;11\n", "ligne 3 : Ligne en double"),
         (BON + "86194;total-faits-constates;03/1997;11\n", "annuel et chiffres mensuels"),
@@ -70,7 +75,17 @@ BON = "territoire;indicateur;periode;nombre\n86194;total-faits-constates;1997;10
         ("territoire;indicateur;periode;nombre\n", "que l'en-tête"),
         (BON.replace(";1997;", ";l'an dernier;"), "Période illisible"),
     ],
-    ids=["separateur", "encodage", "indicateur", "texte", "doublon", "granularite", "vide", "entete", "periode"],
+    ids=[
+        "separateur",
+        "encodage",
+        "indicateur",
+        "texte",
+        "doublon",
+        "granularite",
+        "vide",
+        "entete",
+        "periode",
+    ],
 )
 def test_bad_local_file_is_refused_whole(tmp_path, perimetre, contenu, message):
     chemin = tmp_path / "mauvais.csv"
@@ -104,7 +119,9 @@ def test_population_long_and_insee_wide_layouts(tmp_path, perimetre):
     longue = tmp_path / "pop.csv"
     longue.write_text("territoire;annee;habitants;logements\n86194;1999;83\u00a0448;40 100\n")
     importer("import_population", longue)
-    assert Population.objects.filter(territoire__code="86194", annee=1999).values_list("habitants", "logements")[0] == (
+    assert Population.objects.filter(territoire__code="86194", annee=1999).values_list(
+        "habitants", "logements"
+    )[0] == (
         83448,
         40100,
     )

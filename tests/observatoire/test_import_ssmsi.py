@@ -12,7 +12,13 @@ pytestmark = pytest.mark.django_db
 
 # The 16 real rows for Poitiers, 2016 (extract of the 2024 edition, two columns added by whoever
 # made the extract), re-typed from ../shared/data/ssmsi-commune-poitiers-2016-extract.csv.
-POITIERS_2016 = """CODGEO_2024;annee;indicateur;unite_de_compte;nombre;taux_pour_mille;est_diffuse;insee_pop;COM_CODE;Nom_clean
+ENTETE_2016 = (
+    "CODGEO_2024;annee;indicateur;unite_de_compte;nombre;taux_pour_mille;est_diffuse;insee_pop;"
+    "COM_CODE;Nom_clean\n"
+)
+POITIERS_2016 = (
+    ENTETE_2016
+    + """\
 86194;2016;Coups et blessures volontaires;Victime;335;3,808506;diff;87961;86194;POITIERS
 86194;2016;Coups et blessures volontaires intrafamiliaux;Victime;146;1,6598265;diff;87961;86194;POITIERS
 86194;2016;Autres coups et blessures volontaires;Victime;189;2,1486795;diff;87961;86194;POITIERS
@@ -30,22 +36,23 @@ POITIERS_2016 = """CODGEO_2024;annee;indicateur;unite_de_compte;nombre;taux_pour
 86194;2016;Trafic de stupéfiants;Mis en cause;88;1,0004434;diff;87961;86194;POITIERS
 86194;2016;Escroqueries;Victime;483;5,4910699;diff;87961;86194;POITIERS
 """
+)
 
 ANCIENNE = (
     "\ufeffCODGEO_2023;annee;classe;unité.de.compte;valeur.publiée;faits;tauxpourmille;complementinfoval;"
     "complementinfotaux;POP;millPOP;LOG;millLOG;colonne_en_plus\n"
-    '"86194";"16";"Cambriolages de logement";"Infraction";"diff";"220";"4,0000000";"NA";"NA";"87961";"16";"55000";"16";"x"\n'
-    '"86041";"16";"Vols avec armes";"Infraction";"ndiff";"NA";"NA";"1,2";"0,3";"10000";"16";"4500";"16";"x"\n'
-    '"86041";"16";"Vols violents sans arme";"Infraction";"ndiff";"";"";"1,2";"0,3";"10000";"16";"4500";"16";"x"\n'
-    '"86041";"16";"Violences sexuelles";"Victime";"diff";"16";"1,6e+00";"";"";"10000";"16";"4500";"16";"x"\n'
+    '"86194";"16";"Cambriolages de logement";"Infraction";"diff";"220";"4,0000000";"NA";"NA";"87961";"16";"55000";"16";"x"\n'  # noqa: E501
+    '"86041";"16";"Vols avec armes";"Infraction";"ndiff";"NA";"NA";"1,2";"0,3";"10000";"16";"4500";"16";"x"\n'  # noqa: E501
+    '"86041";"16";"Vols violents sans arme";"Infraction";"ndiff";"";"";"1,2";"0,3";"10000";"16";"4500";"16";"x"\n'  # noqa: E501
+    '"86041";"16";"Violences sexuelles";"Victime";"diff";"16";"1,6e+00";"";"";"10000";"16";"4500";"16";"x"\n'  # noqa: E501
     '"86041";"16";"Vols de véhicules";"Véhicule";"diff";"0";"0";"";"";"10000";"16";"4500";"16";"x"\n'
 )
 
 RECENTE = (
     "\ufeffCODGEO_2026;annee;indicateur;unite_de_compte;nombre;taux_pour_mille;est_diffuse;insee_pop;"
     "insee_pop_millesime;insee_log;insee_log_millesime;complement_info_nombre;complement_info_taux\n"
-    '"86194";"2025";"Cambriolages de logement";"Infraction";"355";"10,2266504";"diff";"89916";"2022";"34713";"2022";"NA";"NA"\n'
-    '"86041";"2025";"Violences physiques intrafamiliales";"Victime";"NA";"NA";"ndiff";"10289";"2022";"5000";"2022";"3,4";"0,8"\n'
+    '"86194";"2025";"Cambriolages de logement";"Infraction";"355";"10,2266504";"diff";"89916";"2022";"34713";"2022";"NA";"NA"\n'  # noqa: E501
+    '"86041";"2025";"Violences physiques intrafamiliales";"Victime";"NA";"NA";"ndiff";"10289";"2022";"5000";"2022";"3,4";"0,8"\n'  # noqa: E501
 )
 
 
@@ -124,9 +131,12 @@ def test_departmental_base_is_recognised(tmp_path, perimetre):
 
 
 def test_unknown_territories_are_counted_then_created_on_request(tmp_path, perimetre):
-    texte = POITIERS_2016.splitlines()[0] + "\n" + "\n".join(
-        line.replace("86194;2016", "33318;2016") for line in POITIERS_2016.splitlines()[1:3]
-    ) + "\n"
+    texte = (
+        POITIERS_2016.splitlines()[0]
+        + "\n"
+        + "\n".join(line.replace("86194;2016", "33318;2016") for line in POITIERS_2016.splitlines()[1:3])
+        + "\n"
+    )
     chemin = ecrire(tmp_path, texte)
     importer(chemin)
     lot = LotImport.objects.get()
@@ -153,7 +163,9 @@ def test_reimport_changes_nothing_and_a_correction_changes_only_its_line(tmp_pat
 def test_change_of_unit_of_count_stops_the_import(tmp_path, perimetre):
     importer(ecrire(tmp_path, POITIERS_2016))
     avant = list(Donnee.objects.values_list("pk", "nombre"))
-    change = POITIERS_2016.replace("Vols avec armes;Infraction;8", "Vols avec armes;Victime;8").replace("2016", "2017")
+    change = POITIERS_2016.replace("Vols avec armes;Infraction;8", "Vols avec armes;Victime;8").replace(
+        "2016", "2017"
+    )
     with pytest.raises(CommandError, match="Changement d'unité de compte"):
         importer(ecrire(tmp_path, change, "unite.csv"))
     assert list(Donnee.objects.values_list("pk", "nombre")) == avant
@@ -184,10 +196,16 @@ def test_bad_file_is_refused_whole_and_changes_nothing(tmp_path, perimetre, cont
     assert not Population.objects.filter(annee=2016).exists()
     assert LotImport.objects.get().statut == LotImport.Statut.REFUSE
     if message in ("Indicateur inconnu", "Nombre attendu", "Ligne en double"):
-        assert "ligne " in str(erreur.value) and "colonne" in str(erreur.value) or "Ligne en double" in str(erreur.value)
+        assert (
+            "ligne " in str(erreur.value)
+            and "colonne" in str(erreur.value)
+            or "Ligne en double" in str(erreur.value)
+        )
 
 
-def test_the_file_is_streamed_in_chunks_and_duplicates_across_chunks_are_found(tmp_path, perimetre, monkeypatch):
+def test_the_file_is_streamed_in_chunks_and_duplicates_across_chunks_are_found(
+    tmp_path, perimetre, monkeypatch
+):
     monkeypatch.setattr(ssmsi, "TAILLE_PAQUET", 3)
     texte = POITIERS_2016 + POITIERS_2016.splitlines()[1] + "\n"
     with pytest.raises(CommandError, match="ligne 18.*Ligne en double"):

@@ -76,7 +76,9 @@ def test_50_mb_upload_is_refused(perimetre, analyste, settings):
     assert not LotImport.objects.exists() and not Donnee.objects.exists()
 
 
-def test_large_file_runs_in_the_background_with_progress(perimetre, analyste, settings, django_capture_on_commit_callbacks):
+def test_large_file_runs_in_the_background_with_progress(
+    perimetre, analyste, settings, django_capture_on_commit_callbacks
+):
     settings.CLS_IMPORT_SEUIL_ARRIERE_PLAN = 10
     client = Client()
     client.force_login(analyste)

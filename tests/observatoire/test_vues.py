@@ -30,8 +30,23 @@ def chiffres(perimetre, source):
     lot = LotImportFactory(source=source)
     total = Indicateur.objects.get(code="total-faits-constates")
     for territoire, annee, nombre in [("c1", 1997, 3), ("c1", 1998, 40), ("c2", 1998, 60), ("q", 1997, 12)]:
-        DonneeFactory(territoire=perimetre[territoire], annee=annee, nombre=nombre, source=source, lot=lot, indicateur=total)
-    DonneeFactory(territoire=perimetre["c2"], annee=1997, nombre=None, secret=True, source=source, lot=lot, indicateur=total)
+        DonneeFactory(
+            territoire=perimetre[territoire],
+            annee=annee,
+            nombre=nombre,
+            source=source,
+            lot=lot,
+            indicateur=total,
+        )
+    DonneeFactory(
+        territoire=perimetre["c2"],
+        annee=1997,
+        nombre=None,
+        secret=True,
+        source=source,
+        lot=lot,
+        indicateur=total,
+    )
     return perimetre
 
 
@@ -54,7 +69,9 @@ def test_roles_without_dashboards_are_refused(chiffres, sans_role, secretariat, 
 
 
 @pytest.mark.parametrize("url", PAGES)
-def test_partner_coordination_and_analyst_read_the_dashboards(chiffres, partenaire, coordination, analyste, url):
+def test_partner_coordination_and_analyst_read_the_dashboards(
+    chiffres, partenaire, coordination, analyste, url
+):
     for user in (partenaire, coordination, analyste):
         assert client_de(user).get(url).status_code == 200
 
@@ -95,13 +112,17 @@ def test_json_endpoint_applies_the_same_masking(chiffres, partenaire, analyste):
     assert lignes["district-test"]["statut"] == "partiel"  # Buxerolles masked at source
     lignes = {ligne["territoire_code"]: ligne for ligne in client_de(analyste).get(url).json()["resultats"]}
     assert lignes["QP086005"]["nombre"] == 4 and lignes["QP086005"]["taux_pour_mille"] == 10.0
-    secret = client_de(analyste).get(reverse("observatoire:api_chiffres") + "?annee=1997&niveau=commune").json()
+    secret = (
+        client_de(analyste).get(reverse("observatoire:api_chiffres") + "?annee=1997&niveau=commune").json()
+    )
     bux = next(ligne for ligne in secret["resultats"] if ligne["territoire_code"] == "86041")
     assert bux["statut"] == "secret" and bux["nombre"] is None
 
 
 def test_unknown_export_is_404(chiffres, analyste):
-    assert client_de(analyste).get(reverse("observatoire:tableau_de_bord") + "?export=rien").status_code == 404
+    assert (
+        client_de(analyste).get(reverse("observatoire:tableau_de_bord") + "?export=rien").status_code == 404
+    )
 
 
 def test_dashboard_shows_the_district_rate_and_its_change(chiffres, analyste):
@@ -117,11 +138,20 @@ def _beaucoup_de_chiffres(perimetre, source, n_indicateurs, n_annees, prefixe="i
         indicateur = IndicateurFactory(code=f"{prefixe}-{k}")
         for annee in range(1990, 1990 + n_annees):
             for cle in ("c1", "c2", "q"):
-                DonneeFactory(territoire=perimetre[cle], indicateur=indicateur, annee=annee, source=source, lot=lot, nombre=k + 7)
+                DonneeFactory(
+                    territoire=perimetre[cle],
+                    indicateur=indicateur,
+                    annee=annee,
+                    source=source,
+                    lot=lot,
+                    nombre=k + 7,
+                )
 
 
 @pytest.mark.parametrize("url_name", ["tableau_de_bord", "par_territoire", "evolution"])
-def test_dashboard_query_count_does_not_grow_with_figures(perimetre, source, analyste, django_assert_max_num_queries, url_name):
+def test_dashboard_query_count_does_not_grow_with_figures(
+    perimetre, source, analyste, django_assert_max_num_queries, url_name
+):
     _beaucoup_de_chiffres(perimetre, source, 1, 1)
     client = client_de(analyste)
     url = reverse(f"observatoire:{url_name}")
@@ -142,7 +172,10 @@ def test_territory_page_query_count_is_bounded(perimetre, source, analyste, djan
 
 def test_territory_outside_the_contract_is_404(chiffres, analyste):
     Territoire.objects.create(code="33318", nom="Pessac", niveau="commune")
-    assert client_de(analyste).get(reverse("observatoire:territoire", kwargs={"code": "33318"})).status_code == 404
+    assert (
+        client_de(analyste).get(reverse("observatoire:territoire", kwargs={"code": "33318"})).status_code
+        == 404
+    )
 
 
 def test_core_territory_page_links_to_the_observatory(chiffres, partenaire):

@@ -31,7 +31,11 @@ class ImportCommand(BaseCommand):
         if self.code_source(options) and source is None:
             raise CommandError(f"Source inconnue : {self.code_source(options)}")
         lot = services.creer_lot(
-            type_lot=self.type_lot, chemin=chemin, nom=chemin.name, source=source, options=self.options_du_lot(options)
+            type_lot=self.type_lot,
+            chemin=chemin,
+            nom=chemin.name,
+            source=source,
+            options=self.options_du_lot(options),
         )
         rapport = services.executer_lot(lot=lot, chemin=chemin, appliquer=not apercu)
         if rapport.edition:
@@ -39,7 +43,9 @@ class ImportCommand(BaseCommand):
         for probleme in rapport.avertissements:
             self.stdout.write(self.style.WARNING(f"Avertissement — {probleme}"))
         if rapport.avertissements_en_plus:
-            self.stdout.write(self.style.WARNING(f"… et {rapport.avertissements_en_plus} autres avertissements."))
+            self.stdout.write(
+                self.style.WARNING(f"… et {rapport.avertissements_en_plus} autres avertissements.")
+            )
         if rapport.a_des_erreurs:
             raise CommandError(
                 "Fichier refusé, rien n'a été enregistré :\n" + "\n".join(rapport.lignes_de_texte())
@@ -48,7 +54,8 @@ class ImportCommand(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"{chemin.name} : {verbe} — {rapport.lignes_lues} lignes lues, {rapport.creees} créées, "
-                f"{rapport.modifiees} modifiées, {rapport.inchangees} inchangées, {rapport.rejetees} rejetées."
+                f"{rapport.modifiees} modifiées, {rapport.inchangees} inchangées, "
+                f"{rapport.rejetees} rejetées."
             )
         )
         if rapport.territoires_inconnus:

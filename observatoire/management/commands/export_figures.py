@@ -23,7 +23,9 @@ class Command(BaseCommand):
         parser.add_argument("--source", help="Code de la source (par défaut : la source principale).")
         parser.add_argument("--output", required=True, help="Fichier .csv ou .xlsx.")
 
-    def handle(self, *args, year=None, territory=None, indicator=None, level=None, source=None, output, **options):
+    def handle(
+        self, *args, year=None, territory=None, indicator=None, level=None, source=None, output, **options
+    ):
         sortie = Path(output)
         if sortie.suffix.lower() not in (".csv", ".xlsx"):
             raise CommandError("Le fichier de sortie doit finir par .csv ou .xlsx.")
@@ -50,13 +52,23 @@ class Command(BaseCommand):
             if year is not None and year not in ctx.annees:
                 raise CommandError(f"Aucun chiffre pour l'année {year}.")
             lignes = pages.lignes_chiffres(
-                ctx, indicateurs=indicateurs, annees=[year] if year else None, niveau=level, territoire=territoire
+                ctx,
+                indicateurs=indicateurs,
+                annees=[year] if year else None,
+                niveau=level,
+                territoire=territoire,
             )
-        df = pd.DataFrame([[ligne[c] for c in pages.COLONNES_EXPORT] for ligne in lignes], columns=pages.COLONNES_EXPORT, dtype=object)
+        df = pd.DataFrame(
+            [[ligne[c] for c in pages.COLONNES_EXPORT] for ligne in lignes],
+            columns=pages.COLONNES_EXPORT,
+            dtype=object,
+        )
         df = exports.neutraliser_df(df)
         if sortie.suffix.lower() == ".xlsx":
             exports.ecrire_xlsx(df, sortie)
         else:
-            df["taux_pour_mille"] = df["taux_pour_mille"].map(lambda v: "" if v is None else repr(v).replace(".", ","))
+            df["taux_pour_mille"] = df["taux_pour_mille"].map(
+                lambda v: "" if v is None else repr(v).replace(".", ",")
+            )
             exports.ecrire_csv(df, sortie)
         self.stdout.write(self.style.SUCCESS(f"{len(df)} ligne(s) écrite(s) dans {sortie}."))

@@ -12,7 +12,9 @@ class Command(ImportCommand):
 
     def add_arguments(self, parser):
         super().add_arguments(parser)
-        parser.add_argument("--source", help="Code de la source (par défaut : relevés locaux de l'observatoire).")
+        parser.add_argument(
+            "--source", help="Code de la source (par défaut : relevés locaux de l'observatoire)."
+        )
 
     def code_source(self, options):
         return options.get("source")

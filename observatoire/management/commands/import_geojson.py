@@ -9,7 +9,9 @@ class Command(ImportCommand):
 
     def add_arguments(self, parser):
         super().add_arguments(parser)
-        parser.add_argument("--code-property", default="code", help="Propriété qui porte le code (défaut : code).")
+        parser.add_argument(
+            "--code-property", default="code", help="Propriété qui porte le code (défaut : code)."
+        )
 
     def options_du_lot(self, options):
         return {"propriete": options.get("code_property") or "code"}
