@@ -7,7 +7,6 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -310,7 +309,3 @@ def declaration_nouvelle(request):
 def declaration_modifier(request, pk):
     declaration = get_object_or_404(Declaration.objects.editable_by(request.user), pk=pk)
     return _formulaire_declaration(request, declaration)
-
-
-def lien_page_territoire(territoire) -> str:
-    return reverse("observatoire:territoire", kwargs={"code": territoire.code})
