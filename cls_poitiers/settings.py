@@ -266,3 +266,9 @@ LOGGING = {
         "cls.auth": {"level": "INFO"},
     },
 }
+# Observatoire: a territory whose rate exceeds this multiple of the district's is a candidate for
+# "traitement prioritaire"; imports read whole in memory (partners' files, web uploads) are capped;
+# web imports larger than the threshold run in the background with a progress bar.
+CLS_MULTIPLE_PRIORITAIRE = float(os.environ.get("CLS_MULTIPLE_PRIORITAIRE", "1.5"))
+CLS_IMPORT_TAILLE_MAX = env_int("CLS_IMPORT_TAILLE_MAX", 20 * 1024 * 1024)
+CLS_IMPORT_SEUIL_ARRIERE_PLAN = env_int("CLS_IMPORT_SEUIL_ARRIERE_PLAN", 1024 * 1024)

@@ -7,3 +7,40 @@ class ObservatoireConfig(AppConfig):
 
     name = "observatoire"
     verbose_name = _("Observatoire de la délinquance")
+
+    def ready(self):
+        from cls_poitiers import registry
+
+        from . import panneaux
+        from .querysets import ROLES_CONSULTATION, ROLES_DECLARATION, ROLES_IMPORT
+
+        registry.register_nav(
+            registry.NavEntry(
+                _("Observatoire"), "observatoire:tableau_de_bord", roles=ROLES_CONSULTATION, ordre=30
+            )
+        )
+        registry.register_nav(
+            registry.NavEntry(_("Imports"), "observatoire:imports", roles=ROLES_IMPORT, ordre=31)
+        )
+        registry.register_nav(
+            registry.NavEntry(
+                _("Déclarations"), "observatoire:declarations", roles=ROLES_DECLARATION, ordre=32
+            )
+        )
+        registry.register_panel(
+            registry.Panel(
+                slot="observatoire",
+                template="observatoire/_panneau_accueil.html",
+                context=panneaux.accueil,
+                roles=ROLES_CONSULTATION,
+            )
+        )
+        registry.register_detail_panel(
+            registry.DetailPanel(
+                model="cls_poitiers.Territoire",
+                template="observatoire/_panneau_territoire.html",
+                context=panneaux.territoire,
+                roles=ROLES_CONSULTATION,
+                ordre=10,
+            )
+        )

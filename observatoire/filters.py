@@ -1,0 +1,70 @@
+"""The dashboards' filters (django-filter): period, indicator or family, territory level, source."""
+
+import django_filters
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from cls_poitiers.models import Territoire
+
+from .models import Donnee, Indicateur, Source
+
+NIVEAUX = [
+    (Territoire.Niveau.COMMUNE, _("Communes")),
+    (Territoire.Niveau.QUARTIER, _("Quartiers")),
+]
+PERIODICITES = [("annee", _("Par année")), ("mois", _("Par mois"))]
+
+
+class FiltreChiffres(django_filters.FilterSet):
+    """Read by the views to choose what to aggregate (the roll-ups need every figure of the
+    perimeter, so the filter says what to show rather than which rows to read)."""
+
+    annee = django_filters.NumberFilter(
+        label=_("Année"), widget=forms.NumberInput(attrs={"min": 1900, "max": 2200})
+    )
+    indicateur = django_filters.ModelChoiceFilter(
+        queryset=Indicateur.objects.actifs(),
+        to_field_name="code",
+        label=_("Indicateur"),
+        empty_label=_("(tous)"),
+    )
+    famille = django_filters.ChoiceFilter(
+        field_name="indicateur__famille",
+        choices=Indicateur.Famille.choices,
+        label=_("Famille"),
+        empty_label=_("(toutes)"),
+    )
+    niveau = django_filters.ChoiceFilter(
+        field_name="territoire__niveau",
+        choices=NIVEAUX,
+        label=_("Niveau de territoire"),
+        empty_label=_("(communes)"),
+    )
+    source = django_filters.ModelChoiceFilter(
+        queryset=Source.objects.all(),
+        to_field_name="code",
+        label=_("Source"),
+        empty_label=_("(source principale)"),
+    )
+    territoires = django_filters.ModelMultipleChoiceFilter(
+        field_name="territoire",
+        queryset=Territoire.objects.exclude(niveau=Territoire.Niveau.DEPARTEMENT).order_by("niveau", "nom"),
+        to_field_name="code",
+        label=_("Territoires comparés"),
+    )
+    periodicite = django_filters.ChoiceFilter(
+        choices=PERIODICITES, method="ne_filtre_pas", label=_("Périodicité"), empty_label=_("(par année)")
+    )
+
+    class Meta:
+        model = Donnee
+        fields = ["annee", "indicateur", "famille", "niveau", "source", "territoires", "periodicite"]
+
+    def ne_filtre_pas(self, queryset, name, value):
+        return queryset
+
+    def valeurs(self) -> dict:
+        """The cleaned choices (invalid ones are ignored: the page falls back to its defaults)."""
+        if self.form.is_valid():
+            return self.form.cleaned_data
+        return {k: v for k, v in self.form.cleaned_data.items() if k not in self.form.errors}

@@ -1,0 +1,88 @@
+"""Forms of the observatory: uploading a file to import, a partner's monthly declaration."""
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
+from django import forms
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cls_poitiers.models import Territoire
+
+from . import services
+from .models import AIDE_DONNEES_PERSONNELLES, LotImport, Source
+
+MOIS = [(m, timezone.datetime(2000, m, 1).strftime("%m")) for m in range(1, 13)]
+
+
+class TeleversementForm(forms.Form):
+    type = forms.ChoiceField(
+        label=_("Type de fichier"),
+        choices=[c for c in LotImport.Type.choices if c[0] != LotImport.Type.DEMO],
+    )
+    fichier = forms.FileField(
+        label=_("Fichier"), help_text=_("CSV (séparateur ;, UTF-8 ou Windows-1252), XLSX ou GeoJSON.")
+    )
+    source = forms.ModelChoiceField(
+        label=_("Source des chiffres (modèle local)"),
+        queryset=Source.objects.all(),
+        required=False,
+        to_field_name="code",
+        help_text=_("Par défaut : relevés locaux de l'observatoire."),
+    )
+    creer_territoires = forms.BooleanField(
+        label=_("Créer les communes ou départements inconnus (base SSMSI)"), required=False
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("deposer", _("Vérifier le fichier (aperçu)")))
+
+    def clean_fichier(self):
+        fichier = self.cleaned_data["fichier"]
+        if fichier.size > settings.CLS_IMPORT_TAILLE_MAX:
+            raise forms.ValidationError(
+                services.trop_gros(type_lot=LotImport.Type.FIGURES, taille=fichier.size)
+            )
+        if fichier.size == 0:
+            raise forms.ValidationError(_("Le fichier est vide."))
+        return fichier
+
+
+class DeclarationForm(forms.Form):
+    """One month, one territory, one count per category of the partner (empty: not declared)."""
+
+    territoire = forms.ModelChoiceField(label=_("Territoire"), queryset=Territoire.objects.none())
+    annee = forms.IntegerField(label=_("Année"), min_value=1990, max_value=2100)
+    mois = forms.TypedChoiceField(label=_("Mois"), choices=MOIS, coerce=int)
+    commentaire = forms.CharField(
+        label=_("Commentaire"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=AIDE_DONNEES_PERSONNELLES,
+    )
+
+    def __init__(self, *args, partenaire, territoires, indicateurs, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["territoire"].queryset = territoires
+        self.indicateurs = list(indicateurs)
+        for indicateur in self.indicateurs:
+            self.fields[f"nombre_{indicateur.code}"] = forms.IntegerField(
+                label=indicateur.libelle,
+                min_value=0,
+                required=False,
+                help_text=_("Nombre d'incidents (%(u)s) ; vide si non déclaré.")
+                % {"u": indicateur.get_unite_display()},
+            )
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("enregistrer", _("Enregistrer la déclaration")))
+
+    def clean(self):
+        donnees = super().clean()
+        if self.indicateurs and all(donnees.get(f"nombre_{i.code}") is None for i in self.indicateurs):
+            raise forms.ValidationError(_("Indiquez au moins un nombre."))
+        return donnees
+
+    def comptes(self) -> dict:
+        return {i: self.cleaned_data.get(f"nombre_{i.code}") for i in self.indicateurs}

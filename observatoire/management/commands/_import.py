@@ -1,0 +1,69 @@
+"""What the import commands share: one batch per file, the report in French, a non-zero exit
+with every problem (line and column) when the file is refused."""
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from observatoire import services
+
+
+class ImportCommand(BaseCommand):
+    type_lot: str = ""
+
+    def add_arguments(self, parser):
+        parser.add_argument("fichier", help="Chemin du fichier à importer.")
+        parser.add_argument(
+            "--apercu", action="store_true", help="Tout vérifier et compter sans rien enregistrer."
+        )
+
+    def options_du_lot(self, options) -> dict:
+        return {}
+
+    def code_source(self, options) -> str | None:
+        return None
+
+    def handle(self, *args, fichier, apercu=False, **options):
+        chemin = Path(fichier)
+        if not chemin.is_file():
+            raise CommandError(f"Fichier introuvable : {chemin}")
+        source = services.source_par_code(self.code_source(options), self.type_lot)
+        if self.code_source(options) and source is None:
+            raise CommandError(f"Source inconnue : {self.code_source(options)}")
+        lot = services.creer_lot(
+            type_lot=self.type_lot,
+            chemin=chemin,
+            nom=chemin.name,
+            source=source,
+            options=self.options_du_lot(options),
+        )
+        rapport = services.executer_lot(lot=lot, chemin=chemin, appliquer=not apercu)
+        if rapport.edition:
+            self.stdout.write(f"Format reconnu : {rapport.edition}")
+        for probleme in rapport.avertissements:
+            self.stdout.write(self.style.WARNING(f"Avertissement — {probleme}"))
+        if rapport.avertissements_en_plus:
+            self.stdout.write(
+                self.style.WARNING(f"… et {rapport.avertissements_en_plus} autres avertissements.")
+            )
+        if rapport.a_des_erreurs:
+            raise CommandError(
+                "Fichier refusé, rien n'a été enregistré :\n" + "\n".join(rapport.lignes_de_texte())
+            )
+        verbe = "aperçu (rien enregistré)" if apercu else "import appliqué"
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{chemin.name} : {verbe} — {rapport.lignes_lues} lignes lues, {rapport.creees} créées, "
+                f"{rapport.modifiees} modifiées, {rapport.inchangees} inchangées, "
+                f"{rapport.rejetees} rejetées."
+            )
+        )
+        if rapport.territoires_inconnus:
+            self.stdout.write(
+                f"{len(rapport.territoires_inconnus)} territoire(s) inconnu(s), {rapport.rejetees} ligne(s) "
+                "ignorée(s) (--create-territories pour les créer)."
+            )
+        if rapport.territoires_crees:
+            self.stdout.write(f"{len(rapport.territoires_crees)} territoire(s) créé(s).")
+        if rapport.populations:
+            self.stdout.write(f"{rapport.populations} population(s) enregistrée(s) depuis le fichier.")

@@ -1,0 +1,74 @@
+from pathlib import Path
+
+import pandas as pd
+from django.core.management.base import BaseCommand, CommandError
+
+from cls_poitiers.models import Territoire
+from observatoire import exports, pages
+from observatoire.models import Indicateur, Source
+
+
+class Command(BaseCommand):
+    help = (
+        "Exporte les chiffres et leurs agrégats (une ligne par territoire, indicateur et année, avec la "
+        "ligne du district) en CSV (; UTF-8 avec BOM, virgule décimale) ou XLSX. Détail complet : "
+        "commande réservée à l'exploitation du serveur."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--year", type=int)
+        parser.add_argument("--territory", help="Code du territoire.")
+        parser.add_argument("--indicator", help="Code de l'indicateur.")
+        parser.add_argument("--level", choices=[c for c, _l in Territoire.Niveau.choices])
+        parser.add_argument("--source", help="Code de la source (par défaut : la source principale).")
+        parser.add_argument("--output", required=True, help="Fichier .csv ou .xlsx.")
+
+    def handle(
+        self, *args, year=None, territory=None, indicator=None, level=None, source=None, output, **options
+    ):
+        sortie = Path(output)
+        if sortie.suffix.lower() not in (".csv", ".xlsx"):
+            raise CommandError("Le fichier de sortie doit finir par .csv ou .xlsx.")
+        valeurs = {}
+        if source:
+            valeurs["source"] = Source.objects.filter(code=source).first()
+            if valeurs["source"] is None:
+                raise CommandError(f"Source inconnue : {source}")
+        indicateurs = None
+        if indicator:
+            indicateur = Indicateur.objects.filter(code=indicator).first()
+            if indicateur is None:
+                raise CommandError(f"Indicateur inconnu : {indicator}")
+            indicateurs = [indicateur]
+        territoire = None
+        if territory:
+            territoire = Territoire.objects.filter(code=territory).first()
+            if territoire is None:
+                raise CommandError(f"Territoire inconnu : {territory}")
+        ctx = pages.contexte(None, valeurs)
+        lignes = []
+        if ctx is not None:
+            ctx.detail = True
+            if year is not None and year not in ctx.annees:
+                raise CommandError(f"Aucun chiffre pour l'année {year}.")
+            lignes = pages.lignes_chiffres(
+                ctx,
+                indicateurs=indicateurs,
+                annees=[year] if year else None,
+                niveau=level,
+                territoire=territoire,
+            )
+        df = pd.DataFrame(
+            [[ligne[c] for c in pages.COLONNES_EXPORT] for ligne in lignes],
+            columns=pages.COLONNES_EXPORT,
+            dtype=object,
+        )
+        df = exports.neutraliser_df(df)
+        if sortie.suffix.lower() == ".xlsx":
+            exports.ecrire_xlsx(df, sortie)
+        else:
+            df["taux_pour_mille"] = df["taux_pour_mille"].map(
+                lambda v: "" if v is None else repr(v).replace(".", ",")
+            )
+            exports.ecrire_csv(df, sortie)
+        self.stdout.write(self.style.SUCCESS(f"{len(df)} ligne(s) écrite(s) dans {sortie}."))

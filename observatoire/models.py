@@ -1,0 +1,441 @@
+"""The Observatoire de la délinquance (priority 1 of the contract): what is counted (indicators and
+their nomenclatures), where the figures come from (sources, import batches, partners'
+declarations), the figures themselves, and perceived-insecurity surveys.
+
+Only aggregates are stored: a count of facts per territory, indicator, period and source. Never a
+nominative record of an offender or a victim.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from cls_poitiers.models import Partenaire, Territoire
+
+from .querysets import (
+    DeclarationQuerySet,
+    DonneeQuerySet,
+    EnqueteQuerySet,
+    IndicateurQuerySet,
+    LotImportQuerySet,
+)
+
+AIDE_DONNEES_PERSONNELLES = _(
+    "Aucune donnée nominative : ne citez ni auteur, ni victime, ni personne suivie."
+)
+
+
+class Nomenclature(models.TextChoices):
+    SSMSI = "ssmsi", _("Base nationale SSMSI (délinquance enregistrée)")
+    ETAT_4001 = "etat4001", _("État 4001 (index de la police et de la gendarmerie)")
+    LOCALE = "locale", _("Nomenclature locale de l'observatoire")
+    PARTENAIRE = "partenaire", _("Catégories propres d'un partenaire")
+
+
+class Indicateur(models.Model):
+    """What is counted: a category of offences or incivilities, in one unit of count, over one
+    denominator. Figures of different units are never added together, and the "total des faits
+    constatés" is an indicator of its own, never the sum of the others."""
+
+    class Famille(models.TextChoices):
+        TOTAL = "total", _("Ensemble de la délinquance")
+        PERSONNES = "personnes", _("Atteintes aux personnes")
+        BIENS = "biens", _("Atteintes aux biens")
+        ECONOMIQUE = "economique", _("Escroqueries et délinquance économique")
+        STUPEFIANTS = "stupefiants", _("Stupéfiants")
+        ORDRE_PUBLIC = "ordre_public", _("Ordre public et autres infractions")
+        INCIVILITES = "incivilites", _("Incivilités")
+
+    class Unite(models.TextChoices):
+        VICTIME = "victime", _("Victime")
+        INFRACTION = "infraction", _("Infraction")
+        VICTIME_ENTENDUE = "victime_entendue", _("Victime entendue")
+        VEHICULE = "vehicule", _("Véhicule")
+        MIS_EN_CAUSE = "mis_en_cause", _("Mis en cause")
+        FAIT = "fait", _("Fait constaté")
+        INCIDENT = "incident", _("Incident déclaré")
+
+    class Denominateur(models.TextChoices):
+        HABITANTS = "habitants", _("pour 1000 habitants")
+        LOGEMENTS = "logements", _("pour 1000 logements")
+
+    code = models.SlugField(_("code"), max_length=60, unique=True)
+    libelle = models.CharField(_("libellé"), max_length=200)
+    famille = models.CharField(_("famille"), max_length=20, choices=Famille.choices)
+    unite = models.CharField(_("unité de compte"), max_length=20, choices=Unite.choices)
+    denominateur = models.CharField(
+        _("dénominateur du taux"), max_length=20, choices=Denominateur.choices, default="habitants"
+    )
+    nomenclature = models.CharField(_("nomenclature"), max_length=20, choices=Nomenclature.choices)
+    index_4001 = models.PositiveSmallIntegerField(_("index État 4001"), null=True, blank=True)
+    partenaire = models.ForeignKey(
+        Partenaire,
+        verbose_name=_("partenaire propriétaire"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="indicateurs",
+        help_text=_("Pour les catégories propres d'un partenaire (transport, logement, école…)."),
+    )
+    est_total = models.BooleanField(
+        _("total des faits constatés"),
+        default=False,
+        help_text=_("Indicateur d'ensemble : jamais recalculé en additionnant les autres."),
+    )
+    ordre = models.PositiveSmallIntegerField(_("ordre"), default=100)
+    actif = models.BooleanField(_("actif"), default=True)
+    history = HistoricalRecords()
+
+    objects = IndicateurQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("indicateur")
+        verbose_name_plural = _("indicateurs")
+        ordering = ["ordre", "libelle"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(nomenclature="partenaire", partenaire__isnull=False)
+                | ~Q(nomenclature="partenaire"),
+                name="indicateur_partenaire_a_un_proprietaire",
+                violation_error_message=_("Une catégorie propre à un partenaire doit nommer ce partenaire."),
+            ),
+            models.UniqueConstraint(
+                fields=["index_4001"],
+                condition=Q(nomenclature="etat4001"),
+                name="indicateur_index_4001_unique",
+                violation_error_message=_("Cet index de l'État 4001 a déjà son indicateur."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.libelle
+
+    def get_absolute_url(self):
+        return reverse("observatoire:evolution") + f"?indicateur={self.code}"
+
+    @property
+    def par_logements(self) -> bool:
+        return self.denominateur == self.Denominateur.LOGEMENTS
+
+
+class Correspondance(models.Model):
+    """The one place where a label (or index number) of a source nomenclature is mapped to the
+    platform's indicator: the SSMSI base renamed its indicators between editions ("Coups et
+    blessures volontaires intrafamiliaux" became "Violences physiques intrafamiliales"), and the
+    État 4001 index numbers map onto them too. Imports read this table, never a list in code."""
+
+    nomenclature = models.CharField(_("nomenclature"), max_length=20, choices=Nomenclature.choices)
+    libelle_source = models.CharField(
+        _("libellé ou index dans la source"),
+        max_length=200,
+        help_text=_("Libellé exact d'une édition, ou numéro d'index de l'État 4001."),
+    )
+    editions = models.CharField(_("éditions concernées"), max_length=100, blank=True)
+    indicateur = models.ForeignKey(
+        Indicateur, on_delete=models.CASCADE, related_name="correspondances", verbose_name=_("indicateur")
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("correspondance de nomenclature")
+        verbose_name_plural = _("correspondances de nomenclature")
+        ordering = ["nomenclature", "libelle_source"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["nomenclature", "libelle_source"],
+                name="correspondance_unique_par_libelle",
+                violation_error_message=_("Ce libellé a déjà une correspondance dans cette nomenclature."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.libelle_source} → {self.indicateur}"
+
+
+class Source(models.Model):
+    """Where figures come from: the national statistics, the local police statistics, a partner's
+    own declarations, an illustrative demo series. Figures of several sources are never added."""
+
+    class Nature(models.TextChoices):
+        STATISTIQUE_NATIONALE = "nationale", _("Statistique nationale (SSMSI)")
+        POLICE_LOCALE = "police", _("Statistique locale police / gendarmerie")
+        PARTENAIRE = "partenaire", _("Déclarations d'un partenaire")
+        OBSERVATOIRE = "observatoire", _("Relevés de l'observatoire")
+
+    code = models.SlugField(_("code"), max_length=60, unique=True)
+    libelle = models.CharField(_("libellé"), max_length=200)
+    nature = models.CharField(_("nature"), max_length=20, choices=Nature.choices)
+    partenaire = models.ForeignKey(
+        Partenaire, on_delete=models.PROTECT, null=True, blank=True, related_name="sources_observatoire"
+    )
+    illustratif = models.BooleanField(
+        _("chiffres illustratifs"), default=False, help_text=_("Chiffres de démonstration, non officiels.")
+    )
+    ordre = models.PositiveSmallIntegerField(
+        _("ordre"), default=100, help_text=_("La première source est celle des tableaux de bord par défaut.")
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("source")
+        verbose_name_plural = _("sources")
+        ordering = ["ordre", "libelle"]
+
+    def __str__(self):
+        return self.libelle
+
+
+class LotImport(models.Model):
+    """One imported file: which file (name and SHA-256 checksum), who and when, what it did
+    (rows read, created, updated, unchanged, rejected) and the problems found, in French."""
+
+    class Type(models.TextChoices):
+        SSMSI = "ssmsi", _("Base nationale SSMSI")
+        FIGURES = "figures", _("Modèle local de chiffres")
+        POPULATION = "population", _("Populations et logements")
+        GEOJSON = "geojson", _("Contours GeoJSON")
+        DEMO = "demo", _("Démonstration (chiffres illustratifs)")
+
+    class Statut(models.TextChoices):
+        APERCU = "apercu", _("Aperçu, en attente de validation")
+        EN_ATTENTE = "en_attente", _("En attente de traitement")
+        EN_COURS = "en_cours", _("En cours")
+        APPLIQUE = "applique", _("Appliqué")
+        REFUSE = "refuse", _("Refusé")
+
+    type = models.CharField(_("type"), max_length=20, choices=Type.choices)
+    fichier_nom = models.CharField(_("nom du fichier"), max_length=255)
+    fichier = models.FileField(_("fichier déposé"), upload_to="imports/", blank=True)
+    empreinte = models.CharField(_("empreinte SHA-256"), max_length=64, blank=True)
+    taille = models.BigIntegerField(_("taille (octets)"), default=0)
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, null=True, blank=True, related_name="lots")
+    options = models.JSONField(_("options"), default=dict, blank=True)
+    cree_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("importé par"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="lots_import",
+    )
+    cree_le = models.DateTimeField(_("déposé le"), auto_now_add=True)
+    termine_le = models.DateTimeField(_("terminé le"), null=True, blank=True)
+    statut = models.CharField(_("statut"), max_length=20, choices=Statut.choices, default=Statut.APERCU)
+    edition = models.CharField(_("édition reconnue"), max_length=100, blank=True)
+    lignes_lues = models.PositiveIntegerField(_("lignes lues"), default=0)
+    creees = models.PositiveIntegerField(_("créées"), default=0)
+    modifiees = models.PositiveIntegerField(_("modifiées"), default=0)
+    inchangees = models.PositiveIntegerField(_("inchangées"), default=0)
+    rejetees = models.PositiveIntegerField(_("rejetées"), default=0)
+    progression = models.PositiveSmallIntegerField(_("progression (%)"), default=0)
+    rapport = models.JSONField(_("rapport"), default=dict, blank=True)
+
+    objects = LotImportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("lot d'import")
+        verbose_name_plural = _("lots d'import")
+        ordering = ["-cree_le", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(progression__lte=100),
+                name="lot_progression_en_pourcentage",
+                violation_error_message=_("La progression est un pourcentage (0 à 100)."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.fichier_nom} ({self.get_statut_display()})"
+
+    def get_absolute_url(self):
+        return reverse("observatoire:import_detail", kwargs={"pk": self.pk})
+
+    @property
+    def termine(self) -> bool:
+        return self.statut in (self.Statut.APPLIQUE, self.Statut.REFUSE)
+
+
+class Declaration(models.Model):
+    """A partner's monthly declaration of incidents on one territory, in its own categories
+    (transport operator, housing office, schools). Its lines are `Donnee` rows pointing to it."""
+
+    partenaire = models.ForeignKey(
+        Partenaire, on_delete=models.PROTECT, related_name="declarations", verbose_name=_("partenaire")
+    )
+    territoire = models.ForeignKey(
+        Territoire, on_delete=models.PROTECT, related_name="declarations", verbose_name=_("territoire")
+    )
+    annee = models.PositiveSmallIntegerField(_("année"))
+    mois = models.PositiveSmallIntegerField(_("mois"))
+    commentaire = models.TextField(_("commentaire"), blank=True, help_text=AIDE_DONNEES_PERSONNELLES)
+    declare_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="declarations_observatoire",
+        verbose_name=_("déclaré par"),
+    )
+    modifie_le = models.DateTimeField(_("modifié le"), auto_now=True)
+    illustratif = models.BooleanField(_("donnée illustrative"), default=False)
+    history = HistoricalRecords()
+
+    objects = DeclarationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("déclaration d'un partenaire")
+        verbose_name_plural = _("déclarations des partenaires")
+        ordering = ["-annee", "-mois", "partenaire__nom", "territoire__nom"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partenaire", "territoire", "annee", "mois"],
+                name="declaration_unique_par_mois",
+                violation_error_message=_("Ce partenaire a déjà déclaré ce mois pour ce territoire."),
+            ),
+            models.CheckConstraint(
+                condition=Q(mois__gte=1, mois__lte=12),
+                name="declaration_mois_valide",
+                violation_error_message=_("Le mois doit être compris entre 1 et 12."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.partenaire} — {self.territoire} — {self.mois:02d}/{self.annee}"
+
+    def get_absolute_url(self):
+        return reverse("observatoire:declaration_modifier", kwargs={"pk": self.pk})
+
+
+class Donnee(models.Model):
+    """One figure: the count of facts for a territory × indicator × period (a year, or a month of
+    it) × source. A figure masked at the source ("secret statistique") has no count: it is never
+    stored as a zero. Every figure is traced to its import batch or its declaration.
+
+    Within one source, a figure on a commune is the part not attributed to any of its quartiers
+    (the "non localisé" part): a territory's total is the sum of its figure and its children's.
+    A source gives, for one territory, indicator and year, either a yearly figure or monthly ones."""
+
+    territoire = models.ForeignKey(Territoire, on_delete=models.PROTECT, related_name="donnees")
+    indicateur = models.ForeignKey(Indicateur, on_delete=models.PROTECT, related_name="donnees")
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="donnees")
+    annee = models.PositiveSmallIntegerField(_("année"))
+    mois = models.PositiveSmallIntegerField(_("mois"), default=0, help_text=_("0 : l'année entière."))
+    nombre = models.PositiveIntegerField(_("nombre"), null=True, blank=True)
+    secret = models.BooleanField(_("secret statistique"), default=False)
+    lot = models.ForeignKey(
+        LotImport, on_delete=models.PROTECT, null=True, blank=True, related_name="donnees"
+    )
+    declaration = models.ForeignKey(
+        Declaration, on_delete=models.CASCADE, null=True, blank=True, related_name="donnees"
+    )
+
+    objects = DonneeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("donnée")
+        verbose_name_plural = _("données")
+        ordering = ["annee", "mois", "territoire_id", "indicateur_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicateur", "source", "annee", "mois", "territoire"],
+                name="donnee_unique_par_periode",
+                violation_error_message=_(
+                    "Ce territoire a déjà un chiffre pour cet indicateur, cette période et cette source."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(secret=True, nombre__isnull=True) | Q(secret=False, nombre__isnull=False),
+                name="donnee_nombre_ou_secret",
+                violation_error_message=_(
+                    "Un chiffre est soit publié (avec un nombre), soit secret (sans nombre) : "
+                    "jamais un faux zéro."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(mois__lte=12),
+                name="donnee_mois_valide",
+                violation_error_message=_("Le mois doit être compris entre 0 (année) et 12."),
+            ),
+            models.CheckConstraint(
+                condition=Q(lot__isnull=False, declaration__isnull=True)
+                | Q(lot__isnull=True, declaration__isnull=False),
+                name="donnee_tracee",
+                violation_error_message=_("Un chiffre vient d'un lot d'import ou d'une déclaration."),
+            ),
+        ]
+        indexes = [
+            # Dashboards read one territory's series, and a year's figures for a set of territories.
+            models.Index(fields=["territoire", "indicateur", "annee"], name="donnee_territoire_idx"),
+            models.Index(fields=["annee", "indicateur"], name="donnee_annee_idx"),
+        ]
+
+    def __str__(self):
+        periode = f"{self.mois:02d}/{self.annee}" if self.mois else str(self.annee)
+        valeur = _("secret statistique") if self.secret else self.nombre
+        return f"{self.territoire_id} {self.indicateur_id} {periode} : {valeur}"
+
+
+class Enquete(models.Model):
+    """A perceived-insecurity survey ("insécurité ressentie"): when, how, by whom; its results per
+    territory are shown beside the recorded figures."""
+
+    titre = models.CharField(_("titre"), max_length=200)
+    date_debut = models.DateField(_("début"))
+    date_fin = models.DateField(_("fin"))
+    methode = models.TextField(_("méthode"), help_text=_("Échantillon, mode d'interrogation, questions."))
+    realisee_par = models.CharField(_("réalisée par"), max_length=200, blank=True)
+    repondants = models.PositiveIntegerField(_("nombre de répondants"), null=True, blank=True)
+    illustratif = models.BooleanField(_("donnée illustrative"), default=False)
+    history = HistoricalRecords()
+
+    objects = EnqueteQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("enquête d'insécurité ressentie")
+        verbose_name_plural = _("enquêtes d'insécurité ressentie")
+        ordering = ["-date_fin"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(date_fin__gte=models.F("date_debut")),
+                name="enquete_dates_ordonnees",
+                violation_error_message=_("La fin de l'enquête ne peut précéder son début."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.titre
+
+
+class ResultatEnquete(models.Model):
+    """One answer of a survey on one territory: the share of residents giving it."""
+
+    enquete = models.ForeignKey(Enquete, on_delete=models.CASCADE, related_name="resultats")
+    territoire = models.ForeignKey(Territoire, on_delete=models.PROTECT, related_name="resultats_enquete")
+    question = models.CharField(_("question ou réponse"), max_length=300)
+    pourcentage = models.DecimalField(_("part des répondants (%)"), max_digits=5, decimal_places=1)
+    repondants = models.PositiveIntegerField(_("répondants sur ce territoire"), null=True, blank=True)
+    ordre = models.PositiveSmallIntegerField(_("ordre"), default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("résultat d'enquête")
+        verbose_name_plural = _("résultats d'enquête")
+        ordering = ["enquete", "territoire", "ordre"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enquete", "territoire", "question"],
+                name="resultat_enquete_unique",
+                violation_error_message=_("Cette question a déjà un résultat pour ce territoire."),
+            ),
+            models.CheckConstraint(
+                condition=Q(pourcentage__gte=0, pourcentage__lte=100),
+                name="resultat_enquete_pourcentage",
+                violation_error_message=_("Une part de répondants est comprise entre 0 et 100 %."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.territoire} — {self.question} : {self.pourcentage} %"

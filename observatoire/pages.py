@@ -1,0 +1,533 @@
+"""What each dashboard shows, built once for its page, its CSV/XLSX export and the JSON endpoint:
+tables of `Cellule`s (display text and exported value), chart and map data, with secrecy applied
+by `secret.afficher` for the user at hand."""
+
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db.models import Count, Q, Sum
+from django.utils.translation import gettext as _
+
+from cls_poitiers import formats
+from cls_poitiers.models import Territoire
+
+from . import calculs, secret, tableaux
+from .exports import Cellule, Tableau
+from .models import Donnee, Indicateur, ResultatEnquete, Source
+
+COLONNES_EXPORT = [
+    "territoire_code",
+    "territoire",
+    "indicateur",
+    "unite",
+    "periode",
+    "nombre",
+    "denominateur",
+    "taux_pour_mille",
+    "statut",
+]
+
+
+@dataclass
+class Contexte:
+    """The perimeter, the source and the figures a page works on, read in a fixed number of queries."""
+
+    perimetre: tableaux.Perimetre
+    sources: list[Source]
+    source: Source
+    comptes: tableaux.Comptes
+    annees: list[int]
+    annee: int
+    detail: bool
+    _cache: dict = field(default_factory=dict)
+
+    @property
+    def seuil(self) -> int:
+        return secret.seuil()
+
+    def consolide(self, indicateur: Indicateur, annee: int) -> dict[int, calculs.Consolide]:
+        cle = (indicateur.pk, annee)
+        if cle not in self._cache:
+            self._cache[cle] = tableaux.consolider(self.perimetre, self.comptes, indicateur, annee)
+        return self._cache[cle]
+
+    def chiffre(self, indicateur: Indicateur, annee: int, territoire_id: int) -> calculs.Chiffre:
+        consolide = self.consolide(indicateur, annee).get(territoire_id)
+        return consolide.total if consolide else calculs.Chiffre()
+
+    def affiche(self, indicateur, annee, territoire_id) -> secret.Affiche:
+        return secret.afficher(self.chiffre(indicateur, annee, territoire_id), self.detail)
+
+
+def contexte(user, valeurs: dict) -> Contexte | None:
+    perimetre = tableaux.perimetre()
+    sources = tableaux.sources_avec_donnees()
+    source = valeurs.get("source") or tableaux.source_par_defaut(sources)
+    if perimetre is None or source is None:
+        return None
+    comptes = tableaux.Comptes.lire(perimetre, source=source)
+    annees = comptes.annees() or []
+    annee = valeurs.get("annee")
+    if annee not in annees:
+        annee = annees[-1] if annees else None
+    if annee is None:
+        return None
+    return Contexte(perimetre, sources, source, comptes, annees, int(annee), secret.voit_le_detail(user))
+
+
+def cellule_nombre(affiche: secret.Affiche) -> Cellule:
+    return Cellule(affiche.nombre_texte, affiche.valeur_export if affiche.statut != calculs.SECRET else None)
+
+
+def cellule_taux(affiche: secret.Affiche) -> Cellule:
+    if affiche.taux is None:
+        return Cellule(affiche.taux_texte or "—", "")
+    return Cellule(affiche.taux_texte + (" *" if affiche.anterieur else ""), round(affiche.taux, 2))
+
+
+def cellule_evolution(evolution) -> Cellule:
+    if evolution is None:
+        return Cellule("—", "")
+    signe = "+" if evolution.pourcentage > 0 else ""
+    return Cellule(signe + formats.pourcentage(evolution.pourcentage, 1), round(evolution.pourcentage, 1))
+
+
+def _evolution(ctx: Contexte, indicateur, annee, territoire_id):
+    if annee - 1 not in ctx.annees:
+        return None
+    courant = ctx.chiffre(indicateur, annee, territoire_id)
+    precedent = ctx.chiffre(indicateur, annee - 1, territoire_id)
+    return secret.afficher_evolution(
+        calculs.evolution(courant, precedent),
+        secret.afficher(courant, ctx.detail),
+        secret.afficher(precedent, ctx.detail),
+    )
+
+
+def _indicateur_principal(indicateurs: list[Indicateur]) -> Indicateur | None:
+    return next((i for i in indicateurs if i.est_total), indicateurs[0] if indicateurs else None)
+
+
+def _note_denominateur(ctx: Contexte, indicateur: Indicateur, annee: int, territoire_id: int) -> str:
+    chiffre = ctx.chiffre(indicateur, annee, territoire_id)
+    if not chiffre.denominateur_anterieur:
+        return ""
+    annees = ", ".join(str(a) for a in sorted(chiffre.annees_denominateur))
+    return _(
+        "* Taux %(annee)s calculé sur la population de %(annees)s, "
+        "l'année disponible la plus proche avant %(annee)s."
+    ) % {"annee": annee, "annees": annees}
+
+
+def vue_ensemble(ctx: Contexte, famille: str | None) -> dict:
+    racine = ctx.perimetre.racine
+    indicateurs = [i for i in tableaux.indicateurs_de(ctx.comptes) if not famille or i.famille == famille]
+    tableau = Tableau(
+        "indicateurs",
+        _("Indicateurs du %(t)s en %(a)s") % {"t": racine.nom, "a": ctx.annee},
+        [
+            _("Indicateur"),
+            _("Unité de compte"),
+            _("Nombre"),
+            _("Taux"),
+            _("Évolution sur un an"),
+            _("Tendance"),
+        ],
+    )
+    for indicateur in indicateurs:
+        affiche = ctx.affiche(indicateur, ctx.annee, racine.pk)
+        serie = [ctx.affiche(indicateur, a, racine.pk) for a in ctx.annees]
+        valeurs = [a.taux if a.taux is not None else a.nombre for a in serie]
+        tendance = " ; ".join(
+            f"{annee} : {a.taux_texte or a.nombre_texte}" for annee, a in zip(ctx.annees, serie, strict=True)
+        )
+        tableau.lignes.append(
+            [
+                Cellule(indicateur.libelle, lien=_lien_evolution(indicateur, ctx.source)),
+                Cellule(f"{indicateur.get_unite_display()} ({indicateur.get_denominateur_display()})"),
+                cellule_nombre(affiche),
+                cellule_taux(affiche),
+                cellule_evolution(_evolution(ctx, indicateur, ctx.annee, racine.pk)),
+                Cellule(
+                    tendance,
+                    serie=[{"annee": a, "valeur": v} for a, v in zip(ctx.annees, valeurs, strict=True)],
+                ),
+            ]
+        )
+    principal = _indicateur_principal(indicateurs)
+    entete, prioritaires, notes = None, None, []
+    if principal:
+        entete = {
+            "indicateur": principal,
+            "affiche": ctx.affiche(principal, ctx.annee, racine.pk),
+            "evolution": _evolution(ctx, principal, ctx.annee, racine.pk),
+        }
+        prioritaires = tableau_prioritaires(ctx, principal)
+        note = _note_denominateur(ctx, principal, ctx.annee, racine.pk)
+        if note:
+            notes.append(note)
+    return {"tableau": tableau, "entete": entete, "prioritaires": prioritaires, "notes": notes}
+
+
+def _lien_evolution(indicateur: Indicateur, source: Source) -> str:
+    from django.urls import reverse
+
+    return reverse("observatoire:evolution") + f"?indicateur={indicateur.code}&source={source.code}"
+
+
+def tableau_prioritaires(ctx: Contexte, indicateur: Indicateur) -> Tableau:
+    """Territories the contract designated, and candidates whose rate exceeds the set multiple of
+    the district's."""
+    multiple = settings.CLS_MULTIPLE_PRIORITAIRE
+    racine = ctx.perimetre.racine
+    reference = ctx.chiffre(indicateur, ctx.annee, racine.pk)
+    territoires = [t for t in ctx.perimetre.territoires.values() if t.pk != racine.pk]
+    visibles = []
+    for t in territoires:
+        chiffre = ctx.chiffre(indicateur, ctx.annee, t.pk)
+        visibles.append(
+            (t, chiffre if not secret.afficher(chiffre, ctx.detail).masque else calculs.Chiffre())
+        )
+    candidats = {
+        t.pk: ratio for t, _c, ratio in calculs.candidats_prioritaires(visibles, reference, multiple)
+    }
+    tableau = Tableau(
+        "prioritaires",
+        _("Territoires en traitement prioritaire et candidats (%(i)s, %(a)s)")
+        % {"i": indicateur.libelle, "a": ctx.annee},
+        [
+            _("Territoire"),
+            _("Niveau"),
+            _("Taux"),
+            _("Rapport au district"),
+            _("Désigné par le contrat"),
+            _("Candidat"),
+        ],
+    )
+    lignes = []
+    for t, chiffre in visibles:
+        if not t.prioritaire and t.pk not in candidats:
+            continue
+        affiche = secret.afficher(chiffre, ctx.detail)
+        ratio = calculs.rapport(chiffre, reference)
+        lignes.append(
+            (
+                -(ratio or 0),
+                t.nom,
+                [
+                    Cellule(t.nom, lien=_lien_territoire(t)),
+                    Cellule(t.get_niveau_display()),
+                    cellule_taux(affiche),
+                    Cellule(formats.nombre(ratio, 2) if ratio else "—", round(ratio, 2) if ratio else ""),
+                    Cellule(_("oui") if t.prioritaire else _("non")),
+                    Cellule(
+                        _("oui (taux > %(m)s × district)") % {"m": formats.nombre(multiple, 1)}
+                        if t.pk in candidats
+                        else _("non")
+                    ),
+                ],
+            )
+        )
+    tableau.lignes = [ligne for *_tri, ligne in sorted(lignes, key=lambda x: (x[0], x[1]))]
+    return tableau
+
+
+def _lien_territoire(territoire: Territoire) -> str:
+    from django.urls import reverse
+
+    return reverse("observatoire:territoire", kwargs={"code": territoire.code})
+
+
+def vue_territoires(ctx: Contexte, indicateur: Indicateur, niveau: str | None) -> dict:
+    niveau = niveau or Territoire.Niveau.COMMUNE
+    racine = ctx.perimetre.racine
+    reference = ctx.chiffre(indicateur, ctx.annee, racine.pk)
+    elements = []
+    for t in ctx.perimetre.du_niveau(niveau):
+        chiffre = ctx.chiffre(indicateur, ctx.annee, t.pk)
+        affiche = secret.afficher(chiffre, ctx.detail)
+        elements.append(
+            (t, chiffre if not affiche.masque else calculs.Chiffre(secrets=chiffre.secrets, publies=0))
+        )
+    classement = calculs.classer(elements)
+    tableau = Tableau(
+        "classement",
+        _("%(i)s par territoire en %(a)s") % {"i": indicateur.libelle, "a": ctx.annee},
+        [_("Rang"), _("Territoire"), _("Nombre"), _("Dénominateur"), _("Taux"), _("Rapport au district")],
+    )
+    carte, barres = [], []
+    for rang, t, chiffre_visible in classement:
+        affiche = secret.afficher(ctx.chiffre(indicateur, ctx.annee, t.pk), ctx.detail)
+        ratio = calculs.rapport(chiffre_visible, reference) if not affiche.masque else None
+        tableau.lignes.append(
+            [
+                Cellule(str(rang) if rang else "—", rang or ""),
+                Cellule(t.nom, lien=_lien_territoire(t)),
+                cellule_nombre(affiche),
+                Cellule(
+                    formats.nombre(affiche.denominateur) if affiche.denominateur else "—",
+                    affiche.denominateur or "",
+                ),
+                cellule_taux(affiche),
+                Cellule(formats.nombre(ratio, 2) if ratio else "—", round(ratio, 2) if ratio else ""),
+            ]
+        )
+        carte.append(
+            {
+                "code": t.code,
+                "nom": t.nom,
+                "lat": float(t.latitude) if t.latitude is not None else None,
+                "lon": float(t.longitude) if t.longitude is not None else None,
+                "contour": t.contour,
+                "taux": round(affiche.taux, 2) if affiche.taux is not None else None,
+                "texte": f"{t.nom} : {affiche.taux_texte or affiche.nombre_texte}",
+            }
+        )
+        if affiche.taux is not None:
+            barres.append({"nom": t.nom, "taux": round(affiche.taux, 2)})
+    affiche_district = secret.afficher(reference, ctx.detail)
+    tableau.lignes.append(
+        [
+            Cellule(""),
+            Cellule(racine.nom),
+            cellule_nombre(affiche_district),
+            Cellule(
+                formats.nombre(affiche_district.denominateur) if affiche_district.denominateur else "—",
+                affiche_district.denominateur or "",
+            ),
+            cellule_taux(affiche_district),
+            Cellule("1,00" if affiche_district.taux else "—", 1 if affiche_district.taux else ""),
+        ]
+    )
+    notes = [n for n in [_note_denominateur(ctx, indicateur, ctx.annee, racine.pk)] if n]
+    return {"tableau": tableau, "carte": carte, "barres": barres, "notes": notes, "niveau": niveau}
+
+
+def vue_evolution(
+    ctx: Contexte, indicateur: Indicateur, territoires: list[Territoire], mensuel: bool
+) -> dict:
+    perimetre = ctx.perimetre
+    territoires = [t for t in territoires if t.pk in perimetre.territoires] or [perimetre.racine]
+    if mensuel:
+        comptes = tableaux.Comptes.lire(perimetre, source=ctx.source, indicateurs=[indicateur], mensuel=True)
+        periodes = comptes.mois(indicateur)
+        consolides = {(a, m): tableaux.consolider(perimetre, comptes, indicateur, a, m) for a, m in periodes}
+
+        def chiffre(periode, t):
+            c = consolides[periode].get(t.pk)
+            return c.total if c else calculs.Chiffre()
+
+        libelles = [f"{m:02d}/{a}" for a, m in periodes]
+    else:
+        periodes = ctx.annees
+
+        def chiffre(periode, t):
+            return ctx.chiffre(indicateur, periode, t.pk)
+
+        libelles = [str(a) for a in periodes]
+    colonnes = [_("Période")]
+    for t in territoires:
+        colonnes += [_("%(t)s — nombre") % {"t": t.nom}, _("%(t)s — taux") % {"t": t.nom}]
+    tableau = Tableau(
+        "evolution",
+        _("%(i)s, %(p)s") % {"i": indicateur.libelle, "p": _("par mois") if mensuel else _("par année")},
+        colonnes,
+    )
+    series = {t.pk: [] for t in territoires}
+    for periode, libelle in zip(periodes, libelles, strict=True):
+        ligne = [Cellule(libelle)]
+        for t in territoires:
+            affiche = secret.afficher(chiffre(periode, t), ctx.detail)
+            ligne += [cellule_nombre(affiche), cellule_taux(affiche)]
+            series[t.pk].append(affiche.taux if affiche.taux is not None else None)
+        tableau.lignes.append(ligne)
+    graphique = {
+        "libelles": libelles,
+        "series": [{"nom": t.nom, "valeurs": series[t.pk]} for t in territoires],
+        "unite": "‰",
+    }
+    notes = []
+    if mensuel:
+        notes.append(
+            _(
+                "Série mensuelle : seuls les chiffres donnés par mois sont comptés ; "
+                "taux sur la population de l'année."
+            )
+        )
+    return {"tableau": tableau, "graphique": graphique, "territoires": territoires, "notes": notes}
+
+
+def vue_territoire(ctx: Contexte, territoire: Territoire) -> dict:
+    racine = ctx.perimetre.racine
+    indicateurs = tableaux.indicateurs_de(ctx.comptes)
+    tableau = Tableau(
+        "territoire",
+        _("Chiffres de %(t)s (%(s)s)") % {"t": territoire.nom, "s": ctx.source.libelle},
+        [
+            _("Indicateur"),
+            _("Année"),
+            _("Nombre"),
+            _("dont non localisé"),
+            _("Taux"),
+            _("Taux du district"),
+            _("Rapport au district"),
+        ],
+    )
+    graphique = {"libelles": [str(a) for a in ctx.annees], "series": []}
+    for indicateur in indicateurs:
+        for annee in ctx.annees:
+            consolide = ctx.consolide(indicateur, annee).get(territoire.pk)
+            if consolide is None or consolide.total.statut == calculs.VIDE:
+                continue
+            affiche = secret.afficher(consolide.total, ctx.detail)
+            district = ctx.affiche(indicateur, annee, racine.pk)
+            non_localise = (
+                cellule_nombre(secret.afficher(consolide.non_localise, ctx.detail))
+                if consolide.non_localise
+                else Cellule("—", "")
+            )
+            ratio = calculs.rapport(consolide.total, ctx.chiffre(indicateur, annee, racine.pk))
+            tableau.lignes.append(
+                [
+                    Cellule(indicateur.libelle),
+                    Cellule(str(annee), annee),
+                    cellule_nombre(affiche),
+                    non_localise,
+                    cellule_taux(affiche),
+                    cellule_taux(district),
+                    Cellule(
+                        formats.nombre(ratio, 2) if ratio and not affiche.masque else "—",
+                        round(ratio, 2) if ratio and not affiche.masque else "",
+                    ),
+                ]
+            )
+    principal = _indicateur_principal(indicateurs)
+    if principal:
+        for t in [territoire, racine] if territoire.pk != racine.pk else [racine]:
+            graphique["series"].append(
+                {"nom": t.nom, "valeurs": [_round(ctx.affiche(principal, a, t.pk).taux) for a in ctx.annees]}
+            )
+    notes = (
+        [n for n in [_note_denominateur(ctx, principal, ctx.annee, territoire.pk)] if n] if principal else []
+    )
+    return {
+        "tableau": tableau,
+        "graphique": graphique,
+        "principal": principal,
+        "notes": notes,
+        "declarations": tableau_declarations(ctx, territoire),
+        "enquetes": tableau_enquetes(territoire),
+    }
+
+
+def _round(valeur):
+    return round(valeur, 2) if valeur is not None else None
+
+
+def tableau_declarations(ctx: Contexte, territoire: Territoire) -> Tableau:
+    """Partners' declarations on the territory (and its quartiers), per year: one query."""
+    ids = [territoire.pk, *ctx.perimetre.enfants.get(territoire.pk, [])]
+    lignes = (
+        Donnee.objects.filter(territoire_id__in=ids, source__nature=Source.Nature.PARTENAIRE)
+        .values("source__libelle", "indicateur__libelle", "annee")
+        .annotate(
+            total=Sum("nombre"),
+            publies=Count("pk", filter=Q(secret=False)),
+            secrets=Count("pk", filter=Q(secret=True)),
+        )
+        .order_by("source__libelle", "indicateur__libelle", "annee")
+    )
+    tableau = Tableau(
+        "declarations",
+        _("Déclarations des partenaires sur %(t)s") % {"t": territoire.nom},
+        [_("Source"), _("Catégorie"), _("Année"), _("Nombre")],
+    )
+    for ligne in lignes:
+        chiffre = calculs.Chiffre(
+            nombre=ligne["total"] if ligne["publies"] else None,
+            publies=ligne["publies"],
+            secrets=ligne["secrets"],
+        )
+        tableau.lignes.append(
+            [
+                Cellule(ligne["source__libelle"]),
+                Cellule(ligne["indicateur__libelle"]),
+                Cellule(str(ligne["annee"]), ligne["annee"]),
+                cellule_nombre(secret.afficher(chiffre, ctx.detail)),
+            ]
+        )
+    return tableau
+
+
+def tableau_enquetes(territoire: Territoire) -> Tableau:
+    tableau = Tableau(
+        "enquetes",
+        _("Insécurité ressentie à %(t)s") % {"t": territoire.nom},
+        [_("Enquête"), _("Période"), _("Question"), _("Part des répondants")],
+    )
+    for r in ResultatEnquete.objects.filter(territoire=territoire).select_related("enquete"):
+        titre = r.enquete.titre + (
+            " " + _("(illustratif)") if r.enquete.illustratif and "illustrati" not in r.enquete.titre else ""
+        )
+        tableau.lignes.append(
+            [
+                Cellule(titre),
+                Cellule(f"{r.enquete.date_debut:%d/%m/%Y} – {r.enquete.date_fin:%d/%m/%Y}"),
+                Cellule(r.question),
+                Cellule(formats.pourcentage(r.pourcentage, 1), float(r.pourcentage)),
+            ]
+        )
+    return tableau
+
+
+def lignes_chiffres(
+    ctx: Contexte,
+    *,
+    indicateurs: list[Indicateur] | None = None,
+    annees: list[int] | None = None,
+    niveau: str | None = None,
+    territoire: Territoire | None = None,
+) -> list[dict]:
+    """The figures and their aggregates, one row per territory × indicator × year, with the
+    district's own row (and the département's when it has figures): export_figures and JSON."""
+    perimetre = ctx.perimetre
+    indicateurs = indicateurs or tableaux.indicateurs_de(ctx.comptes)
+    annees = annees or ctx.annees
+    territoires = perimetre.du_niveau(None)
+    if perimetre.reference:
+        territoires = [perimetre.reference, *territoires]
+    lignes = []
+    for indicateur in indicateurs:
+        for annee in annees:
+            for t in territoires:
+                est_racine = t.pk in (perimetre.racine.pk, getattr(perimetre.reference, "pk", None))
+                if not est_racine and niveau and t.niveau != niveau:
+                    continue
+                if not est_racine and territoire and t.pk != territoire.pk:
+                    continue
+                chiffre = ctx.chiffre(indicateur, annee, t.pk)
+                if chiffre.statut == calculs.VIDE:
+                    continue
+                affiche = secret.afficher(chiffre, ctx.detail)
+                lignes.append(
+                    {
+                        "territoire_code": t.code,
+                        "territoire": t.nom,
+                        "niveau": t.niveau,
+                        "indicateur_code": indicateur.code,
+                        "indicateur": indicateur.libelle,
+                        "unite": indicateur.get_unite_display(),
+                        "periode": str(annee),
+                        "nombre": affiche.valeur_export if affiche.statut != calculs.SECRET else None,
+                        "nombre_affiche": affiche.nombre_texte,
+                        "denominateur": affiche.denominateur,
+                        "annees_denominateur": sorted(chiffre.annees_denominateur)
+                        if not affiche.masque
+                        else [],
+                        "taux_pour_mille": round(affiche.taux, 4) if affiche.taux is not None else None,
+                        "statut": "secret"
+                        if affiche.statut == calculs.SECRET
+                        else ("partiel" if affiche.statut == calculs.PARTIEL else "publie"),
+                    }
+                )
+    return lignes

@@ -1,0 +1,64 @@
+"""Reads on the observatory's models, scoped by user (see cls_poitiers.permissions)."""
+
+from django.db import models
+
+from cls_poitiers.permissions import COORDINATION, OBSERVATOIRE, PARTENAIRE, has_role
+
+# Who reads the dashboards (the home page's "observatoire" slot): the figures are aggregated and,
+# below the secrecy threshold, masked for every role but Observatoire and Coordination.
+ROLES_CONSULTATION = (COORDINATION, PARTENAIRE, OBSERVATOIRE)
+ROLES_IMPORT = (OBSERVATOIRE,)
+ROLES_DECLARATION = (PARTENAIRE,)
+
+
+def peut_consulter(user) -> bool:
+    return has_role(user, *ROLES_CONSULTATION)
+
+
+def peut_importer(user) -> bool:
+    return has_role(user, *ROLES_IMPORT)
+
+
+class IndicateurQuerySet(models.QuerySet):
+    def actifs(self):
+        return self.filter(actif=True)
+
+    def declarables_par(self, partenaire):
+        """A partner declares in its own categories."""
+        return self.actifs().filter(nomenclature="partenaire", partenaire=partenaire)
+
+
+class DonneeQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        # Every reader sees every aggregate; small counts are masked when shown (see secret.py).
+        return self if peut_consulter(user) else self.none()
+
+    def annuelles(self):
+        return self.filter(mois=0)
+
+    def mensuelles(self):
+        return self.filter(mois__gt=0)
+
+
+class LotImportQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self if peut_importer(user) else self.none()
+
+
+class DeclarationQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        if has_role(user, OBSERVATOIRE, COORDINATION):
+            return self
+        if has_role(user, PARTENAIRE) and user.partenaire_id:
+            return self.filter(partenaire_id=user.partenaire_id)
+        return self.none()
+
+    def editable_by(self, user):
+        if has_role(user, PARTENAIRE) and user.partenaire_id:
+            return self.filter(partenaire_id=user.partenaire_id)
+        return self.none()
+
+
+class EnqueteQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self if peut_consulter(user) else self.none()

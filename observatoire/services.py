@@ -1,0 +1,225 @@
+"""Writes of the observatory: running an import batch (preview or apply, all-or-nothing, in the
+background when large) and recording a partner's declaration."""
+
+import json
+import logging
+import threading
+from pathlib import Path
+
+from django.conf import settings
+from django.db import close_old_connections, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .imports import figures, geojson, population, ssmsi
+from .imports.base import ImportRefuse, Rapport, empreinte
+from .imports.ecriture import EcritureDonnees
+from .models import Declaration, LotImport, Source
+
+logger = logging.getLogger("cls.observatoire")
+
+IMPORTEURS = {
+    LotImport.Type.SSMSI: ssmsi.importer,
+    LotImport.Type.FIGURES: figures.importer,
+    LotImport.Type.POPULATION: population.importer,
+    LotImport.Type.GEOJSON: geojson.importer,
+}
+# Files read whole in memory are capped; the national base is streamed and is not.
+LUS_EN_ENTIER = {LotImport.Type.FIGURES, LotImport.Type.POPULATION, LotImport.Type.GEOJSON}
+
+SOURCE_SSMSI = (
+    "ssmsi",
+    "SSMSI, base nationale de la délinquance enregistrée",
+    Source.Nature.STATISTIQUE_NATIONALE,
+    10,
+)
+SOURCE_RELEVES = ("releves-observatoire", "Relevés locaux de l'observatoire", Source.Nature.OBSERVATOIRE, 20)
+
+
+def source_par_code(code: str | None, type_lot: str) -> Source | None:
+    if type_lot in (LotImport.Type.POPULATION, LotImport.Type.GEOJSON):
+        return None
+    defaut = SOURCE_SSMSI if type_lot == LotImport.Type.SSMSI else SOURCE_RELEVES
+    if not code or code == defaut[0]:
+        source, _cree = Source.objects.get_or_create(
+            code=defaut[0], defaults={"libelle": defaut[1], "nature": defaut[2], "ordre": defaut[3]}
+        )
+        return source
+    return Source.objects.filter(code=code).first()
+
+
+def trop_gros(*, type_lot: str, taille: int) -> str | None:
+    """The French refusal when a file is over the cap for its kind, else None."""
+    if type_lot in LUS_EN_ENTIER and taille > settings.CLS_IMPORT_TAILLE_MAX:
+        return _(
+            "Fichier trop volumineux (%(t)s Mo) : la limite est de %(m)s Mo pour ce type d'import. "
+            "Découpez-le, ou passez par la commande d'import du serveur pour la base nationale."
+        ) % {"t": round(taille / 1024 / 1024, 1), "m": round(settings.CLS_IMPORT_TAILLE_MAX / 1024 / 1024, 1)}
+    return None
+
+
+def creer_lot(
+    *, type_lot: str, chemin: Path, nom: str, par=None, source: Source | None = None, options=None
+) -> LotImport:
+    chemin = Path(chemin)
+    return LotImport.objects.create(
+        type=type_lot,
+        fichier_nom=nom,
+        empreinte=empreinte(chemin),
+        taille=chemin.stat().st_size,
+        source=source,
+        options=options or {},
+        cree_par=par,
+    )
+
+
+def executer_lot(*, lot: LotImport, chemin: Path, appliquer: bool, progression=None) -> Rapport:
+    """Read the whole file; write its figures in one transaction, rolled back when any problem was
+    found or when this is only a preview. The batch records what was (or would be) done."""
+    rapport = Rapport()
+    chemin = Path(chemin)
+    lot.statut = LotImport.Statut.EN_COURS
+    lot.save(update_fields=["statut"])
+    message = trop_gros(type_lot=lot.type, taille=chemin.stat().st_size)
+    try:
+        if message:
+            rapport.refuser(message)
+        with transaction.atomic():
+            IMPORTEURS[lot.type](
+                chemin, rapport=rapport, lot=lot, source=lot.source, progression=progression, **lot.options
+            )
+            if rapport.a_des_erreurs or not appliquer:
+                transaction.set_rollback(True)
+    except ImportRefuse:
+        pass
+    if rapport.a_des_erreurs:
+        statut = LotImport.Statut.REFUSE
+    elif appliquer:
+        statut = LotImport.Statut.APPLIQUE
+    else:
+        statut = LotImport.Statut.APERCU
+    LotImport.objects.filter(pk=lot.pk).update(
+        statut=statut,
+        edition=rapport.edition[:100],
+        lignes_lues=rapport.lignes_lues,
+        creees=rapport.creees,
+        modifiees=rapport.modifiees,
+        inchangees=rapport.inchangees,
+        rejetees=rapport.rejetees,
+        progression=100 if statut != LotImport.Statut.APERCU else 0,
+        rapport=rapport.en_dict(),
+        termine_le=timezone.now() if appliquer or statut == LotImport.Statut.REFUSE else None,
+    )
+    lot.refresh_from_db()
+    return rapport
+
+
+def chemin_progression(lot: LotImport) -> Path:
+    return Path(settings.MEDIA_ROOT) / "imports" / f"progression-{lot.pk}.json"
+
+
+def lire_progression(lot: LotImport) -> int:
+    """The running import's progress, written by its worker outside the import's transaction."""
+    if lot.statut != LotImport.Statut.EN_COURS:
+        return lot.progression
+    try:
+        return int(json.loads(chemin_progression(lot).read_text())["progression"])
+    except (OSError, ValueError, KeyError):
+        return 0
+
+
+def traiter(lot_id: int) -> None:
+    """Apply one waiting batch (in a worker thread, or from `manage.py traiter_imports`)."""
+    lot = LotImport.objects.get(pk=lot_id)
+    fichier = chemin_progression(lot)
+    fichier.parent.mkdir(parents=True, exist_ok=True)
+
+    def progression(pourcentage: int):
+        fichier.write_text(json.dumps({"progression": pourcentage}))
+
+    try:
+        executer_lot(lot=lot, chemin=Path(lot.fichier.path), appliquer=True, progression=progression)
+    except Exception:
+        logger.exception("Import %s interrompu", lot_id)
+        LotImport.objects.filter(pk=lot_id).update(
+            statut=LotImport.Statut.REFUSE,
+            rapport={
+                "erreurs": [
+                    {"ligne": None, "colonne": None, "message": _("Erreur interne pendant l'import.")}
+                ]
+            },
+        )
+    finally:
+        fichier.unlink(missing_ok=True)
+
+
+def _fil(lot_id: int) -> None:
+    close_old_connections()
+    try:
+        traiter(lot_id)
+    finally:
+        close_old_connections()
+
+
+def appliquer_depuis_le_web(*, lot: LotImport) -> bool:
+    """Apply a previewed batch. Large files go to a worker thread (True), small ones run now."""
+    if lot.taille >= settings.CLS_IMPORT_SEUIL_ARRIERE_PLAN:
+        lot.statut = LotImport.Statut.EN_ATTENTE
+        lot.save(update_fields=["statut"])
+        transaction.on_commit(lambda: threading.Thread(target=_fil, args=(lot.pk,), daemon=True).start())
+        return True
+    executer_lot(lot=lot, chemin=Path(lot.fichier.path), appliquer=True)
+    return False
+
+
+def deposer(*, type_lot: str, fichier, par, source: Source | None, options: dict) -> LotImport:
+    """Keep an uploaded file with its batch (for the preview, then the import)."""
+    lot = LotImport(
+        type=type_lot, fichier_nom=Path(fichier.name).name[:255], source=source, options=options, cree_par=par
+    )
+    lot.fichier.save(Path(fichier.name).name, fichier, save=False)
+    lot.taille = lot.fichier.size
+    lot.empreinte = empreinte(Path(lot.fichier.path))
+    lot.save()
+    return lot
+
+
+def apercu(*, lot: LotImport) -> Rapport:
+    """Check the whole uploaded file and count what it would change, writing nothing (the
+    import's transaction is rolled back). Applying it checks it again."""
+    return executer_lot(lot=lot, chemin=Path(lot.fichier.path), appliquer=False)
+
+
+@transaction.atomic
+def declarer(
+    *, partenaire, territoire, annee: int, mois: int, comptes: dict, par, commentaire: str = ""
+) -> Declaration:
+    """Record (or correct) a partner's monthly declaration: one figure per category. A category
+    left empty is not declared; a corrected count replaces the previous one (history kept)."""
+    source, _cree = Source.objects.get_or_create(
+        code=f"declarations-{partenaire.code}",
+        defaults={
+            "libelle": _("Déclarations de %(p)s") % {"p": partenaire},
+            "nature": Source.Nature.PARTENAIRE,
+            "partenaire": partenaire,
+            "ordre": 50,
+        },
+    )
+    declaration, _cree = Declaration.objects.update_or_create(
+        partenaire=partenaire,
+        territoire=territoire,
+        annee=annee,
+        mois=mois,
+        defaults={"declare_par": par, "commentaire": commentaire},
+    )
+    rapport = Rapport()
+    ecriture = EcritureDonnees(lot=None, source=source, rapport=rapport, declaration=declaration)
+    ecriture.ecrire(
+        (territoire.pk, indicateur.pk, annee, mois, int(nombre), False)
+        for indicateur, nombre in comptes.items()
+        if nombre is not None
+    )
+    ecriture.terminer()
+    retires = [i.pk for i, n in comptes.items() if n is None]
+    declaration.donnees.filter(indicateur_id__in=retires).delete()
+    return declaration

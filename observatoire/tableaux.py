@@ -1,0 +1,184 @@
+"""From the database to the dashboards' figures: the contract's territories, their populations and
+the sums of figures are read in a fixed number of queries, then `calculs` rolls them up.
+
+Everything a page, an export or the JSON endpoint shows goes through `Serie` (one indicator of one
+source) and `secret.afficher`, so that they show the same numbers with the same masking.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q, Sum
+
+from cls_poitiers.models import Contrat, Population, Territoire
+
+from . import calculs
+from .models import Donnee, Indicateur, Source
+
+
+@dataclass
+class Perimetre:
+    """The contract's territories: its district, communes and quartiers, and the district's
+    parent (the département) as a reference when it is known."""
+
+    racine: Territoire
+    territoires: dict[int, Territoire]
+    enfants: dict[int, list[int]]
+    reference: Territoire | None = None
+    populations: dict[int, dict[int, tuple[int | None, int | None]]] = field(default_factory=dict)
+
+    @property
+    def ids(self) -> list[int]:
+        ids = list(self.territoires)
+        if self.reference:
+            ids.append(self.reference.pk)
+        return ids
+
+    def du_niveau(self, niveau: str | None) -> list[Territoire]:
+        territoires = [t for t in self.territoires.values() if niveau in (None, "", t.niveau)]
+        return sorted(territoires, key=lambda t: (NIVEAUX.index(t.niveau), t.nom))
+
+    def denominateur(self, territoire_id: int, annee: int, indicateur: Indicateur):
+        return calculs.denominateur_pour(
+            self.populations.get(territoire_id, {}), annee, par_logements=indicateur.par_logements
+        )
+
+
+NIVEAUX = ["departement", "district", "commune", "quartier"]
+
+
+def racine_du_contrat() -> Territoire | None:
+    contrat = Contrat.objects.select_related("territoire__parent").order_by("-date_signature").first()
+    if contrat:
+        return contrat.territoire
+    return Territoire.objects.districts().select_related("parent").order_by("pk").first()
+
+
+def perimetre(racine: Territoire | None = None) -> Perimetre | None:
+    """Two queries: the territories under the root, and their populations."""
+    racine = racine or racine_du_contrat()
+    if racine is None:
+        return None
+    territoires = {
+        t.pk: t
+        for t in Territoire.objects.filter(
+            Q(pk=racine.pk) | Q(parent_id=racine.pk) | Q(parent__parent_id=racine.pk)
+        ).select_related("parent")
+    }
+    enfants: dict[int, list[int]] = defaultdict(list)
+    for t in territoires.values():
+        if t.parent_id in territoires and t.pk != racine.pk:
+            enfants[t.parent_id].append(t.pk)
+    reference = racine.parent if racine.parent_id else None
+    resultat = Perimetre(racine=racine, territoires=territoires, enfants=dict(enfants), reference=reference)
+    populations: dict[int, dict[int, tuple[int | None, int | None]]] = defaultdict(dict)
+    for territoire_id, annee, habitants, logements in Population.objects.filter(
+        territoire_id__in=resultat.ids
+    ).values_list("territoire_id", "annee", "habitants", "logements"):
+        populations[territoire_id][annee] = (habitants, logements)
+    resultat.populations = dict(populations)
+    return resultat
+
+
+def sources_avec_donnees() -> list[Source]:
+    return list(Source.objects.filter(donnees__isnull=False).distinct().order_by("ordre", "libelle"))
+
+
+def source_par_defaut(sources: list[Source]) -> Source | None:
+    return sources[0] if sources else None
+
+
+@dataclass
+class Comptes:
+    """Sums of a source's figures per (indicator, territory, year[, month]) for a perimeter:
+    one query whatever the number of figures."""
+
+    valeurs: dict[tuple, calculs.Compte]
+
+    @classmethod
+    def lire(
+        cls,
+        perimetre: Perimetre,
+        *,
+        source: Source,
+        indicateurs: list[Indicateur] | None = None,
+        annees: list[int] | None = None,
+        mensuel: bool = False,
+    ):
+        qs = Donnee.objects.filter(territoire_id__in=perimetre.ids, source=source)
+        if indicateurs is not None:
+            qs = qs.filter(indicateur__in=indicateurs)
+        if annees is not None:
+            qs = qs.filter(annee__in=annees)
+        cles = ["indicateur_id", "territoire_id", "annee"]
+        if mensuel:
+            qs = qs.filter(mois__gt=0)
+            cles.append("mois")
+        lignes = (
+            qs.order_by()
+            .values(*cles)
+            .annotate(
+                total=Sum("nombre"),
+                publies=Count("pk", filter=Q(secret=False)),
+                secrets=Count("pk", filter=Q(secret=True)),
+            )
+        )
+        valeurs = {
+            tuple(ligne[c] for c in cles): calculs.Compte(
+                nombre=ligne["total"] or 0, publies=ligne["publies"], secrets=ligne["secrets"]
+            )
+            for ligne in lignes
+        }
+        return cls(valeurs)
+
+    def annees(self, indicateur: Indicateur | None = None) -> list[int]:
+        return sorted({cle[2] for cle in self.valeurs if indicateur is None or cle[0] == indicateur.pk})
+
+    def mois(self, indicateur: Indicateur) -> list[tuple[int, int]]:
+        return sorted({(cle[2], cle[3]) for cle in self.valeurs if cle[0] == indicateur.pk})
+
+    def indicateur_ids(self) -> set[int]:
+        return {cle[0] for cle in self.valeurs}
+
+
+def consolider(
+    perimetre: Perimetre, comptes: Comptes, indicateur: Indicateur, annee: int, mois: int | None = None
+) -> dict[int, calculs.Consolide]:
+    """The rolled-up figures of every territory of the perimeter (and of the reference) for one
+    indicator and one year (or one month of it)."""
+    if mois is None:
+        propres: dict[int, calculs.Compte] = {}
+        for (ind, territoire_id, an, *_), compte in comptes.valeurs.items():
+            if ind == indicateur.pk and an == annee:
+                precedent = propres.get(territoire_id, calculs.Compte())
+                propres[territoire_id] = calculs.Compte(
+                    nombre=precedent.nombre + compte.nombre,
+                    publies=precedent.publies + compte.publies,
+                    secrets=precedent.secrets + compte.secrets,
+                )
+    else:
+        propres = {
+            cle[1]: compte
+            for cle, compte in comptes.valeurs.items()
+            if cle[0] == indicateur.pk and cle[2] == annee and cle[3] == mois
+        }
+    denominateurs = {tid: perimetre.denominateur(tid, annee, indicateur) for tid in perimetre.ids}
+    racines = [perimetre.racine.pk]
+    if perimetre.reference:
+        racines.append(perimetre.reference.pk)
+    return calculs.consolider(perimetre.enfants, racines, propres, denominateurs, annee=annee)
+
+
+def serie_du_territoire(
+    perimetre: Perimetre, comptes: Comptes, indicateur: Indicateur, territoire_id: int, annees: list[int]
+) -> dict[int, calculs.Chiffre]:
+    return {
+        annee: consolider(perimetre, comptes, indicateur, annee)[territoire_id].total
+        if territoire_id in perimetre.ids
+        else calculs.Chiffre()
+        for annee in annees
+    }
+
+
+def indicateurs_de(comptes: Comptes) -> list[Indicateur]:
+    return list(Indicateur.objects.filter(pk__in=comptes.indicateur_ids()).order_by("ordre", "libelle"))

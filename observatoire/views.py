@@ -1,0 +1,311 @@
+"""Pages of the observatory: dashboards (overview, by territory with its map, over time, one
+territory), exports of what they show, the JSON endpoint, imports and partners' declarations.
+Short views: parse the filters, build the page (pages.py), render or export."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from cls_poitiers.models import Territoire
+from cls_poitiers.permissions import COORDINATION, PARTENAIRE, has_role, role_required
+
+from . import exports, pages, services
+from .filters import FiltreChiffres
+from .forms import DeclarationForm, TeleversementForm
+from .models import Declaration, Donnee, Indicateur, LotImport
+from .querysets import ROLES_CONSULTATION, ROLES_DECLARATION, ROLES_IMPORT
+
+FORMATS_EXPORT = ("csv", "xlsx")
+
+
+def _filtre(request):
+    filtre = FiltreChiffres(request.GET, queryset=Donnee.objects.visible_to(request.user))
+    return filtre, filtre.valeurs()
+
+
+def _exporter(request, tableaux: dict, nom: str):
+    """?export=<table>&format=csv|xlsx: exactly the table the page shows."""
+    cle, format_ = request.GET.get("export"), request.GET.get("format", "csv")
+    if not cle:
+        return None
+    if cle not in tableaux or tableaux[cle] is None or format_ not in FORMATS_EXPORT:
+        raise Http404(_("Export inconnu."))
+    return exports.reponse(tableaux[cle], format_, f"{nom}-{cle}")
+
+
+def _vide(request, filtre):
+    return render(request, "observatoire/vide.html", {"filtre": filtre})
+
+
+@role_required(*ROLES_CONSULTATION)
+def tableau_de_bord(request):
+    filtre, valeurs = _filtre(request)
+    ctx = pages.contexte(request.user, valeurs)
+    if ctx is None:
+        return _vide(request, filtre)
+    vue = pages.vue_ensemble(ctx, valeurs.get("famille"))
+    export = _exporter(
+        request, {"indicateurs": vue["tableau"], "prioritaires": vue["prioritaires"]}, "observatoire"
+    )
+    return export or render(
+        request, "observatoire/tableau_de_bord.html", {"filtre": filtre, "ctx": ctx, **vue}
+    )
+
+
+def _indicateur_choisi(valeurs, ctx):
+    indicateur = valeurs.get("indicateur")
+    if indicateur is None or indicateur.pk not in ctx.comptes.indicateur_ids():
+        indicateurs = pages.tableaux.indicateurs_de(ctx.comptes)
+        indicateur = pages._indicateur_principal(indicateurs)
+    return indicateur
+
+
+@role_required(*ROLES_CONSULTATION)
+def par_territoire(request):
+    filtre, valeurs = _filtre(request)
+    ctx = pages.contexte(request.user, valeurs)
+    if ctx is None:
+        return _vide(request, filtre)
+    indicateur = _indicateur_choisi(valeurs, ctx)
+    vue = pages.vue_territoires(ctx, indicateur, valeurs.get("niveau"))
+    export = _exporter(request, {"classement": vue["tableau"]}, "observatoire-territoires")
+    return export or render(
+        request,
+        "observatoire/par_territoire.html",
+        {"filtre": filtre, "ctx": ctx, "indicateur": indicateur, **vue},
+    )
+
+
+@role_required(*ROLES_CONSULTATION)
+def evolution(request):
+    filtre, valeurs = _filtre(request)
+    ctx = pages.contexte(request.user, valeurs)
+    if ctx is None:
+        return _vide(request, filtre)
+    indicateur = _indicateur_choisi(valeurs, ctx)
+    vue = pages.vue_evolution(
+        ctx, indicateur, list(valeurs.get("territoires") or []), valeurs.get("periodicite") == "mois"
+    )
+    export = _exporter(request, {"evolution": vue["tableau"]}, "observatoire-evolution")
+    return export or render(
+        request,
+        "observatoire/evolution.html",
+        {"filtre": filtre, "ctx": ctx, "indicateur": indicateur, **vue},
+    )
+
+
+@role_required(*ROLES_CONSULTATION)
+def territoire(request, code):
+    territoire = get_object_or_404(Territoire.objects.select_related("parent"), code=code)
+    filtre, valeurs = _filtre(request)
+    ctx = pages.contexte(request.user, valeurs)
+    if ctx is None:
+        return _vide(request, filtre)
+    if territoire.pk not in ctx.perimetre.territoires:
+        raise Http404(_("Ce territoire n'est pas dans le périmètre du contrat."))
+    vue = pages.vue_territoire(ctx, territoire)
+    export = _exporter(
+        request,
+        {"territoire": vue["tableau"], "declarations": vue["declarations"], "enquetes": vue["enquetes"]},
+        f"observatoire-{territoire.code}",
+    )
+    return export or render(
+        request,
+        "observatoire/territoire.html",
+        {"filtre": filtre, "ctx": ctx, "territoire": territoire, **vue},
+    )
+
+
+@role_required(*ROLES_CONSULTATION)
+def api_chiffres(request):
+    """Read-only JSON of the aggregated figures, with the same permissions and masking as the pages."""
+    filtre, valeurs = _filtre(request)
+    if not filtre.form.is_valid():
+        return JsonResponse({"erreurs": filtre.form.errors.get_json_data()}, status=400)
+    ctx = pages.contexte(request.user, valeurs)
+    if ctx is None:
+        return JsonResponse({"resultats": []})
+    territoire_code = request.GET.get("territoire")
+    territoire = None
+    if territoire_code:
+        territoire = next((t for t in ctx.perimetre.territoires.values() if t.code == territoire_code), None)
+        if territoire is None:
+            return JsonResponse({"erreurs": {"territoire": _("Territoire inconnu.")}}, status=404)
+    indicateurs = [valeurs["indicateur"]] if valeurs.get("indicateur") else None
+    if valeurs.get("famille"):
+        indicateurs = [
+            i for i in pages.tableaux.indicateurs_de(ctx.comptes) if i.famille == valeurs["famille"]
+        ]
+    annees = [valeurs["annee"]] if valeurs.get("annee") else None
+    lignes = pages.lignes_chiffres(
+        ctx, indicateurs=indicateurs, annees=annees, niveau=valeurs.get("niveau"), territoire=territoire
+    )
+    return JsonResponse(
+        {
+            "source": {
+                "code": ctx.source.code,
+                "libelle": ctx.source.libelle,
+                "illustratif": ctx.source.illustratif,
+            },
+            "seuil_secret": pages.secret.seuil(),
+            "detail": ctx.detail,
+            "resultats": lignes,
+        },
+        json_dumps_params={"ensure_ascii": False},
+    )
+
+
+# Imports -----------------------------------------------------------------------------------------
+
+
+@role_required(*ROLES_IMPORT)
+def imports(request):
+    form = TeleversementForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        type_lot = form.cleaned_data["type"]
+        source = form.cleaned_data.get("source") if type_lot == LotImport.Type.FIGURES else None
+        lot = services.deposer(
+            type_lot=type_lot,
+            fichier=form.cleaned_data["fichier"],
+            par=request.user,
+            source=source or services.source_par_code(None, type_lot),
+            options={"creer_territoires": form.cleaned_data["creer_territoires"]}
+            if type_lot == LotImport.Type.SSMSI
+            else {},
+        )
+        services.apercu(lot=lot)
+        return redirect(lot)
+    lots = LotImport.objects.visible_to(request.user).select_related("cree_par", "source")[:50]
+    return render(request, "observatoire/imports.html", {"form": form, "lots": lots})
+
+
+@role_required(*ROLES_IMPORT)
+def import_detail(request, pk):
+    lot = get_object_or_404(
+        LotImport.objects.visible_to(request.user).select_related("cree_par", "source"), pk=pk
+    )
+    return render(
+        request,
+        "observatoire/import_detail.html",
+        {"lot": lot, "progression": services.lire_progression(lot), "rapport": lot.rapport or {}},
+    )
+
+
+@role_required(*ROLES_IMPORT)
+def import_etat(request, pk):
+    lot = get_object_or_404(LotImport.objects.visible_to(request.user), pk=pk)
+    return JsonResponse(
+        {
+            "statut": lot.statut,
+            "libelle": lot.get_statut_display(),
+            "progression": services.lire_progression(lot),
+        }
+    )
+
+
+@require_POST
+@role_required(*ROLES_IMPORT)
+def import_appliquer(request, pk):
+    lot = get_object_or_404(LotImport.objects.visible_to(request.user), pk=pk)
+    if lot.statut != LotImport.Statut.APERCU or not lot.fichier:
+        messages.error(request, _("Ce lot n'est pas en attente de validation."))
+        return redirect(lot)
+    if services.appliquer_depuis_le_web(lot=lot):
+        messages.info(request, _("Import lancé en arrière-plan : suivez sa progression ci-dessous."))
+    else:
+        lot.refresh_from_db()
+        if lot.statut == LotImport.Statut.APPLIQUE:
+            messages.success(request, _("Import appliqué."))
+        else:
+            messages.error(request, _("Fichier refusé : rien n'a été enregistré."))
+    return redirect(lot)
+
+
+# Partners' declarations --------------------------------------------------------------------------
+
+
+def _territoires_declarables(user):
+    racine = pages.tableaux.racine_du_contrat()
+    qs = Territoire.objects.exclude(niveau=Territoire.Niveau.DEPARTEMENT)
+    partenaire = user.partenaire
+    if partenaire and partenaire.territoire_id:
+        t = partenaire.territoire_id
+        return qs.filter(pk=t) | qs.filter(parent_id=t)
+    if racine:
+        return (
+            qs.filter(pk=racine.pk) | qs.filter(parent_id=racine.pk) | qs.filter(parent__parent_id=racine.pk)
+        ).order_by("niveau", "nom")
+    return qs
+
+
+@role_required(*ROLES_DECLARATION, *ROLES_IMPORT, COORDINATION)
+def declarations(request):
+    liste = (
+        Declaration.objects.visible_to(request.user)
+        .select_related("partenaire", "territoire", "declare_par")
+        .annotate(nb=Count("donnees"))[:200]
+    )
+    peut_declarer = (
+        has_role(request.user, PARTENAIRE)
+        and request.user.partenaire is not None
+        and Indicateur.objects.declarables_par(request.user.partenaire).exists()
+    )
+    return render(
+        request, "observatoire/declarations.html", {"declarations": liste, "peut_declarer": peut_declarer}
+    )
+
+
+def _formulaire_declaration(request, declaration=None):
+    partenaire = request.user.partenaire
+    if partenaire is None:
+        raise PermissionDenied
+    indicateurs = Indicateur.objects.declarables_par(partenaire)
+    initial = {}
+    if declaration:
+        initial = {
+            "territoire": declaration.territoire,
+            "annee": declaration.annee,
+            "mois": declaration.mois,
+            "commentaire": declaration.commentaire,
+        }
+        for d in declaration.donnees.select_related("indicateur"):
+            initial[f"nombre_{d.indicateur.code}"] = d.nombre
+    form = DeclarationForm(
+        request.POST or None,
+        initial=initial,
+        partenaire=partenaire,
+        territoires=_territoires_declarables(request.user),
+        indicateurs=indicateurs,
+    )
+    if request.method == "POST" and form.is_valid():
+        services.declarer(
+            partenaire=partenaire,
+            territoire=form.cleaned_data["territoire"],
+            annee=form.cleaned_data["annee"],
+            mois=form.cleaned_data["mois"],
+            comptes=form.comptes(),
+            par=request.user,
+            commentaire=form.cleaned_data["commentaire"],
+        )
+        messages.success(request, _("Déclaration enregistrée."))
+        return redirect("observatoire:declarations")
+    return render(
+        request,
+        "observatoire/declaration_form.html",
+        {"form": form, "declaration": declaration, "indicateurs": indicateurs},
+    )
+
+
+@role_required(*ROLES_DECLARATION)
+def declaration_nouvelle(request):
+    return _formulaire_declaration(request)
+
+
+@role_required(*ROLES_DECLARATION)
+def declaration_modifier(request, pk):
+    declaration = get_object_or_404(Declaration.objects.editable_by(request.user), pk=pk)
+    return _formulaire_declaration(request, declaration)

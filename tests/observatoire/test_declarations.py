@@ -1,0 +1,78 @@
+"""Partners declare their monthly incidents in their own categories, on their territories."""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from cls_poitiers.models import Partenaire
+from observatoire.models import Declaration, Donnee
+
+from .factories import IndicateurFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def categorie(partenaire):
+    partenaire.partenaire.nature = Partenaire.Nature.TRANSPORT
+    partenaire.partenaire.save()
+    return IndicateurFactory(
+        code="bus-degrades",
+        libelle="Bus dégradés",
+        nomenclature="partenaire",
+        partenaire=partenaire.partenaire,
+        unite="incident",
+        famille="incivilites",
+    )
+
+
+def test_partner_declares_and_corrects_a_month(perimetre, partenaire, categorie):
+    client = Client()
+    client.force_login(partenaire)
+    donnees = {"territoire": perimetre["q"].pk, "annee": 1998, "mois": 3, "nombre_bus-degrades": 7}
+    assert client.post(reverse("observatoire:declaration_nouvelle"), donnees).status_code == 302
+    figure = Donnee.objects.get()
+    assert (figure.nombre, figure.declaration.partenaire, figure.source.partenaire) == (
+        7,
+        partenaire.partenaire,
+        partenaire.partenaire,
+    )
+    declaration = Declaration.objects.get()
+    client.post(
+        reverse("observatoire:declaration_modifier", kwargs={"pk": declaration.pk}),
+        {**donnees, "nombre_bus-degrades": 9},
+    )
+    assert Donnee.objects.get().nombre == 9
+    assert declaration.history.count() == 2
+
+
+def test_empty_declaration_is_refused_in_french(perimetre, partenaire, categorie):
+    client = Client()
+    client.force_login(partenaire)
+    page = client.post(
+        reverse("observatoire:declaration_nouvelle"),
+        {"territoire": perimetre["q"].pk, "annee": 1998, "mois": 3},
+    )
+    assert "Indiquez au moins un nombre." in page.content.decode()
+    assert not Declaration.objects.exists()
+
+
+def test_another_partner_cannot_edit_a_declaration(
+    perimetre, partenaire, autre_partenaire, categorie, analyste
+):
+    client = Client()
+    client.force_login(partenaire)
+    client.post(
+        reverse("observatoire:declaration_nouvelle"),
+        {"territoire": perimetre["q"].pk, "annee": 1998, "mois": 3, "nombre_bus-degrades": 7},
+    )
+    declaration = Declaration.objects.get()
+    client.force_login(autre_partenaire)
+    assert (
+        client.get(reverse("observatoire:declaration_modifier", kwargs={"pk": declaration.pk})).status_code
+        == 404
+    )
+    assert declaration.pk not in [d.pk for d in Declaration.objects.visible_to(autre_partenaire)]
+    client.force_login(analyste)
+    assert client.get(reverse("observatoire:declaration_nouvelle")).status_code == 403
+    assert client.get(reverse("observatoire:declarations")).status_code == 200

@@ -1,0 +1,190 @@
+"""Dashboards, exports and JSON: who reaches what, secrecy per role, bounded query counts."""
+
+import io
+
+import openpyxl
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from cls_poitiers.models import Territoire
+from observatoire.models import Donnee, Indicateur
+
+from .factories import DonneeFactory, IndicateurFactory, LotImportFactory
+
+pytestmark = pytest.mark.django_db
+
+PAGES = [
+    reverse("observatoire:tableau_de_bord"),
+    reverse("observatoire:par_territoire"),
+    reverse("observatoire:evolution"),
+    reverse("observatoire:territoire", kwargs={"code": "86194"}),
+    reverse("observatoire:api_chiffres"),
+]
+
+
+@pytest.fixture
+def chiffres(perimetre, source):
+    """Poitiers: 3 facts in 1997 (under the threshold) and 40 in 1998; Buxerolles masked at source
+    in 1997, 60 in 1998; the quartier 12 in 1997."""
+    lot = LotImportFactory(source=source)
+    total = Indicateur.objects.get(code="total-faits-constates")
+    for territoire, annee, nombre in [("c1", 1997, 3), ("c1", 1998, 40), ("c2", 1998, 60), ("q", 1997, 12)]:
+        DonneeFactory(
+            territoire=perimetre[territoire],
+            annee=annee,
+            nombre=nombre,
+            source=source,
+            lot=lot,
+            indicateur=total,
+        )
+    DonneeFactory(
+        territoire=perimetre["c2"],
+        annee=1997,
+        nombre=None,
+        secret=True,
+        source=source,
+        lot=lot,
+        indicateur=total,
+    )
+    return perimetre
+
+
+def client_de(user):
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_anonymous_is_sent_to_login(chiffres, url):
+    reponse = Client().get(url)
+    assert reponse.status_code == 302 and "/compte/connexion/" in reponse["Location"]
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_roles_without_dashboards_are_refused(chiffres, sans_role, secretariat, url):
+    assert client_de(sans_role).get(url).status_code == 403
+    assert client_de(secretariat).get(url).status_code == 403
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_partner_coordination_and_analyst_read_the_dashboards(
+    chiffres, partenaire, coordination, analyste, url
+):
+    for user in (partenaire, coordination, analyste):
+        assert client_de(user).get(url).status_code == 200
+
+
+def test_partner_sees_small_counts_masked_and_analyst_sees_them(chiffres, partenaire, analyste, coordination):
+    url = reverse("observatoire:territoire", kwargs={"code": "86194"}) + "?annee=1997"
+    page_partenaire = client_de(partenaire).get(url).content.decode()
+    assert "&lt; 5" in page_partenaire
+    for user in (analyste, coordination):
+        page = client_de(user).get(url).content.decode()
+        assert "&lt; 5" not in page
+        assert "<td>15</td>" in page  # 3 non localisés + 12 in the quartier
+
+
+def test_masked_at_source_shows_secret_statistique(chiffres, analyste):
+    url = reverse("observatoire:par_territoire") + "?annee=1997"
+    assert "secret statistique" in client_de(analyste).get(url).content.decode()
+
+
+def test_exports_apply_the_same_masking(chiffres, partenaire, analyste):
+    url = reverse("observatoire:territoire", kwargs={"code": "QP086005"}) + "?export=territoire&format=csv"
+    Donnee.objects.filter(territoire=chiffres["q"]).update(nombre=4)
+    csv_partenaire = client_de(partenaire).get(url).content.decode("utf-8-sig")
+    assert ";< 5;" in csv_partenaire and "10,0" not in csv_partenaire
+    csv_analyste = client_de(analyste).get(url).content.decode("utf-8-sig")
+    assert csv_analyste.splitlines()[0].startswith("Indicateur;Année;Nombre")
+    assert ";4;" in csv_analyste and "10,0" in csv_analyste  # 4 / 400 × 1000 with a decimal comma
+    xlsx = client_de(partenaire).get(url.replace("format=csv", "format=xlsx"))
+    valeurs = [c.value for c in openpyxl.load_workbook(io.BytesIO(xlsx.content)).active[2]]
+    assert "< 5" in valeurs
+
+
+def test_json_endpoint_applies_the_same_masking(chiffres, partenaire, analyste):
+    url = reverse("observatoire:api_chiffres") + "?annee=1997&territoire=QP086005"
+    Donnee.objects.filter(territoire=chiffres["q"]).update(nombre=4)
+    lignes = {ligne["territoire_code"]: ligne for ligne in client_de(partenaire).get(url).json()["resultats"]}
+    assert lignes["QP086005"]["nombre"] == "< 5" and lignes["QP086005"]["taux_pour_mille"] is None
+    assert lignes["district-test"]["statut"] == "partiel"  # Buxerolles masked at source
+    lignes = {ligne["territoire_code"]: ligne for ligne in client_de(analyste).get(url).json()["resultats"]}
+    assert lignes["QP086005"]["nombre"] == 4 and lignes["QP086005"]["taux_pour_mille"] == 10.0
+    secret = (
+        client_de(analyste).get(reverse("observatoire:api_chiffres") + "?annee=1997&niveau=commune").json()
+    )
+    bux = next(ligne for ligne in secret["resultats"] if ligne["territoire_code"] == "86041")
+    assert bux["statut"] == "secret" and bux["nombre"] is None
+
+
+def test_unknown_export_is_404(chiffres, analyste):
+    assert (
+        client_de(analyste).get(reverse("observatoire:tableau_de_bord") + "?export=rien").status_code == 404
+    )
+
+
+def test_dashboard_shows_the_district_rate_and_its_change(chiffres, analyste):
+    page = client_de(analyste).get(reverse("observatoire:tableau_de_bord") + "?annee=1998").content.decode()
+    # 1998: (40 + 60) / (1000 + 2000) × 1000 = 33,3 ‰, on the 1990 populations (said on the page).
+    assert "33,3\u00a0‰" in page
+    assert "population de 1990" in page
+
+
+def _beaucoup_de_chiffres(perimetre, source, n_indicateurs, n_annees, prefixe="ind"):
+    lot = LotImportFactory(source=source)
+    for k in range(n_indicateurs):
+        indicateur = IndicateurFactory(code=f"{prefixe}-{k}")
+        for annee in range(1990, 1990 + n_annees):
+            for cle in ("c1", "c2", "q"):
+                DonneeFactory(
+                    territoire=perimetre[cle],
+                    indicateur=indicateur,
+                    annee=annee,
+                    source=source,
+                    lot=lot,
+                    nombre=k + 7,
+                )
+
+
+@pytest.mark.parametrize("url_name", ["tableau_de_bord", "par_territoire", "evolution"])
+def test_dashboard_query_count_does_not_grow_with_figures(
+    perimetre, source, analyste, django_assert_max_num_queries, url_name
+):
+    _beaucoup_de_chiffres(perimetre, source, 1, 1)
+    client = client_de(analyste)
+    url = reverse(f"observatoire:{url_name}")
+    client.get(url)
+    with django_assert_max_num_queries(16):
+        client.get(url)
+    _beaucoup_de_chiffres(perimetre, source, 8, 6, prefixe="autre")
+    with django_assert_max_num_queries(16):
+        assert client.get(url).status_code == 200
+
+
+def test_territory_page_query_count_is_bounded(perimetre, source, analyste, django_assert_max_num_queries):
+    _beaucoup_de_chiffres(perimetre, source, 6, 5)
+    client = client_de(analyste)
+    with django_assert_max_num_queries(20):
+        assert client.get(reverse("observatoire:territoire", kwargs={"code": "86194"})).status_code == 200
+
+
+def test_territory_outside_the_contract_is_404(chiffres, analyste):
+    Territoire.objects.create(code="33318", nom="Pessac", niveau="commune")
+    assert (
+        client_de(analyste).get(reverse("observatoire:territoire", kwargs={"code": "33318"})).status_code
+        == 404
+    )
+
+
+def test_core_territory_page_links_to_the_observatory(chiffres, partenaire):
+    page = client_de(partenaire).get(chiffres["c1"].get_absolute_url()).content.decode()
+    assert reverse("observatoire:territoire", kwargs={"code": "86194"}) in page
+
+
+def test_home_panel_and_nav_entries(chiffres, analyste, partenaire):
+    page = client_de(analyste).get(reverse("accueil")).content.decode()
+    assert reverse("observatoire:imports") in page and reverse("observatoire:par_territoire") in page
+    page = client_de(partenaire).get(reverse("accueil")).content.decode()
+    assert reverse("observatoire:imports") not in page
