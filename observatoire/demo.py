@@ -15,7 +15,7 @@ from django.db import transaction
 
 from cls_poitiers.models import Partenaire, Population, Territoire
 
-from . import services
+from . import nomenclatures, services
 from .imports.base import Rapport
 from .imports.ecriture import EcritureDonnees
 from .models import Enquete, Indicateur, LotImport, ResultatEnquete, Source
@@ -189,6 +189,9 @@ def _enquete(territoires):
 
 @transaction.atomic
 def load(*, stdout=None):
+    # The reference nomenclature comes with the migrations; reloading it (idempotent) lets the demo
+    # stand on its own on a database whose tables were emptied.
+    nomenclatures.charger()
     source, _ = Source.objects.update_or_create(
         code=SOURCE_DEMO,
         defaults={

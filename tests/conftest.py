@@ -55,3 +55,14 @@ def demo(db):
     from django.core.management import call_command
 
     call_command("load_demo", "--force", stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+
+@pytest.fixture
+def donnees_de_reference(db):
+    """What the data migrations seed (roles, the observatory's nomenclature). A test outside a
+    transaction (live server) empties every table when it ends, so the next one puts them back."""
+    from observatoire import nomenclatures
+
+    for role in (COORDINATION, PARTENAIRE, SECRETARIAT, OBSERVATOIRE):
+        Group.objects.get_or_create(name=role)
+    nomenclatures.charger()

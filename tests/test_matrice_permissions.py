@@ -28,8 +28,17 @@ def seulement(*personas, sinon=403, anonyme=LOGIN):
 
 
 def _demo_kwargs(name):
+    from observatoire.models import Declaration, LotImport
+
     contrat = Contrat.objects.get()
     return {
+        "observatoire:territoire": {"code": "QP086005"},
+        "observatoire:import_detail": {"pk": LotImport.objects.first().pk},
+        "observatoire:import_etat": {"pk": LotImport.objects.first().pk},
+        "observatoire:import_appliquer": {"pk": LotImport.objects.first().pk},
+        "observatoire:declaration_modifier": {
+            "pk": Declaration.objects.filter(partenaire__code="stp").first().pk
+        },
         "contrat_detail": {"pk": contrat.pk},
         "priorite_detail": {"pk": Priorite.objects.get(numero=2).pk},
         "partenaire_detail": {"code": "stp"},
@@ -68,6 +77,20 @@ MATRICE = {
     "journal_modele": seulement("coordination"),
     "journal_entree": seulement("coordination"),
     "courriel_list": seulement("coordination", "secretariat"),
+    # Observatoire: dashboards for every reading role (secrecy applied inside), imports for analysts,
+    # declarations by partners for their own organisation.
+    "observatoire:tableau_de_bord": seulement("coordination", "partenaire", "autre_partenaire", "analyste"),
+    "observatoire:par_territoire": seulement("coordination", "partenaire", "autre_partenaire", "analyste"),
+    "observatoire:evolution": seulement("coordination", "partenaire", "autre_partenaire", "analyste"),
+    "observatoire:territoire": seulement("coordination", "partenaire", "autre_partenaire", "analyste"),
+    "observatoire:api_chiffres": seulement("coordination", "partenaire", "autre_partenaire", "analyste"),
+    "observatoire:imports": seulement("analyste"),
+    "observatoire:import_detail": seulement("analyste"),
+    "observatoire:import_etat": seulement("analyste"),
+    "observatoire:import_appliquer": dict.fromkeys(PERSONAS, 405),
+    "observatoire:declarations": seulement("coordination", "partenaire", "autre_partenaire", "analyste"),
+    "observatoire:declaration_nouvelle": seulement("partenaire", "autre_partenaire"),
+    "observatoire:declaration_modifier": {**seulement("partenaire"), "autre_partenaire": 404},
 }
 
 

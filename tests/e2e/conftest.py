@@ -33,6 +33,11 @@ def _chromium_path() -> str | None:
     return candidate if Path(candidate).exists() else None
 
 
+@pytest.fixture(autouse=True)
+def _donnees_de_reference(donnees_de_reference):
+    """Live-server tests run outside a transaction and empty the tables afterwards."""
+
+
 @pytest.fixture(scope="session")
 def browser():
     path = _chromium_path()

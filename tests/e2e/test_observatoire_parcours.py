@@ -1,6 +1,7 @@
 """An analyst imports a file, sees the dashboard change, opens the map and exports the table."""
 
 import pytest
+from playwright.sync_api import expect
 
 from cls_poitiers.models import Population, Territoire
 from tests.conftest import MOT_DE_PASSE
@@ -47,14 +48,14 @@ def test_analyst_imports_sees_dashboard_change_opens_map_and_exports(
     page.locator("input[type=file]").set_input_files(str(fichier))
     page.get_by_role("button", name="Vérifier le fichier (aperçu)").click()
     page.wait_for_load_state()
-    assert page.get_by_role("heading", name="Aperçu : ce que l’import ferait").is_visible()
+    expect(page.get_by_role("heading", name="Aperçu : ce que l’import ferait")).to_be_visible()
     axe(page, "aperçu d'import")
     page.get_by_role("button", name="Appliquer l’import").click()
     page.wait_for_load_state()
-    assert page.locator("#statut-lot").inner_text() == "Appliqué"
+    expect(page.locator("#statut-lot")).to_have_text("Appliqué")
 
     page.goto(page.base_url + "/observatoire/")
-    assert page.locator("#taux-district").inner_text() == "85,4\u00a0‰"  # 2 562 / 30 000 × 1000
+    expect(page.locator("#taux-district")).to_have_text("85,4\u00a0‰")  # 2 562 / 30 000 × 1000
     axe(page, "vue d'ensemble")
 
     page.get_by_role("link", name="Par territoire (carte)").click()
