@@ -201,9 +201,18 @@ def lire(contenu: bytes, nom: str) -> pd.DataFrame:
             except UnicodeDecodeError:
                 continue
         try:
-            frame = pd.read_csv(
-                io.StringIO(texte), sep=";", dtype=str, keep_default_na=False, skip_blank_lines=False
-            )
+            # No header row for pandas: the header line then sets the width, and a longer line is
+            # reported with its number instead of silently shifting columns.
+            brut = pd.read_csv(
+                io.StringIO(texte),
+                sep=";",
+                dtype=str,
+                keep_default_na=False,
+                skip_blank_lines=False,
+                header=None,
+            ).fillna("")
+            frame = brut.iloc[1:].reset_index(drop=True)
+            frame.columns = list(brut.iloc[0])
         except pd.errors.EmptyDataError as exc:
             raise FichierInvalide([_("Le fichier est vide.")]) from exc
         except pd.errors.ParserError as exc:

@@ -33,7 +33,7 @@ class PointEtapeForm(forms.ModelForm):
         widgets = {"date": DateInput(), "commentaire": forms.Textarea(attrs={"rows": 2})}
         help_texts = {"commentaire": AIDE_DONNEES_PERSONNELLES}
 
-    def __init__(self, *args, engagement: Engagement, **kwargs):
+    def __init__(self, *args, engagement: Engagement, points=None, **kwargs):
         kwargs.setdefault("prefix", f"point-{engagement.reference}")
         super().__init__(*args, **kwargs)
         self.engagement = engagement
@@ -44,6 +44,11 @@ class PointEtapeForm(forms.ModelForm):
         self.fields["corrige"].label = _("Corrige le point d'étape (facultatif)")
         self.fields["corrige"].empty_label = _("— nouveau point, pas une correction —")
         self.fields["corrige"].label_from_instance = lambda p: f"{p.date:%d/%m/%Y} : {p.valeur}"
+        if points is not None:
+            # Reports prefetched by a list page: render the choices without one query per form.
+            self.fields["corrige"].widget.choices = [("", self.fields["corrige"].empty_label)] + [
+                (p.pk, self.fields["corrige"].label_from_instance(p)) for p in points
+            ]
         # Several of these forms share a page (one per commitment): the template writes the
         # <form> and its button, the helper only the fields.
         self.helper = FormHelper()

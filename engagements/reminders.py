@@ -57,7 +57,7 @@ def _a_relancer(today: datetime.date) -> dict[int, dict[str, list]]:
     for engagement in actifs:
         motifs = []
         depuis = engagement.dernier_point or engagement.cree_le.date()
-        if depuis <= sans_point_depuis:
+        if depuis < sans_point_depuis:
             envoye = deja.get((engagement.pk, RelanceEngagement.Motif.SANS_POINT))
             if envoye is None or envoye <= today - datetime.timedelta(days=RAPPEL_SANS_POINT_JOURS):
                 motifs.append(RelanceEngagement.Motif.SANS_POINT)

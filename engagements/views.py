@@ -108,7 +108,9 @@ def mes_engagements(request):
             Prefetch("points", queryset=PointEtape.objects.filter(correction__isnull=True).order_by("-date"))
         )
     )
-    lignes = [{"engagement": e, "form": PointEtapeForm(engagement=e)} for e in engagements]
+    lignes = [
+        {"engagement": e, "form": PointEtapeForm(engagement=e, points=e.points.all())} for e in engagements
+    ]
     return render(
         request,
         "engagements/mes_engagements.html",
