@@ -15,23 +15,30 @@ from .querysets import Statut
 class EngagementFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Rechercher"), method="rechercher")
     priorite = django_filters.ModelChoiceFilter(
-        label=_("Priorité"), field_name="action__priorite", queryset=Priorite.objects.all()
+        label=_("Priorité"),
+        field_name="action__priorite",
+        queryset=Priorite.objects.all(),
+        empty_label=_("Toutes"),
     )
     partenaire = django_filters.ModelChoiceFilter(
-        label=_("Partenaire"), queryset=Partenaire.objects.all(), to_field_name="code"
+        label=_("Partenaire"), queryset=Partenaire.objects.all(), to_field_name="code", empty_label=_("Tous")
     )
     territoire = django_filters.ModelChoiceFilter(
         label=_("Territoire"),
         queryset=Territoire.objects.order_by("niveau", "nom"),
         to_field_name="code",
         method="sur_territoire",
+        empty_label=_("Tous"),
     )
-    statut = django_filters.ChoiceFilter(label=_("État"), choices=Statut.choices, field_name="statut")
+    statut = django_filters.ChoiceFilter(
+        label=_("État"), choices=Statut.choices, field_name="statut", empty_label=_("Tous")
+    )
     en_retard = django_filters.BooleanFilter(
         label=_("En retard seulement"), method="seulement_en_retard", widget=forms.CheckboxInput
     )
     tri = django_filters.OrderingFilter(
         label=_("Trier par"),
+        empty_label=_("Priorité puis référence"),
         fields=(
             ("action__priorite__numero", "priorite"),
             ("reference", "reference"),
