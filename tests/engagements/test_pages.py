@@ -286,3 +286,68 @@ def test_pages_are_valid_json_script_for_chart(analyste):
     )
     donnees = json.loads(page[debut : page.index("</script>", debut)])
     assert donnees["unite"] == "agents </script>"
+
+
+def test_abandoning_without_a_reason_is_refused_in_french(coordination):
+    e = EngagementFactory()
+    client = _client(coordination)
+    data = {
+        "action": e.action.pk,
+        "partenaire": e.partenaire.pk,
+        "description": e.description,
+        "unite": e.unite,
+        "valeur_initiale": "0",
+        "valeur_cible": "10",
+        "echeance": "1999-12-31",
+        "poids": "1",
+        "version": "1",
+        "abandonne_le": "1999-06-01",
+    }
+    response = client.post(f"/engagements/engagement/{e.reference}/modifier/", data)
+    assert "Un engagement abandonné doit indiquer le motif de l&#x27;abandon." in response.content.decode()
+    assert Engagement.objects.get(pk=e.pk).abandonne_le is None
+    data["motif_abandon"] = "Financement retiré"
+    assert client.post(f"/engagements/engagement/{e.reference}/modifier/", data).status_code == 302
+    assert Engagement.objects.with_progress().get(pk=e.pk).statut == Statut.ABANDONNE
+
+
+def test_admin_pages_of_the_app_open(admin_client):
+    e = EngagementFactory()
+    PointEtapeFactory(engagement=e)
+    for url in [
+        "/admin/engagements/action/",
+        "/admin/engagements/engagement/",
+        f"/admin/engagements/engagement/{e.pk}/change/",
+        f"/admin/engagements/engagement/{e.pk}/history/",
+        "/admin/engagements/pointetape/",
+        "/admin/engagements/relanceengagement/",
+    ]:
+        assert admin_client.get(url).status_code == 200, url
+    assert admin_client.get("/admin/engagements/pointetape/add/").status_code == 403
+
+
+def test_with_validation_the_bar_moves_only_once_coordination_validates(settings, partenaire, coordination):
+    settings.CLS_VALIDATION_POINTS_ETAPE = True
+    e = EngagementFactory(
+        partenaire=partenaire.partenaire, valeur_cible=4, echeance=datetime.date(2030, 1, 1)
+    )
+    client = _client(partenaire)
+    response = client.post(
+        f"/engagements/engagement/{e.reference}/point/",
+        {
+            f"point-{e.reference}-date": "1999-06-01",
+            f"point-{e.reference}-valeur": "2",
+            "next": "/engagements/mes-engagements/",
+        },
+        follow=True,
+    )
+    page = response.content.decode()
+    assert "il comptera une fois validé par la coordination" in page
+    assert f'value="0" id="barre-{e.reference}"' in page
+    coordination_client = _client(coordination)
+    liste = coordination_client.get("/engagements/points-a-valider/")
+    [point] = liste.context["points"]
+    coordination_client.post(f"/engagements/points/{point.pk}/valider/")
+    assert (
+        f'value="50" id="barre-{e.reference}"' in client.get("/engagements/mes-engagements/").content.decode()
+    )
