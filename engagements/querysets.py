@@ -132,7 +132,6 @@ class EngagementQuerySet(models.QuerySet):
                 output_field=models.DecimalField(max_digits=12, decimal_places=2),
             ),
             date_dernier_point=Subquery(derniers.values("date")[:1]),
-            reference_statut=Value(au, output_field=models.DateField()),
         )
         return qs.annotate(
             statut=Case(
