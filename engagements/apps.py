@@ -7,3 +7,37 @@ class EngagementsConfig(AppConfig):
 
     name = "engagements"
     verbose_name = _("Actions et engagements")
+
+    def ready(self):
+        from cls_poitiers.permissions import COORDINATION, PARTENAIRE
+        from cls_poitiers.registry import (
+            DetailPanel,
+            NavEntry,
+            Panel,
+            register_detail_panel,
+            register_nav,
+            register_panel,
+        )
+
+        from . import panels
+        from .querysets import ROLES_LECTEURS
+
+        register_nav(NavEntry(_("Mes engagements"), "engagements:mes_engagements", (PARTENAIRE,), ordre=10))
+        register_nav(NavEntry(_("Engagements"), "engagements:engagement_list", ROLES_LECTEURS, ordre=11))
+        register_nav(NavEntry(_("Synthèses"), "engagements:syntheses", ROLES_LECTEURS, ordre=12))
+        register_panel(
+            Panel(
+                slot="engagements",
+                template="engagements/_panel_accueil.html",
+                context=panels.accueil,
+                roles=(COORDINATION, PARTENAIRE),
+            )
+        )
+        register_detail_panel(
+            DetailPanel(
+                model="cls_poitiers.Territoire",
+                template="engagements/_panel_territoire.html",
+                context=panels.territoire,
+                roles=ROLES_LECTEURS,
+            )
+        )

@@ -9,10 +9,15 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from cls_poitiers.models import Partenaire, Priorite, Territoire
+
+from .querysets import ActionQuerySet, EngagementQuerySet, PointEtapeQuerySet, Statut, progression
+
+__all__ = ["Action", "Engagement", "PointEtape", "RelanceEngagement", "Statut"]
 
 AIDE_DONNEES_PERSONNELLES = _(
     "Aucune donnée nominative : ne citez ni auteur, ni victime, ni personne suivie."
@@ -45,6 +50,8 @@ class Action(models.Model):
     ordre = models.PositiveSmallIntegerField(_("ordre"), default=0)
     illustratif = models.BooleanField(_("donnée illustrative"), default=False)
     history = HistoricalRecords(m2m_fields=[territoires])
+
+    objects = ActionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("fiche-action")
@@ -90,7 +97,11 @@ class Engagement(models.Model):
     illustratif = models.BooleanField(_("donnée illustrative"), default=False)
     # Optimistic concurrency: a save carrying an older version is refused (see services).
     version = models.PositiveIntegerField(_("version"), default=1)
+    # When the commitment entered the platform: the start of "no report for N days" reminders.
+    cree_le = models.DateTimeField(_("créé le"), default=timezone.now, editable=False)
     history = HistoricalRecords(m2m_fields=[territoires])
+
+    objects = EngagementQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("engagement")
@@ -107,6 +118,11 @@ class Engagement(models.Model):
                 name="engagement_cible_differente_du_depart",
                 violation_error_message=_("La valeur cible doit différer de la valeur de départ."),
             ),
+            models.CheckConstraint(
+                condition=Q(poids__gte=1),
+                name="engagement_poids_positif",
+                violation_error_message=_("Le poids d'un engagement vaut au moins 1."),
+            ),
         ]
 
     def __str__(self):
@@ -114,6 +130,25 @@ class Engagement(models.Model):
 
     def get_absolute_url(self):
         return reverse("engagements:engagement_detail", kwargs={"reference": self.reference})
+
+    # The properties below read the annotations of `Engagement.objects.with_progress()`.
+    @property
+    def progression(self):
+        return progression(self)
+
+    @property
+    def pourcentage(self) -> int:
+        """Progress in whole percent, for <progress> bars (0–100)."""
+        return int((self.progression * 100).to_integral_value())
+
+    @property
+    def statut_label(self):
+        return Statut(self.statut).label
+
+    @property
+    def est_descendant(self) -> bool:
+        """A falling target (fewer incidents, shorter delays…)."""
+        return self.valeur_cible < self.valeur_initiale
 
 
 class PointEtape(models.Model):
@@ -153,10 +188,53 @@ class PointEtape(models.Model):
     illustratif = models.BooleanField(_("donnée illustrative"), default=False)
     history = HistoricalRecords()
 
+    objects = PointEtapeQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("point d'étape")
         verbose_name_plural = _("points d'étape")
         ordering = ["engagement", "date", "cree_le"]
+        indexes = [models.Index(fields=["engagement", "date"], name="point_etape_engagement_date")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valide_le__isnull=True) | Q(valide_par__isnull=False),
+                name="point_etape_validation_signee",
+                violation_error_message=_("Une validation indique qui a validé le point d'étape."),
+            ),
+        ]
 
     def __str__(self):
         return f"{self.engagement.reference} {self.date:%d/%m/%Y} : {self.valeur}"
+
+    @property
+    def valide(self) -> bool:
+        return self.valide_le is not None
+
+
+class RelanceEngagement(models.Model):
+    """A reminder e-mailed about a commitment, kept so that the daily run does not send the same
+    reminder twice (see engagements.reminders)."""
+
+    class Motif(models.TextChoices):
+        SANS_POINT = "sans_point", _("Pas de point d'étape récent")
+        ECHEANCE = "echeance", _("Échéance proche")
+
+    engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE, related_name="relances")
+    motif = models.CharField(_("motif"), max_length=20, choices=Motif.choices)
+    date_envoi = models.DateField(_("date d'envoi"))
+    destinataires = models.TextField(_("destinataires"), blank=True)
+
+    class Meta:
+        verbose_name = _("relance")
+        verbose_name_plural = _("relances")
+        ordering = ["-date_envoi", "engagement"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["engagement", "motif", "date_envoi"],
+                name="relance_unique_par_jour",
+                violation_error_message=_("Cette relance a déjà été envoyée ce jour-là."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.engagement.reference} {self.get_motif_display()} {self.date_envoi:%d/%m/%Y}"

@@ -28,10 +28,17 @@ def seulement(*personas, sinon=403, anonyme=LOGIN):
 
 
 def _demo_kwargs(name):
+    from engagements.models import PointEtape
     from observatoire.models import Declaration, LotImport
 
     contrat = Contrat.objects.get()
     return {
+        "engagements:action_detail": {"reference": "p3-alms"},
+        "engagements:action_edit": {"reference": "p3-alms"},
+        "engagements:engagement_detail": {"reference": "p3-alms-stp"},
+        "engagements:engagement_edit": {"reference": "p3-alms-stp"},
+        "engagements:point_create": {"reference": "p3-alms-stp"},
+        "engagements:valider_point": {"pk": PointEtape.objects.first().pk},
         "observatoire:territoire": {"code": "QP086005"},
         "observatoire:import_detail": {"pk": LotImport.objects.first().pk},
         "observatoire:import_etat": {"pk": LotImport.objects.first().pk},
@@ -91,6 +98,22 @@ MATRICE = {
     "observatoire:declarations": seulement("coordination", "partenaire", "autre_partenaire", "analyste"),
     "observatoire:declaration_nouvelle": seulement("partenaire", "autre_partenaire"),
     "observatoire:declaration_modifier": {**seulement("partenaire"), "autre_partenaire": 404},
+    # Engagements: every role reads; partners report progress on their own organisation's
+    # commitments (POST only); the coordination edits, validates and imports.
+    "engagements:engagement_list": tous(),
+    "engagements:export": tous(),
+    "engagements:syntheses": tous(),
+    "engagements:engagement_detail": tous(),
+    "engagements:action_detail": tous(),
+    "engagements:mes_engagements": seulement("coordination", "partenaire", "autre_partenaire"),
+    "engagements:point_create": dict.fromkeys(PERSONAS, 405),
+    "engagements:valider_point": dict.fromkeys(PERSONAS, 405),
+    "engagements:action_create": seulement("coordination"),
+    "engagements:action_edit": seulement("coordination"),
+    "engagements:engagement_create": seulement("coordination"),
+    "engagements:engagement_edit": seulement("coordination"),
+    "engagements:points_a_valider": seulement("coordination"),
+    "engagements:import": seulement("coordination"),
 }
 
 
@@ -158,3 +181,19 @@ def test_admin_refuses_every_non_staff_persona(request, persona):
     response = client.get(reverse("admin:index"))
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
+
+
+@pytest.mark.django_db
+def test_partner_cannot_post_progress_on_another_organisations_commitment(personas):
+    from engagements.models import Engagement
+
+    engagement = Engagement.objects.get(reference="p3-alms-stp")
+    avant = engagement.points.count()
+    client = Client()
+    client.force_login(personas["autre_partenaire"])
+    response = client.post(
+        reverse("engagements:point_create", kwargs={"reference": engagement.reference}),
+        {"date": "15/06/1999", "valeur": "2", "commentaire": "Tentative"},
+    )
+    assert response.status_code in (403, 404)
+    assert engagement.points.count() == avant

@@ -1,0 +1,167 @@
+"""Forms of the engagements pages (crispy, bootstrap5)."""
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cls_poitiers.models import Territoire
+
+from .models import AIDE_DONNEES_PERSONNELLES, Action, Engagement, PointEtape
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+def _helper(libelle: str) -> FormHelper:
+    helper = FormHelper()
+    helper.add_input(Submit("submit", libelle))
+    return helper
+
+
+class PointEtapeForm(forms.ModelForm):
+    """A new progress report on one commitment; optionally the correction of an earlier one."""
+
+    class Meta:
+        model = PointEtape
+        fields = ["date", "valeur", "commentaire", "corrige"]
+        widgets = {"date": DateInput(), "commentaire": forms.Textarea(attrs={"rows": 2})}
+        help_texts = {"commentaire": AIDE_DONNEES_PERSONNELLES}
+
+    def __init__(self, *args, engagement: Engagement, points=None, **kwargs):
+        kwargs.setdefault("prefix", f"point-{engagement.reference}")
+        super().__init__(*args, **kwargs)
+        self.engagement = engagement
+        self.fields["date"].initial = timezone.localdate()
+        self.fields["valeur"].label = _("Valeur atteinte (%(unite)s)") % {"unite": engagement.unite}
+        self.fields["corrige"].queryset = engagement.points.filter(correction__isnull=True).order_by("-date")
+        self.fields["corrige"].required = False
+        self.fields["corrige"].label = _("Corrige le point d'étape (facultatif)")
+        self.fields["corrige"].empty_label = _("— nouveau point, pas une correction —")
+        self.fields["corrige"].label_from_instance = lambda p: f"{p.date:%d/%m/%Y} : {p.valeur}"
+        if points is not None:
+            # Reports prefetched by a list page: render the choices without one query per form.
+            self.fields["corrige"].widget.choices = [("", self.fields["corrige"].empty_label)] + [
+                (p.pk, self.fields["corrige"].label_from_instance(p)) for p in points
+            ]
+        # Several of these forms share a page (one per commitment): the template writes the
+        # <form> and its button, the helper only the fields.
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+    def clean_date(self):
+        date = self.cleaned_data["date"]
+        if date > timezone.localdate():
+            raise forms.ValidationError(_("Un point d'étape ne peut pas être daté dans le futur."))
+        return date
+
+
+class ActionForm(forms.ModelForm):
+    raison = forms.CharField(
+        label=_("Motif de la modification"),
+        max_length=100,
+        required=False,
+        help_text=_("Gardé dans l'historique (par exemple : avenant n°2)."),
+    )
+
+    class Meta:
+        model = Action
+        fields = [
+            "priorite",
+            "reference",
+            "titre",
+            "description",
+            "pilote",
+            "territoires",
+            "ordre",
+            "illustratif",
+        ]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["priorite"].queryset = self.fields["priorite"].queryset.select_related("contrat")
+        self.fields["territoires"].queryset = Territoire.objects.order_by("niveau", "nom")
+        self.helper = _helper(_("Enregistrer"))
+
+
+class EngagementForm(forms.ModelForm):
+    """The terms of a commitment, edited by the coordination. `version` carries the version the
+    editor started from: a save over a newer version is refused (optimistic concurrency)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    raison = forms.CharField(
+        label=_("Motif de la modification"),
+        max_length=100,
+        required=False,
+        help_text=_("Gardé dans l'historique (par exemple : avenant n°2)."),
+    )
+
+    class Meta:
+        model = Engagement
+        fields = [
+            "action",
+            "reference",
+            "partenaire",
+            "description",
+            "unite",
+            "valeur_initiale",
+            "valeur_cible",
+            "echeance",
+            "territoires",
+            "poids",
+            "illustratif",
+            "abandonne_le",
+            "motif_abandon",
+        ]
+        widgets = {
+            "echeance": DateInput(),
+            "abandonne_le": DateInput(),
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "motif_abandon": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["action"].queryset = Action.objects.select_related("priorite")
+        self.fields["territoires"].queryset = Territoire.objects.order_by("niveau", "nom")
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
+            # The reference is the stable key of imports and links: it does not change.
+            self.fields["reference"].disabled = True
+        self.helper = _helper(_("Enregistrer"))
+
+    def clean_version(self):
+        return self.cleaned_data.get("version") or None
+
+    def donnees(self) -> dict:
+        """The model fields as the services take them."""
+        data = {f: self.cleaned_data[f] for f in self.Meta.fields if f in self.cleaned_data}
+        data["territoires"] = list(data.get("territoires") or [])
+        return data
+
+
+class ImportForm(forms.Form):
+    fichier = forms.FileField(
+        label=_("Fichier d'engagements (.csv ou .xlsx)"),
+        help_text=_(
+            "Le format de l'export : séparateur « ; », virgule décimale, dates JJ/MM/AAAA. "
+            "Les engagements sont reconnus par leur référence."
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(_("Voir l'aperçu des changements"))
+
+    def clean_fichier(self):
+        fichier = self.cleaned_data["fichier"]
+        if not fichier.name.lower().endswith((".csv", ".xlsx")):
+            raise forms.ValidationError(_("Format non reconnu : envoyez un fichier .csv ou .xlsx."))
+        return fichier
