@@ -366,6 +366,13 @@ class Decision(models.Model):
     def __str__(self):
         return _("Décision n°%(numero)s") % {"numero": self.numero}
 
+    @property
+    def avenant_ou_none(self):
+        try:
+            return self.avenant
+        except Avenant.DoesNotExist:
+            return None
+
 
 class Avenant(models.Model):
     """An amendment to the contract: a decision of the comité de pilotage that changes a

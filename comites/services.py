@@ -241,6 +241,7 @@ def reunion_urgente(
         points=[{"titre": objet, "duree_minutes": duree}],
     )
     convoquer(reunion=reunion, by=by)
+    reunion.refresh_from_db()
     return reunion
 
 
