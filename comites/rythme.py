@@ -158,5 +158,8 @@ def rythme_evaluation(*, contrat, today: datetime.date) -> list[LignePeriode]:
 
 
 def alertes_pilotage(*, contrat, today: datetime.date) -> list[LignePeriode]:
-    """The current and next semesters with nothing scheduled for the comité de pilotage."""
-    return [ligne for ligne in rythme_pilotage(contrat=contrat, today=today) if ligne.alerte]
+    """The current and next semesters with nothing scheduled for the comité de pilotage, in order."""
+    return sorted(
+        (ligne for ligne in rythme_pilotage(contrat=contrat, today=today) if ligne.alerte),
+        key=lambda ligne: ligne.periode,
+    )

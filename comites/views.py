@@ -564,7 +564,9 @@ def rythme_page(request):
             "contrat": contrat,
             "semestres": semestres,
             "annees": annees,
-            "alertes": [ligne for ligne in semestres if ligne.alerte],
+            "alertes": sorted(
+                (ligne for ligne in semestres if ligne.alerte), key=lambda ligne: ligne.periode
+            ),
             "secretariat": has_role(request.user, SECRETARIAT, COORDINATION),
             "R": rythme,
         },

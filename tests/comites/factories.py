@@ -3,7 +3,6 @@
 import datetime
 
 import factory
-from django.utils import timezone
 
 from comites.models import Comite, Membre, Reunion
 from tests.factories import ContratFactory, PartenaireFactory, TerritoireFactory
