@@ -473,7 +473,12 @@ def _adopter(
         adopte_par=by,
         illustratif=illustratif,
     )
-    _save(avenant, by=by, reason=motif)
+    # The number's uniqueness is left to the database constraint (not to full_clean's query),
+    # so that a collision raises IntegrityError and the caller retries.
+    avenant._history_user = by
+    avenant._change_reason = motif
+    avenant.full_clean(validate_unique=False, validate_constraints=False)
+    avenant.save()
     for champ, libelle, ancienne, nouvelle in modifications:
         _save(
             ModificationAvenant(
@@ -498,7 +503,7 @@ def adopter_avenant(
     nouvelle_valeur=None,
     nouvel_engagement: dict | None = None,
     illustratif: bool = False,
-    tentatives: int = 3,
+    tentatives: int = 5,
 ) -> Avenant:
     """Record an amendment adopted by the comité de pilotage during a held meeting: a decision of
     the meeting, numbered across the contract, applied to the commitment through the engagements
