@@ -257,5 +257,6 @@ LOGGING = {
     "loggers": {
         "axes": {"level": "WARNING"},
         "cls.auth": {"level": "INFO"},
+        "weasyprint": {"level": "WARNING"},
     },
 }

@@ -37,9 +37,6 @@ def _membre_ou_secretaire(user) -> Q:
 
 
 class ComiteQuerySet(models.QuerySet):
-    def confidentiels(self):
-        return self.filter(type__in=CONFIDENTIELS)
-
     def visible_to(self, user):
         if not getattr(user, "is_authenticated", False) or not _a_un_role(user):
             return self.none()
@@ -65,12 +62,6 @@ class ComiteQuerySet(models.QuerySet):
             )
         )
 
-    def dont_membre(self, user):
-        """Committees the user sits on (their organisation is a member) or is secretary of."""
-        if not getattr(user, "is_authenticated", False):
-            return self.none()
-        return self.filter(_membre_ou_secretaire(user))
-
 
 class ReunionQuerySet(models.QuerySet):
     def visible_to(self, user):
@@ -92,9 +83,6 @@ class ReunionQuerySet(models.QuerySet):
     def actives(self):
         """Not cancelled: what counts as scheduled or held."""
         return self.exclude(statut="annulee")
-
-    def tenues(self):
-        return self.filter(statut__in=("tenue", "cr_approuve"))
 
     def entre(self, debut, fin):
         """Meetings that start in [debut, fin)."""

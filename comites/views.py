@@ -13,6 +13,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Count, Min, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -131,7 +132,14 @@ def reunion_list(request):
     reunions = filtre.qs if filtre.is_bound and filtre.is_valid() else qs
     if filtre.is_bound and not filtre.is_valid():
         messages.error(request, _("Filtre invalide : la liste n'est pas filtrée."))
-    return render(request, "comites/reunion_list.html", {"filtre": filtre, "reunions": reunions[:200]})
+    page = Paginator(reunions, 50).get_page(request.GET.get("page"))
+    parametres = request.GET.copy()
+    parametres.pop("page", None)
+    return render(
+        request,
+        "comites/reunion_list.html",
+        {"filtre": filtre, "reunions": page.object_list, "page": page, "parametres": parametres.urlencode()},
+    )
 
 
 def _chevauchements_pour(comite, exclure=None):

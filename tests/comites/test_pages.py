@@ -265,3 +265,20 @@ def test_comite_list_and_meeting_list_query_counts_are_bounded(
             ).status_code
             == 200
         )
+
+
+def test_meeting_list_is_paginated_and_keeps_its_filters(
+    client_secretariat, comite, django_assert_max_num_queries
+):
+    for i in range(55):
+        debut = a_paris(2029, 1, 1, 9) + datetime.timedelta(days=i)
+        ReunionFactory(
+            comite=comite, titre=f"Réunion {i:02d}", debut=debut, fin=debut + datetime.timedelta(hours=1)
+        )
+    url = reverse("comites:reunion_list") + "?annee=2029"
+    with django_assert_max_num_queries(10):
+        page = client_secretariat.get(url).content.decode()
+    assert "Page 1 sur 2" in page
+    assert "annee=2029&amp;page=2" in page
+    page2 = client_secretariat.get(url + "&page=2").content.decode()
+    assert "Réunion 00" in page2 and "Réunion 54" not in page2
