@@ -11,6 +11,8 @@ from decimal import Decimal
 from django.contrib.auth.models import Group
 from django.db import transaction
 
+from cls_poitiers.enregistrement import update_or_create_si_change
+
 from .models import Contrat, Partenaire, Population, Priorite, Signataire, Territoire, Utilisateur
 from .permissions import COORDINATION, OBSERVATOIRE, PARTENAIRE, ROLES, SECRETARIAT
 
@@ -206,10 +208,13 @@ COMPTES_PARTENAIRES = {code: code for code, *_ in PARTENAIRES}
 
 
 def _territoires():
-    departement, _ = Territoire.objects.update_or_create(
-        code="86", defaults={"nom": "Vienne", "niveau": Territoire.Niveau.DEPARTEMENT, "parent": None}
+    departement, _ = update_or_create_si_change(
+        Territoire,
+        code="86",
+        defaults={"nom": "Vienne", "niveau": Territoire.Niveau.DEPARTEMENT, "parent": None},
     )
-    district, _ = Territoire.objects.update_or_create(
+    district, _ = update_or_create_si_change(
+        Territoire,
         code=DISTRICT_CODE,
         defaults={
             "nom": "District de Poitiers",
@@ -222,7 +227,8 @@ def _territoires():
     )
     communes = {}
     for code, nom, prioritaire, (lat, lon), coord_reelles in COMMUNES:
-        communes[code], _ = Territoire.objects.update_or_create(
+        communes[code], _ = update_or_create_si_change(
+            Territoire,
             code=code,
             defaults={
                 "nom": nom,
@@ -242,7 +248,8 @@ def _territoires():
         _population(communes[code], 2021, habitants, SOURCE_RECENTE, False)
 
     for code, nom, (lat, lon), habitants_1990, qpv in QUARTIERS:
-        quartier, _ = Territoire.objects.update_or_create(
+        quartier, _ = update_or_create_si_change(
+            Territoire,
             code=code,
             defaults={
                 "nom": nom,
@@ -262,7 +269,8 @@ def _territoires():
 
 
 def _population(territoire, annee, habitants, source, illustratif):
-    Population.objects.update_or_create(
+    update_or_create_si_change(
+        Population,
         territoire=territoire,
         annee=annee,
         defaults={"habitants": habitants, "source": source, "illustratif": illustratif},
@@ -272,7 +280,8 @@ def _population(territoire, annee, habitants, source, illustratif):
 def _partenaires(communes):
     partenaires = {}
     for code, nom, sigle, nature, commune in PARTENAIRES:
-        partenaires[code], _ = Partenaire.objects.update_or_create(
+        partenaires[code], _ = update_or_create_si_change(
+            Partenaire,
             code=code,
             defaults={
                 "nom": nom,
@@ -285,7 +294,8 @@ def _partenaires(communes):
 
 
 def _contrat(district, partenaires):
-    contrat, _ = Contrat.objects.update_or_create(
+    contrat, _ = update_or_create_si_change(
+        Contrat,
         territoire=district,
         date_signature=datetime.date(1998, 7, 8),
         defaults={
@@ -296,12 +306,15 @@ def _contrat(district, partenaires):
         },
     )
     for ordre, (code, qualite) in enumerate(SIGNATAIRES, start=1):
-        Signataire.objects.update_or_create(
-            contrat=contrat, qualite=qualite, defaults={"partenaire": partenaires[code], "ordre": ordre}
+        update_or_create_si_change(
+            Signataire,
+            contrat=contrat,
+            qualite=qualite,
+            defaults={"partenaire": partenaires[code], "ordre": ordre},
         )
     for numero, titre, texte in PRIORITES:
-        Priorite.objects.update_or_create(
-            contrat=contrat, numero=numero, defaults={"titre": titre, "texte": texte}
+        update_or_create_si_change(
+            Priorite, contrat=contrat, numero=numero, defaults={"titre": titre, "texte": texte}
         )
     return contrat
 

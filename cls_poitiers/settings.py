@@ -264,6 +264,7 @@ LOGGING = {
     "loggers": {
         "axes": {"level": "WARNING"},
         "cls.auth": {"level": "INFO"},
+        "weasyprint": {"level": "WARNING"},
     },
 }
 # Observatoire: a territory whose rate exceeds this multiple of the district's is a candidate for

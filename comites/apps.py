@@ -7,3 +7,15 @@ class ComitesConfig(AppConfig):
 
     name = "comites"
     verbose_name = _("Comités et réunions")
+
+    def ready(self):
+        from cls_poitiers import registry
+
+        from . import panels
+
+        for entry in panels.NAV:
+            registry.register_nav(entry)
+        for panel in panels.PANNEAUX:
+            registry.register_panel(panel)
+        for panel in panels.PANNEAUX_DETAIL:
+            registry.register_detail_panel(panel)

@@ -390,12 +390,14 @@ ENGAGEMENTS = [
 ]
 
 
-def _upsert(model, lookup: dict, values: dict, *, by):
-    """Create, or update only the fields that differ: a second run writes nothing."""
+def _upsert(model, lookup: dict, values: dict, *, by, creer_seulement=False):
+    """Create, or update only the fields that differ: a second run writes nothing. With
+    `creer_seulement`, an existing object is left as its history made it (an amendment adopted
+    by the comites demo raised a target: reloading the demo must not undo it)."""
     obj = model.objects.filter(**lookup).first()
     if obj is None:
         obj = model(**lookup, **values)
-    elif all(getattr(obj, k) == v for k, v in values.items()):
+    elif creer_seulement or all(getattr(obj, k) == v for k, v in values.items()):
         return obj
     else:
         for k, v in values.items():
@@ -477,6 +479,7 @@ def load(*, stdout=None):
                 "cree_le": _moment(SIGNATURE),
             },
             by=coordination,
+            creer_seulement=True,
         )
         _set_territoires(engagement, _territoires(codes))
         for date, valeur, du_contrat in points:

@@ -13,6 +13,7 @@ import datetime
 
 from django.db import transaction
 
+from cls_poitiers.enregistrement import update_or_create_si_change
 from cls_poitiers.models import Partenaire, Population, Territoire
 
 from . import nomenclatures, services
@@ -130,7 +131,8 @@ def _declarations(territoires):
         partenaire = Partenaire.objects.get(code=code_partenaire)
         indicateurs = {}
         for code, libelle, _valeurs in categories:
-            indicateurs[code], _ = Indicateur.objects.update_or_create(
+            indicateurs[code], _ = update_or_create_si_change(
+                Indicateur,
                 code=code,
                 defaults={
                     "libelle": libelle,
@@ -165,7 +167,8 @@ def _declarations(territoires):
 
 
 def _enquete(territoires):
-    enquete, _ = Enquete.objects.update_or_create(
+    enquete, _ = update_or_create_si_change(
+        Enquete,
         titre="Enquête sur le sentiment d'insécurité 1997 (illustrative)",
         defaults={
             "date_debut": datetime.date(1997, 10, 1),
@@ -179,7 +182,8 @@ def _enquete(territoires):
     )
     for ordre, (question, valeurs) in enumerate(QUESTIONS):
         for code, pourcentage in valeurs.items():
-            ResultatEnquete.objects.update_or_create(
+            update_or_create_si_change(
+                ResultatEnquete,
                 enquete=enquete,
                 territoire=territoires[code],
                 question=question,
@@ -192,7 +196,8 @@ def load(*, stdout=None):
     # The reference nomenclature comes with the migrations; reloading it (idempotent) lets the demo
     # stand on its own on a database whose tables were emptied.
     nomenclatures.charger()
-    source, _ = Source.objects.update_or_create(
+    source, _ = update_or_create_si_change(
+        Source,
         code=SOURCE_DEMO,
         defaults={
             "libelle": "Statistique locale police et gendarmerie (chiffres illustratifs)",

@@ -4,6 +4,8 @@ index numbers) onto them. Loaded into `Indicateur` and `Correspondance` by a dat
 imports read the tables, never this module, so an analyst can add a label in the admin.
 """
 
+from cls_poitiers.enregistrement import update_or_create_si_change
+
 # code, label (2025 edition), family, unit of count, denominator, order.
 INDICATEURS_SSMSI = [
     ("violences-intrafamiliales", "Violences physiques intrafamiliales", "personnes", "victime", "habitants"),
@@ -101,7 +103,8 @@ def charger(apps=None):
     Indicateur = apps.get_model("observatoire", "Indicateur")
     Correspondance = apps.get_model("observatoire", "Correspondance")
     code, libelle, famille, unite, denominateur = TOTAL
-    Indicateur.objects.update_or_create(
+    update_or_create_si_change(
+        Indicateur,
         code=code,
         defaults={
             "libelle": libelle,
@@ -115,7 +118,8 @@ def charger(apps=None):
     )
     par_code = {}
     for ordre, (code, libelle, famille, unite, denominateur) in enumerate(INDICATEURS_SSMSI, start=1):
-        par_code[code], _ = Indicateur.objects.update_or_create(
+        par_code[code], _ = update_or_create_si_change(
+            Indicateur,
             code=code,
             defaults={
                 "libelle": libelle,
@@ -126,7 +130,8 @@ def charger(apps=None):
                 "ordre": ordre,
             },
         )
-        Correspondance.objects.update_or_create(
+        update_or_create_si_change(
+            Correspondance,
             nomenclature="ssmsi",
             libelle_source=libelle,
             defaults={
@@ -135,14 +140,16 @@ def charger(apps=None):
             },
         )
     for libelle, code in LIBELLES_ANCIENS.items():
-        Correspondance.objects.update_or_create(
+        update_or_create_si_change(
+            Correspondance,
             nomenclature="ssmsi",
             libelle_source=libelle,
             defaults={"indicateur": par_code[code], "editions": "jusqu'en 2024"},
         )
     for code, index in INDEX_4001.items():
         for numero in index:
-            Correspondance.objects.update_or_create(
+            update_or_create_si_change(
+                Correspondance,
                 nomenclature="etat4001",
                 libelle_source=str(numero),
                 defaults={"indicateur": par_code[code], "editions": "index 1 à 107"},

@@ -11,6 +11,8 @@ from django.db import close_old_connections, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cls_poitiers.enregistrement import update_or_create_si_change
+
 from .imports import figures, geojson, population, ssmsi
 from .imports.base import ImportRefuse, Rapport, empreinte
 from .imports.ecriture import EcritureDonnees
@@ -205,7 +207,8 @@ def declarer(
             "ordre": 50,
         },
     )
-    declaration, _cree = Declaration.objects.update_or_create(
+    declaration, cree = update_or_create_si_change(
+        Declaration,
         partenaire=partenaire,
         territoire=territoire,
         annee=annee,
@@ -221,5 +224,10 @@ def declarer(
     )
     ecriture.terminer()
     retires = [i.pk for i, n in comptes.items() if n is None]
-    declaration.donnees.filter(indicateur_id__in=retires).delete()
+    supprimees, _detail = declaration.donnees.filter(indicateur_id__in=retires).delete()
+    if not cree and (rapport.creees or rapport.modifiees or supprimees):
+        # The counts live in Donnee; the declaration's history records each correction (who, when).
+        declaration.declare_par = par
+        declaration._change_reason = _("Correction des nombres déclarés")
+        declaration.save()
     return declaration

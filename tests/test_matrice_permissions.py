@@ -28,11 +28,35 @@ def seulement(*personas, sinon=403, anonyme=LOGIN):
 
 
 def _demo_kwargs(name):
+    from comites.models import PointOrdreDuJour, Reunion
     from engagements.models import PointEtape
+
+    # A confidential GLTD meeting (OPARC is a member, the STP is not) and a convened steering meeting.
+    gltd = Reunion.objects.filter(comite__code="gltd-couronneries").order_by("-debut").first()
+    convoquee = Reunion.objects.filter(comite__code="pilotage", statut="convoquee").first()
+    point = PointOrdreDuJour.objects.filter(reunion=convoquee).first()
     from observatoire.models import Declaration, LotImport
 
     contrat = Contrat.objects.get()
     return {
+        **{
+            f"comites:{n}": {"pk": gltd.pk}
+            for n in ("reunion_detail", "compte_rendu", "presences", "decision_ajouter")
+            + ("reunion_ics", "reunion_pdf", "compte_rendu_approuver")
+        },
+        **{
+            f"comites:{n}": {"pk": convoquee.pk}
+            for n in ("reunion_modifier", "avenant_ajouter", "reunion_annuler", "point_ajouter")
+            + ("reunion_convoquer", "reunion_tenue")
+        },
+        "comites:point_retirer": {"pk": convoquee.pk, "point_pk": point.pk},
+        "comites:comite_detail": {"code": "gltd-couronneries"},
+        "comites:flux_comite": {"code": "gltd-couronneries"},
+        "comites:reunion_planifier": {"code": "pilotage"},
+        "comites:reunion_urgente": {"code": "pilotage"},
+        "comites:repondre": {"jeton": "jeton-invalide"},
+        "comites:flux_personnel": {"jeton": "jeton-invalide"},
+        "comites:flux_comite_jeton": {"jeton": "jeton-invalide", "code": "pilotage"},
         "engagements:action_detail": {"reference": "p3-alms"},
         "engagements:action_edit": {"reference": "p3-alms"},
         "engagements:engagement_detail": {"reference": "p3-alms-stp"},
@@ -58,6 +82,17 @@ def _demo_kwargs(name):
         "password_reset_confirm": {"uidb64": "MQ", "token": "jeton-invalide"},
     }.get(name, {})
 
+
+GLTD_LECTURE = {
+    "anonyme": LOGIN,
+    "coordination": 200,
+    "partenaire": 404,
+    "autre_partenaire": 200,
+    "secretariat": 200,
+    "analyste": 404,
+}
+GLTD_GESTION = {**GLTD_LECTURE, "autre_partenaire": 403}
+PILOTAGE_GESTION = {**GLTD_GESTION, "partenaire": 403}
 
 # url name → expected answer per persona (200, 302 "login", 403, 404, 405, or 302 for another redirect).
 MATRICE = {
@@ -114,6 +149,36 @@ MATRICE = {
     "engagements:engagement_edit": seulement("coordination"),
     "engagements:points_a_valider": seulement("coordination"),
     "engagements:import": seulement("coordination"),
+    # Comités: lists and calendar for everyone (scoped inside); a confidential GLTD meeting is
+    # invisible (404) to a partner that is not a member and to roles outside the committees;
+    # members read it, its secretary and the coordination manage it.
+    "comites:comite_list": tous(),
+    "comites:reunion_list": tous(),
+    "comites:calendrier": tous(),
+    "comites:rythme": seulement("coordination", "partenaire", "autre_partenaire", "secretariat"),
+    "comites:reunion_detail": GLTD_LECTURE,
+    "comites:reunion_ics": GLTD_LECTURE,
+    "comites:reunion_pdf": GLTD_LECTURE,
+    "comites:comite_detail": GLTD_LECTURE,
+    "comites:flux_comite": GLTD_LECTURE,
+    "comites:compte_rendu": GLTD_GESTION,
+    "comites:decision_ajouter": GLTD_GESTION,
+    # Minutes already approved: attendance can no longer be edited, the managers are sent back.
+    "comites:presences": {**GLTD_GESTION, "coordination": 302, "secretariat": 302},
+    "comites:reunion_modifier": PILOTAGE_GESTION,
+    "comites:avenant_ajouter": PILOTAGE_GESTION,
+    "comites:reunion_annuler": PILOTAGE_GESTION,
+    "comites:reunion_planifier": PILOTAGE_GESTION,
+    "comites:reunion_urgente": PILOTAGE_GESTION,
+    **{
+        f"comites:{n}": {"anonyme": LOGIN, **dict.fromkeys(CONNECTES, 405)}
+        for n in ("point_ajouter", "point_retirer", "reunion_convoquer", "reunion_tenue")
+        + ("compte_rendu_approuver", "calendrier_jeton")
+    },
+    # Token links (answers, calendar feeds) need no login; a wrong token is 404 for everyone.
+    "comites:repondre": dict.fromkeys(PERSONAS, 404),
+    "comites:flux_personnel": dict.fromkeys(PERSONAS, 404),
+    "comites:flux_comite_jeton": dict.fromkeys(PERSONAS, 404),
 }
 
 
@@ -134,8 +199,9 @@ def test_every_url_is_in_the_matrix():
 
 
 @pytest.fixture
-def personas(demo, coordination, partenaire, autre_partenaire, secretariat, analyste):
-    # The demo's own partner accounts: `partenaire` acts for the STP, `autre_partenaire` for OPARC.
+def personas(demo, coordination, analyste):
+    # The demo's own accounts: `partenaire` acts for the STP, `autre_partenaire` for OPARC (a member
+    # of the Couronneries GLTD, which the STP is not), `secretariat` is the committees' secretary.
     stp = Utilisateur.objects.get(username="stp")
     oparc = Utilisateur.objects.get(username="oparc")
     assert stp.partenaire == Partenaire.objects.get(code="stp")
@@ -144,7 +210,7 @@ def personas(demo, coordination, partenaire, autre_partenaire, secretariat, anal
         "coordination": coordination,
         "partenaire": stp,
         "autre_partenaire": oparc,
-        "secretariat": secretariat,
+        "secretariat": Utilisateur.objects.get(username="secretariat"),
         "analyste": analyste,
     }
 

@@ -40,7 +40,8 @@ def test_demo_has_the_contracts_real_figures(demo):
 
 def test_the_fifteen_alms_are_split_illustratively_over_the_six_employers(demo):
     alms = Engagement.objects.filter(action__reference="p3-alms")
-    assert sum(e.valeur_cible for e in alms) == 15
+    # As signed: the comites demo's Avenant n°1 later raises one of these targets.
+    assert sum(e.history.earliest().valeur_cible for e in alms) == 15
     assert set(alms.values_list("partenaire__code", flat=True)) == {
         "ville-poitiers",
         "ville-buxerolles",

@@ -1,0 +1,126 @@
+"""E-mails of the committees, in French: convocations (with the .ics invitation), updated
+invitations, cancellations, and the reminders to secretaries.
+
+Members answer a convocation from a link carrying a signed token (see `jeton_reponse`): no login
+is needed, because many representatives (a deputy mayor, a head teacher) have no account on the
+platform. The token is an HMAC of one attendance record (one member, one meeting) with the
+project's secret key: it can only record that member's answer to that meeting, shows nothing the
+e-mail does not already contain, and stops working once the meeting is held or cancelled.
+"""
+
+from django.conf import settings
+from django.core import signing
+from django.core.mail import EmailMessage
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from . import ics
+from .models import Membre, Presence, Reunion
+
+SEL_REPONSE = "comites.reponse"
+
+
+def jeton_reponse(presence: Presence) -> str:
+    return signing.dumps({"p": presence.pk, "u": str(presence.reunion.uid)}, salt=SEL_REPONSE)
+
+
+def presence_du_jeton(jeton: str) -> Presence | None:
+    """The attendance record a token stands for, or None when the token is forged or stale."""
+    try:
+        data = signing.loads(jeton, salt=SEL_REPONSE)
+    except signing.BadSignature:
+        return None
+    presence = (
+        Presence.objects.select_related("reunion__comite", "reunion__territoire", "membre__partenaire")
+        .filter(pk=data.get("p"), reunion__uid=data.get("u"))
+        .first()
+    )
+    return presence
+
+
+def lien_reponse(presence: Presence) -> str:
+    return settings.PLATEFORME_URL + reverse("comites:repondre", kwargs={"jeton": jeton_reponse(presence)})
+
+
+def destinataires(membre: Membre) -> list[str]:
+    """The representative's address, or else every active user of the member organisation."""
+    if membre.email:
+        return [membre.email]
+    return sorted({u.email for u in membre.partenaire.utilisateurs.all() if u.is_active and u.email})
+
+
+def _contexte(reunion: Reunion, **extra) -> dict:
+    return {
+        "reunion": reunion,
+        "debut": timezone.localtime(reunion.debut),
+        "fin": timezone.localtime(reunion.fin),
+        "points": list(reunion.points.all()),
+        "plateforme_nom": settings.CLS_PLATEFORME_NOM,
+        "url_reunion": settings.PLATEFORME_URL + reunion.get_absolute_url(),
+        **extra,
+    }
+
+
+def _presences(reunion: Reunion):
+    return reunion.presences.select_related("membre__partenaire").prefetch_related(
+        "membre__partenaire__utilisateurs"
+    )
+
+
+def envoyer_invitations(reunion: Reunion, *, mise_a_jour: bool = False) -> int:
+    """One e-mail per member (each with their own answer link) with the invitation attached.
+    Returns the number of e-mails sent."""
+    envoyes = 0
+    for presence in _presences(reunion):
+        adresses = destinataires(presence.membre)
+        if not adresses:
+            continue
+        contexte = _contexte(
+            reunion, presence=presence, lien_reponse=lien_reponse(presence), mise_a_jour=mise_a_jour
+        )
+        sujet = render_to_string("comites/emails/convocation_sujet.txt", contexte).strip()
+        corps = render_to_string("comites/emails/convocation.txt", contexte)
+        message = EmailMessage(subject=sujet, body=corps, to=adresses)
+        message.attach(
+            "invitation.ics",
+            ics.invitation(reunion, participants=adresses),
+            "text/calendar; method=REQUEST; charset=utf-8",
+        )
+        message.send()
+        envoyes += 1
+    return envoyes
+
+
+def envoyer_annulation(reunion: Reunion) -> int:
+    envoyes = 0
+    for presence in _presences(reunion):
+        adresses = destinataires(presence.membre)
+        if not adresses:
+            continue
+        contexte = _contexte(reunion, presence=presence)
+        sujet = render_to_string("comites/emails/annulation_sujet.txt", contexte).strip()
+        corps = render_to_string("comites/emails/annulation.txt", contexte)
+        message = EmailMessage(subject=sujet, body=corps, to=adresses)
+        message.attach(
+            "annulation.ics",
+            ics.invitation(reunion, participants=adresses, annulation=True),
+            "text/calendar; method=CANCEL; charset=utf-8",
+        )
+        message.send()
+        envoyes += 1
+    return envoyes
+
+
+def envoyer_aux_secretaires(*, destinataires: list[str], gabarit: str, contexte: dict) -> int:
+    if not destinataires:
+        return 0
+    contexte = {
+        "plateforme_nom": settings.CLS_PLATEFORME_NOM,
+        "plateforme_url": settings.PLATEFORME_URL,
+        **contexte,
+    }
+    sujet = render_to_string(f"comites/emails/{gabarit}_sujet.txt", contexte).strip()
+    corps = render_to_string(f"comites/emails/{gabarit}.txt", contexte)
+    EmailMessage(subject=sujet, body=corps, to=destinataires).send()
+    return 1

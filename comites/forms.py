@@ -1,0 +1,283 @@
+"""Forms of the secretariat: schedule, change, urgent meeting, agenda, attendance, minutes,
+decisions and amendments, cancellation; and the members' answer to a convocation.
+
+Dates and times use the browser's native pickers (input type=datetime-local)."""
+
+from crispy_forms.helper import FormHelper
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from cls_poitiers.models import Partenaire, Territoire
+from engagements.models import Action, Engagement
+
+from .models import AIDE_DONNEES_PERSONNELLES, Avenant, Presence
+
+FORMAT_DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
+
+
+class DateHeureInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format=FORMAT_DATETIME_LOCAL)
+
+
+def _champ_date_heure(label):
+    return forms.DateTimeField(label=label, widget=DateHeureInput(), input_formats=[FORMAT_DATETIME_LOCAL])
+
+
+class _Form(forms.Form):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+
+def _territoires():
+    return Territoire.objects.exclude(niveau=Territoire.Niveau.DEPARTEMENT).order_by("niveau", "nom")
+
+
+class ReunionForm(_Form):
+    """Schedule or change a meeting. When the chosen time overlaps other meetings with the same
+    members, the form says so and asks for a confirmation before saving."""
+
+    titre = forms.CharField(
+        label=_("Titre"),
+        max_length=300,
+        required=False,
+        help_text=_("Laissé vide : « nom du comité du JJ/MM/AAAA »."),
+    )
+    debut = _champ_date_heure(_("Début"))
+    fin = _champ_date_heure(_("Fin"))
+    adresse = forms.CharField(
+        label=_("Adresse"),
+        max_length=300,
+        required=False,
+        help_text=_("Sur le terrain : salle, rue, quartier."),
+    )
+    territoire = forms.ModelChoiceField(
+        label=_("Territoire du lieu"), queryset=_territoires(), required=False
+    )
+    confirmer_chevauchement = forms.BooleanField(label=_("Planifier malgré le chevauchement"), required=False)
+
+    def __init__(self, *args, comite, chevauchements=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.comite = comite
+        self.chevauchements_fn = chevauchements
+        self.chevauchements = []
+        if comite.territoire_id:
+            self.initial.setdefault("territoire", comite.territoire_id)
+
+    def clean(self):
+        data = super().clean()
+        debut, fin = data.get("debut"), data.get("fin")
+        if debut and fin:
+            if fin <= debut:
+                self.add_error("fin", _("La fin de la réunion doit suivre son début."))
+            elif self.chevauchements_fn is not None:
+                self.chevauchements = list(self.chevauchements_fn(debut, fin))
+                if self.chevauchements and not data.get("confirmer_chevauchement"):
+                    raise forms.ValidationError(
+                        _(
+                            "Cette plage horaire chevauche d'autres réunions avec les mêmes membres. "
+                            "Cochez « Planifier malgré le chevauchement » pour confirmer."
+                        ),
+                        code="chevauchement",
+                    )
+        return data
+
+    def donnees(self) -> dict:
+        return {k: v for k, v in self.cleaned_data.items() if k != "confirmer_chevauchement"}
+
+
+class ReunionUrgenteForm(_Form):
+    objet = forms.CharField(
+        label=_("Objet de la réunion"), max_length=300, help_text=AIDE_DONNEES_PERSONNELLES
+    )
+    debut = _champ_date_heure(_("Début"))
+    fin = _champ_date_heure(_("Fin"))
+    adresse = forms.CharField(label=_("Adresse"), max_length=300, required=False)
+    territoire = forms.ModelChoiceField(
+        label=_("Territoire du lieu"), queryset=_territoires(), required=False
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("debut") and data.get("fin") and data["fin"] <= data["debut"]:
+            self.add_error("fin", _("La fin de la réunion doit suivre son début."))
+        return data
+
+
+class PointForm(_Form):
+    titre = forms.CharField(label=_("Intitulé du point"), max_length=300)
+    duree_minutes = forms.IntegerField(label=_("Durée (minutes)"), min_value=1, max_value=600, initial=15)
+    engagements = forms.ModelMultipleChoiceField(
+        label=_("Engagements concernés"),
+        queryset=Engagement.objects.select_related("partenaire").order_by("reference"),
+        required=False,
+    )
+    territoires = forms.ModelMultipleChoiceField(
+        label=_("Territoires concernés"), queryset=_territoires(), required=False
+    )
+
+
+class AnnulationForm(_Form):
+    motif = forms.CharField(
+        label=_("Motif de l'annulation"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+    )
+
+
+class CompteRenduForm(_Form):
+    texte = forms.CharField(
+        label=_("Compte rendu"),
+        widget=forms.Textarea(attrs={"rows": 12}),
+        help_text=AIDE_DONNEES_PERSONNELLES,
+    )
+
+
+class DecisionForm(_Form):
+    texte = forms.CharField(
+        label=_("Décision"), widget=forms.Textarea(attrs={"rows": 3}), help_text=AIDE_DONNEES_PERSONNELLES
+    )
+
+
+class PresenceForm(forms.Form):
+    """One line of the attendance sheet."""
+
+    statut = forms.ChoiceField(label=_("Présence"), choices=Presence.Statut.choices)
+    represente_par = forms.CharField(label=_("Représenté par"), max_length=200, required=False)
+
+    def __init__(self, *args, presence: Presence, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.presence = presence
+
+    def clean(self):
+        data = super().clean()
+        if data.get("statut") == Presence.Statut.REPRESENTE and not data.get("represente_par", "").strip():
+            self.add_error("represente_par", _("Indiquez qui représentait le membre."))
+        return data
+
+
+def formulaires_presences(reunion, data=None) -> list[PresenceForm]:
+    forms_ = []
+    for presence in reunion.presences.select_related("membre__partenaire"):
+        initial = {
+            "statut": presence.statut
+            if presence.statut != Presence.Statut.NON_RENSEIGNE
+            else _statut_depuis_reponse(presence),
+            "represente_par": presence.represente_par or presence.reponse_represente_par,
+        }
+        forms_.append(PresenceForm(data, presence=presence, prefix=f"p{presence.pk}", initial=initial))
+    return forms_
+
+
+def _statut_depuis_reponse(presence: Presence) -> str:
+    return {
+        Presence.Reponse.PARTICIPERA: Presence.Statut.PRESENT,
+        Presence.Reponse.EXCUSE: Presence.Statut.EXCUSE,
+        Presence.Reponse.REPRESENTE: Presence.Statut.REPRESENTE,
+    }.get(presence.reponse, Presence.Statut.NON_RENSEIGNE)
+
+
+class AvenantForm(_Form):
+    """An amendment: the decision's text, what it changes and the new value."""
+
+    texte = forms.CharField(
+        label=_("Texte de la décision"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=AIDE_DONNEES_PERSONNELLES,
+    )
+    objet = forms.ChoiceField(label=_("Objet de l'avenant"), choices=Avenant.Objet.choices)
+    engagement = forms.ModelChoiceField(
+        label=_("Engagement modifié"),
+        queryset=Engagement.objects.select_related("partenaire").order_by("reference"),
+        required=False,
+        help_text=_("Sauf pour l'ajout d'un engagement."),
+    )
+    valeur_cible = forms.DecimalField(
+        label=_("Nouvelle valeur cible"), required=False, max_digits=12, decimal_places=2
+    )
+    echeance = forms.DateField(
+        label=_("Nouvelle échéance"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    partenaire = forms.ModelChoiceField(
+        label=_("Nouveau partenaire"), queryset=Partenaire.objects.actifs(), required=False
+    )
+    # Adding a commitment.
+    action = forms.ModelChoiceField(
+        label=_("Fiche-action (ajout)"), queryset=Action.objects.all(), required=False
+    )
+    reference = forms.SlugField(label=_("Référence du nouvel engagement"), max_length=40, required=False)
+    description = forms.CharField(
+        label=_("Description du nouvel engagement"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    unite = forms.CharField(label=_("Unité de mesure"), max_length=60, required=False)
+
+    def clean(self):
+        data = super().clean()
+        objet = data.get("objet")
+        requis = {
+            Avenant.Objet.CIBLE: ["engagement", "valeur_cible"],
+            Avenant.Objet.ECHEANCE: ["engagement", "echeance"],
+            Avenant.Objet.PARTENAIRE: ["engagement", "partenaire"],
+            Avenant.Objet.CLOTURE: ["engagement"],
+            Avenant.Objet.AJOUT: [
+                "action",
+                "reference",
+                "description",
+                "unite",
+                "valeur_cible",
+                "echeance",
+                "partenaire",
+            ],
+        }.get(objet, [])
+        for champ in requis:
+            if data.get(champ) in (None, ""):
+                self.add_error(champ, _("Ce champ est obligatoire pour cet objet d'avenant."))
+        return data
+
+    def arguments_service(self) -> dict:
+        data = self.cleaned_data
+        objet = data["objet"]
+        nouvelle_valeur = {
+            Avenant.Objet.CIBLE: data.get("valeur_cible"),
+            Avenant.Objet.ECHEANCE: data.get("echeance"),
+            Avenant.Objet.PARTENAIRE: data.get("partenaire"),
+        }.get(objet)
+        nouvel = None
+        if objet == Avenant.Objet.AJOUT:
+            nouvel = {
+                "action": data["action"],
+                "reference": data["reference"],
+                "description": data["description"],
+                "unite": data["unite"],
+                "valeur_cible": data["valeur_cible"],
+                "echeance": data["echeance"],
+                "partenaire": data["partenaire"],
+            }
+        return {
+            "texte": data["texte"],
+            "objet": objet,
+            "engagement": data.get("engagement"),
+            "nouvelle_valeur": nouvelle_valeur,
+            "nouvel_engagement": nouvel,
+        }
+
+
+class ReponseForm(_Form):
+    reponse = forms.ChoiceField(
+        label=_("Votre réponse"),
+        choices=[c for c in Presence.Reponse.choices if c[0] != Presence.Reponse.SANS_REPONSE],
+        widget=forms.RadioSelect,
+    )
+    represente_par = forms.CharField(
+        label=_("Représenté par (nom et fonction)"), max_length=200, required=False
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("reponse") == Presence.Reponse.REPRESENTE and not data.get("represente_par", "").strip():
+            self.add_error("represente_par", _("Indiquez qui représentera votre organisation."))
+        return data

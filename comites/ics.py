@@ -1,0 +1,100 @@
+"""Calendar files (RFC 5545) built with the icalendar library: the invitation attached to a
+convocation (METHOD:REQUEST, or METHOD:CANCEL when the meeting is cancelled), the meeting's own
+.ics, and the subscription feeds (METHOD:PUBLISH).
+
+A meeting keeps one UID for its whole life; its SEQUENCE rises at every change sent to the
+members, so calendar applications replace the event instead of adding a new one.
+"""
+
+from collections.abc import Iterable
+from email.utils import parseaddr
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from icalendar import Calendar, Event, vCalAddress, vText
+
+from .models import Reunion
+
+PRODID = "-//CLS du District de Poitiers//Comités//FR"
+
+
+def _calendrier(method: str, nom: str | None = None) -> Calendar:
+    cal = Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", method)
+    if nom:
+        cal.add("x-wr-calname", nom)
+        cal.add("x-wr-timezone", settings.TIME_ZONE)
+    return cal
+
+
+def ordre_du_jour_texte(reunion: Reunion) -> str:
+    lignes = [
+        _("%(ordre)s. %(titre)s (%(duree)s min)")
+        % {"ordre": p.ordre, "titre": p.titre, "duree": p.duree_minutes}
+        for p in reunion.points.all()
+    ]
+    return "\n".join(lignes)
+
+
+def evenement(reunion: Reunion, *, annulation: bool = False, participants: Iterable[str] = ()) -> Event:
+    tz = ZoneInfo(settings.TIME_ZONE)
+    event = Event()
+    event.add("uid", reunion.ics_uid)
+    event.add("sequence", reunion.sequence)
+    event.add("dtstamp", timezone.now())
+    event.add("dtstart", reunion.debut.astimezone(tz))
+    event.add("dtend", reunion.fin.astimezone(tz))
+    event.add("summary", reunion.titre)
+    if reunion.lieu:
+        event.add("location", reunion.lieu)
+    description = [reunion.comite.nom]
+    odj = ordre_du_jour_texte(reunion)
+    if odj:
+        description += ["", _("Ordre du jour :"), odj]
+    if annulation and reunion.motif_annulation:
+        description += ["", _("Motif de l'annulation : %(motif)s") % {"motif": reunion.motif_annulation}]
+    event.add("description", "\n".join(description))
+    event.add("url", settings.PLATEFORME_URL + reunion.get_absolute_url())
+    event.add(
+        "status", "CANCELLED" if annulation or reunion.statut == Reunion.Statut.ANNULEE else "CONFIRMED"
+    )
+    nom_expediteur, adresse_expediteur = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    organisateur = vCalAddress(f"mailto:{adresse_expediteur}")
+    organisateur.params["cn"] = vText(nom_expediteur or settings.CLS_PLATEFORME_NOM)
+    event.add("organizer", organisateur)
+    for adresse in participants:
+        participant = vCalAddress(f"mailto:{adresse}")
+        participant.params["role"] = vText("REQ-PARTICIPANT")
+        participant.params["rsvp"] = vText("FALSE")
+        event.add("attendee", participant, encode=0)
+    return event
+
+
+def invitation(reunion: Reunion, *, participants: Iterable[str] = (), annulation: bool = False) -> bytes:
+    """The invitation sent with a convocation (REQUEST) or its cancellation (CANCEL)."""
+    cal = _calendrier("CANCEL" if annulation else "REQUEST")
+    cal.add_component(evenement(reunion, annulation=annulation, participants=participants))
+    cal.add_missing_timezones()
+    return cal.to_ical()
+
+
+def fichier_reunion(reunion: Reunion) -> bytes:
+    """The meeting's .ics, downloaded from its page."""
+    cal = _calendrier("PUBLISH")
+    cal.add_component(evenement(reunion))
+    cal.add_missing_timezones()
+    return cal.to_ical()
+
+
+def flux(reunions: Iterable[Reunion], *, nom: str) -> bytes:
+    """A subscription feed: every meeting given, cancelled ones included (marked CANCELLED)."""
+    cal = _calendrier("PUBLISH", nom=nom)
+    for reunion in reunions:
+        cal.add_component(evenement(reunion))
+    cal.add_missing_timezones()
+    return cal.to_ical()

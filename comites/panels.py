@@ -1,0 +1,125 @@
+"""What the committees add to the core's pages through the registry: the home panel, the
+sections on a commitment's page and on a territory's page, and the navigation entries."""
+
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cls_poitiers.models import Contrat
+from cls_poitiers.permissions import COORDINATION, PARTENAIRE, SECRETARIAT
+from cls_poitiers.registry import DetailPanel, NavEntry, Panel
+
+from . import rythme
+from .models import Avenant, Comite, CompteRendu, PointOrdreDuJour, Reunion
+
+NB_PROCHAINES = 5
+
+
+def accueil(request) -> dict:
+    """Next meetings the user may see; for secretaries, what they must do."""
+    user = request.user
+    maintenant = timezone.now()
+    prochaines = list(
+        Reunion.objects.visible_to(user)
+        .filter(fin__gte=maintenant)
+        .exclude(statut=Reunion.Statut.ANNULEE)
+        .select_related("comite", "territoire")
+        .order_by("debut")[:NB_PROCHAINES]
+    )
+    geres = Comite.objects.manageable_by(user)
+    contexte = {"prochaines": prochaines, "secretaire": False}
+    if not geres.exists():
+        return contexte
+    reunions_gerees = Reunion.objects.filter(comite__in=geres).select_related("comite")
+    contexte.update(
+        secretaire=True,
+        a_convoquer=list(
+            reunions_gerees.filter(statut=Reunion.Statut.BROUILLON, debut__gte=maintenant).order_by("debut")[
+                :5
+            ]
+        ),
+        cr_manquants=list(
+            reunions_gerees.filter(
+                statut__in=(Reunion.Statut.CONVOQUEE, Reunion.Statut.TENUE),
+                fin__lt=maintenant,
+            )
+            .filter(~Exists(CompteRendu.objects.filter(reunion=OuterRef("pk"))))
+            .order_by("debut")[:5]
+        ),
+        alertes=[],
+    )
+    if geres.filter(type=Comite.Type.PILOTAGE).exists():
+        contrat = Contrat.objects.order_by("date_signature").first()
+        if contrat:
+            contexte["alertes"] = rythme.alertes_pilotage(contrat=contrat, today=timezone.localdate())
+    return contexte
+
+
+def engagement(request, obj) -> dict:
+    """The amendments that changed this commitment, with what they changed."""
+    avenants = list(
+        Avenant.objects.filter(engagement=obj)
+        .select_related("decision__reunion__comite")
+        .prefetch_related("modifications")
+        .order_by("numero")
+    )
+    visibles = set(
+        Reunion.objects.visible_to(request.user)
+        .filter(pk__in=[a.decision.reunion_id for a in avenants])
+        .values_list("pk", flat=True)
+    )
+    return {"avenants": avenants, "reunions_visibles": visibles}
+
+
+def territoire(request, obj) -> dict:
+    """Meetings held on this territory, of its local groups, or whose agenda concerns it —
+    only those the user may see (the local groups' meetings stay with their members)."""
+    concerne = PointOrdreDuJour.territoires.through.objects.filter(
+        territoire_id=obj.pk, pointordredujour__reunion_id=OuterRef("pk")
+    )
+    reunions = list(
+        Reunion.objects.visible_to(request.user)
+        .filter(Q(territoire=obj) | Q(comite__territoire=obj) | Q(Exists(concerne)))
+        .select_related("comite")
+        .order_by("-debut")[:10]
+    )
+    return {"reunions": reunions, "territoire": obj}
+
+
+PANNEAUX = [
+    Panel(slot="reunions", template="comites/_panel_accueil.html", context=accueil, ordre=10),
+]
+PANNEAUX_DETAIL = [
+    DetailPanel(
+        model="engagements.Engagement",
+        template="comites/_panel_engagement.html",
+        context=engagement,
+        ordre=50,
+    ),
+    DetailPanel(
+        model="cls_poitiers.Territoire",
+        template="comites/_panel_territoire.html",
+        context=territoire,
+        ordre=50,
+    ),
+]
+NAV = [
+    NavEntry(
+        label=_("Comités"),
+        url_name="comites:comite_list",
+        roles=(COORDINATION, PARTENAIRE, SECRETARIAT),
+        ordre=30,
+    ),
+    NavEntry(
+        label=_("Calendrier"),
+        url_name="comites:calendrier",
+        roles=(COORDINATION, PARTENAIRE, SECRETARIAT),
+        ordre=31,
+    ),
+    NavEntry(
+        label=_("Rythme des comités"),
+        url_name="comites:rythme",
+        roles=(COORDINATION, PARTENAIRE, SECRETARIAT),
+        ordre=32,
+    ),
+]

@@ -1,0 +1,92 @@
+"""Who sees and who manages committees and meetings: every view, feed and PDF goes through these.
+
+- The coordination sees and manages everything.
+- A secretary manages the committees they are secretary of (and must hold the Secrétariat role).
+- Members (users whose organisation is a member of the committee) read its meetings and minutes.
+- The meetings of the contract's open bodies (pilotage, évaluation, thematic groups, residents'
+  meetings) are readable by every partner and secretary; those of the local groups (GLTD, veille
+  sociale) are confidential to their members, their secretaries and the coordination.
+- A meeting still in preparation (draft) is seen only by those who manage it.
+"""
+
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+
+from cls_poitiers.permissions import COORDINATION, OBSERVATOIRE, PARTENAIRE, SECRETARIAT, has_role
+
+CONFIDENTIELS = ("gltd", "veille")
+
+
+def _est_coordination(user) -> bool:
+    return has_role(user, COORDINATION)
+
+
+def _a_un_role(user) -> bool:
+    return has_role(user, COORDINATION, PARTENAIRE, SECRETARIAT, OBSERVATOIRE)
+
+
+def _membre_ou_secretaire(user) -> Q:
+    """Q on Comite: the user is its secretary or their organisation is a member. Written with
+    Exists so that no row is duplicated."""
+    from .models import Comite, Membre
+
+    q = Q(Exists(Comite.secretaires.through.objects.filter(comite_id=OuterRef("pk"), utilisateur_id=user.pk)))
+    if user.partenaire_id:
+        q |= Q(Exists(Membre.objects.filter(comite_id=OuterRef("pk"), partenaire_id=user.partenaire_id)))
+    return q
+
+
+class ComiteQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        if not getattr(user, "is_authenticated", False) or not _a_un_role(user):
+            return self.none()
+        if _est_coordination(user):
+            return self.all()
+        q = _membre_ou_secretaire(user)
+        if has_role(user, PARTENAIRE, SECRETARIAT):
+            q |= ~Q(type__in=CONFIDENTIELS)
+        return self.filter(q)
+
+    def manageable_by(self, user):
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        if _est_coordination(user):
+            return self.all()
+        if not has_role(user, SECRETARIAT):
+            return self.none()
+        from .models import Comite
+
+        return self.filter(
+            Exists(
+                Comite.secretaires.through.objects.filter(comite_id=OuterRef("pk"), utilisateur_id=user.pk)
+            )
+        )
+
+
+class ReunionQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        from .models import Comite
+
+        if not getattr(user, "is_authenticated", False) or not _a_un_role(user):
+            return self.none()
+        if _est_coordination(user):
+            return self.all()
+        comites = Comite.objects.visible_to(user)
+        geres = Comite.objects.manageable_by(user)
+        return self.filter(comite__in=comites).filter(~Q(statut="brouillon") | Q(comite__in=geres))
+
+    def manageable_by(self, user):
+        from .models import Comite
+
+        return self.filter(comite__in=Comite.objects.manageable_by(user))
+
+    def actives(self):
+        """Not cancelled: what counts as scheduled or held."""
+        return self.exclude(statut="annulee")
+
+    def entre(self, debut, fin):
+        """Meetings that start in [debut, fin)."""
+        return self.filter(debut__gte=debut, debut__lt=fin)
+
+    def chevauchant(self, debut, fin):
+        return self.filter(debut__lt=fin, fin__gt=debut)

@@ -1,0 +1,83 @@
+"""Daily reminders of the committees, called by `manage.py send_reminders`:
+
+- the minutes of a meeting are still missing 3 and 7 days after it: the committee's secretaries
+  receive a reminder (on those two days only);
+- the current or the next semester has no comité de pilotage scheduled: its secretaries receive a
+  warning every Monday until one is.
+
+Where a committee has no secretary, the coordination is written to instead.
+"""
+
+import datetime
+
+from django.contrib.auth import get_user_model
+from django.db.models import Exists, OuterRef
+
+from cls_poitiers.models import Contrat
+from cls_poitiers.permissions import COORDINATION
+
+from . import emails, rythme
+from .models import Comite, CompteRendu, Reunion
+
+DELAIS_COMPTE_RENDU = (3, 7)
+JOUR_ALERTE_RYTHME = 0  # Monday
+
+
+def _adresses(utilisateurs) -> list[str]:
+    return sorted({u.email for u in utilisateurs if u.is_active and u.email})
+
+
+def _coordination() -> list[str]:
+    return _adresses(get_user_model().objects.filter(groups__name=COORDINATION))
+
+
+def _secretaires(comites) -> list[str]:
+    adresses = _adresses(get_user_model().objects.filter(comites_secretaire__in=comites).distinct())
+    return adresses or _coordination()
+
+
+def reunions_sans_compte_rendu(*, jour: datetime.date):
+    """Meetings that ended on `jour`, not cancelled, whose minutes are not written."""
+    return (
+        Reunion.objects.filter(fin__date=jour, statut__in=(Reunion.Statut.CONVOQUEE, Reunion.Statut.TENUE))
+        .filter(~Exists(CompteRendu.objects.filter(reunion=OuterRef("pk"))))
+        .select_related("comite")
+        .order_by("debut")
+    )
+
+
+def _relances_compte_rendu(today: datetime.date, stdout) -> int:
+    envoyes = 0
+    for delai in DELAIS_COMPTE_RENDU:
+        for reunion in reunions_sans_compte_rendu(jour=today - datetime.timedelta(days=delai)):
+            envoyes += emails.envoyer_aux_secretaires(
+                destinataires=_secretaires([reunion.comite]),
+                gabarit="relance_compte_rendu",
+                contexte={"reunion": reunion, "delai": delai},
+            )
+            stdout.write(f"Compte rendu manquant ({delai} jours) : {reunion}")
+    return envoyes
+
+
+def _alertes_rythme(today: datetime.date, stdout) -> int:
+    if today.weekday() != JOUR_ALERTE_RYTHME:
+        return 0
+    envoyes = 0
+    for contrat in Contrat.objects.all():
+        comites = list(Comite.objects.filter(contrat=contrat, type=Comite.Type.PILOTAGE))
+        if not comites:
+            continue
+        alertes = rythme.alertes_pilotage(contrat=contrat, today=today)
+        if not alertes:
+            continue
+        envoyes += emails.envoyer_aux_secretaires(
+            destinataires=_secretaires(comites),
+            gabarit="alerte_rythme",
+            contexte={"contrat": contrat, "alertes": alertes, "comites": comites},
+        )
+        stdout.write("Comité de pilotage à planifier : " + ", ".join(a.periode.libelle for a in alertes))
+    return envoyes
+
+
+def send(*, today: datetime.date, stdout) -> int:
+    return _relances_compte_rendu(today, stdout) + _alertes_rythme(today, stdout)

@@ -1,0 +1,131 @@
+"""The month calendar of every meeting the user may see (bounded queries), the personal
+iCalendar feed behind a revocable secret, and the committee feeds."""
+
+import datetime
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+from icalendar import Calendar
+
+from comites.models import JetonCalendrier
+from tests.comites.factories import ComiteFactory, MembreFactory, ReunionFactory, a_paris
+
+pytestmark = pytest.mark.django_db
+
+
+def _client(user):
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def _uids(contenu: bytes) -> set[str]:
+    return {str(e["UID"]) for e in Calendar.from_ical(contenu).walk("VEVENT")}
+
+
+def test_month_view_shows_the_meetings_of_the_month_by_day(comite, partenaire):
+    ReunionFactory(
+        comite=comite, titre="Pilotage de mars", debut=a_paris(2030, 3, 12, 14), statut="convoquee"
+    )
+    ReunionFactory(
+        comite=comite, titre="Pilotage d'avril", debut=a_paris(2030, 4, 15, 14), statut="convoquee"
+    )
+    page = _client(partenaire).get(reverse("comites:calendrier") + "?mois=2030-03").content.decode()
+    assert "Calendrier des réunions — mars 2030" in page
+    assert "14h00 Comité de pilotage" in page
+    assert "?mois=2030-04" in page and "?mois=2030-02" in page
+
+
+def test_month_view_with_a_bad_month_says_so_and_shows_the_current_month(comite, partenaire):
+    response = _client(partenaire).get(reverse("comites:calendrier") + "?mois=mars")
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Mois invalide (attendu AAAA-MM)" in page
+
+
+def test_month_view_query_count_does_not_grow_with_meetings(
+    comite, secretariat, django_assert_max_num_queries
+):
+    for jour in range(1, 29):
+        ReunionFactory(comite=comite, debut=a_paris(2030, 3, jour, 9), statut="convoquee")
+        gltd = ComiteFactory(gltd=True, secretaires=[secretariat])
+        ReunionFactory(comite=gltd, debut=a_paris(2030, 3, jour, 15), statut="brouillon")
+    client = _client(secretariat)
+    with django_assert_max_num_queries(8):
+        response = client.get(reverse("comites:calendrier") + "?mois=2030-03")
+    assert response.content.decode().count('class="reunion-calendrier') == 56
+
+
+def test_personal_feed_is_created_revoked_and_regenerated(comite, partenaire):
+    reunion = ReunionFactory(
+        comite=comite, debut=timezone.now() + datetime.timedelta(days=3), statut="convoquee"
+    )
+    client = _client(partenaire)
+    client.post(reverse("comites:calendrier_jeton"), {"action": "regenerer"})
+    jeton = JetonCalendrier.objects.get(utilisateur=partenaire).jeton
+    assert jeton in client.get(reverse("comites:calendrier")).content.decode()
+    url = reverse("comites:flux_personnel", args=[jeton])
+    anonyme = Client()
+    response = anonyme.get(url)
+    assert response["Content-Type"].startswith("text/calendar")
+    assert _uids(response.content) == {reunion.ics_uid}
+    assert Calendar.from_ical(response.content)["METHOD"] == "PUBLISH"
+
+    client.post(reverse("comites:calendrier_jeton"), {"action": "regenerer"})
+    nouveau = JetonCalendrier.objects.get(utilisateur=partenaire).jeton
+    assert nouveau != jeton
+    assert anonyme.get(url).status_code == 404
+    assert anonyme.get(reverse("comites:flux_personnel", args=[nouveau])).status_code == 200
+
+    client.post(reverse("comites:calendrier_jeton"), {"action": "revoquer"})
+    assert not JetonCalendrier.objects.filter(utilisateur=partenaire).exists()
+    assert anonyme.get(reverse("comites:flux_personnel", args=[nouveau])).status_code == 404
+
+
+def test_personal_feed_respects_confidentiality_and_deactivated_users(comite, partenaire, autre_partenaire):
+    gltd = ComiteFactory(gltd=True)
+    MembreFactory(comite=gltd, partenaire=autre_partenaire.partenaire)
+    debut = timezone.now() + datetime.timedelta(days=3)
+    ouverte = ReunionFactory(comite=comite, debut=debut, statut="convoquee")
+    confidentielle = ReunionFactory(comite=gltd, debut=debut, statut="convoquee")
+    brouillon = ReunionFactory(comite=comite, debut=debut)
+    jeton = JetonCalendrier.objects.create(utilisateur=partenaire).jeton
+    uids = _uids(Client().get(reverse("comites:flux_personnel", args=[jeton])).content)
+    assert uids == {ouverte.ics_uid}
+    assert confidentielle.ics_uid not in uids and brouillon.ics_uid not in uids
+    jeton_membre = JetonCalendrier.objects.create(utilisateur=autre_partenaire).jeton
+    assert confidentielle.ics_uid in _uids(
+        Client().get(reverse("comites:flux_personnel", args=[jeton_membre])).content
+    )
+    partenaire.is_active = False
+    partenaire.save()
+    assert Client().get(reverse("comites:flux_personnel", args=[jeton])).status_code == 404
+
+
+def test_committee_feed_with_session_or_token(comite, partenaire, autre_partenaire):
+    autre = ComiteFactory(nom="Comité d'évaluation", evaluation=True)
+    debut = timezone.now() + datetime.timedelta(days=3)
+    mienne = ReunionFactory(comite=comite, debut=debut, statut="convoquee")
+    ReunionFactory(comite=autre, debut=debut, statut="convoquee")
+    response = _client(partenaire).get(reverse("comites:flux_comite", args=[comite.code]))
+    assert _uids(response.content) == {mienne.ics_uid}
+    assert Calendar.from_ical(response.content)["X-WR-CALNAME"] == "Comité de pilotage"
+    jeton = JetonCalendrier.objects.create(utilisateur=partenaire).jeton
+    assert _uids(Client().get(reverse("comites:flux_comite_jeton", args=[jeton, comite.code])).content) == {
+        mienne.ics_uid
+    }
+    gltd = ComiteFactory(gltd=True)
+    assert Client().get(reverse("comites:flux_comite_jeton", args=[jeton, gltd.code])).status_code == 404
+    assert _client(partenaire).get(reverse("comites:flux_comite", args=[gltd.code])).status_code == 404
+
+
+def test_feed_query_count_is_bounded(comite, partenaire, django_assert_max_num_queries):
+    for i in range(20):
+        ReunionFactory(
+            comite=comite, debut=timezone.now() + datetime.timedelta(days=i + 1), statut="convoquee"
+        )
+    jeton = JetonCalendrier.objects.create(utilisateur=partenaire).jeton
+    with django_assert_max_num_queries(6):
+        Client().get(reverse("comites:flux_personnel", args=[jeton]))

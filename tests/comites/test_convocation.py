@@ -1,0 +1,155 @@
+"""Convening e-mails every member in French with an .ics invitation; a change sends an updated
+invitation and a cancellation a cancelled one, with the same UID and a higher SEQUENCE."""
+
+import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core import mail
+from icalendar import Calendar
+
+from comites import services
+from comites.models import Presence
+from tests.comites.factories import ComiteFactory, MembreFactory, ReunionFactory, a_paris
+from tests.factories import UtilisateurFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _ics(message):
+    (nom, contenu, type_mime) = message.attachments[0]
+    assert nom.endswith(".ics")
+    assert type_mime.startswith("text/calendar")
+    cal = Calendar.from_ical(contenu)
+    (event,) = cal.walk("VEVENT")
+    return cal, event
+
+
+def test_every_member_receives_a_french_convocation_with_date_time_place_and_agenda(reunion, secretariat):
+    reunion.adresse = "Maison de quartier des Couronneries"
+    reunion.save()
+    services.ajouter_point(reunion=reunion, by=secretariat, titre="Bilan de l'îlotage", duree_minutes=30)
+    services.ajouter_point(reunion=reunion, by=secretariat, titre="Avenants", duree_minutes=20)
+    envoyes = services.convoquer(reunion=reunion, by=secretariat)
+    assert envoyes == 2
+    assert sorted(m.to[0] for m in mail.outbox) == ["prefete@example.fr", "procureur@example.fr"]
+    message = mail.outbox[0]
+    assert message.subject.startswith("Convocation : Comité de pilotage — mardi 12/03/2030 à 14h30")
+    for attendu in (
+        "Vous êtes convoqué(e)",
+        "12/03/2030",
+        "de 14h30 à 17h00",
+        "Maison de quartier des Couronneries",
+        "1. Bilan de l'îlotage (30 min)",
+        "2. Avenants (20 min)",
+        "/comites/reponse/",
+    ):
+        assert attendu in message.body
+
+
+def test_invitation_is_a_request_with_stable_uid_and_paris_time(reunion, secretariat):
+    services.convoquer(reunion=reunion, by=secretariat)
+    cal, event = _ics(mail.outbox[0])
+    assert cal["METHOD"] == "REQUEST"
+    assert str(event["UID"]) == f"reunion-{reunion.uid}@cls-poitiers"
+    assert event["SEQUENCE"] == 0
+    debut = event.decoded("DTSTART")
+    assert debut.tzinfo.key == "Europe/Paris"
+    assert event["DTSTART"].params["TZID"] == "Europe/Paris"
+    assert debut == datetime.datetime(2030, 3, 12, 14, 30, tzinfo=ZoneInfo("Europe/Paris"))
+    assert cal.walk("VTIMEZONE")[0]["TZID"] == "Europe/Paris"
+
+
+def test_a_change_sends_an_updated_invitation_with_a_higher_sequence(reunion, secretariat):
+    services.convoquer(reunion=reunion, by=secretariat)
+    _, premiere = _ics(mail.outbox[0])
+    mail.outbox.clear()
+    services.modifier_reunion(
+        reunion=reunion,
+        by=secretariat,
+        data={"debut": a_paris(2030, 3, 13, 9), "fin": a_paris(2030, 3, 13, 12)},
+    )
+    assert len(mail.outbox) == 2
+    assert mail.outbox[0].subject.startswith("Modification : ")
+    cal, event = _ics(mail.outbox[0])
+    assert cal["METHOD"] == "REQUEST"
+    assert event["UID"] == premiere["UID"]
+    assert event["SEQUENCE"] == 1
+    assert event.decoded("DTSTART") == datetime.datetime(2030, 3, 13, 9, tzinfo=ZoneInfo("Europe/Paris"))
+
+
+def test_a_change_of_a_draft_sends_nothing(reunion, secretariat):
+    services.modifier_reunion(reunion=reunion, by=secretariat, data={"adresse": "Mairie"})
+    assert mail.outbox == []
+    reunion.refresh_from_db()
+    assert reunion.sequence == 0
+
+
+def test_cancellation_sends_method_cancel_same_uid_higher_sequence(reunion, secretariat):
+    services.convoquer(reunion=reunion, by=secretariat)
+    services.modifier_reunion(reunion=reunion, by=secretariat, data={"adresse": "Mairie de Buxerolles"})
+    mail.outbox.clear()
+    services.annuler(reunion=reunion, by=secretariat, motif="Préfet retenu par une crise")
+    assert len(mail.outbox) == 2
+    message = mail.outbox[0]
+    assert message.subject.startswith("Annulation : ")
+    assert "Préfet retenu par une crise" in message.body
+    cal, event = _ics(message)
+    assert cal["METHOD"] == "CANCEL"
+    assert str(event["UID"]) == reunion.ics_uid
+    assert event["SEQUENCE"] == 2
+    assert event["STATUS"] == "CANCELLED"
+
+
+def test_cancelling_a_draft_sends_nothing(reunion, secretariat):
+    services.annuler(reunion=reunion, by=secretariat, motif="Doublon")
+    assert mail.outbox == []
+
+
+def test_member_without_representative_address_is_reached_through_its_users(secretariat):
+    comite = ComiteFactory(secretaires=[secretariat])
+    membre = MembreFactory(comite=comite, email="")
+    UtilisateurFactory(partenaire=membre.partenaire, email="agent1@stp.example")
+    UtilisateurFactory(partenaire=membre.partenaire, email="agent2@stp.example")
+    reunion = ReunionFactory(comite=comite)
+    services.convoquer(reunion=reunion, by=secretariat)
+    assert mail.outbox[0].to == ["agent1@stp.example", "agent2@stp.example"]
+
+
+def test_urgent_meeting_is_convened_at_once(comite, secretariat):
+    reunion = services.reunion_urgente(
+        comite=comite,
+        by=secretariat,
+        debut=a_paris(2030, 1, 5, 18),
+        fin=a_paris(2030, 1, 5, 19, 30),
+        objet="Violences urbaines aux Couronneries",
+        adresse="Préfecture",
+    )
+    assert reunion.statut == "convoquee"
+    assert reunion.nature == "urgente"
+    assert list(reunion.points.values_list("titre", "duree_minutes")) == [
+        ("Violences urbaines aux Couronneries", 90)
+    ]
+    assert len(mail.outbox) == 2
+    assert "(réunion urgente)" in mail.outbox[0].subject
+
+
+def test_overlapping_meetings_with_the_same_members_are_found(comite, partenaire, secretariat):
+    autre = ComiteFactory(nom="GLTD des Couronneries")
+    MembreFactory(comite=autre, partenaire=partenaire.partenaire)
+    existante = ReunionFactory(comite=autre, debut=a_paris(2030, 3, 12, 16), fin=a_paris(2030, 3, 12, 18))
+    sans_membre_commun = ReunionFactory(debut=a_paris(2030, 3, 12, 16), fin=a_paris(2030, 3, 12, 18))
+    trouvees = services.chevauchements(
+        comite=comite, debut=a_paris(2030, 3, 12, 14), fin=a_paris(2030, 3, 12, 17)
+    )
+    assert list(trouvees) == [existante]
+    assert sans_membre_commun not in trouvees
+    # Back to back is not an overlap.
+    assert not services.chevauchements(
+        comite=comite, debut=a_paris(2030, 3, 12, 18), fin=a_paris(2030, 3, 12, 19)
+    ).exists()
+
+
+def test_presences_keep_one_row_per_member(reunion, secretariat):
+    services.convoquer(reunion=reunion, by=secretariat)
+    assert Presence.objects.filter(reunion=reunion).count() == 2

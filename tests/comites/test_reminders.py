@@ -1,0 +1,71 @@
+"""`send_reminders`: minutes missing 3 and 7 days after a meeting, and the current or next
+semester without a comité de pilotage, e-mailed to the secretaries."""
+
+import datetime
+import io
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+
+from comites import reminders
+from comites.models import CompteRendu
+from tests.comites.factories import ComiteFactory, ReunionFactory, a_paris
+from tests.factories import UtilisateurFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def pilotage(secretariat):
+    comite = ComiteFactory(secretaires=[secretariat])
+    # Current and next semesters scheduled: no rhythm warning in the minutes tests.
+    ReunionFactory(comite=comite, debut=a_paris(2030, 5, 20), statut="convoquee")
+    ReunionFactory(comite=comite, debut=a_paris(2030, 10, 20), statut="brouillon")
+    return comite
+
+
+@pytest.mark.parametrize(("jour", "attendu"), [(13, 1), (14, 0), (17, 1), (18, 0), (11, 0)])
+def test_missing_minutes_reminder_on_days_3_and_7(pilotage, secretariat, jour, attendu):
+    ReunionFactory(
+        comite=pilotage, titre="Pilotage du 10 mars", debut=a_paris(2030, 3, 10, 14), statut="tenue"
+    )
+    envoyes = reminders.send(today=datetime.date(2030, 3, jour), stdout=io.StringIO())
+    assert envoyes == attendu
+    assert len(mail.outbox) == attendu
+    if attendu:
+        assert mail.outbox[0].to == [secretariat.email]
+        assert "Compte rendu attendu : Pilotage du 10 mars" in mail.outbox[0].subject
+
+
+def test_no_reminder_when_minutes_are_written_or_meeting_cancelled(pilotage):
+    ecrit = ReunionFactory(comite=pilotage, debut=a_paris(2030, 3, 10, 14), statut="tenue")
+    CompteRendu.objects.create(reunion=ecrit, texte="Fait", redige_par=UtilisateurFactory())
+    ReunionFactory(comite=pilotage, debut=a_paris(2030, 3, 10, 9), statut="annulee", motif_annulation="Grève")
+    assert reminders.send(today=datetime.date(2030, 3, 13), stdout=io.StringIO()) == 0
+
+
+def test_rhythm_warning_on_mondays_when_next_semester_has_nothing(secretariat):
+    comite = ComiteFactory(secretaires=[secretariat])
+    ReunionFactory(comite=comite, debut=a_paris(2030, 5, 20), statut="convoquee")
+    lundi = datetime.date(2030, 3, 11)
+    assert lundi.weekday() == 0
+    assert reminders.send(today=lundi + datetime.timedelta(days=1), stdout=io.StringIO()) == 0
+    assert reminders.send(today=lundi, stdout=io.StringIO()) == 1
+    assert mail.outbox[0].subject == "Comité de pilotage à planifier : 2e semestre 2030"
+    assert mail.outbox[0].to == [secretariat.email]
+
+
+def test_without_secretary_the_coordination_is_warned(coordination):
+    ComiteFactory()
+    assert reminders.send(today=datetime.date(2030, 3, 11), stdout=io.StringIO()) == 1
+    assert mail.outbox[0].to == [coordination.email]
+    assert "1er semestre 2030, 2e semestre 2030" in mail.outbox[0].subject
+
+
+def test_core_command_calls_the_committees_reminders(pilotage):
+    ReunionFactory(comite=pilotage, debut=a_paris(2030, 3, 10, 14), statut="convoquee")
+    sortie = io.StringIO()
+    call_command("send_reminders", "--date=2030-03-17", stdout=sortie)
+    assert "comites : 1 relance(s) envoyée(s)." in sortie.getvalue()
+    assert len(mail.outbox) == 1

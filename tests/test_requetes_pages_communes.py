@@ -1,0 +1,58 @@
+"""The pages every app adds to (home, territory page) keep a constant number of queries
+whatever the amount of commitments, meetings and figures."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from cls_poitiers.models import Territoire, Utilisateur
+from tests.comites.factories import ReunionFactory
+from tests.engagements.factories import EngagementFactory
+
+pytestmark = pytest.mark.django_db
+
+PAGES = ["/", "/territoires/86194/", "/territoires/QP086005/", "/observatoire/territoires/QP086005/"]
+
+
+def _compter(client, url):
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200, url
+    return len(ctx.captured_queries)
+
+
+def _plus_de_donnees():
+    from comites.models import Comite, Reunion
+    from engagements.models import Action, Engagement
+
+    poitiers = Territoire.objects.get(code="86194")
+    couronneries = Territoire.objects.get(code="QP086005")
+    stp = Utilisateur.objects.get(username="stp").partenaire
+    pilotage = Comite.objects.get(code="pilotage")
+    action = Action.objects.get(reference="p3-alms")
+    for i in range(25):
+        engagement = EngagementFactory(action=action, partenaire=stp)
+        engagement.territoires.add(poitiers, couronneries)
+        ReunionFactory(
+            comite=pilotage,
+            statut=Reunion.Statut.CONVOQUEE,
+            territoire=couronneries,
+            debut=timezone.now() + datetime.timedelta(days=i + 1),
+            fin=timezone.now() + datetime.timedelta(days=i + 1, hours=2),
+        )
+    assert Engagement.objects.filter(territoires=couronneries).count() >= 25
+
+
+@pytest.mark.parametrize("username", ["coordination", "stp", "secretariat", "analyste"])
+def test_shared_pages_query_count_does_not_grow_with_data(demo, username):
+    client = Client()
+    client.force_login(Utilisateur.objects.get(username=username))
+    pages = [p for p in PAGES if not (username == "secretariat" and p.startswith("/observatoire/"))]
+    avant = {url: _compter(client, url) for url in pages}
+    _plus_de_donnees()
+    apres = {url: _compter(client, url) for url in pages}
+    assert apres == avant
+    assert max(apres.values()) <= 40
