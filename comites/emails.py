@@ -1,5 +1,7 @@
 """E-mails of the committees, in French: convocations (with the .ics invitation), updated
-invitations, cancellations, and the reminders to secretaries.
+invitations, cancellations, and the reminders to secretaries. They go through the platform's
+outbox (cls_poitiers.courriels): an unreachable mail server loses nothing, the message is retried
+and the meeting page shows the convocations' status.
 
 Members answer a convocation from a link carrying a signed token (see `jeton_reponse`): no login
 is needed, because many representatives (a deputy mayor, a head teacher) have no account on the
@@ -10,10 +12,11 @@ e-mail does not already contain, and stops working once the meeting is held or c
 
 from django.conf import settings
 from django.core import signing
-from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+
+from cls_poitiers import courriels
 
 from . import ics
 from .models import Membre, Presence, Reunion
@@ -81,13 +84,19 @@ def envoyer_invitations(reunion: Reunion, *, mise_a_jour: bool = False) -> int:
         )
         sujet = render_to_string("comites/emails/convocation_sujet.txt", contexte).strip()
         corps = render_to_string("comites/emails/convocation.txt", contexte)
-        message = EmailMessage(subject=sujet, body=corps, to=adresses)
-        message.attach(
-            "invitation.ics",
-            ics.invitation(reunion, participants=adresses),
-            "text/calendar; method=REQUEST; charset=utf-8",
+        courriels.envoyer(
+            destinataires=adresses,
+            sujet=sujet,
+            corps=corps,
+            pieces_jointes=[
+                (
+                    "invitation.ics",
+                    ics.invitation(reunion, participants=adresses),
+                    "text/calendar; method=REQUEST; charset=utf-8",
+                )
+            ],
+            objet=reunion,
         )
-        message.send()
         envoyes += 1
     return envoyes
 
@@ -101,13 +110,19 @@ def envoyer_annulation(reunion: Reunion) -> int:
         contexte = _contexte(reunion, presence=presence)
         sujet = render_to_string("comites/emails/annulation_sujet.txt", contexte).strip()
         corps = render_to_string("comites/emails/annulation.txt", contexte)
-        message = EmailMessage(subject=sujet, body=corps, to=adresses)
-        message.attach(
-            "annulation.ics",
-            ics.invitation(reunion, participants=adresses, annulation=True),
-            "text/calendar; method=CANCEL; charset=utf-8",
+        courriels.envoyer(
+            destinataires=adresses,
+            sujet=sujet,
+            corps=corps,
+            pieces_jointes=[
+                (
+                    "annulation.ics",
+                    ics.invitation(reunion, participants=adresses, annulation=True),
+                    "text/calendar; method=CANCEL; charset=utf-8",
+                )
+            ],
+            objet=reunion,
         )
-        message.send()
         envoyes += 1
     return envoyes
 
@@ -122,5 +137,5 @@ def envoyer_aux_secretaires(*, destinataires: list[str], gabarit: str, contexte:
     }
     sujet = render_to_string(f"comites/emails/{gabarit}_sujet.txt", contexte).strip()
     corps = render_to_string(f"comites/emails/{gabarit}.txt", contexte)
-    EmailMessage(subject=sujet, body=corps, to=destinataires).send()
+    courriels.envoyer(destinataires=destinataires, sujet=sujet, corps=corps)
     return 1

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from cls_poitiers import courriels
 from cls_poitiers.models import Contrat
 from cls_poitiers.permissions import COORDINATION, PARTENAIRE, SECRETARIAT, has_role, role_required
 
@@ -227,6 +228,7 @@ def reunion_detail(request, pk):
         "decisions": decisions,
         "compte_rendu": compte_rendu,
         "peut_gerer": peut_gerer,
+        "courriels": courriels.statut_pour(reunion) if peut_gerer else None,
         "peut_lire_cr": _peut_lire_compte_rendu(request.user, reunion, peut_gerer),
         "commencee": reunion.debut <= timezone.now(),
         "point_form": forms.PointForm() if peut_gerer and reunion.statut == S.BROUILLON else None,

@@ -17,12 +17,12 @@ import datetime
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import OuterRef, Q, Subquery
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
+from cls_poitiers import courriels
 from cls_poitiers.permissions import PARTENAIRE
 
 from .models import Engagement, PointEtape, RelanceEngagement
@@ -129,6 +129,6 @@ def send(*, today: datetime.date, stdout=None) -> int:
                 corps = render_to_string(
                     "engagements/email/relance.txt", {**contexte, "destinataire": utilisateur}
                 )
-                EmailMessage(sujet, corps, None, [utilisateur.email]).send()
+                courriels.envoyer(destinataires=[utilisateur.email], sujet=sujet, corps=corps)
                 envoyes += 1
     return envoyes
