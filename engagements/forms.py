@@ -3,9 +3,11 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cls_poitiers.fichiers import verifier_fichier
 from cls_poitiers.models import Territoire
 
 from .models import AIDE_DONNEES_PERSONNELLES, Action, Engagement, PointEtape
@@ -164,4 +166,5 @@ class ImportForm(forms.Form):
         fichier = self.cleaned_data["fichier"]
         if not fichier.name.lower().endswith((".csv", ".xlsx")):
             raise forms.ValidationError(_("Format non reconnu : envoyez un fichier .csv ou .xlsx."))
+        verifier_fichier(fichier, types=("csv", "xlsx"), taille_max=settings.CLS_IMPORT_TAILLE_MAX)
         return fichier

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cls_poitiers.fichiers import verifier_fichier
 from cls_poitiers.models import Territoire
 
 from . import services
@@ -39,6 +40,14 @@ class TeleversementForm(forms.Form):
         self.helper = FormHelper()
         self.helper.add_input(Submit("deposer", _("Vérifier le fichier (aperçu)")))
 
+    # What each kind of import accepts (content checked against the extension, archives bounded).
+    TYPES_FICHIER = {
+        LotImport.Type.SSMSI: ("csv",),
+        LotImport.Type.FIGURES: ("csv", "xlsx"),
+        LotImport.Type.POPULATION: ("csv", "xlsx"),
+        LotImport.Type.GEOJSON: ("geojson",),
+    }
+
     def clean_fichier(self):
         fichier = self.cleaned_data["fichier"]
         if fichier.size > settings.CLS_IMPORT_TAILLE_MAX:
@@ -47,6 +56,8 @@ class TeleversementForm(forms.Form):
             )
         if fichier.size == 0:
             raise forms.ValidationError(_("Le fichier est vide."))
+        types = self.TYPES_FICHIER.get(self.data.get("type"), ("csv", "xlsx", "geojson"))
+        verifier_fichier(fichier, types=types, taille_max=settings.CLS_IMPORT_TAILLE_MAX)
         return fichier
 
 
