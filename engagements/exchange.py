@@ -25,6 +25,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from cls_poitiers.exports import DANGEREUX, neutraliser
 from cls_poitiers.models import Partenaire, Territoire
 
 from . import services
@@ -51,7 +52,6 @@ OBLIGATOIRES = ["reference", "action", "partenaire", "description", "unite", "va
 COLONNES_TEXTE = {"reference", "action", "partenaire", "description", "unite", "territoires", "motif_abandon"}
 # Fields compared and written by the import, in the order of the file.
 CHAMPS = [c for c in COLONNES_DONNEES if c != "reference"]
-DANGEREUX = ("=", "+", "-", "@", "\t", "\r")
 ESPACES = re.compile(r"[\s\u00a0\u202f]")
 # Which column a model-level constraint is about, to give its error a column.
 COLONNE_DES_CONTRAINTES = {
@@ -110,10 +110,6 @@ def _nombre(value) -> str:
 
 def _date(value) -> str:
     return value.strftime("%d/%m/%Y") if value else ""
-
-
-def neutraliser(texte: str) -> str:
-    return "'" + texte if texte.startswith(DANGEREUX) else texte
 
 
 def lignes(engagements) -> list[dict]:

@@ -8,7 +8,7 @@ import pandas as pd
 from django.http import HttpResponse
 from django.utils.text import slugify
 
-DANGEREUX = ("=", "+", "-", "@", "\t", "\r")
+from cls_poitiers.exports import neutraliser as _neutraliser
 
 
 @dataclass
@@ -43,12 +43,6 @@ def _cellule(valeur, virgule: bool):
     if virgule and isinstance(valeur, float):
         return repr(valeur).replace(".", ",")
     return _neutraliser(valeur)
-
-
-def _neutraliser(valeur):
-    if isinstance(valeur, str) and valeur.startswith(DANGEREUX):
-        return "'" + valeur
-    return valeur
 
 
 def ecrire_csv(df: pd.DataFrame, sortie) -> None:
