@@ -337,7 +337,9 @@ def _utilisateurs(partenaires):
         if created:
             user.set_password(MOT_DE_PASSE_DEMO)
             user.save()
-        user.groups.add(*(groupes[r] for r in roles))
+        manquants = [groupes[r] for r in roles if not user.groups.filter(pk=groupes[r].pk).exists()]
+        if manquants:
+            user.groups.add(*manquants)
 
 
 @transaction.atomic

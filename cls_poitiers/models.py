@@ -74,7 +74,7 @@ class Utilisateur(AbstractUser):
         related_name="utilisateurs",
     )
     fonction = models.CharField(_("fonction"), max_length=200, blank=True)
-    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+    history = HistoricalRecords(excluded_fields=["password", "last_login"], m2m_fields=["groups"])
 
     class Meta:
         verbose_name = _("utilisateur")

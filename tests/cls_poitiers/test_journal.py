@@ -66,3 +66,15 @@ def test_anonymous_is_sent_to_login_from_the_journal():
 
 def test_unknown_model_label_is_404(coordination):
     assert _client(coordination).get(reverse("journal_modele", args=["auth.user"])).status_code == 404
+
+
+def test_role_changes_of_a_user_are_kept_in_history(coordination, partenaire):
+    from django.contrib.auth.models import Group
+
+    from cls_poitiers.models import Utilisateur
+
+    partenaire._history_user = coordination
+    partenaire.groups.add(Group.objects.get_or_create(name="Coordination")[0])
+    dernier = Utilisateur.history.filter(id=partenaire.pk).latest()
+    assert {g.group.name for g in dernier.groups.all()} == {"Partenaire", "Coordination"}
+    assert dernier.history_user == coordination
