@@ -46,6 +46,7 @@ class TeleversementForm(forms.Form):
         LotImport.Type.FIGURES: ("csv", "xlsx"),
         LotImport.Type.POPULATION: ("csv", "xlsx"),
         LotImport.Type.GEOJSON: ("geojson",),
+        LotImport.Type.ETAT4001: ("csv", "xlsx"),
     }
 
     def clean_fichier(self):

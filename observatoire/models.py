@@ -197,6 +197,7 @@ class LotImport(models.Model):
         FIGURES = "figures", _("Modèle local de chiffres")
         POPULATION = "population", _("Populations et logements")
         GEOJSON = "geojson", _("Contours GeoJSON")
+        ETAT4001 = "etat4001", _("État 4001 mensuel par département")
         DEMO = "demo", _("Démonstration (chiffres illustratifs)")
 
     class Statut(models.TextChoices):

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from cls_poitiers.enregistrement import update_or_create_si_change
 
-from .imports import figures, geojson, population, ssmsi
+from .imports import etat4001, figures, geojson, population, ssmsi
 from .imports.base import ImportRefuse, Rapport, empreinte
 from .imports.ecriture import EcritureDonnees
 from .models import Declaration, LotImport, Source
@@ -25,9 +25,15 @@ IMPORTEURS = {
     LotImport.Type.FIGURES: figures.importer,
     LotImport.Type.POPULATION: population.importer,
     LotImport.Type.GEOJSON: geojson.importer,
+    LotImport.Type.ETAT4001: etat4001.importer,
 }
 # Files read whole in memory are capped; the national base is streamed and is not.
-LUS_EN_ENTIER = {LotImport.Type.FIGURES, LotImport.Type.POPULATION, LotImport.Type.GEOJSON}
+LUS_EN_ENTIER = {
+    LotImport.Type.FIGURES,
+    LotImport.Type.POPULATION,
+    LotImport.Type.GEOJSON,
+    LotImport.Type.ETAT4001,
+}
 
 SOURCE_SSMSI = (
     "ssmsi",
@@ -35,13 +41,16 @@ SOURCE_SSMSI = (
     Source.Nature.STATISTIQUE_NATIONALE,
     10,
 )
+SOURCE_4001 = ("etat4001", "État 4001 (police et gendarmerie)", Source.Nature.POLICE_LOCALE, 15)
 SOURCE_RELEVES = ("releves-observatoire", "Relevés locaux de l'observatoire", Source.Nature.OBSERVATOIRE, 20)
 
 
 def source_par_code(code: str | None, type_lot: str) -> Source | None:
     if type_lot in (LotImport.Type.POPULATION, LotImport.Type.GEOJSON):
         return None
-    defaut = SOURCE_SSMSI if type_lot == LotImport.Type.SSMSI else SOURCE_RELEVES
+    defaut = {LotImport.Type.SSMSI: SOURCE_SSMSI, LotImport.Type.ETAT4001: SOURCE_4001}.get(
+        type_lot, SOURCE_RELEVES
+    )
     if not code or code == defaut[0]:
         source, _cree = Source.objects.get_or_create(
             code=defaut[0], defaults={"libelle": defaut[1], "nature": defaut[2], "ordre": defaut[3]}
