@@ -198,6 +198,9 @@ def _statistiques(stats: dict, annee: int, detail: bool) -> dict:
         "ressenti": ressenti,
         "annee_enquete": stats["ressenti"]["annee_enquete"],
         "graphique": svg if graphique else "",
+        "denominateur_anterieur": any(
+            c.texte.endswith(" *") for t in (district, territoires) for ligne in t.lignes for c in ligne
+        ),
     }
 
 

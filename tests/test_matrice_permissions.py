@@ -35,10 +35,8 @@ def _demo_kwargs(name):
     gltd = Reunion.objects.filter(comite__code="gltd-couronneries").order_by("-debut").first()
     convoquee = Reunion.objects.filter(comite__code="pilotage", statut="convoquee").first()
     point = PointOrdreDuJour.objects.filter(reunion=convoquee).first()
-    from observatoire.models import Declaration, LotImport
-
     from comites.models import Bilan
-    from observatoire.models import AnnexeDiagnostic, Diagnostic
+    from observatoire.models import AnnexeDiagnostic, Declaration, Diagnostic, LotImport
 
     contrat = Contrat.objects.get()
     projet_2000 = Bilan.objects.get(annee=2000, statut="brouillon")
