@@ -27,7 +27,7 @@ from cls_poitiers.enregistrement import update_or_create_si_change
 from cls_poitiers.models import Contrat, Partenaire, Territoire, Utilisateur
 
 from . import services
-from .models import Avenant, Comite, CompteRendu, Decision, Membre, PointOrdreDuJour, Presence, Reunion
+from .models import Avenant, Bilan, Comite, CompteRendu, Decision, Membre, PointOrdreDuJour, Presence, Reunion
 from .rythme import Semestre
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -360,6 +360,166 @@ def _groupes_locaux(comites, secretariat):
             )
 
 
+# The diagnostic (observatoire demo) was built on "plus d'une quinzaine de réunions thématiques et de
+# rencontres avec les habitants dans les quartiers" (seed): sixteen illustrative meetings, early 1998.
+TITRE_DIAGNOSTIC = "Diagnostic local de sécurité du District de Poitiers"
+COMITES_DIAGNOSTIC = [
+    (
+        "groupes-thematiques-diagnostic",
+        "Groupes thématiques du diagnostic de sécurité",
+        "thematique",
+        [
+            ("district", "Le Chargé de mission sécurité du District", "president"),
+            ("police", "Le Directeur départemental de la sécurité publique", "membre"),
+            ("parquet", "Le Substitut chargé de la politique de la ville", "membre"),
+            ("inspection-academique", "L'Inspecteur d'académie", "membre"),
+            ("stp", "Le Directeur de la STP", "membre"),
+            ("oparc", "Le Directeur de l'OPARC", "membre"),
+        ],
+    ),
+    (
+        "rencontres-habitants-diagnostic",
+        "Rencontres avec les habitants (diagnostic de sécurité)",
+        "habitants",
+        [
+            ("district", "Le Chargé de mission sécurité du District", "president"),
+            ("ville-poitiers", "L'Adjoint au maire chargé de la sécurité", "membre"),
+            ("police", "Le Chef du bureau de police du secteur", "membre"),
+        ],
+    ),
+]
+THEMES = [
+    "Transports publics et sécurité des lignes de bus",
+    "Habitat social et parties communes",
+    "Établissements scolaires et abords",
+    "Commerces et centre-ville",
+    "Jeunes et prévention",
+    "Réponse judiciaire à la petite délinquance",
+    "Toxicomanies",
+    "Police de proximité et îlotage",
+]
+QUARTIERS_RENCONTRES = [
+    "QP086005",
+    "QP086003",
+    "QP086004",
+    "861940202",
+    "8619406",
+    "QP086006",
+    "8619401",
+    "86041",
+]
+
+
+def _reunions_du_diagnostic(secretariat, partenaires, territoires, contrat):
+    """Thematic meetings and meetings with residents (January–April 1998), linked to the 1998
+    diagnostic when the observatory's demo created it. Their committees have no secretary: they
+    were working groups of the diagnostic, not standing bodies."""
+    from observatoire.models import Diagnostic
+
+    diagnostic = Diagnostic.objects.filter(contrat=contrat, titre=TITRE_DIAGNOSTIC).first()
+    for code, nom, type_, membres in COMITES_DIAGNOSTIC:
+        comite, _ = update_or_create_si_change(
+            Comite,
+            code=code,
+            defaults={
+                "contrat": contrat,
+                "nom": nom,
+                "type": type_,
+                "rythme": Comite.Rythme.BESOIN,
+                "description": "Groupe illustratif (démonstration) : réunions préparatoires du diagnostic "
+                "de 1998.",
+                "illustratif": True,
+            },
+        )
+        for ordre, (partenaire, representant, qualite) in enumerate(membres, start=1):
+            update_or_create_si_change(
+                Membre,
+                comite=comite,
+                partenaire=partenaires[partenaire],
+                defaults={"representant": representant, "qualite": qualite, "ordre": ordre},
+            )
+        for indice in range(8):
+            jour = datetime.date(1998, 1 + indice // 2, 8 + (indice % 2) * 14)
+            if type_ == "thematique":
+                titre, adresse, territoire = (
+                    f"Groupe thématique « {THEMES[indice]} » du {jour:%d/%m/%Y}",
+                    "Hôtel du District, Poitiers",
+                    territoires.get("86194"),
+                )
+            else:
+                territoire = territoires.get(QUARTIERS_RENCONTRES[indice])
+                titre = f"Rencontre avec les habitants — {territoire.nom} — {jour:%d/%m/%Y}"
+                adresse = f"Maison de quartier — {territoire.nom}"
+            _reunion(
+                comite,
+                debut=_dt(jour, 18 if type_ == "habitants" else 14),
+                fin=_dt(jour, 20 if type_ == "habitants" else 16),
+                titre=titre,
+                adresse=adresse,
+                territoire=territoire,
+                secretariat=secretariat,
+                indice=indice,
+                points=[("Constats des participants", 60), ("Propositions pour le diagnostic", 45)],
+                texte_cr=(
+                    "Compte rendu illustratif (démonstration) d'une réunion préparatoire du diagnostic de "
+                    "sécurité. Aucune donnée nominative."
+                ),
+            )
+        if diagnostic is not None:
+            deja = set(diagnostic.reunions.values_list("pk", flat=True))
+            for reunion in Reunion.objects.filter(comite=comite).exclude(pk__in=deja):
+                reunion.diagnostics.add(diagnostic)
+
+
+TEXTES_BILAN_1999 = {
+    "1": "Texte illustratif (démonstration). L'observatoire de la délinquance a publié ses premiers tableaux "
+    "par quartier ; les partenaires transmettent leurs déclarations chaque mois.\n\n"
+    "- **STP** et **OPARC** : déclarations mensuelles régulières\n- Éducation nationale : à organiser",
+    "2": "Texte illustratif (démonstration). La brigade de jour est portée à 17 fonctionnaires ; l'îlotage "
+    "est _prioritaire_ dans les quartiers du contrat.",
+    "3": "Texte illustratif (démonstration). Les agents locaux de médiation sociale sont en poste dans la "
+    "plupart des communes ; l'avenant n°1 relève l'objectif de Poitiers.",
+    "4": "Texte illustratif (démonstration). Les groupes locaux de traitement de la délinquance se "
+    "réunissent aux Couronneries, aux Trois Cités et à Bel-Air.",
+    "5": "Texte illustratif (démonstration). Les actions de prévention complètent le contrat de ville.",
+    "6": "Texte illustratif (démonstration). Le Parquet poursuit le développement des mesures alternatives "
+    "aux poursuites.",
+}
+EVENEMENTS_1999 = (
+    "Texte illustratif (démonstration).\n\n- Réunion urgente du comité de pilotage le 08/11/1999 après des "
+    "dégradations de bus aux Couronneries\n- Avenant n°1 adopté le 09/12/1999"
+)
+TEXTES_BILAN_2000 = {
+    "2": "Texte illustratif (démonstration), projet en cours de rédaction par la coordination.",
+}
+
+
+def _bilans(contrat, stdout):
+    """The review of 1999, adopted by the comité d'évaluation of March 2000 (figures frozen at that
+    adoption, once: a second load leaves it as it is), and the draft of 2000. Illustrative."""
+    coordination = Utilisateur.objects.filter(username="coordination").first()
+    if not Bilan.objects.filter(contrat=contrat, annee=1999, statut=Bilan.Statut.ADOPTE).exists():
+        projet = Bilan.objects.filter(contrat=contrat, annee=1999, statut=Bilan.Statut.BROUILLON).first()
+        projet = projet or services.rediger_bilan(
+            contrat=contrat, annee=1999, by=coordination, illustratif=True
+        )
+        services.modifier_bilan(
+            bilan=projet, by=coordination, textes=TEXTES_BILAN_1999, evenements=EVENEMENTS_1999
+        )
+        reunion = services.reunions_d_adoption(projet).filter(debut__year=2000).first()
+        if reunion is None:
+            if stdout is not None:
+                stdout.write(
+                    "Comités : pas de comité d'évaluation tenu en 2000, le bilan 1999 reste un projet."
+                )
+        else:
+            services.adopter_bilan(bilan=projet, reunion=reunion, by=coordination)
+    projet_2000 = Bilan.objects.filter(contrat=contrat, annee=2000).first()
+    if projet_2000 is None:
+        projet_2000 = services.rediger_bilan(contrat=contrat, annee=2000, by=coordination, illustratif=True)
+        services.modifier_bilan(bilan=projet_2000, by=coordination, textes=TEXTES_BILAN_2000, evenements="")
+
+
 @transaction.atomic
 def load(*, stdout=None):
     contrat = Contrat.objects.order_by("date_signature").first()
@@ -372,3 +532,5 @@ def load(*, stdout=None):
     _pilotage(comites["pilotage"], secretariat, territoires, stdout)
     _evaluation(comites["evaluation"], secretariat, territoires)
     _groupes_locaux(comites, secretariat)
+    _reunions_du_diagnostic(secretariat, partenaires, territoires, contrat)
+    _bilans(contrat, stdout)

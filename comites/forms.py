@@ -4,7 +4,9 @@ decisions and amendments, cancellation; and the members' answer to a convocation
 Dates and times use the browser's native pickers (input type=datetime-local)."""
 
 from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
 from django import forms
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from cls_poitiers.models import Partenaire, Territoire
@@ -281,3 +283,58 @@ class ReponseForm(_Form):
         if data.get("reponse") == Presence.Reponse.REPRESENTE and not data.get("represente_par", "").strip():
             self.add_error("represente_par", _("Indiquez qui représentera votre organisation."))
         return data
+
+
+class BilanNouveauForm(forms.Form):
+    annee = forms.IntegerField(label=_("Année du bilan"), min_value=1900, max_value=2100)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_action = reverse_lazy("comites:bilan_rediger")
+        self.helper.add_input(Submit("rediger", _("Rédiger le bilan")))
+
+
+class BilanForm(forms.Form):
+    """The coordination's qualitative review: one text per priority, and the year's key events."""
+
+    evenements = forms.CharField(
+        label=_("Faits marquants de l'année"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=AIDE_DONNEES_PERSONNELLES,
+    )
+
+    def __init__(self, *args, priorites, bilan, **kwargs):
+        initial = {f"priorite_{p.numero}": bilan.textes.get(str(p.numero), "") for p in priorites}
+        initial["evenements"] = bilan.evenements
+        super().__init__(*args, initial=initial, **kwargs)
+        self.priorites = list(priorites)
+        for p in self.priorites:
+            self.fields[f"priorite_{p.numero}"] = forms.CharField(
+                label=str(p),
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 5}),
+                help_text=_(
+                    "Texte simple : une ligne vide sépare les paragraphes, « - » en début de ligne fait une "
+                    "liste, **gras**, _italique_. Aucune donnée nominative."
+                ),
+            )
+        self.order_fields([f"priorite_{p.numero}" for p in self.priorites] + ["evenements"])
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("enregistrer", _("Enregistrer le projet")))
+
+    def textes(self) -> dict[str, str]:
+        return {str(p.numero): self.cleaned_data.get(f"priorite_{p.numero}", "") for p in self.priorites}
+
+
+class AdoptionBilanForm(forms.Form):
+    reunion = forms.ModelChoiceField(label=_("Réunion du comité d'évaluation"), queryset=None)
+
+    def __init__(self, *args, reunions, action: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reunion"].queryset = reunions
+        self.fields["reunion"].label_from_instance = lambda r: f"{r.titre} ({r.debut:%d/%m/%Y})"
+        self.helper = FormHelper()
+        self.helper.form_action = action
+        self.helper.add_input(Submit("adopter", _("Adopter le bilan et figer ses chiffres")))

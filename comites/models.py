@@ -20,7 +20,7 @@ from simple_history.models import HistoricalRecords
 
 from cls_poitiers.models import Contrat, Partenaire, Territoire
 
-from .querysets import ComiteQuerySet, ReunionQuerySet
+from .querysets import BilanQuerySet, ComiteQuerySet, ReunionQuerySet
 
 AIDE_DONNEES_PERSONNELLES = _(
     "Aucune donnée nominative : ne citez ni auteur, ni victime, ni personne suivie."
@@ -172,6 +172,13 @@ class Reunion(models.Model):
     uid = models.UUIDField(_("identifiant de calendrier"), default=uuid.uuid4, unique=True, editable=False)
     sequence = models.PositiveIntegerField(_("version de l'invitation"), default=0, editable=False)
     illustratif = models.BooleanField(_("donnée illustrative"), default=False)
+    # Thematic groups and meetings with residents feed the security diagnostic (observatoire).
+    diagnostics = models.ManyToManyField(
+        "observatoire.Diagnostic",
+        verbose_name=_("diagnostics nourris par la réunion"),
+        blank=True,
+        related_name="reunions",
+    )
     history = HistoricalRecords()
 
     objects = ReunionQuerySet.as_manager()
@@ -463,3 +470,94 @@ class JetonCalendrier(models.Model):
 
     def __str__(self):
         return str(self.utilisateur)
+
+
+class Bilan(models.Model):
+    """The annual review of year `annee` that the comité d'évaluation adopts: statistics (the
+    observatory's figures and their change over the year before), a qualitative review (a text per
+    priority written by the coordination, the year's key events), each partner's commitments (target
+    against value reached at 31/12, status, lateness, amendments) and governance (meetings held
+    against the expected rhythm, attendance).
+
+    A draft is computed live from the platform's data. Adopted by a meeting of the comité
+    d'évaluation, its computed parts are frozen in `instantane` (JSON): a later import or correction
+    does not change an adopted review. A new version can then be drafted; the adopted one stays."""
+
+    class Statut(models.TextChoices):
+        BROUILLON = "brouillon", _("Projet")
+        ADOPTE = "adopte", _("Adopté")
+
+    contrat = models.ForeignKey(
+        Contrat, verbose_name=_("contrat"), on_delete=models.PROTECT, related_name="bilans"
+    )
+    annee = models.PositiveSmallIntegerField(_("année"))
+    version = models.PositiveSmallIntegerField(_("version"), default=1)
+    statut = models.CharField(_("statut"), max_length=20, choices=Statut.choices, default=Statut.BROUILLON)
+    textes = models.JSONField(
+        _("bilan qualitatif par priorité"),
+        default=dict,
+        blank=True,
+        help_text=_("Texte de la coordination pour chaque priorité (clé : numéro de la priorité)."),
+    )
+    evenements = models.TextField(
+        _("faits marquants de l'année"), blank=True, help_text=AIDE_DONNEES_PERSONNELLES
+    )
+    reunion_adoption = models.ForeignKey(
+        Reunion,
+        verbose_name=_("adopté par la réunion"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="bilans_adoptes",
+    )
+    adopte_le = models.DateTimeField(_("adopté le"), null=True, blank=True)
+    instantane = models.JSONField(_("chiffres figés à l'adoption"), null=True, blank=True, editable=False)
+    cree_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("rédigé par"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    modifie_le = models.DateTimeField(_("modifié le"), auto_now=True)
+    illustratif = models.BooleanField(_("donnée illustrative"), default=False)
+    history = HistoricalRecords()
+
+    objects = BilanQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("bilan annuel")
+        verbose_name_plural = _("bilans annuels")
+        ordering = ["-annee", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contrat", "annee", "version"],
+                name="bilan_version_unique",
+                violation_error_message=_("Cette version du bilan de cette année existe déjà."),
+            ),
+            models.UniqueConstraint(
+                fields=["contrat", "annee"],
+                condition=Q(statut="brouillon"),
+                name="bilan_un_projet_par_annee",
+                violation_error_message=_("Un projet de bilan existe déjà pour cette année."),
+            ),
+            models.CheckConstraint(
+                condition=Q(statut="brouillon")
+                | Q(reunion_adoption__isnull=False, adopte_le__isnull=False, instantane__isnull=False),
+                name="bilan_adopte_par_une_reunion",
+                violation_error_message=_(
+                    "Un bilan adopté indique la réunion qui l'a adopté et garde ses chiffres figés."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return _("Bilan %(annee)s (version %(version)s)") % {"annee": self.annee, "version": self.version}
+
+    def get_absolute_url(self):
+        return reverse("comites:bilan_detail", kwargs={"pk": self.pk})
+
+    @property
+    def adopte(self) -> bool:
+        return self.statut == self.Statut.ADOPTE

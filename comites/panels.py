@@ -6,11 +6,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cls_poitiers.models import Contrat
-from cls_poitiers.permissions import COORDINATION, PARTENAIRE, SECRETARIAT
+from cls_poitiers.permissions import COORDINATION, OBSERVATOIRE, PARTENAIRE, SECRETARIAT
 from cls_poitiers.registry import DetailPanel, NavEntry, Panel
 
 from . import rythme
-from .models import Avenant, Comite, CompteRendu, PointOrdreDuJour, Reunion
+from .models import Avenant, Bilan, Comite, CompteRendu, PointOrdreDuJour, Reunion
 
 NB_PROCHAINES = 5
 
@@ -86,8 +86,30 @@ def territoire(request, obj) -> dict:
     return {"reunions": reunions, "territoire": obj}
 
 
+def diagnostic(request, obj) -> dict:
+    """The meetings (thematic groups, meetings with residents) that fed a diagnostic, as far as
+    the user may see them."""
+    reunions = list(
+        Reunion.objects.visible_to(request.user)
+        .filter(diagnostics=obj)
+        .select_related("comite", "territoire")
+        .order_by("debut")
+    )
+    return {"reunions": reunions}
+
+
+def bilans(request) -> dict:
+    """The latest adopted review and the draft in progress, as far as the user may read them."""
+    visibles = Bilan.objects.visible_to(request.user).select_related("reunion_adoption")
+    return {
+        "adopte": visibles.filter(statut=Bilan.Statut.ADOPTE).order_by("-annee", "-version").first(),
+        "projet": visibles.filter(statut=Bilan.Statut.BROUILLON).order_by("-annee").first(),
+    }
+
+
 PANNEAUX = [
     Panel(slot="reunions", template="comites/_panel_accueil.html", context=accueil, ordre=10),
+    Panel(slot="reunions", template="comites/_panel_bilans.html", context=bilans, ordre=20),
 ]
 PANNEAUX_DETAIL = [
     DetailPanel(
@@ -102,6 +124,12 @@ PANNEAUX_DETAIL = [
         context=territoire,
         ordre=50,
     ),
+    DetailPanel(
+        model="observatoire.Diagnostic",
+        template="comites/_panel_diagnostic.html",
+        context=diagnostic,
+        ordre=10,
+    ),
 ]
 NAV = [
     NavEntry(
@@ -115,6 +143,12 @@ NAV = [
         url_name="comites:calendrier",
         roles=(COORDINATION, PARTENAIRE, SECRETARIAT),
         ordre=31,
+    ),
+    NavEntry(
+        label=_("Bilans annuels"),
+        url_name="comites:bilan_list",
+        roles=(COORDINATION, PARTENAIRE, SECRETARIAT, OBSERVATOIRE),
+        ordre=33,
     ),
     NavEntry(
         label=_("Rythme des comités"),

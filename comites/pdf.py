@@ -28,3 +28,17 @@ def reunion_pdf(reunion: Reunion, *, lire_compte_rendu: bool) -> bytes:
         },
     )
     return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+
+
+def bilan_pdf(bilan, parties: dict) -> bytes:
+    """The annual review with its tables and its SVG charts (drawn on the server: no JavaScript)."""
+    html = render_to_string(
+        "comites/bilan_pdf.html",
+        {
+            "bilan": bilan,
+            "parties": parties,
+            "plateforme_nom": settings.CLS_PLATEFORME_NOM,
+            "imprime_le": timezone.localtime(),
+        },
+    )
+    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()

@@ -90,3 +90,27 @@ class ReunionQuerySet(models.QuerySet):
 
     def chevauchant(self, debut, fin):
         return self.filter(debut__lt=fin, fin__gt=debut)
+
+
+class BilanQuerySet(models.QuerySet):
+    """Annual reviews: the coordination drafts and reads everything; the members and secretaries of
+    the comité d'évaluation read the drafts of their contract; every role reads adopted reviews."""
+
+    def visible_to(self, user):
+        from .models import Comite
+
+        if not getattr(user, "is_authenticated", False) or not _a_un_role(user):
+            return self.none()
+        if _est_coordination(user):
+            return self.all()
+        evaluation = Comite.objects.filter(type="evaluation").filter(_membre_ou_secretaire(user))
+        return self.filter(Q(statut="adopte") | Q(contrat__in=evaluation.values("contrat")))
+
+    def editable_by(self, user):
+        """Only the coordination writes, and only drafts."""
+        if not getattr(user, "is_authenticated", False) or not _est_coordination(user):
+            return self.none()
+        return self.filter(statut="brouillon")
+
+    def adoptes(self):
+        return self.filter(statut="adopte")

@@ -2,8 +2,10 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import (
+    AnnexeDiagnostic,
     Correspondance,
     Declaration,
+    Diagnostic,
     Donnee,
     Enquete,
     Indicateur,
@@ -111,3 +113,24 @@ class ResultatInline(admin.TabularInline):
 class EnqueteAdmin(SimpleHistoryAdmin):
     list_display = ("titre", "date_debut", "date_fin", "repondants", "illustratif")
     inlines = [ResultatInline]
+
+
+class AnnexeDiagnosticInline(admin.TabularInline):
+    model = AnnexeDiagnostic
+    extra = 0
+    fields = ("type", "titre", "fichier_nom", "fichier_type", "taille", "illustratif")
+    readonly_fields = ("fichier_nom", "fichier_type", "taille")
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        # Annexes are uploaded through the platform's page, where their content is checked.
+        return False
+
+
+@admin.register(Diagnostic)
+class DiagnosticAdmin(SimpleHistoryAdmin):
+    list_display = ("titre", "date", "annee", "auteurs", "illustratif")
+    exclude = ("texte_principal",)
+    readonly_fields = ("texte_principal_nom", "texte_principal_type")
+    filter_horizontal = ("territoires_prioritaires",)
+    inlines = [AnnexeDiagnosticInline]

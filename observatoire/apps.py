@@ -12,7 +12,7 @@ class ObservatoireConfig(AppConfig):
         from cls_poitiers import registry
 
         from . import panneaux
-        from .querysets import ROLES_CONSULTATION, ROLES_DECLARATION, ROLES_IMPORT
+        from .querysets import ROLES_CONSULTATION, ROLES_DECLARATION, ROLES_DIAGNOSTIC_LECTURE, ROLES_IMPORT
 
         registry.register_nav(
             registry.NavEntry(
@@ -25,6 +25,11 @@ class ObservatoireConfig(AppConfig):
         registry.register_nav(
             registry.NavEntry(
                 _("Déclarations"), "observatoire:declarations", roles=ROLES_DECLARATION, ordre=32
+            )
+        )
+        registry.register_nav(
+            registry.NavEntry(
+                _("Diagnostic"), "observatoire:diagnostic_list", roles=ROLES_DIAGNOSTIC_LECTURE, ordre=33
             )
         )
         registry.register_panel(

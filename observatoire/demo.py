@@ -11,15 +11,17 @@ demo already marks as illustrative: a real census row is never given an invented
 
 import datetime
 
+from django.core.files.base import ContentFile
 from django.db import transaction
 
 from cls_poitiers.enregistrement import update_or_create_si_change
-from cls_poitiers.models import Partenaire, Population, Territoire
+from cls_poitiers.exports import csv_bytes
+from cls_poitiers.models import Contrat, Partenaire, Population, Territoire
 
 from . import nomenclatures, services
 from .imports.base import Rapport
 from .imports.ecriture import EcritureDonnees
-from .models import Enquete, Indicateur, LotImport, ResultatEnquete, Source
+from .models import AnnexeDiagnostic, Diagnostic, Enquete, Indicateur, LotImport, ResultatEnquete, Source
 
 SOURCE_DEMO = "police-locale-demo"
 ANNEES = [1997, 1998, 1999, 2000]
@@ -191,6 +193,66 @@ def _enquete(territoires):
             )
 
 
+TITRE_DIAGNOSTIC = "Diagnostic local de sécurité du District de Poitiers"
+RESUME_DIAGNOSTIC = (
+    "Diagnostic de sécurité d'une vingtaine de pages, complété par un volume d'annexes statistiques, "
+    "cartographiques et qualitatives : pour la première fois, une analyse détaillée de l'insécurité réelle "
+    "et ressentie est consignée dans un document. Il s'appuie sur plus d'une quinzaine de réunions "
+    "thématiques et de rencontres avec les habitants dans les quartiers. Avec un taux de délinquance de "
+    "85,4 pour 1000, Poitiers se situe dans la moyenne des agglomérations de sa catégorie ; le diagnostic "
+    "cible les quartiers et les communes du district qui doivent faire l'objet d'un traitement prioritaire."
+)
+TITRE_ANNEXE = "Annexe statistique : faits constatés par commune en 1997 (illustrative)"
+
+
+def _annexe_csv() -> bytes:
+    """A small statistical annex generated from the demo's own 1997 figures (illustrative)."""
+    lignes = [
+        (code, TOTAL_1997_COMMUNES.get(code, TOTAL_1997_POITIERS_NON_LOCALISE), "chiffre illustratif")
+        for code in sorted({*TOTAL_1997_COMMUNES, "86194"})
+    ]
+    return csv_bytes(["commune (code INSEE)", "faits constatés hors quartiers 1997", "nature"], lignes)
+
+
+def _diagnostic():
+    """The contract's 1998 diagnostic (figures of 1997), its priority territories and a generated
+    statistical annex. The meetings that fed it are linked by the committees' demo."""
+    contrat = Contrat.objects.order_by("date_signature").first()
+    if contrat is None:
+        return None
+    diagnostic, _ = update_or_create_si_change(
+        Diagnostic,
+        contrat=contrat,
+        titre=TITRE_DIAGNOSTIC,
+        date=datetime.date(1998, 5, 15),
+        defaults={
+            "annee": contrat.annee_diagnostic,
+            "auteurs": "District de Poitiers, Préfecture de la Vienne, Observatoire de la délinquance "
+            "(auteurs illustratifs)",
+            "resume": RESUME_DIAGNOSTIC,
+            "nombre_pages": 20,
+            "illustratif": True,
+        },
+    )
+    prioritaires = set(Territoire.objects.filter(prioritaire=True).values_list("pk", flat=True))
+    if set(diagnostic.territoires_prioritaires.values_list("pk", flat=True)) != prioritaires:
+        diagnostic.territoires_prioritaires.set(prioritaires)
+    if not diagnostic.annexes.filter(titre=TITRE_ANNEXE).exists():
+        contenu = _annexe_csv()
+        annexe = AnnexeDiagnostic(
+            diagnostic=diagnostic,
+            type=AnnexeDiagnostic.Type.STATISTIQUE,
+            titre=TITRE_ANNEXE,
+            fichier_nom="annexe-statistique-1997-illustrative.csv",
+            fichier_type="csv",
+            taille=len(contenu),
+            illustratif=True,
+        )
+        annexe.fichier.save(annexe.fichier_nom, ContentFile(contenu), save=False)
+        annexe.save()
+    return diagnostic
+
+
 @transaction.atomic
 def load(*, stdout=None):
     # The reference nomenclature comes with the migrations; reloading it (idempotent) lets the demo
@@ -218,6 +280,7 @@ def load(*, stdout=None):
     objets = {t.code: t for t in Territoire.objects.filter(code__in=TOTAL_1997_QUARTIERS)}
     _declarations(objets)
     _enquete(objets)
+    _diagnostic()
     if stdout:
         stdout.write(
             "Observatoire : chiffres illustratifs 1997–2000, déclarations STP et OPARC, enquête 1997."

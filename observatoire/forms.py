@@ -4,14 +4,16 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cls_poitiers import fichiers
 from cls_poitiers.fichiers import verifier_fichier
 from cls_poitiers.models import Territoire
 
 from . import services
-from .models import AIDE_DONNEES_PERSONNELLES, LotImport, Source
+from .models import AIDE_DONNEES_PERSONNELLES, AnnexeDiagnostic, Diagnostic, LotImport, Source
 
 MOIS = [(m, timezone.datetime(2000, m, 1).strftime("%m")) for m in range(1, 13)]
 
@@ -98,3 +100,96 @@ class DeclarationForm(forms.Form):
 
     def comptes(self) -> dict:
         return {i: self.cleaned_data.get(f"nombre_{i.code}") for i in self.indicateurs}
+
+
+# What a diagnostic's documents may be, and how heavy each kind may get (octets).
+TAILLES_DIAGNOSTIC = {
+    "pdf": 20 * 1024 * 1024,
+    "odt": 20 * 1024 * 1024,
+    "docx": 20 * 1024 * 1024,
+    "xlsx": 10 * 1024 * 1024,
+    "csv": 5 * 1024 * 1024,
+    "png": 8 * 1024 * 1024,
+    "jpeg": 8 * 1024 * 1024,
+}
+AIDE_FICHIER_DIAGNOSTIC = _(
+    "PDF, ODT ou DOCX (20 Mo au plus), XLSX (10 Mo), CSV (5 Mo), image PNG ou JPEG (8 Mo)."
+)
+
+
+def verifier_document(upload) -> str:
+    """Check an upload of the diagnostic against the accepted types and its own type's limit;
+    return the type code or raise ValidationError (French message)."""
+    code = fichiers.verifier_fichier(
+        upload, types=tuple(TAILLES_DIAGNOSTIC), taille_max=max(TAILLES_DIAGNOSTIC.values())
+    )
+    limite = TAILLES_DIAGNOSTIC[code]
+    if upload.size > limite:
+        raise ValidationError(
+            _("Un fichier %(type)s pèse au plus %(max)s Mo : celui-ci pèse %(taille)s Mo.")
+            % {
+                "type": fichiers.TYPES[code].libelle,
+                "max": fichiers._mo(limite),
+                "taille": fichiers._mo(upload.size),
+            }
+        )
+    return code
+
+
+class DiagnosticForm(forms.ModelForm):
+    fichier = forms.FileField(label=_("Texte principal"), required=False, help_text=AIDE_FICHIER_DIAGNOSTIC)
+
+    class Meta:
+        model = Diagnostic
+        fields = [
+            "titre",
+            "date",
+            "annee",
+            "auteurs",
+            "resume",
+            "nombre_pages",
+            "mise_a_jour_de",
+            "territoires_prioritaires",
+        ]
+        widgets = {"date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["territoires_prioritaires"].queryset = Territoire.objects.order_by("niveau", "nom")
+        if self.instance.pk:
+            self.fields["mise_a_jour_de"].queryset = self.fields["mise_a_jour_de"].queryset.exclude(
+                pk=self.instance.pk
+            )
+        self.type_fichier = ""
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("enregistrer", _("Enregistrer")))
+
+    def clean_fichier(self):
+        fichier = self.cleaned_data.get("fichier")
+        if fichier:
+            self.type_fichier = verifier_document(fichier)
+        return fichier
+
+
+class AnnexeForm(forms.Form):
+    type = forms.ChoiceField(label=_("Type d'annexe"), choices=AnnexeDiagnostic.Type.choices)
+    titre = forms.CharField(label=_("Titre"), max_length=300)
+    fichier = forms.FileField(label=_("Fichier"), help_text=AIDE_FICHIER_DIAGNOSTIC)
+
+    def __init__(self, *args, diagnostic=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.diagnostic = diagnostic
+        self.type_fichier = ""
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("deposer", _("Déposer l'annexe")))
+
+    def clean_titre(self):
+        titre = self.cleaned_data["titre"]
+        if self.diagnostic and self.diagnostic.annexes.filter(titre=titre).exists():
+            raise forms.ValidationError(_("Ce diagnostic a déjà une annexe de ce titre."))
+        return titre
+
+    def clean_fichier(self):
+        fichier = self.cleaned_data["fichier"]
+        self.type_fichier = verifier_document(fichier)
+        return fichier

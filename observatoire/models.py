@@ -13,10 +13,13 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from cls_poitiers.models import Partenaire, Territoire
+from cls_poitiers.fichiers import NomDeStockage
+from cls_poitiers.models import Contrat, Partenaire, Territoire
 
 from .querysets import (
+    AnnexeDiagnosticQuerySet,
     DeclarationQuerySet,
+    DiagnosticQuerySet,
     DonneeQuerySet,
     EnqueteQuerySet,
     IndicateurQuerySet,
@@ -440,3 +443,114 @@ class ResultatEnquete(models.Model):
 
     def __str__(self):
         return f"{self.territoire} — {self.question} : {self.pourcentage} %"
+
+
+class Diagnostic(models.Model):
+    """The contract's security diagnostic, or one of its later updates: who wrote it, when, its
+    summary, its main text (an uploaded document) and its typed annexes, the priority territories
+    it identified. The meetings that fed it (thematic groups, meetings with residents) are linked
+    from the committees' side (`comites.Reunion.diagnostics`), so that the observatory does not
+    depend on the committees."""
+
+    contrat = models.ForeignKey(
+        Contrat, verbose_name=_("contrat"), on_delete=models.PROTECT, related_name="diagnostics"
+    )
+    titre = models.CharField(_("titre"), max_length=300)
+    date = models.DateField(_("date"))
+    annee = models.PositiveSmallIntegerField(
+        _("année des chiffres"), help_text=_("L'année dont le diagnostic analyse les chiffres.")
+    )
+    auteurs = models.CharField(_("auteurs"), max_length=300)
+    resume = models.TextField(_("résumé"), help_text=AIDE_DONNEES_PERSONNELLES)
+    nombre_pages = models.PositiveSmallIntegerField(_("nombre de pages"), null=True, blank=True)
+    texte_principal = models.FileField(
+        _("texte principal"), upload_to=NomDeStockage("diagnostics"), blank=True
+    )
+    texte_principal_nom = models.CharField(_("nom du fichier déposé"), max_length=255, blank=True)
+    texte_principal_type = models.CharField(_("type du fichier"), max_length=20, blank=True)
+    mise_a_jour_de = models.ForeignKey(
+        "self",
+        verbose_name=_("met à jour le diagnostic"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="mises_a_jour",
+    )
+    territoires_prioritaires = models.ManyToManyField(
+        Territoire,
+        verbose_name=_("territoires en traitement prioritaire identifiés"),
+        blank=True,
+        related_name="diagnostics",
+    )
+    illustratif = models.BooleanField(_("donnée illustrative"), default=False)
+    history = HistoricalRecords(m2m_fields=[territoires_prioritaires])
+
+    objects = DiagnosticQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("diagnostic de sécurité")
+        verbose_name_plural = _("diagnostics de sécurité")
+        ordering = ["-date", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contrat", "date", "titre"],
+                name="diagnostic_unique_par_date_et_titre",
+                violation_error_message=_("Ce contrat a déjà un diagnostic de ce titre à cette date."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.titre
+
+    def get_absolute_url(self):
+        return reverse("observatoire:diagnostic_detail", kwargs={"pk": self.pk})
+
+
+class AnnexeDiagnostic(models.Model):
+    """An annex of a diagnostic: statistical, cartographic or qualitative, as an uploaded file whose
+    content was checked against its type. The user's file name is kept only for display."""
+
+    class Type(models.TextChoices):
+        STATISTIQUE = "statistique", _("Annexe statistique")
+        CARTOGRAPHIQUE = "cartographique", _("Annexe cartographique")
+        QUALITATIVE = "qualitative", _("Annexe qualitative")
+
+    diagnostic = models.ForeignKey(Diagnostic, on_delete=models.CASCADE, related_name="annexes")
+    type = models.CharField(_("type d'annexe"), max_length=20, choices=Type.choices)
+    titre = models.CharField(_("titre"), max_length=300)
+    fichier = models.FileField(_("fichier"), upload_to=NomDeStockage("diagnostics/annexes"))
+    fichier_nom = models.CharField(_("nom du fichier déposé"), max_length=255)
+    fichier_type = models.CharField(_("type du fichier"), max_length=20)
+    taille = models.PositiveBigIntegerField(_("taille (octets)"), default=0)
+    ordre = models.PositiveSmallIntegerField(_("ordre"), default=100)
+    ajoute_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("déposé par"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    ajoute_le = models.DateTimeField(_("déposé le"), auto_now_add=True)
+    illustratif = models.BooleanField(_("donnée illustrative"), default=False)
+    history = HistoricalRecords()
+
+    objects = AnnexeDiagnosticQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("annexe d'un diagnostic")
+        verbose_name_plural = _("annexes des diagnostics")
+        ordering = ["diagnostic", "type", "ordre", "titre"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["diagnostic", "titre"],
+                name="annexe_diagnostic_titre_unique",
+                violation_error_message=_("Ce diagnostic a déjà une annexe de ce titre."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.titre
+
+    def get_absolute_url(self):
+        return reverse("observatoire:annexe_fichier", kwargs={"pk": self.pk})

@@ -531,3 +531,50 @@ def lignes_chiffres(
                     }
                 )
     return lignes
+
+
+def enquetes_de_l_annee(annee: int) -> tuple[list, int | None]:
+    """The perceived-insecurity results of the surveys that ended in `annee` or, when none did,
+    of the latest earlier year surveyed; with that year (None when nothing was ever surveyed)."""
+    from .models import Enquete
+
+    annee_retenue = (
+        Enquete.objects.filter(date_fin__year__lte=annee)
+        .order_by("-date_fin")
+        .values_list("date_fin__year", flat=True)
+        .first()
+    )
+    if annee_retenue is None:
+        return [], None
+    resultats = list(
+        ResultatEnquete.objects.filter(enquete__date_fin__year=annee_retenue)
+        .select_related("enquete", "territoire")
+        .order_by("enquete__date_fin", "enquete_id", "ordre", "question", "territoire__nom")
+    )
+    return resultats, annee_retenue
+
+
+def tableau_enquetes_annee(annee: int) -> Tableau:
+    """Perceived insecurity on every surveyed territory, for the diagnostic's page."""
+    resultats, annee_retenue = enquetes_de_l_annee(annee)
+    titre = (
+        _("Insécurité ressentie (enquête de %(a)s)") % {"a": annee_retenue}
+        if annee_retenue
+        else _("Insécurité ressentie")
+    )
+    tableau = Tableau(
+        "enquetes", titre, [_("Enquête"), _("Territoire"), _("Question"), _("Part des répondants")]
+    )
+    for r in resultats:
+        titre_enquete = r.enquete.titre + (
+            " " + _("(illustratif)") if r.enquete.illustratif and "illustrati" not in r.enquete.titre else ""
+        )
+        tableau.lignes.append(
+            [
+                Cellule(titre_enquete),
+                Cellule(r.territoire.nom),
+                Cellule(r.question),
+                Cellule(formats.pourcentage(r.pourcentage, 1), float(r.pourcentage)),
+            ]
+        )
+    return tableau

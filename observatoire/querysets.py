@@ -2,7 +2,7 @@
 
 from django.db import models
 
-from cls_poitiers.permissions import COORDINATION, OBSERVATOIRE, PARTENAIRE, has_role
+from cls_poitiers.permissions import COORDINATION, OBSERVATOIRE, PARTENAIRE, SECRETARIAT, has_role
 
 # Who reads the dashboards (the home page's "observatoire" slot): the figures are aggregated and,
 # below the secrecy threshold, masked for every role but Observatoire and Coordination.
@@ -62,3 +62,24 @@ class DeclarationQuerySet(models.QuerySet):
 class EnqueteQuerySet(models.QuerySet):
     def visible_to(self, user):
         return self if peut_consulter(user) else self.none()
+
+
+# The diagnostic is a document of the whole contract: every role reads it; the coordination and
+# the observatory's analysts, who write it, edit it and add its annexes.
+ROLES_DIAGNOSTIC_LECTURE = (COORDINATION, PARTENAIRE, SECRETARIAT, OBSERVATOIRE)
+ROLES_DIAGNOSTIC_EDITION = (COORDINATION, OBSERVATOIRE)
+
+
+class DiagnosticQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self if has_role(user, *ROLES_DIAGNOSTIC_LECTURE) else self.none()
+
+    def editable_by(self, user):
+        return self if has_role(user, *ROLES_DIAGNOSTIC_EDITION) else self.none()
+
+
+class AnnexeDiagnosticQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        from .models import Diagnostic
+
+        return self.filter(diagnostic__in=Diagnostic.objects.visible_to(user))

@@ -16,7 +16,7 @@ from cls_poitiers.enregistrement import update_or_create_si_change
 from .imports import etat4001, figures, geojson, population, ssmsi
 from .imports.base import ImportRefuse, Rapport, empreinte
 from .imports.ecriture import EcritureDonnees
-from .models import Declaration, LotImport, Source
+from .models import AnnexeDiagnostic, Declaration, Diagnostic, LotImport, Source
 
 logger = logging.getLogger("cls.observatoire")
 
@@ -240,3 +240,44 @@ def declarer(
         declaration._change_reason = _("Correction des nombres déclarés")
         declaration.save()
     return declaration
+
+
+# --- diagnostic -----------------------------------------------------------------------------------
+
+
+def _remplacer_texte_principal(diagnostic: Diagnostic, fichier, type_fichier: str) -> None:
+    # The previous file is kept: the history records still point to it.
+    diagnostic.texte_principal_nom = Path(fichier.name).name[:255]
+    diagnostic.texte_principal_type = type_fichier
+    diagnostic.texte_principal.save(fichier.name, fichier, save=False)
+
+
+@transaction.atomic
+def enregistrer_diagnostic(*, form, contrat, fichier=None, type_fichier: str = "", par) -> Diagnostic:
+    """Save a diagnostic from its validated form, with its main text when one was uploaded."""
+    diagnostic = form.save(commit=False)
+    diagnostic.contrat = contrat
+    if fichier is not None:
+        _remplacer_texte_principal(diagnostic, fichier, type_fichier)
+    diagnostic.save()
+    form.save_m2m()
+    return diagnostic
+
+
+@transaction.atomic
+def ajouter_annexe(
+    *, diagnostic: Diagnostic, type: str, titre: str, fichier, type_fichier: str, par
+) -> AnnexeDiagnostic:
+    """Store a checked annex under a random name, keeping the user's file name for display."""
+    annexe = AnnexeDiagnostic(
+        diagnostic=diagnostic,
+        type=type,
+        titre=titre,
+        fichier_nom=Path(fichier.name).name[:255],
+        fichier_type=type_fichier,
+        taille=fichier.size,
+        ajoute_par=par,
+    )
+    annexe.fichier.save(fichier.name, fichier, save=False)
+    annexe.save()
+    return annexe

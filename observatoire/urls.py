@@ -17,4 +17,11 @@ urlpatterns = [
     path("declarations/", views.declarations, name="declarations"),
     path("declarations/nouvelle/", views.declaration_nouvelle, name="declaration_nouvelle"),
     path("declarations/<int:pk>/", views.declaration_modifier, name="declaration_modifier"),
+    path("diagnostics/", views.diagnostic_list, name="diagnostic_list"),
+    path("diagnostics/nouveau/", views.diagnostic_nouveau, name="diagnostic_nouveau"),
+    path("diagnostics/<int:pk>/", views.diagnostic_detail, name="diagnostic_detail"),
+    path("diagnostics/<int:pk>/modifier/", views.diagnostic_modifier, name="diagnostic_modifier"),
+    path("diagnostics/<int:pk>/annexes/ajouter/", views.annexe_ajouter, name="annexe_ajouter"),
+    path("diagnostics/<int:pk>/texte-principal/", views.diagnostic_texte, name="diagnostic_texte"),
+    path("diagnostics/annexes/<int:pk>/fichier/", views.annexe_fichier, name="annexe_fichier"),
 ]

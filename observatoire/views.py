@@ -5,19 +5,27 @@ Short views: parse the filters, build the page (pages.py), render or export."""
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
-from django.http import Http404, JsonResponse
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cls_poitiers.models import Territoire
-from cls_poitiers.permissions import COORDINATION, PARTENAIRE, has_role, role_required
+from cls_poitiers import fichiers
+from cls_poitiers.models import Contrat, Territoire
+from cls_poitiers.permissions import COORDINATION, OBSERVATOIRE, PARTENAIRE, has_role, role_required
 
 from . import exports, pages, services
 from .filters import FiltreChiffres
-from .forms import DeclarationForm, TeleversementForm
-from .models import Declaration, Donnee, Indicateur, LotImport
-from .querysets import ROLES_CONSULTATION, ROLES_DECLARATION, ROLES_IMPORT
+from .forms import AnnexeForm, DeclarationForm, DiagnosticForm, TeleversementForm
+from .models import AnnexeDiagnostic, Declaration, Diagnostic, Donnee, Indicateur, LotImport
+from .querysets import (
+    ROLES_CONSULTATION,
+    ROLES_DECLARATION,
+    ROLES_DIAGNOSTIC_EDITION,
+    ROLES_DIAGNOSTIC_LECTURE,
+    ROLES_IMPORT,
+    peut_consulter,
+)
 
 FORMATS_EXPORT = ("csv", "xlsx")
 
@@ -309,3 +317,184 @@ def declaration_nouvelle(request):
 def declaration_modifier(request, pk):
     declaration = get_object_or_404(Declaration.objects.editable_by(request.user), pk=pk)
     return _formulaire_declaration(request, declaration)
+
+
+# --- diagnostic -----------------------------------------------------------------------------------
+
+
+def _diagnostic(request, pk) -> Diagnostic:
+    return get_object_or_404(
+        Diagnostic.objects.visible_to(request.user).select_related("contrat", "mise_a_jour_de"), pk=pk
+    )
+
+
+def _diagnostic_editable(request, pk) -> Diagnostic:
+    diagnostic = _diagnostic(request, pk)
+    if not Diagnostic.objects.editable_by(request.user).filter(pk=diagnostic.pk).exists():
+        raise PermissionDenied
+    return diagnostic
+
+
+def _telechargement(fichier, nom: str, type_fichier: str) -> FileResponse:
+    """A stored document, served through a permission-checked view (never from MEDIA_URL), under
+    the name the user gave it, as an attachment that the browser does not sniff."""
+    if not fichier:
+        raise Http404(_("Aucun fichier."))
+    try:
+        flux = fichier.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404(_("Fichier introuvable.")) from exc
+    type_connu = fichiers.TYPES.get(type_fichier)
+    response = FileResponse(
+        flux,
+        as_attachment=True,
+        filename=nom or "document",
+        content_type=type_connu.mime if type_connu else "application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@role_required(*ROLES_DIAGNOSTIC_LECTURE)
+def diagnostic_list(request):
+    diagnostics = (
+        Diagnostic.objects.visible_to(request.user)
+        .select_related("mise_a_jour_de")
+        .annotate(nb_annexes=Count("annexes"))
+        .order_by("-date", "-pk")
+    )
+    return render(
+        request,
+        "observatoire/diagnostic_list.html",
+        {
+            "diagnostics": diagnostics,
+            "peut_editer": Diagnostic.objects.editable_by(request.user).exists()
+            or has_role(request.user, COORDINATION, OBSERVATOIRE),
+        },
+    )
+
+
+def _annee_demandee(request, defaut: int) -> int:
+    try:
+        annee = int(request.GET.get("annee", defaut))
+    except (TypeError, ValueError):
+        messages.error(request, _("Année invalide : voici l'année du diagnostic."))
+        return defaut
+    if not 1900 <= annee <= 2100:
+        messages.error(request, _("Année invalide : voici l'année du diagnostic."))
+        return defaut
+    return annee
+
+
+@role_required(*ROLES_DIAGNOSTIC_LECTURE)
+def diagnostic_detail(request, pk):
+    """The diagnostic and, for the chosen year, what it stands on: the observatory's figures (real
+    insecurity), the surveys (perceived insecurity), the priority territories and the documents."""
+    diagnostic = _diagnostic(request, pk)
+    annee = _annee_demandee(request, diagnostic.annee)
+    vue, ctx = {}, None
+    if peut_consulter(request.user):
+        ctx = pages.contexte(request.user, {"annee": annee})
+        if ctx is not None and ctx.annee == annee:
+            vue = pages.vue_ensemble(ctx, None)
+        else:
+            ctx = None
+    enquetes = pages.tableau_enquetes_annee(annee)
+    tableaux = {"enquetes": enquetes}
+    if vue:
+        tableaux.update(indicateurs=vue["tableau"], prioritaires=vue["prioritaires"])
+    export = _exporter(request, tableaux, f"diagnostic-{annee}")
+    if export:
+        return export
+    return render(
+        request,
+        "observatoire/diagnostic_detail.html",
+        {
+            "diagnostic": diagnostic,
+            "annee": annee,
+            "ctx": ctx,
+            "enquetes": enquetes,
+            "territoires": diagnostic.territoires_prioritaires.select_related("parent").order_by(
+                "niveau", "nom"
+            ),
+            "annexes": diagnostic.annexes.all(),
+            "mises_a_jour": diagnostic.mises_a_jour.order_by("date"),
+            "peut_editer": Diagnostic.objects.editable_by(request.user).filter(pk=diagnostic.pk).exists(),
+            **vue,
+        },
+    )
+
+
+def _contrat():
+    contrat = Contrat.objects.order_by("date_signature").first()
+    if contrat is None:
+        raise Http404(_("Aucun contrat enregistré."))
+    return contrat
+
+
+@role_required(*ROLES_DIAGNOSTIC_EDITION)
+def diagnostic_nouveau(request):
+    contrat = _contrat()
+    form = DiagnosticForm(
+        request.POST or None, request.FILES or None, initial={"annee": contrat.annee_diagnostic}
+    )
+    if request.method == "POST" and form.is_valid():
+        diagnostic = services.enregistrer_diagnostic(
+            form=form,
+            contrat=contrat,
+            fichier=form.cleaned_data.get("fichier"),
+            type_fichier=form.type_fichier,
+            par=request.user,
+        )
+        messages.success(request, _("Diagnostic enregistré."))
+        return redirect(diagnostic)
+    return render(request, "observatoire/diagnostic_form.html", {"form": form, "diagnostic": None})
+
+
+@role_required(*ROLES_DIAGNOSTIC_EDITION)
+def diagnostic_modifier(request, pk):
+    diagnostic = _diagnostic_editable(request, pk)
+    form = DiagnosticForm(request.POST or None, request.FILES or None, instance=diagnostic)
+    if request.method == "POST" and form.is_valid():
+        services.enregistrer_diagnostic(
+            form=form,
+            contrat=diagnostic.contrat,
+            fichier=form.cleaned_data.get("fichier"),
+            type_fichier=form.type_fichier,
+            par=request.user,
+        )
+        messages.success(request, _("Diagnostic modifié."))
+        return redirect(diagnostic)
+    return render(request, "observatoire/diagnostic_form.html", {"form": form, "diagnostic": diagnostic})
+
+
+@role_required(*ROLES_DIAGNOSTIC_EDITION)
+def annexe_ajouter(request, pk):
+    diagnostic = _diagnostic_editable(request, pk)
+    form = AnnexeForm(request.POST or None, request.FILES or None, diagnostic=diagnostic)
+    if request.method == "POST" and form.is_valid():
+        services.ajouter_annexe(
+            diagnostic=diagnostic,
+            type=form.cleaned_data["type"],
+            titre=form.cleaned_data["titre"],
+            fichier=form.cleaned_data["fichier"],
+            type_fichier=form.type_fichier,
+            par=request.user,
+        )
+        messages.success(request, _("Annexe déposée."))
+        return redirect(diagnostic)
+    return render(request, "observatoire/annexe_form.html", {"form": form, "diagnostic": diagnostic})
+
+
+@role_required(*ROLES_DIAGNOSTIC_LECTURE)
+def diagnostic_texte(request, pk):
+    diagnostic = _diagnostic(request, pk)
+    return _telechargement(
+        diagnostic.texte_principal, diagnostic.texte_principal_nom, diagnostic.texte_principal_type
+    )
+
+
+@role_required(*ROLES_DIAGNOSTIC_LECTURE)
+def annexe_fichier(request, pk):
+    annexe = get_object_or_404(AnnexeDiagnostic.objects.visible_to(request.user), pk=pk)
+    return _telechargement(annexe.fichier, annexe.fichier_nom, annexe.fichier_type)

@@ -4,10 +4,13 @@ The secret is set before the settings module is read, since it refuses to start 
 """
 
 import os
+import tempfile
 
 os.environ.setdefault("DJANGO_SECRET_KEY", "tests-only-secret-key-not-for-production-0123456789abcdef")
 os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "0")
+# Files written by the tests (demo annexes, uploads) go to a throwaway folder, never to media/.
+os.environ.setdefault("DJANGO_MEDIA_ROOT", tempfile.mkdtemp(prefix="cls-tests-media-"))
 
 from cls_poitiers.settings import *  # noqa: E402, F403
 from cls_poitiers.settings import STORAGES  # noqa: E402

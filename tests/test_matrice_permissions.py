@@ -35,10 +35,23 @@ def _demo_kwargs(name):
     gltd = Reunion.objects.filter(comite__code="gltd-couronneries").order_by("-debut").first()
     convoquee = Reunion.objects.filter(comite__code="pilotage", statut="convoquee").first()
     point = PointOrdreDuJour.objects.filter(reunion=convoquee).first()
-    from observatoire.models import Declaration, LotImport
+    from comites.models import Bilan
+    from observatoire.models import AnnexeDiagnostic, Declaration, Diagnostic, LotImport
 
     contrat = Contrat.objects.get()
+    projet_2000 = Bilan.objects.get(annee=2000, statut="brouillon")
+    diagnostic = Diagnostic.objects.get()
     return {
+        **{
+            f"comites:{n}": {"pk": projet_2000.pk}
+            for n in ("bilan_detail", "bilan_modifier", "bilan_adopter", "bilan_imprimable")
+            + ("bilan_pdf", "bilan_xlsx")
+        },
+        **{
+            f"observatoire:{n}": {"pk": diagnostic.pk}
+            for n in ("diagnostic_detail", "diagnostic_modifier", "annexe_ajouter", "diagnostic_texte")
+        },
+        "observatoire:annexe_fichier": {"pk": AnnexeDiagnostic.objects.first().pk},
         **{
             f"comites:{n}": {"pk": gltd.pk}
             for n in ("reunion_detail", "compte_rendu", "presences", "decision_ajouter")
@@ -93,6 +106,15 @@ GLTD_LECTURE = {
 }
 GLTD_GESTION = {**GLTD_LECTURE, "autre_partenaire": 403}
 PILOTAGE_GESTION = {**GLTD_GESTION, "partenaire": 403}
+
+BILAN_PROJET_LECTURE = {
+    "anonyme": LOGIN,
+    "coordination": 200,
+    "partenaire": 404,
+    "autre_partenaire": 404,
+    "secretariat": 200,
+    "analyste": 404,
+}
 
 # url name → expected answer per persona (200, 302 "login", 403, 404, 405, or 302 for another redirect).
 MATRICE = {
@@ -175,6 +197,26 @@ MATRICE = {
         for n in ("point_ajouter", "point_retirer", "reunion_convoquer", "reunion_tenue")
         + ("compte_rendu_approuver", "calendrier_jeton")
     },
+    # Annual reviews: the 2000 draft is read by the coordination and by the comité d'évaluation (its
+    # secretary here; the STP, OPARC and the analyst's organisation are not members: 404); only the
+    # coordination writes; adoption is a POST.
+    "comites:bilan_list": tous(),
+    "comites:bilan_rediger": {"anonyme": LOGIN, **seulement("coordination", sinon=403), "coordination": 405},
+    "comites:bilan_detail": BILAN_PROJET_LECTURE,
+    "comites:bilan_imprimable": BILAN_PROJET_LECTURE,
+    "comites:bilan_pdf": BILAN_PROJET_LECTURE,
+    "comites:bilan_xlsx": BILAN_PROJET_LECTURE,
+    "comites:bilan_modifier": {**BILAN_PROJET_LECTURE, "secretariat": 403},
+    "comites:bilan_adopter": {"anonyme": LOGIN, **dict.fromkeys(CONNECTES, 405)},
+    # The diagnostic: every role reads it and its documents; the coordination and the analysts edit.
+    # The demo's diagnostic has no main text uploaded (404).
+    "observatoire:diagnostic_list": tous(),
+    "observatoire:diagnostic_detail": tous(),
+    "observatoire:annexe_fichier": tous(),
+    "observatoire:diagnostic_texte": tous(404),
+    "observatoire:diagnostic_nouveau": seulement("coordination", "analyste"),
+    "observatoire:diagnostic_modifier": seulement("coordination", "analyste"),
+    "observatoire:annexe_ajouter": seulement("coordination", "analyste"),
     # Token links (answers, calendar feeds) need no login; a wrong token is 404 for everyone.
     "comites:repondre": dict.fromkeys(PERSONAS, 404),
     "comites:flux_personnel": dict.fromkeys(PERSONAS, 404),

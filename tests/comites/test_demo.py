@@ -32,6 +32,9 @@ def test_demo_committees_meetings_and_rhythm_gap(demo):
         "gltd-trois-cites",
         "gltd-bel-air",
         "veille-couronneries",
+        # The working groups of the 1998 diagnostic (thematic meetings, meetings with residents).
+        "groupes-thematiques-diagnostic",
+        "rencontres-habitants-diagnostic",
     }
     assert not Comite.objects.filter(illustratif=False).exists()
     assert not Reunion.objects.filter(illustratif=False).exists()

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('observatoire', '0002_nomenclatures'),
+        ('observatoire', '0003_diagnostic'),
     ]
 
     operations = [
