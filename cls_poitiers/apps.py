@@ -9,7 +9,13 @@ class ClsPoitiersConfig(AppConfig):
     verbose_name = _("Contrat local de sécurité")
 
     def ready(self):
+        from django.db.models.signals import post_migrate
+
         from . import signals  # noqa: F401 (connects the login audit)
+        from .droits import accorder_droits_coordination
+
+        # Every app's permissions exist only once its own post_migrate ran: listen to all of them.
+        post_migrate.connect(accorder_droits_coordination, dispatch_uid="cls_droits_coordination")
         from .permissions import COORDINATION, SECRETARIAT
         from .registry import NavEntry, register_nav
 

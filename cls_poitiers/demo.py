@@ -336,6 +336,8 @@ def _utilisateurs(partenaires):
         )
         if created:
             user.set_password(MOT_DE_PASSE_DEMO)
+            # The coordination manages the referential (committees, partners, users) in the admin.
+            user.is_staff = COORDINATION in roles
             user.save()
         manquants = [groupes[r] for r in roles if not user.groups.filter(pk=groupes[r].pk).exists()]
         if manquants:

@@ -124,3 +124,24 @@ def detail_panels_for(request, obj) -> list[dict]:
         if context is not None:
             rendered.append({"template": panel.template, "context": context})
     return rendered
+
+
+# Models the coordination manages in the admin ("app_label.ModelName"): the contract's referential.
+_admin_coordination: set[str] = {
+    "cls_poitiers.Partenaire",
+    "cls_poitiers.Territoire",
+    "cls_poitiers.Population",
+    "cls_poitiers.Contrat",
+    "cls_poitiers.Signataire",
+    "cls_poitiers.Priorite",
+    "cls_poitiers.Utilisateur",
+}
+
+
+def register_admin_coordination(*labels: str) -> None:
+    """An app lets the coordination manage these models in the admin (view, add, change)."""
+    _admin_coordination.update(labels)
+
+
+def admin_coordination() -> set[str]:
+    return set(_admin_coordination)

@@ -13,6 +13,7 @@ class ComitesConfig(AppConfig):
 
         from . import panels
 
+        registry.register_admin_coordination("comites.Comite", "comites.Membre")
         for entry in panels.NAV:
             registry.register_nav(entry)
         for panel in panels.PANNEAUX:

@@ -6,6 +6,7 @@ the one it corrects. Every change to an action or a commitment is kept (django-s
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -24,6 +25,18 @@ AIDE_DONNEES_PERSONNELLES = _(
 )
 
 
+# Words the action URLs use: an action with such a reference could not be reached.
+REFERENCES_RESERVEES = {"nouvelle"}
+
+
+def reference_non_reservee(value: str) -> None:
+    if value in REFERENCES_RESERVEES:
+        raise ValidationError(
+            _("« %(v)s » est un mot réservé par la plateforme : choisissez une autre référence."),
+            params={"v": value},
+        )
+
+
 class Action(models.Model):
     """A fiche-action: one measure of the plan of action, under one of the contract's priorities,
     led by one partner, on the territories it concerns."""
@@ -32,7 +45,11 @@ class Action(models.Model):
         Priorite, verbose_name=_("priorité"), on_delete=models.PROTECT, related_name="actions"
     )
     reference = models.SlugField(
-        _("référence"), max_length=40, unique=True, help_text=_("Identifiant stable (imports, exports).")
+        _("référence"),
+        max_length=40,
+        unique=True,
+        help_text=_("Identifiant stable (imports, exports)."),
+        validators=[reference_non_reservee],
     )
     titre = models.CharField(_("intitulé"), max_length=300)
     description = models.TextField(_("description"), blank=True, help_text=AIDE_DONNEES_PERSONNELLES)

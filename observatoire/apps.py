@@ -14,6 +14,8 @@ class ObservatoireConfig(AppConfig):
         from . import panneaux
         from .querysets import ROLES_CONSULTATION, ROLES_DECLARATION, ROLES_DIAGNOSTIC_LECTURE, ROLES_IMPORT
 
+        registry.register_admin_coordination("observatoire.Indicateur", "observatoire.Source")
+
         registry.register_nav(
             registry.NavEntry(
                 _("Observatoire"), "observatoire:tableau_de_bord", roles=ROLES_CONSULTATION, ordre=30

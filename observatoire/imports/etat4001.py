@@ -163,9 +163,7 @@ def importer(chemin, *, rapport: Rapport, lot, source, progression=None, creer_t
             code_dep = feuille or str(ligne_df[col_dep]).strip().zfill(2)
             texte_index = str(ligne_df[col_index]).strip()
             if not texte_index.isdigit() or not 1 <= int(texte_index) <= 107:
-                rapport.erreur(
-                    ligne, col_index, _("Index inconnu : « %(v)s ».") % {"v": texte_index}
-                )
+                rapport.erreur(ligne, col_index, _("Index inconnu : « %(v)s ».") % {"v": texte_index})
                 continue
             numero = int(texte_index)
             if numero not in indicateurs:

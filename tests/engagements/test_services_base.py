@@ -41,3 +41,11 @@ def test_stale_version_is_refused_with_what_changed(engagement, coordination, pa
     assert excinfo.value.changes == {"valeur_cible": (4, 6)}
     engagement.refresh_from_db()
     assert engagement.valeur_cible == 6
+
+
+def test_action_reference_cannot_be_a_word_the_urls_use():
+    from django.core.exceptions import ValidationError
+
+    action = Action(priorite=PrioriteFactory(), reference="nouvelle", titre="Action")
+    with pytest.raises(ValidationError, match="mot réservé"):
+        action.full_clean()
