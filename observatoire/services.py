@@ -4,6 +4,7 @@ background when large) and recording a partner's declaration."""
 import json
 import logging
 import threading
+from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
@@ -12,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cls_poitiers.enregistrement import update_or_create_si_change
+from cls_poitiers.models import Territoire
 
 from .imports import figures, geojson, population, ssmsi
 from .imports.base import ImportRefuse, Rapport, empreinte
@@ -36,6 +38,12 @@ SOURCE_SSMSI = (
     10,
 )
 SOURCE_RELEVES = ("releves-observatoire", "Relevés locaux de l'observatoire", Source.Nature.OBSERVATOIRE, 20)
+SOURCE_GENEREE = (
+    "generee-illustrative",
+    "Base nationale générée (chiffres illustratifs, banc d'essai)",
+    Source.Nature.STATISTIQUE_NATIONALE,
+    90,
+)
 
 
 def source_par_code(code: str | None, type_lot: str) -> Source | None:
@@ -48,6 +56,55 @@ def source_par_code(code: str | None, type_lot: str) -> Source | None:
         )
         return source
     return Source.objects.filter(code=code).first()
+
+
+def source_generee(code: str | None = None) -> Source:
+    """The illustrative source that receives generated figures (benchmarks, load tests)."""
+    code = code or SOURCE_GENEREE[0]
+    source, _cree = Source.objects.get_or_create(
+        code=code,
+        defaults={
+            "libelle": SOURCE_GENEREE[1],
+            "nature": SOURCE_GENEREE[2],
+            "ordre": SOURCE_GENEREE[3],
+            "illustratif": True,
+        },
+    )
+    return source
+
+
+@transaction.atomic
+def preparer_territoires_generes(communes) -> int:
+    """Create the départements and communes of a generated set that the platform does not know
+    yet (existing territories, such as the contract's communes, are left as they are). Generated
+    names say they are generated. Returns the number of territories created."""
+    existants = set(Territoire.objects.values_list("code", flat=True))
+    departements = sorted({c.departement for c in communes} - existants)
+    Territoire.objects.bulk_create(
+        [
+            Territoire(
+                code=d, nom=_("Département %(c)s (généré)") % {"c": d}, niveau=Territoire.Niveau.DEPARTEMENT
+            )
+            for d in departements
+        ],
+        batch_size=1000,
+    )
+    parents = dict(Territoire.objects.filter(niveau=Territoire.Niveau.DEPARTEMENT).values_list("code", "pk"))
+    nouvelles = [
+        Territoire(
+            code=c.code,
+            nom=_("Commune %(c)s (générée)") % {"c": c.code},
+            niveau=Territoire.Niveau.COMMUNE,
+            parent_id=parents.get(c.departement),
+            latitude=Decimal(str(c.latitude)),
+            longitude=Decimal(str(c.longitude)),
+            coordonnees_source=_("coordonnées générées (illustratives)"),
+        )
+        for c in communes
+        if c.code not in existants
+    ]
+    Territoire.objects.bulk_create(nouvelles, batch_size=2000)
+    return len(departements) + len(nouvelles)
 
 
 def trop_gros(*, type_lot: str, taille: int) -> str | None:
