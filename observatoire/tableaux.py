@@ -8,12 +8,12 @@ source) and `secret.afficher`, so that they show the same numbers with the same 
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, Sum
 
 from cls_poitiers.models import Contrat, Population, Territoire
 
 from . import calculs
-from .models import Donnee, Indicateur, Source
+from .models import Donnee, Indicateur, Source, SyntheseDonnee
 
 
 @dataclass
@@ -81,7 +81,13 @@ def perimetre(racine: Territoire | None = None) -> Perimetre | None:
 
 
 def sources_avec_donnees() -> list[Source]:
-    return list(Source.objects.filter(donnees__isnull=False).distinct().order_by("ordre", "libelle"))
+    """One index probe per source in the pre-aggregate (whose key starts with the source), never a
+    scan of the figures."""
+    return list(
+        Source.objects.filter(Exists(SyntheseDonnee.objects.filter(source=OuterRef("pk")))).order_by(
+            "ordre", "libelle"
+        )
+    )
 
 
 def source_par_defaut(sources: list[Source]) -> Source | None:
@@ -105,24 +111,30 @@ class Comptes:
         annees: list[int] | None = None,
         mensuel: bool = False,
     ):
-        qs = Donnee.objects.filter(territoire_id__in=perimetre.ids, source=source)
+        cles = ["indicateur_id", "territoire_id", "annee"]
+        if mensuel:
+            qs = Donnee.objects.filter(territoire_id__in=perimetre.ids, source=source, mois__gt=0)
+            cles.append("mois")
+        else:
+            # Yearly figures (months added up) come from the pre-aggregate: an index range scan
+            # over the perimeter's rows, whatever the size of the national base.
+            qs = SyntheseDonnee.objects.filter(territoire_id__in=perimetre.ids, source=source)
         if indicateurs is not None:
             qs = qs.filter(indicateur__in=indicateurs)
         if annees is not None:
             qs = qs.filter(annee__in=annees)
-        cles = ["indicateur_id", "territoire_id", "annee"]
         if mensuel:
-            qs = qs.filter(mois__gt=0)
-            cles.append("mois")
-        lignes = (
-            qs.order_by()
-            .values(*cles)
-            .annotate(
-                total=Sum("nombre"),
-                publies=Count("pk", filter=Q(secret=False)),
-                secrets=Count("pk", filter=Q(secret=True)),
+            lignes = (
+                qs.order_by()
+                .values(*cles)
+                .annotate(
+                    total=Sum("nombre"),
+                    publies=Count("pk", filter=Q(secret=False)),
+                    secrets=Count("pk", filter=Q(secret=True)),
+                )
             )
-        )
+        else:
+            lignes = qs.order_by().values(*cles, "publies", "secrets", total=F("nombre"))
         valeurs = {
             tuple(ligne[c] for c in cles): calculs.Compte(
                 nombre=ligne["total"] or 0, publies=ligne["publies"], secrets=ligne["secrets"]
