@@ -63,6 +63,11 @@ $$
        FOR EACH STATEMENT EXECUTE FUNCTION observatoire_synthese_maj()""",
     """CREATE TRIGGER observatoire_synthese_suppression AFTER DELETE ON observatoire_donnee
        REFERENCING OLD TABLE AS anciennes FOR EACH STATEMENT EXECUTE FUNCTION observatoire_synthese_maj()""",
+    # The pre-aggregate stays exact even when a bulk import turns the per-row foreign-key triggers
+    # off for one statement (session_replication_role = replica, see imports/ecriture.py).
+    "ALTER TABLE observatoire_donnee ENABLE ALWAYS TRIGGER observatoire_synthese_insertion",
+    "ALTER TABLE observatoire_donnee ENABLE ALWAYS TRIGGER observatoire_synthese_modification",
+    "ALTER TABLE observatoire_donnee ENABLE ALWAYS TRIGGER observatoire_synthese_suppression",
 ]
 POSTGRESQL_RETOUR = [
     "DROP TRIGGER IF EXISTS observatoire_synthese_insertion ON observatoire_donnee",
