@@ -31,7 +31,7 @@ from .base import (
 from .ecriture import ecriture_en_masse
 
 # Rows per chunk: about 40 MB of strings in memory at a time.
-TAILLE_PAQUET = 100_000
+TAILLE_PAQUET = 50_000
 
 # Column names of every edition (normalised: lower case, no accents, '.' → '_') → role.
 COLONNES = {
@@ -465,11 +465,12 @@ def _creer(codes, niveau, territoires, rapport):
 class Populations:
     """Inhabitants and dwellings carried by the file, for their own year (millésime): within a
     chunk the first row of a territory and year gives the inhabitants and the last row with
-    dwellings of that year gives them; a later chunk overrides an earlier one. Written once, at
-    the end, when the file is accepted."""
+    dwellings of that year gives them; a later chunk overrides an earlier one (dwellings only when
+    it gives them). Kept as numpy arrays (one entry per territory, year and chunk) and written
+    once, at the end, when the file is accepted."""
 
     def __init__(self):
-        self.valeurs: dict[tuple[int, int], list] = {}
+        self.morceaux: list[pd.DataFrame] = []
 
     def ajouter(self, t_ids, a_vals, pops, pop_annees, logs, log_annees) -> None:
         avec = ~np.isnan(pops)
@@ -481,35 +482,41 @@ class Populations:
         cadre = pd.DataFrame(
             {"t": t_ids[avec], "a": annees, "pop": np.round(pops[avec]), "log": np.round(logs)}
         )
-        premiers = cadre.drop_duplicates(["t", "a"], keep="first")
-        derniers_logements = cadre.dropna(subset=["log"]).drop_duplicates(["t", "a"], keep="last")
-        chunk: dict[tuple[int, int], list] = {
-            (int(t), int(a)): [int(p), None]
-            for t, a, p in zip(premiers.t, premiers.a, premiers["pop"], strict=True)
+        premiers = cadre.drop_duplicates(["t", "a"], keep="first").set_index(["t", "a"])
+        derniers = cadre.dropna(subset=["log"]).drop_duplicates(["t", "a"], keep="last").set_index(["t", "a"])
+        premiers["log"] = derniers["log"].reindex(premiers.index)
+        self.morceaux.append(premiers.reset_index())
+
+    @property
+    def valeurs(self) -> dict[tuple[int, int], list]:
+        if not self.morceaux:
+            return {}
+        tout = pd.concat(self.morceaux, ignore_index=True)
+        habitants = tout.drop_duplicates(["t", "a"], keep="last").set_index(["t", "a"])["pop"]
+        logements = (
+            tout.dropna(subset=["log"]).drop_duplicates(["t", "a"], keep="last").set_index(["t", "a"])["log"]
+        )
+        logements = logements.reindex(habitants.index)
+        return {
+            (int(t), int(a)): [int(h), None if np.isnan(lg) else int(lg)]
+            for (t, a), h, lg in zip(habitants.index, habitants.to_numpy(), logements.to_numpy(), strict=True)
         }
-        for t, a, log in zip(
-            derniers_logements.t, derniers_logements.a, derniers_logements["log"], strict=True
-        ):
-            chunk[(int(t), int(a))][1] = int(log)
-        for cle, (habitants, logements) in chunk.items():
-            precedent = self.valeurs.get(cle)
-            if logements is None and precedent is not None:
-                logements = precedent[1]
-            self.valeurs[cle] = [habitants, logements]
 
     def enregistrer(self, rapport: Rapport, lot) -> None:
-        if not self.valeurs:
+        valeurs = self.valeurs
+        self.morceaux = []
+        if not valeurs:
             return
         source = _("SSMSI, fichier %(f)s") % {"f": lot.fichier_nom}
-        territoires = {t for t, _a in self.valeurs}
         existantes = {
             (p.territoire_id, p.annee): p
-            for p in Population.objects.filter(
-                territoire_id__in=territoires, annee__in={a for _t, a in self.valeurs}
-            ).only("pk", "territoire_id", "annee", "habitants", "logements")
+            for p in Population.objects.filter(annee__in={a for _t, a in valeurs}).only(
+                "pk", "territoire_id", "annee", "habitants", "logements"
+            )
+            if (p.territoire_id, p.annee) in valeurs
         }
         creer, modifier = [], []
-        for (territoire_id, annee), (habitants, logements) in self.valeurs.items():
+        for (territoire_id, annee), (habitants, logements) in valeurs.items():
             existante = existantes.get((territoire_id, annee))
             if existante is None:
                 creer.append(
