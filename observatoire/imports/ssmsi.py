@@ -32,6 +32,7 @@ from .ecriture import ecriture_en_masse
 
 # Rows per chunk: about 40 MB of strings in memory at a time.
 TAILLE_PAQUET = 50_000
+LOT_POPULATIONS = 5000
 
 # Column names of every edition (normalised: lower case, no accents, '.' → '_') → role.
 COLONNES = {
@@ -508,14 +509,16 @@ class Populations:
         if not valeurs:
             return
         source = _("SSMSI, fichier %(f)s") % {"f": lot.fichier_nom}
+        # Plain tuples, not model instances: a national file carries 350 000 populations.
         existantes = {
-            (p.territoire_id, p.annee): p
-            for p in Population.objects.filter(annee__in={a for _t, a in valeurs}).only(
+            (t, a): (pk, h, lg)
+            for pk, t, a, h, lg in Population.objects.filter(annee__in={a for _t, a in valeurs}).values_list(
                 "pk", "territoire_id", "annee", "habitants", "logements"
             )
-            if (p.territoire_id, p.annee) in valeurs
+            if (t, a) in valeurs
         }
         creer, modifier = [], []
+        nombre = 0
         for (territoire_id, annee), (habitants, logements) in valeurs.items():
             existante = existantes.get((territoire_id, annee))
             if existante is None:
@@ -528,17 +531,26 @@ class Populations:
                         source=source,
                     )
                 )
-            elif existante.habitants != habitants or (
-                logements is not None and existante.logements != logements
-            ):
-                existante.habitants = habitants
-                if logements is not None:
-                    existante.logements = logements
-                existante.source = source
-                existante.illustratif = False
-                modifier.append(existante)
-        Population.objects.bulk_create(creer, batch_size=5000)
+            elif existante[1] != habitants or (logements is not None and existante[2] != logements):
+                modifier.append(
+                    Population(
+                        pk=existante[0],
+                        habitants=habitants,
+                        logements=logements if logements is not None else existante[2],
+                        source=source,
+                        illustratif=False,
+                    )
+                )
+            if len(creer) >= LOT_POPULATIONS or len(modifier) >= LOT_POPULATIONS:
+                nombre += self._ecrire(creer, modifier)
+                creer, modifier = [], []
+        nombre += self._ecrire(creer, modifier)
+        rapport.populations += nombre
+
+    @staticmethod
+    def _ecrire(creer, modifier) -> int:
+        Population.objects.bulk_create(creer, batch_size=LOT_POPULATIONS)
         Population.objects.bulk_update(
-            modifier, ["habitants", "logements", "source", "illustratif"], batch_size=5000
+            modifier, ["habitants", "logements", "source", "illustratif"], batch_size=LOT_POPULATIONS
         )
-        rapport.populations += len(creer) + len(modifier)
+        return len(creer) + len(modifier)
