@@ -8,7 +8,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
-from django.db import close_old_connections, transaction
+from django.db import close_old_connections, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -104,7 +104,16 @@ def preparer_territoires_generes(communes) -> int:
         if c.code not in existants
     ]
     Territoire.objects.bulk_create(nouvelles, batch_size=2000)
+    analyser("cls_poitiers_territoire")
     return len(departements) + len(nouvelles)
+
+
+def analyser(*tables: str) -> None:
+    """Refresh the planner's statistics after a bulk load (PostgreSQL), so that the next pages
+    are planned on the real sizes rather than waiting for autovacuum."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE " + ", ".join(tables))
 
 
 def trop_gros(*, type_lot: str, taille: int) -> str | None:

@@ -120,6 +120,7 @@ LIGNE_BINAIRE = np.dtype(
 ENTETE_BINAIRE = b"PGCOPY\n\xff\r\n\x00" + struct.pack("!ii", 0, 0)
 FIN_BINAIRE = struct.pack("!h", -1)
 TABLE_TAMPON = "observatoire_import_donnees"
+SEUIL_ANALYSE = 100_000
 
 
 def copie_binaire(*, territoires, indicateurs, annees, mois, nombres, secrets) -> bytes:
@@ -237,6 +238,9 @@ class EcritureCopie:
             self.executeur.shutdown(wait=True)
         with connection.cursor() as cursor:
             cursor.execute(f"DROP TABLE IF EXISTS {TABLE_TAMPON}")
+            if self.rapport.creees + self.rapport.modifiees >= SEUIL_ANALYSE:
+                # Fresh statistics for the dashboards' plans right after a large load.
+                cursor.execute("ANALYZE observatoire_donnee, observatoire_synthesedonnee")
 
     def abandonner(self):
         """Stop after the chunk being written; its error, if any, is dropped (the caller's own

@@ -27,6 +27,11 @@ class Command(BaseCommand):
             default=generation.COMMUNES_NATIONALES * generation.LIGNES_PAR_COMMUNE,
             help="Nombre de lignes du fichier national (35 000 communes × 15 indicateurs × 10 ans).",
         )
+        parser.add_argument(
+            "--territories",
+            type=int,
+            help="Crée seulement les départements et communes d'un jeu de N communes (sans chiffres).",
+        )
         parser.add_argument("--seed", type=int, default=2025, help="Graine du générateur.")
         parser.add_argument(
             "--source",
@@ -34,9 +39,22 @@ class Command(BaseCommand):
             help="Code de la source qui reçoit les chiffres générés (--rows).",
         )
 
-    def handle(self, *args, rows=None, national_file=None, national_rows=None, seed=2025, source=None, **o):
-        if not rows and not national_file:
-            raise CommandError("Indiquez --rows N ou --national-file FICHIER.")
+    def handle(
+        self,
+        *args,
+        rows=None,
+        national_file=None,
+        national_rows=None,
+        seed=2025,
+        source=None,
+        territories=None,
+        **o,
+    ):
+        if not rows and not national_file and not territories:
+            raise CommandError("Indiquez --rows N, --national-file FICHIER ou --territories N.")
+        if territories:
+            cree = services.preparer_territoires_generes(generation.communes(territories, seed=seed))
+            self.stdout.write(f"{cree} territoire(s) créé(s).")
         if national_file:
             debut = time.perf_counter()
             n = generation.ecrire_fichier(Path(national_file), nombre_lignes=national_rows, seed=seed)
