@@ -60,6 +60,17 @@ class FiltreChiffres(django_filters.FilterSet):
         model = Donnee
         fields = ["annee", "indicateur", "famille", "niveau", "source", "territoires", "periodicite"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only the contract's territories are offered for comparison: the platform may know the
+        # 35 000 communes of the national base, a list no one can choose from (nor render fast).
+        from .tableaux import racine_du_contrat, sous_la_racine
+
+        racine = racine_du_contrat()
+        if racine is not None:
+            champ = self.form.fields["territoires"]
+            champ.queryset = champ.queryset.filter(sous_la_racine(racine))
+
     def ne_filtre_pas(self, queryset, name, value):
         return queryset
 

@@ -323,8 +323,13 @@ class Donnee(models.Model):
     A source gives, for one territory, indicator and year, either a yearly figure or monthly ones."""
 
     territoire = models.ForeignKey(Territoire, on_delete=models.PROTECT, related_name="donnees")
-    indicateur = models.ForeignKey(Indicateur, on_delete=models.PROTECT, related_name="donnees")
-    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="donnees")
+    # No index of their own: the unique constraint below starts with the indicator, and the
+    # dashboards read the pre-aggregate (SyntheseDonnee), whose key starts with the source. Every
+    # index less is one less to maintain for each of the national base's five million rows.
+    indicateur = models.ForeignKey(
+        Indicateur, on_delete=models.PROTECT, related_name="donnees", db_index=False
+    )
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="donnees", db_index=False)
     annee = models.PositiveSmallIntegerField(_("année"))
     mois = models.PositiveSmallIntegerField(_("mois"), default=0, help_text=_("0 : l'année entière."))
     nombre = models.PositiveIntegerField(_("nombre"), null=True, blank=True)
@@ -370,16 +375,46 @@ class Donnee(models.Model):
                 violation_error_message=_("Un chiffre vient d'un lot d'import ou d'une déclaration."),
             ),
         ]
-        indexes = [
-            # Dashboards read one territory's series, and a year's figures for a set of territories.
-            models.Index(fields=["territoire", "indicateur", "annee"], name="donnee_territoire_idx"),
-            models.Index(fields=["annee", "indicateur"], name="donnee_annee_idx"),
-        ]
 
     def __str__(self):
         periode = f"{self.mois:02d}/{self.annee}" if self.mois else str(self.annee)
         valeur = _("secret statistique") if self.secret else self.nombre
         return f"{self.territoire_id} {self.indicateur_id} {periode} : {valeur}"
+
+
+class SyntheseDonnee(models.Model):
+    """The pre-aggregate the dashboards read: per source × territory × indicator × year, the sum of
+    the published counts (months added up) and how many figures were published or masked.
+
+    It is derived data, kept exact by database triggers on `Donnee` in the same transaction as
+    every write (imports, declarations and their corrections, the admin, queryset updates and
+    deletions; migration 0004_perf_synthese_declencheurs). Its key starts with the source, so that a
+    dashboard reads exactly its perimeter's rows whatever the size of the national base. Never
+    written by the application itself."""
+
+    pk = models.CompositePrimaryKey("source", "territoire", "indicateur", "annee")
+    # Derived rows: no foreign-key constraints to check on each of millions of writes (the base
+    # figures they sum are constrained, and their deletion removes these rows).
+    source = models.ForeignKey(
+        Source, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+", db_index=False
+    )
+    territoire = models.ForeignKey(
+        Territoire, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+", db_index=False
+    )
+    indicateur = models.ForeignKey(
+        Indicateur, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+", db_index=False
+    )
+    annee = models.PositiveSmallIntegerField(_("année"))
+    nombre = models.BigIntegerField(_("somme des nombres publiés"), default=0)
+    publies = models.IntegerField(_("chiffres publiés"), default=0)
+    secrets = models.IntegerField(_("chiffres masqués (secret statistique)"), default=0)
+
+    class Meta:
+        verbose_name = _("synthèse des données")
+        verbose_name_plural = _("synthèses des données")
+
+    def __str__(self):
+        return f"{self.source_id} {self.territoire_id} {self.indicateur_id} {self.annee} : {self.nombre}"
 
 
 class Enquete(models.Model):

@@ -4,14 +4,16 @@ background when large) and recording a partner's declaration."""
 import json
 import logging
 import threading
+from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
-from django.db import close_old_connections, transaction
+from django.db import close_old_connections, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cls_poitiers.enregistrement import update_or_create_si_change
+from cls_poitiers.models import Territoire
 
 from .imports import etat4001, figures, geojson, population, ssmsi
 from .imports.base import ImportRefuse, Rapport, empreinte
@@ -43,6 +45,12 @@ SOURCE_SSMSI = (
 )
 SOURCE_4001 = ("etat4001", "État 4001 (police et gendarmerie)", Source.Nature.POLICE_LOCALE, 15)
 SOURCE_RELEVES = ("releves-observatoire", "Relevés locaux de l'observatoire", Source.Nature.OBSERVATOIRE, 20)
+SOURCE_GENEREE = (
+    "generee-illustrative",
+    "Base nationale générée (chiffres illustratifs, banc d'essai)",
+    Source.Nature.STATISTIQUE_NATIONALE,
+    90,
+)
 
 
 def source_par_code(code: str | None, type_lot: str) -> Source | None:
@@ -57,6 +65,64 @@ def source_par_code(code: str | None, type_lot: str) -> Source | None:
         )
         return source
     return Source.objects.filter(code=code).first()
+
+
+def source_generee(code: str | None = None) -> Source:
+    """The illustrative source that receives generated figures (benchmarks, load tests)."""
+    code = code or SOURCE_GENEREE[0]
+    source, _cree = Source.objects.get_or_create(
+        code=code,
+        defaults={
+            "libelle": SOURCE_GENEREE[1],
+            "nature": SOURCE_GENEREE[2],
+            "ordre": SOURCE_GENEREE[3],
+            "illustratif": True,
+        },
+    )
+    return source
+
+
+@transaction.atomic
+def preparer_territoires_generes(communes) -> int:
+    """Create the départements and communes of a generated set that the platform does not know
+    yet (existing territories, such as the contract's communes, are left as they are). Generated
+    names say they are generated. Returns the number of territories created."""
+    existants = set(Territoire.objects.values_list("code", flat=True))
+    departements = sorted({c.departement for c in communes} - existants)
+    Territoire.objects.bulk_create(
+        [
+            Territoire(
+                code=d, nom=_("Département %(c)s (généré)") % {"c": d}, niveau=Territoire.Niveau.DEPARTEMENT
+            )
+            for d in departements
+        ],
+        batch_size=1000,
+    )
+    parents = dict(Territoire.objects.filter(niveau=Territoire.Niveau.DEPARTEMENT).values_list("code", "pk"))
+    nouvelles = [
+        Territoire(
+            code=c.code,
+            nom=_("Commune %(c)s (générée)") % {"c": c.code},
+            niveau=Territoire.Niveau.COMMUNE,
+            parent_id=parents.get(c.departement),
+            latitude=Decimal(str(c.latitude)),
+            longitude=Decimal(str(c.longitude)),
+            coordonnees_source=_("coordonnées générées (illustratives)"),
+        )
+        for c in communes
+        if c.code not in existants
+    ]
+    Territoire.objects.bulk_create(nouvelles, batch_size=2000)
+    analyser("cls_poitiers_territoire")
+    return len(departements) + len(nouvelles)
+
+
+def analyser(*tables: str) -> None:
+    """Refresh the planner's statistics after a bulk load (PostgreSQL), so that the next pages
+    are planned on the real sizes rather than waiting for autovacuum."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE " + ", ".join(tables))
 
 
 def trop_gros(*, type_lot: str, taille: int) -> str | None:

@@ -8,12 +8,12 @@ source) and `secret.afficher`, so that they show the same numbers with the same 
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, Sum
 
 from cls_poitiers.models import Contrat, Population, Territoire
 
 from . import calculs
-from .models import Donnee, Indicateur, Source
+from .models import Donnee, Indicateur, Source, SyntheseDonnee
 
 
 @dataclass
@@ -54,17 +54,26 @@ def racine_du_contrat() -> Territoire | None:
     return Territoire.objects.districts().select_related("parent").order_by("pk").first()
 
 
+def sous_la_racine(racine: Territoire) -> Q:
+    """The root, its children and grandchildren, found by index lookups on parent_id (one small
+    query for the children; no join over the national set of territories)."""
+    enfants = list(Territoire.objects.filter(parent_id=racine.pk).values_list("pk", flat=True))
+    return Q(pk=racine.pk) | Q(parent_id__in=[racine.pk, *enfants])
+
+
 def perimetre(racine: Territoire | None = None) -> Perimetre | None:
-    """Two queries: the territories under the root, and their populations."""
+    """Three queries: the root's children, the territories under the root, their populations."""
     racine = racine or racine_du_contrat()
     if racine is None:
         return None
-    territoires = {
-        t.pk: t
-        for t in Territoire.objects.filter(
-            Q(pk=racine.pk) | Q(parent_id=racine.pk) | Q(parent__parent_id=racine.pk)
-        ).select_related("parent")
-    }
+    territoires = {t.pk: t for t in Territoire.objects.filter(sous_la_racine(racine))}
+    # Parents are in the perimeter (or the root's own parent): no join over the national set.
+    connus = {**territoires, racine.pk: racine}
+    if racine.parent_id and Territoire.parent.is_cached(racine):
+        connus[racine.parent_id] = racine.parent
+    for t in territoires.values():
+        if t.parent_id in connus:
+            Territoire.parent.field.set_cached_value(t, connus[t.parent_id])
     enfants: dict[int, list[int]] = defaultdict(list)
     for t in territoires.values():
         if t.parent_id in territoires and t.pk != racine.pk:
@@ -72,16 +81,24 @@ def perimetre(racine: Territoire | None = None) -> Perimetre | None:
     reference = racine.parent if racine.parent_id else None
     resultat = Perimetre(racine=racine, territoires=territoires, enfants=dict(enfants), reference=reference)
     populations: dict[int, dict[int, tuple[int | None, int | None]]] = defaultdict(dict)
-    for territoire_id, annee, habitants, logements in Population.objects.filter(
-        territoire_id__in=resultat.ids
-    ).values_list("territoire_id", "annee", "habitants", "logements"):
+    for territoire_id, annee, habitants, logements in (
+        Population.objects.filter(territoire_id__in=resultat.ids)
+        .order_by()
+        .values_list("territoire_id", "annee", "habitants", "logements")
+    ):
         populations[territoire_id][annee] = (habitants, logements)
     resultat.populations = dict(populations)
     return resultat
 
 
 def sources_avec_donnees() -> list[Source]:
-    return list(Source.objects.filter(donnees__isnull=False).distinct().order_by("ordre", "libelle"))
+    """One index probe per source in the pre-aggregate (whose key starts with the source), never a
+    scan of the figures."""
+    return list(
+        Source.objects.filter(Exists(SyntheseDonnee.objects.filter(source=OuterRef("pk")))).order_by(
+            "ordre", "libelle"
+        )
+    )
 
 
 def source_par_defaut(sources: list[Source]) -> Source | None:
@@ -94,6 +111,27 @@ class Comptes:
     one query whatever the number of figures."""
 
     valeurs: dict[tuple, calculs.Compte]
+    # (indicator, year) → {territory: own yearly count}: each consolidation reads its own slice
+    # instead of scanning every count of the perimeter (built once, on first use).
+    _par_periode: dict | None = field(default=None, repr=False, compare=False)
+
+    def propres(self, indicateur_id: int, annee: int) -> dict[int, calculs.Compte]:
+        if self._par_periode is None:
+            index: dict[tuple[int, int], dict[int, calculs.Compte]] = defaultdict(dict)
+            for (ind, territoire_id, an, *_), compte in self.valeurs.items():
+                propres = index[(ind, an)]
+                precedent = propres.get(territoire_id)
+                propres[territoire_id] = (
+                    compte
+                    if precedent is None
+                    else calculs.Compte(
+                        nombre=precedent.nombre + compte.nombre,
+                        publies=precedent.publies + compte.publies,
+                        secrets=precedent.secrets + compte.secrets,
+                    )
+                )
+            self._par_periode = dict(index)
+        return self._par_periode.get((indicateur_id, annee), {})
 
     @classmethod
     def lire(
@@ -105,24 +143,30 @@ class Comptes:
         annees: list[int] | None = None,
         mensuel: bool = False,
     ):
-        qs = Donnee.objects.filter(territoire_id__in=perimetre.ids, source=source)
+        cles = ["indicateur_id", "territoire_id", "annee"]
+        if mensuel:
+            qs = Donnee.objects.filter(territoire_id__in=perimetre.ids, source=source, mois__gt=0)
+            cles.append("mois")
+        else:
+            # Yearly figures (months added up) come from the pre-aggregate: an index range scan
+            # over the perimeter's rows, whatever the size of the national base.
+            qs = SyntheseDonnee.objects.filter(territoire_id__in=perimetre.ids, source=source)
         if indicateurs is not None:
             qs = qs.filter(indicateur__in=indicateurs)
         if annees is not None:
             qs = qs.filter(annee__in=annees)
-        cles = ["indicateur_id", "territoire_id", "annee"]
         if mensuel:
-            qs = qs.filter(mois__gt=0)
-            cles.append("mois")
-        lignes = (
-            qs.order_by()
-            .values(*cles)
-            .annotate(
-                total=Sum("nombre"),
-                publies=Count("pk", filter=Q(secret=False)),
-                secrets=Count("pk", filter=Q(secret=True)),
+            lignes = (
+                qs.order_by()
+                .values(*cles)
+                .annotate(
+                    total=Sum("nombre"),
+                    publies=Count("pk", filter=Q(secret=False)),
+                    secrets=Count("pk", filter=Q(secret=True)),
+                )
             )
-        )
+        else:
+            lignes = qs.order_by().values(*cles, "publies", "secrets", total=F("nombre"))
         valeurs = {
             tuple(ligne[c] for c in cles): calculs.Compte(
                 nombre=ligne["total"] or 0, publies=ligne["publies"], secrets=ligne["secrets"]
@@ -147,15 +191,7 @@ def consolider(
     """The rolled-up figures of every territory of the perimeter (and of the reference) for one
     indicator and one year (or one month of it)."""
     if mois is None:
-        propres: dict[int, calculs.Compte] = {}
-        for (ind, territoire_id, an, *_), compte in comptes.valeurs.items():
-            if ind == indicateur.pk and an == annee:
-                precedent = propres.get(territoire_id, calculs.Compte())
-                propres[territoire_id] = calculs.Compte(
-                    nombre=precedent.nombre + compte.nombre,
-                    publies=precedent.publies + compte.publies,
-                    secrets=precedent.secrets + compte.secrets,
-                )
+        propres = comptes.propres(indicateur.pk, annee)
     else:
         propres = {
             cle[1]: compte

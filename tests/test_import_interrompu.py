@@ -53,24 +53,28 @@ def _etat():
 
 @pytest.mark.django_db
 def test_interruption_in_the_middle_of_writing_changes_nothing(tmp_path, monkeypatch, donnees_de_reference):
-    from observatoire.imports import ecriture
+    from observatoire.imports import ecriture, ssmsi
 
     avant = _etat()
-    vider = ecriture.EcritureDonnees._vider
     appels = {"n": 0}
 
-    def vider_puis_interrompre(self):
-        appels["n"] += 1
-        vider(self)
-        if appels["n"] == 2:
-            raise KeyboardInterrupt
+    def interrompre_au_second_paquet(ecrire_tableau):
+        def ecrire_puis_interrompre(self, **colonnes):
+            appels["n"] += 1
+            ecrire_tableau(self, **colonnes)
+            if appels["n"] == 2:
+                raise KeyboardInterrupt
 
-    monkeypatch.setattr(ecriture.EcritureDonnees, "_vider", vider_puis_interrompre)
-    monkeypatch.setattr(ecriture, "TAILLE_LOT", 100)
+        return ecrire_puis_interrompre
+
+    # Both writers (COPY on PostgreSQL, bulk elsewhere): the second chunk is written, then Ctrl-C.
+    for classe in (ecriture.EcritureTableaux, ecriture.EcritureCopie):
+        monkeypatch.setattr(classe, "ecrire_tableau", interrompre_au_second_paquet(classe.ecrire_tableau))
+    monkeypatch.setattr(ssmsi, "TAILLE_PAQUET", 100)
     fichier = _fichier(tmp_path / "national.csv", communes=200)
     with pytest.raises(KeyboardInterrupt):
         call_command("import_ssmsi", str(fichier), "--create-territories", stdout=open(os.devnull, "w"))  # noqa: SIM115
-    assert appels["n"] >= 2, "l'import devait écrire au moins deux blocs avant l'interruption"
+    assert appels["n"] == 2, "l'import devait écrire deux paquets avant l'interruption"
     assert _etat() == avant
 
 

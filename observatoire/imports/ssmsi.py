@@ -1,8 +1,11 @@
 """The national recorded-delinquency base (SSMSI), commune and départemental, every edition.
 
 The file is streamed in chunks (pandas `chunksize`): memory holds one chunk, the territory and
-indicator tables, and 8 bytes per row to detect duplicate rows. Each chunk is checked, then
-written with bulk operations inside the import's transaction; the caller rolls everything back
+indicator tables, 8 bytes per row to detect duplicate rows and the populations found. Each chunk
+is checked column by column (numpy and pandas operations over the whole chunk, the distinct values
+of a column transformed once: no Python loop over rows), then handed to the bulk writer inside the
+import's transaction (on PostgreSQL: COPY into a staging table and one set-based upsert per
+chunk, in a background thread while the next chunk is read). The caller rolls everything back
 when any problem was found, so that a bad file changes nothing.
 """
 
@@ -15,6 +18,7 @@ from cls_poitiers.models import Population, Territoire
 from ..models import Correspondance, Indicateur, Nomenclature
 from ..nomenclatures import UNITES_SOURCE
 from .base import (
+    MAX_PROBLEMES,
     Rapport,
     detecter_encodage,
     est_manquant,
@@ -24,9 +28,11 @@ from .base import (
     serie_numerique,
     verifier_separateur,
 )
-from .ecriture import EcritureDonnees
+from .ecriture import ecriture_en_masse
 
+# Rows per chunk: about 40 MB of strings in memory at a time.
 TAILLE_PAQUET = 50_000
+LOT_POPULATIONS = 5000
 
 # Column names of every edition (normalised: lower case, no accents, '.' → '_') → role.
 COLONNES = {
@@ -97,6 +103,19 @@ def _annees(valeurs: pd.Series) -> pd.Series:
     return nombres.where(nombres >= 100, nombres + 2000)
 
 
+def _par_valeurs(valeurs: pd.Series, fonction) -> np.ndarray:
+    """Apply a vectorised `fonction` to the distinct values of a column only, then spread the
+    results back: a column of the national base holds a few distinct values (15 labels, 10 years,
+    two diffusion states, a few thousand populations per chunk) among millions of cells."""
+    codes, uniques = pd.factorize(valeurs, use_na_sentinel=False)
+    resultats = np.asarray(fonction(pd.Series(uniques, dtype=object).fillna("").astype(str)))
+    return resultats[codes]
+
+
+def _nettoyer(valeurs: pd.Series) -> pd.Series:
+    return valeurs.str.strip().str.strip('"').str.strip()
+
+
 def importer(chemin, *, rapport: Rapport, lot, source, creer_territoires=False, progression=None):
     encodage = detecter_encodage(chemin, rapport, windows_accepte=False)
     entete_brut = premiere_ligne(chemin, encodage)
@@ -119,25 +138,36 @@ def importer(chemin, *, rapport: Rapport, lot, source, creer_territoires=False, 
     }
     indicateurs = {i.pk: i for i in Indicateur.objects.filter(pk__in=set(correspondances.values()))}
     territoires = dict(Territoire.objects.values_list("code", "pk"))
-    ecriture = EcritureDonnees(lot=lot, source=source, rapport=rapport)
-    deja_vus = np.empty(0, dtype=np.int64)
+    ecriture = ecriture_en_masse(lot=lot, source=source, rapport=rapport)
+    doublons = Doublons(rapport)
+    populations = Populations()
     roles = None
     en_tete_seul = True
     try:
         for paquet in lecteur:
             if roles is None:
                 roles, rapport.edition, niveau = reconnaitre_edition(list(paquet.columns), rapport)
-            paquet = paquet.fillna("")
-            vides = paquet.apply(lambda s: s.astype(str).str.strip().eq("")).all(axis=1)
-            paquet = paquet[~vides]
-            if paquet.empty:
+            lignes_paquet = paquet.index.to_numpy() + 2
+            col = {role: _par_valeurs(paquet[nom], _nettoyer) for role, nom in roles.items()}
+            vides = np.ones(len(paquet), dtype=bool)
+            for valeurs in col.values():
+                vides &= valeurs == ""
+            if vides.any():
+                # Blank only if every column is blank, those outside the recognised ones too.
+                autres = [c for c in paquet.columns if c not in roles.values()]
+                for nom in autres:
+                    vides &= _par_valeurs(paquet[nom], lambda v: v.str.strip().eq("")).astype(bool)
+            if vides.all():
                 continue
+            if vides.any():
+                garder = ~vides
+                col = {role: valeurs[garder] for role, valeurs in col.items()}
+                lignes_paquet = lignes_paquet[garder]
             en_tete_seul = False
-            lignes = paquet.index.to_numpy() + 2
-            rapport.lignes_lues += len(paquet)
-            cles = _traiter_paquet(
-                paquet,
-                lignes,
+            rapport.lignes_lues += len(lignes_paquet)
+            _traiter_paquet(
+                col,
+                lignes_paquet,
                 roles=roles,
                 niveau=niveau,
                 rapport=rapport,
@@ -146,19 +176,26 @@ def importer(chemin, *, rapport: Rapport, lot, source, creer_territoires=False, 
                 territoires=territoires,
                 creer_territoires=creer_territoires,
                 ecriture=ecriture,
-                lot=lot,
-                deja_vus=deja_vus,
+                doublons=doublons,
+                populations=populations,
             )
-            deja_vus = np.union1d(deja_vus, cles)
             if progression and rapport.lignes_fichier:
-                progression(min(99, int(lignes[-1] * 100 / rapport.lignes_fichier)))
+                progression(min(99, int(lignes_paquet[-1] * 100 / rapport.lignes_fichier)))
     except pd.errors.ParserError as exc:
+        ecriture.abandonner()
         rapport.refuser(_("Fichier CSV mal formé : %(e)s") % {"e": exc})
     except pd.errors.EmptyDataError:
+        ecriture.abandonner()
         rapport.refuser(_("Le fichier est vide."))
+    except BaseException:
+        ecriture.abandonner()
+        raise
     if roles is None or en_tete_seul:
+        ecriture.abandonner()
         rapport.refuser(_("Le fichier ne contient que l'en-tête : aucune ligne de données."))
     ecriture.terminer()
+    if not rapport.a_des_erreurs:
+        populations.enregistrer(rapport, lot)
     for code, n in sorted(rapport.territoires_inconnus.items()):
         rapport.avertissement(
             None, None, _("Territoire inconnu %(code)s : %(n)s ligne(s) ignorée(s).") % {"code": code, "n": n}
@@ -169,8 +206,28 @@ def _cle(territoires: np.ndarray, indicateurs: np.ndarray, annees: np.ndarray) -
     return ((territoires.astype(np.int64) * 4096 + indicateurs) * 512 + (annees - 1800)) * 16
 
 
+def _signaler(methode, positions, lignes, colonne, message) -> None:
+    """Report a problem for each position: the report keeps the first MAX_PROBLEMES and counts
+    the rest, so a file wrong on every line is not formatted line by line."""
+    rapport = methode.__self__
+    erreur = methode == rapport.erreur
+    deja = len(rapport.erreurs if erreur else rapport.avertissements)
+    place = max(0, MAX_PROBLEMES - deja)
+    for i in positions[:place]:
+        methode(int(lignes[i]), colonne, message(i) if callable(message) else message)
+    reste = len(positions) - min(place, len(positions))
+    if erreur:
+        rapport.erreurs_en_plus += reste
+    else:
+        rapport.avertissements_en_plus += reste
+
+
+def _nombres_fr(valeurs: np.ndarray) -> np.ndarray:
+    return _par_valeurs(pd.Series(valeurs, dtype=object), lambda v: serie_numerique(v).to_numpy(float))
+
+
 def _traiter_paquet(
-    paquet,
+    col,
     lignes,
     *,
     roles,
@@ -181,152 +238,212 @@ def _traiter_paquet(
     territoires,
     creer_territoires,
     ecriture,
-    lot,
-    deja_vus,
+    doublons,
+    populations,
 ):
-    col = {
-        role: paquet[nom].astype(str).str.strip().str.strip('"').str.strip() for role, nom in roles.items()
-    }
-    n = len(paquet)
+    """Check one chunk, column by column (no loop over its rows), then hand its figures to the
+    writer. `col` holds each recognised column, stripped, as a numpy array of strings."""
+    n = len(lignes)
     valide = np.ones(n, dtype=bool)
 
-    annees = _annees(col["annee"])
-    mauvaises = annees.isna() | (annees < 1900) | (annees > 2200)
-    for i in np.nonzero(mauvaises.to_numpy())[0]:
-        rapport.erreur(
-            int(lignes[i]), roles["annee"], _("Année illisible : « %(v)s ».") % {"v": col["annee"].iloc[i]}
-        )
-    valide &= ~mauvaises.to_numpy()
+    annees = _par_valeurs(pd.Series(col["annee"], dtype=object), lambda v: _annees(v).to_numpy(float))
+    mauvaises = np.isnan(annees) | (annees < 1900) | (annees > 2200)
+    _signaler(
+        rapport.erreur,
+        np.nonzero(mauvaises)[0],
+        lignes,
+        roles["annee"],
+        lambda i: _("Année illisible : « %(v)s ».") % {"v": col["annee"][i]},
+    )
+    valide &= ~mauvaises
 
-    libelles = col["libelle"].map(normaliser_libelle)
-    indicateur_ids = libelles.map(correspondances)
-    inconnus = indicateur_ids.isna().to_numpy()
-    for i in np.nonzero(inconnus)[0]:
-        rapport.erreur(
-            int(lignes[i]),
-            roles["libelle"],
+    indicateur_ids = _par_valeurs(
+        pd.Series(col["libelle"], dtype=object),
+        lambda v: v.map(lambda lib: correspondances.get(normaliser_libelle(lib), -1)).to_numpy(np.int64),
+    )
+    inconnus = indicateur_ids < 0
+    _signaler(
+        rapport.erreur,
+        np.nonzero(inconnus)[0],
+        lignes,
+        roles["libelle"],
+        lambda i: (
             _("Indicateur inconnu : « %(v)s » (ajoutez sa correspondance dans l'administration).")
-            % {"v": col["libelle"].iloc[i]},
-        )
+            % {"v": col["libelle"][i]}
+        ),
+    )
     valide &= ~inconnus
 
-    unites = col["unite"].map(lambda u: UNITES_SOURCE.get(normaliser_libelle(u)))
-    for i in np.nonzero(valide)[0]:
-        indicateur = indicateurs[int(indicateur_ids.iloc[i])]
-        if unites.iloc[i] != indicateur.unite:
-            rapport.refuser(
-                _(
-                    "Changement d'unité de compte pour « %(ind)s » : le fichier dit « %(u)s », la plateforme "
-                    "compte en « %(attendu)s ». Des chiffres d'unités différentes ne s'additionnent pas : "
-                    "import arrêté."
-                )
-                % {
-                    "ind": indicateur.libelle,
-                    "u": col["unite"].iloc[i],
-                    "attendu": indicateur.get_unite_display(),
-                },
-                ligne=int(lignes[i]),
-                colonne=roles["unite"],
+    # Units: one comparison per row against the indicator's unit, the first change stops the import.
+    unites = _par_valeurs(
+        pd.Series(col["unite"], dtype=object),
+        lambda v: v.map(lambda u: UNITES_SOURCE.get(normaliser_libelle(u), "")).to_numpy(object),
+    )
+    unite_attendue = np.array([""] * n, dtype=object)
+    for indicateur_id, indicateur in indicateurs.items():
+        unite_attendue[indicateur_ids == indicateur_id] = indicateur.unite
+    changements = np.nonzero(valide & (unites != unite_attendue))[0]
+    if len(changements):
+        i = changements[0]
+        indicateur = indicateurs[int(indicateur_ids[i])]
+        rapport.refuser(
+            _(
+                "Changement d'unité de compte pour « %(ind)s » : le fichier dit « %(u)s », la plateforme "
+                "compte en « %(attendu)s ». Des chiffres d'unités différentes ne s'additionnent pas : "
+                "import arrêté."
             )
+            % {"ind": indicateur.libelle, "u": col["unite"][i], "attendu": indicateur.get_unite_display()},
+            ligne=int(lignes[i]),
+            colonne=roles["unite"],
+        )
 
     diffusion = col.get("diffusion")
-    masque_declare = (
-        diffusion.str.lower().eq("ndiff").to_numpy() if diffusion is not None else np.zeros(n, bool)
+    diffusion_min = (
+        _par_valeurs(pd.Series(diffusion, dtype=object), lambda v: v.str.lower().to_numpy(object))
+        if diffusion is not None
+        else None
     )
-    manquant = est_manquant(col["nombre"]).to_numpy()
-    nombres = serie_numerique(col["nombre"])
-    texte = (~manquant) & nombres.isna().to_numpy()
-    for i in np.nonzero(texte)[0]:
-        rapport.erreur(
-            int(lignes[i]),
-            roles["nombre"],
-            _("Nombre attendu, texte trouvé : « %(v)s ».") % {"v": col["nombre"].iloc[i]},
-        )
-    non_entier = (~manquant) & (~texte) & ((nombres % 1 != 0) | (nombres < 0)).to_numpy()
-    for i in np.nonzero(non_entier)[0]:
-        rapport.erreur(
-            int(lignes[i]),
-            roles["nombre"],
-            _("Nombre de faits entier et positif attendu : « %(v)s ».") % {"v": col["nombre"].iloc[i]},
-        )
-    if diffusion is not None:
-        diffuse_sans_nombre = manquant & diffusion.str.lower().eq("diff").to_numpy()
-    else:
-        diffuse_sans_nombre = np.zeros(n, dtype=bool)
-    for i in np.nonzero(diffuse_sans_nombre)[0]:
-        rapport.erreur(int(lignes[i]), roles["nombre"], _("Chiffre déclaré diffusé mais sans nombre."))
+    masque_declare = diffusion_min == "ndiff" if diffusion is not None else np.zeros(n, bool)
+    manquant = _par_valeurs(pd.Series(col["nombre"], dtype=object), lambda v: est_manquant(v).to_numpy(bool))
+    nombres = _nombres_fr(col["nombre"])
+    texte = (~manquant) & np.isnan(nombres)
+    _signaler(
+        rapport.erreur,
+        np.nonzero(texte)[0],
+        lignes,
+        roles["nombre"],
+        lambda i: _("Nombre attendu, texte trouvé : « %(v)s ».") % {"v": col["nombre"][i]},
+    )
+    with np.errstate(invalid="ignore"):
+        non_entier = (~manquant) & (~texte) & ((nombres % 1 != 0) | (nombres < 0))
+    _signaler(
+        rapport.erreur,
+        np.nonzero(non_entier)[0],
+        lignes,
+        roles["nombre"],
+        lambda i: _("Nombre de faits entier et positif attendu : « %(v)s ».") % {"v": col["nombre"][i]},
+    )
+    diffuse_sans_nombre = manquant & (diffusion_min == "diff") if diffusion is not None else np.zeros(n, bool)
+    _signaler(
+        rapport.erreur,
+        np.nonzero(diffuse_sans_nombre)[0],
+        lignes,
+        roles["nombre"],
+        _("Chiffre déclaré diffusé mais sans nombre."),
+    )
     valide &= ~(texte | non_entier | diffuse_sans_nombre)
     secret = masque_declare | manquant
 
     # Territories: unknown ones are counted and reported (or created on request), never fatal.
     codes = col["code"]
     if niveau == Territoire.Niveau.COMMUNE:
-        codes = codes.str.zfill(5)
-    territoire_ids = codes.map(territoires)
-    inconnus_t = territoire_ids.isna().to_numpy() & valide
+        codes = _par_valeurs(pd.Series(codes, dtype=object), lambda v: v.str.zfill(5).to_numpy(object))
+
+    def identifiants():
+        return _par_valeurs(
+            pd.Series(codes, dtype=object),
+            lambda v: v.map(lambda c: territoires.get(c, -1)).to_numpy(np.int64),
+        )
+
+    territoire_ids = identifiants()
+    inconnus_t = (territoire_ids < 0) & valide
     if inconnus_t.any():
         nouveaux = sorted(set(codes[inconnus_t]))
         if creer_territoires:
+            ecriture.attendre()
             _creer(nouveaux, niveau, territoires, rapport)
-            territoire_ids = codes.map(territoires)
+            territoire_ids = identifiants()
         else:
-            for code in codes[inconnus_t]:
-                rapport.territoires_inconnus[code] = rapport.territoires_inconnus.get(code, 0) + 1
+            inconnus_codes, comptes = np.unique(codes[inconnus_t], return_counts=True)
+            for code, nombre in zip(inconnus_codes, comptes, strict=True):
+                rapport.territoires_inconnus[code] = rapport.territoires_inconnus.get(code, 0) + int(nombre)
             rapport.rejetees += int(inconnus_t.sum())
             valide &= ~inconnus_t
 
-    # Published rates against count / denominator (dwellings for burglaries).
-    pops = serie_numerique(col["pop"]) if "pop" in col else pd.Series(np.nan, index=paquet.index)
-    logs = serie_numerique(col["log"]) if "log" in col else pd.Series(np.nan, index=paquet.index)
+    # Published rates against count / denominator (dwellings for burglaries), all rows at once.
+    pops = _nombres_fr(col["pop"]) if "pop" in col else np.full(n, np.nan)
+    logs = _nombres_fr(col["log"]) if "log" in col else np.full(n, np.nan)
     if "taux" in col:
-        taux = serie_numerique(col["taux"])
-        for i in np.nonzero(valide & ~secret)[0]:
-            indicateur = indicateurs[int(indicateur_ids.iloc[i])]
-            denominateur = logs.iloc[i] if indicateur.par_logements else pops.iloc[i]
-            publie = taux.iloc[i]
-            if pd.isna(publie) or pd.isna(denominateur) or not denominateur:
-                continue
-            calcule = nombres.iloc[i] / denominateur * 1000
-            if abs(calcule - publie) > max(1e-3, abs(publie) * 1e-4):
-                rapport.avertissement(
-                    int(lignes[i]),
-                    roles["taux"],
-                    _("Taux publié %(p)s ‰ ≠ nombre / %(d)s × 1000 = %(c)s ‰.")
-                    % {
-                        "p": f"{publie:.4f}".replace(".", ","),
-                        "d": _("logements") if indicateur.par_logements else _("habitants"),
-                        "c": f"{calcule:.4f}".replace(".", ","),
-                    },
-                )
+        taux = _nombres_fr(col["taux"])
+        par_logements = np.zeros(n, dtype=bool)
+        for indicateur_id, indicateur in indicateurs.items():
+            if indicateur.par_logements:
+                par_logements |= indicateur_ids == indicateur_id
+        denominateurs = np.where(par_logements, logs, pops)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            calcules = nombres / denominateurs * 1000
+            a_verifier = valide & ~secret & ~np.isnan(taux) & ~np.isnan(denominateurs) & (denominateurs != 0)
+            ecarts = a_verifier & (np.abs(calcules - taux) > np.maximum(1e-3, np.abs(taux) * 1e-4))
+        _signaler(
+            rapport.avertissement,
+            np.nonzero(ecarts)[0],
+            lignes,
+            roles["taux"],
+            lambda i: (
+                _("Taux publié %(p)s ‰ ≠ nombre / %(d)s × 1000 = %(c)s ‰.")
+                % {
+                    "p": f"{taux[i]:.4f}".replace(".", ","),
+                    "d": _("logements") if par_logements[i] else _("habitants"),
+                    "c": f"{calcules[i]:.4f}".replace(".", ","),
+                }
+            ),
+        )
 
     idx = np.nonzero(valide)[0]
-    t_ids = territoire_ids.iloc[idx].to_numpy(np.int64)
-    i_ids = indicateur_ids.iloc[idx].to_numpy(np.int64)
-    a_vals = annees.iloc[idx].to_numpy(np.int64)
-    cles = _cle(t_ids, i_ids, a_vals)
-    _doublons(cles, lignes[idx], deja_vus, rapport)
+    t_ids = territoire_ids[idx]
+    i_ids = indicateur_ids[idx]
+    a_vals = annees[idx].astype(np.int64)
+    doublons.verifier(_cle(t_ids, i_ids, a_vals), lignes[idx])
     if rapport.a_des_erreurs:
         # The file will be refused: keep checking the following chunks, write nothing more.
-        return cles
-    n_vals = nombres.iloc[idx].to_numpy()
+        return
     s_vals = secret[idx]
-    ecriture.ecrire(
-        (int(t), int(i), int(a), 0, None if s else int(v), bool(s))
-        for t, i, a, v, s in zip(t_ids, i_ids, a_vals, n_vals, s_vals, strict=True)
+    n_vals = np.where(s_vals, -1, np.nan_to_num(nombres[idx], nan=-1)).astype(np.int64)
+    ecriture.ecrire_tableau(
+        territoires=t_ids,
+        indicateurs=i_ids,
+        annees=a_vals,
+        mois=np.zeros(len(idx), np.int64),
+        nombres=n_vals,
+        secrets=s_vals,
     )
-    _populations(col, idx, t_ids, a_vals, pops, logs, rapport, lot)
-    return cles
+    if "pop" in col:
+        pop_annees = (
+            _par_valeurs(pd.Series(col["pop_annee"], dtype=object), lambda v: _annees(v).to_numpy(float))[idx]
+            if "pop_annee" in col
+            else np.full(len(idx), np.nan)
+        )
+        log_annees = (
+            _par_valeurs(pd.Series(col["log_annee"], dtype=object), lambda v: _annees(v).to_numpy(float))[idx]
+            if "log_annee" in col
+            else np.full(len(idx), np.nan)
+        )
+        populations.ajouter(t_ids, a_vals, pops[idx], pop_annees, logs[idx], log_annees)
 
 
-def _doublons(cles: np.ndarray, lignes: np.ndarray, deja_vus: np.ndarray, rapport: Rapport) -> None:
-    """Rows repeating a territory × indicator × year, in this chunk or an earlier one."""
-    message = _("Ligne en double (même territoire, indicateur et année qu'une ligne précédente).")
-    ordre = np.argsort(cles, kind="stable")
-    tries = cles[ordre]
-    for i in np.nonzero(tries[1:] == tries[:-1])[0]:
-        rapport.erreur(int(lignes[ordre[i + 1]]), None, message)
-    for i in np.nonzero(np.isin(cles, deja_vus))[0]:
-        rapport.erreur(int(lignes[i]), None, message)
+class Doublons:
+    """Rows repeating a territory × indicator × year, in this chunk or an earlier one. Keeps the
+    sorted keys seen so far (8 bytes per row): each chunk is searched in them, then merged."""
+
+    def __init__(self, rapport: Rapport):
+        self.rapport = rapport
+        self.vues = np.empty(0, dtype=np.int64)
+
+    def verifier(self, cles: np.ndarray, lignes: np.ndarray) -> None:
+        message = _("Ligne en double (même territoire, indicateur et année qu'une ligne précédente).")
+        ordre = np.argsort(cles, kind="stable")
+        tries = cles[ordre]
+        for i in np.nonzero(tries[1:] == tries[:-1])[0]:
+            self.rapport.erreur(int(lignes[ordre[i + 1]]), None, message)
+        if len(self.vues):
+            positions = np.searchsorted(self.vues, cles)
+            trouves = (positions < len(self.vues)) & (
+                self.vues[np.minimum(positions, len(self.vues) - 1)] == cles
+            )
+            for i in np.nonzero(trouves)[0]:
+                self.rapport.erreur(int(lignes[i]), None, message)
+        # Two sorted runs: the stable sort (timsort) merges them in linear time.
+        self.vues = np.sort(np.concatenate([self.vues, tries]), kind="stable")
 
 
 def _creer(codes, niveau, territoires, rapport):
@@ -346,60 +463,94 @@ def _creer(codes, niveau, territoires, rapport):
         rapport.territoires_crees.append(code)
 
 
-def _populations(col, idx, t_ids, a_vals, pops, logs, rapport, lot):
-    """Inhabitants and dwellings carried by the file, for their own year (millésime)."""
-    if "pop" not in col:
-        return
-    pop_annees = _annees(col["pop_annee"]) if "pop_annee" in col else None
-    log_annees = _annees(col["log_annee"]) if "log_annee" in col else None
-    valeurs: dict[tuple[int, int], list] = {}
-    for k, i in enumerate(idx):
-        pop = pops.iloc[i]
-        if pd.isna(pop):
-            continue
-        annee = (
-            int(pop_annees.iloc[i])
-            if pop_annees is not None and not pd.isna(pop_annees.iloc[i])
-            else int(a_vals[k])
+class Populations:
+    """Inhabitants and dwellings carried by the file, for their own year (millésime): within a
+    chunk the first row of a territory and year gives the inhabitants and the last row with
+    dwellings of that year gives them; a later chunk overrides an earlier one (dwellings only when
+    it gives them). Kept as numpy arrays (one entry per territory, year and chunk) and written
+    once, at the end, when the file is accepted."""
+
+    def __init__(self):
+        self.morceaux: list[pd.DataFrame] = []
+
+    def ajouter(self, t_ids, a_vals, pops, pop_annees, logs, log_annees) -> None:
+        avec = ~np.isnan(pops)
+        if not avec.any():
+            return
+        annees = np.where(np.isnan(pop_annees), a_vals, pop_annees)[avec].astype(np.int64)
+        log_annees = np.where(np.isnan(log_annees), annees, log_annees[avec])
+        logs = np.where(log_annees == annees, logs[avec], np.nan)
+        cadre = pd.DataFrame(
+            {"t": t_ids[avec], "a": annees, "pop": np.round(pops[avec]), "log": np.round(logs)}
         )
-        entree = valeurs.setdefault((int(t_ids[k]), annee), [int(round(pop)), None])
-        log = logs.iloc[i]
-        log_annee = (
-            int(log_annees.iloc[i]) if log_annees is not None and not pd.isna(log_annees.iloc[i]) else annee
+        premiers = cadre.drop_duplicates(["t", "a"], keep="first").set_index(["t", "a"])
+        derniers = cadre.dropna(subset=["log"]).drop_duplicates(["t", "a"], keep="last").set_index(["t", "a"])
+        premiers["log"] = derniers["log"].reindex(premiers.index)
+        self.morceaux.append(premiers.reset_index())
+
+    @property
+    def valeurs(self) -> dict[tuple[int, int], list]:
+        if not self.morceaux:
+            return {}
+        tout = pd.concat(self.morceaux, ignore_index=True)
+        habitants = tout.drop_duplicates(["t", "a"], keep="last").set_index(["t", "a"])["pop"]
+        logements = (
+            tout.dropna(subset=["log"]).drop_duplicates(["t", "a"], keep="last").set_index(["t", "a"])["log"]
         )
-        if not pd.isna(log) and log_annee == annee:
-            entree[1] = int(round(log))
-    if not valeurs:
-        return
-    source = _("SSMSI, fichier %(f)s") % {"f": lot.fichier_nom}
-    existantes = {
-        (p.territoire_id, p.annee): p
-        for p in Population.objects.filter(
-            territoire_id__in={t for t, _a in valeurs}, annee__in={a for _t, a in valeurs}
-        )
-    }
-    creer, modifier = [], []
-    for (territoire_id, annee), (habitants, logements) in valeurs.items():
-        existante = existantes.get((territoire_id, annee))
-        if existante is None:
-            creer.append(
-                Population(
-                    territoire_id=territoire_id,
-                    annee=annee,
-                    habitants=habitants,
-                    logements=logements,
-                    source=source,
-                )
+        logements = logements.reindex(habitants.index)
+        return {
+            (int(t), int(a)): [int(h), None if np.isnan(lg) else int(lg)]
+            for (t, a), h, lg in zip(habitants.index, habitants.to_numpy(), logements.to_numpy(), strict=True)
+        }
+
+    def enregistrer(self, rapport: Rapport, lot) -> None:
+        valeurs = self.valeurs
+        self.morceaux = []
+        if not valeurs:
+            return
+        source = _("SSMSI, fichier %(f)s") % {"f": lot.fichier_nom}
+        # Plain tuples, not model instances: a national file carries 350 000 populations.
+        existantes = {
+            (t, a): (pk, h, lg)
+            for pk, t, a, h, lg in Population.objects.filter(annee__in={a for _t, a in valeurs}).values_list(
+                "pk", "territoire_id", "annee", "habitants", "logements"
             )
-        elif existante.habitants != habitants or (logements is not None and existante.logements != logements):
-            existante.habitants = habitants
-            if logements is not None:
-                existante.logements = logements
-            existante.source = source
-            existante.illustratif = False
-            modifier.append(existante)
-    Population.objects.bulk_create(creer, batch_size=2000)
-    Population.objects.bulk_update(
-        modifier, ["habitants", "logements", "source", "illustratif"], batch_size=2000
-    )
-    rapport.populations += len(creer) + len(modifier)
+            if (t, a) in valeurs
+        }
+        creer, modifier = [], []
+        nombre = 0
+        for (territoire_id, annee), (habitants, logements) in valeurs.items():
+            existante = existantes.get((territoire_id, annee))
+            if existante is None:
+                creer.append(
+                    Population(
+                        territoire_id=territoire_id,
+                        annee=annee,
+                        habitants=habitants,
+                        logements=logements,
+                        source=source,
+                    )
+                )
+            elif existante[1] != habitants or (logements is not None and existante[2] != logements):
+                modifier.append(
+                    Population(
+                        pk=existante[0],
+                        habitants=habitants,
+                        logements=logements if logements is not None else existante[2],
+                        source=source,
+                        illustratif=False,
+                    )
+                )
+            if len(creer) >= LOT_POPULATIONS or len(modifier) >= LOT_POPULATIONS:
+                nombre += self._ecrire(creer, modifier)
+                creer, modifier = [], []
+        nombre += self._ecrire(creer, modifier)
+        rapport.populations += nombre
+
+    @staticmethod
+    def _ecrire(creer, modifier) -> int:
+        Population.objects.bulk_create(creer, batch_size=LOT_POPULATIONS)
+        Population.objects.bulk_update(
+            modifier, ["habitants", "logements", "source", "illustratif"], batch_size=LOT_POPULATIONS
+        )
+        return len(creer) + len(modifier)

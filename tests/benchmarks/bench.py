@@ -1,0 +1,638 @@
+"""The benchmark of issue 8 (`make bench`, not part of `make test`): import of the national-format
+file against PostgreSQL's own COPY, dashboards' server time at several sizes against the plain
+SQL GROUP BY over the base table, pages under load behind gunicorn, query counts per page.
+
+Everything runs against PostgreSQL databases of its own, named BENCH_DB_PREFIX_* (cls_perf_bench
+by default), created from a template (migrated, demo loaded, the generated territories created)
+and dropped at the end. Each figure is printed as the median of several runs with min and max.
+
+Scales (BENCH_SCALE): `full` (the 5.25 million-row national file; dashboards at 10 000,
+1 000 000 and 5 250 000 rows), `small` (minutes), `tiny` (seconds: the smoke test).
+"""
+
+import http.client
+import json
+import os
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import psycopg2
+
+RACINE = Path(__file__).resolve().parents[2]
+PYTHON = sys.executable
+MANAGE = str(RACINE / "manage.py")
+
+
+@dataclass
+class Echelle:
+    nom: str
+    national: int  # rows of the national-format file imported
+    tailles: list[int]  # dashboards measured at these numbers of rows (the last: the national DB)
+    repetitions: int  # runs of each measure (median, min, max)
+    requetes: int  # timed requests per page and run (in-process)
+    charge_requetes: int  # requests per load run (20 clients)
+    charge_duree: float  # seconds at most per load run
+    clients: int = 20
+
+
+ECHELLES = {
+    "full": Echelle("full", 5_250_000, [10_000, 1_000_000], 3, 40, 600, 90),
+    "small": Echelle("small", 150_000, [10_000, 50_000], 3, 30, 300, 60),
+    "tiny": Echelle("tiny", 1_500, [300], 2, 3, 40, 30),
+}
+
+
+@dataclass
+class Resultats:
+    """Every figure printed, by name, for the smoke test to check."""
+
+    figures: dict[str, dict] = field(default_factory=dict)
+    sortie: list[str] = field(default_factory=list)
+
+    def ajouter(self, nom: str, valeurs: list[float], unite: str, format_="{:.1f}", **extra):
+        valeurs = [v for v in valeurs if v is not None]
+        mediane, mini, maxi = statistics.median(valeurs), min(valeurs), max(valeurs)
+        self.figures[nom] = {"mediane": mediane, "min": mini, "max": maxi, "unite": unite, **extra}
+        texte = (
+            f"{nom} : {format_.format(mediane)} {unite} (médiane de {len(valeurs)} ; "
+            f"min {format_.format(mini)}, max {format_.format(maxi)})"
+        ).replace(".", ",")
+        self.ecrire(texte)
+
+    def ecrire(self, texte: str):
+        self.sortie.append(texte)
+        print(texte, flush=True)
+
+
+def percentile(valeurs: list[float], p: float) -> float:
+    valeurs = sorted(valeurs)
+    if not valeurs:
+        return float("nan")
+    k = (len(valeurs) - 1) * p / 100
+    bas = int(k)
+    haut = min(bas + 1, len(valeurs) - 1)
+    return valeurs[bas] + (valeurs[haut] - valeurs[bas]) * (k - bas)
+
+
+# Databases -------------------------------------------------------------------------------------
+
+
+class Bases:
+    """The benchmark's own PostgreSQL databases (prefix BENCH_DB_PREFIX)."""
+
+    def __init__(self, serveur: str | None = None, prefixe: str | None = None):
+        self.serveur = (serveur or os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")).rstrip(
+            "/"
+        )
+        self.prefixe = prefixe or os.environ.get("BENCH_DB_PREFIX", "cls_perf_bench")
+        if not self.prefixe.startswith("cls_perf"):
+            raise ValueError("Les bases du banc d'essai s'appellent cls_perf* (BENCH_DB_PREFIX).")
+        self.creees: set[str] = set()
+
+    def nom(self, suffixe: str) -> str:
+        return f"{self.prefixe}_{suffixe}"
+
+    def url(self, nom: str) -> str:
+        return f"{self.serveur}/{nom}"
+
+    def _admin(self, sql: str):
+        connexion = psycopg2.connect(self.url("postgres"))
+        connexion.autocommit = True
+        try:
+            with connexion.cursor() as cursor:
+                cursor.execute(sql)
+        finally:
+            connexion.close()
+
+    def supprimer(self, nom: str):
+        assert nom.startswith("cls_perf")
+        self._admin(f'DROP DATABASE IF EXISTS "{nom}" WITH (FORCE)')
+        self.creees.discard(nom)
+
+    def creer(self, nom: str, gabarit: str | None = None):
+        self.supprimer(nom)
+        self._admin(f'CREATE DATABASE "{nom}"' + (f' TEMPLATE "{gabarit}"' if gabarit else ""))
+        self.creees.add(nom)
+
+    def tout_supprimer(self):
+        for nom in list(self.creees):
+            self.supprimer(nom)
+
+
+def environnement(url: str, **extra) -> dict:
+    env = dict(os.environ)
+    env.update(
+        {
+            "DATABASE_URL": url,
+            "DJANGO_SETTINGS_MODULE": "tests.settings",
+            "PYTHONPATH": str(RACINE),
+            **extra,
+        }
+    )
+    env.pop("DJANGO_DEBUG", None)
+    return env
+
+
+def manage(url: str, *args, capture=True) -> str:
+    resultat = subprocess.run(
+        [PYTHON, MANAGE, *args],
+        env=environnement(url),
+        cwd=RACINE,
+        capture_output=capture,
+        text=True,
+        check=False,
+    )
+    if resultat.returncode != 0:
+        raise RuntimeError(f"manage.py {' '.join(args)} : {resultat.stderr or resultat.stdout}")
+    return resultat.stdout
+
+
+def preparer_gabarit(bases: Bases, communes: int) -> str:
+    """Migrated, demo loaded, generated territories created: each measured database starts here."""
+    nom = bases.nom("gabarit")
+    bases.creer(nom)
+    url = bases.url(nom)
+    manage(url, "migrate", "--noinput", "-v0")
+    manage(url, "load_demo", "--force")
+    manage(url, "generate_figures", "--territories", str(communes))
+    return nom
+
+
+def fichier_national(lignes: int, dossier: Path) -> Path:
+    dossier.mkdir(parents=True, exist_ok=True)
+    chemin = dossier / f"national-{lignes}.csv"
+    if not chemin.exists():
+        provisoire = chemin.with_suffix(".partiel")
+        manage(
+            bases_url_sans_base(),
+            "generate_figures",
+            "--national-file",
+            str(provisoire),
+            "--national-rows",
+            str(lignes),
+        )
+        provisoire.rename(chemin)
+    return chemin
+
+
+def bases_url_sans_base() -> str:
+    # generate_figures --national-file does not touch the database; SQLite in memory is enough.
+    return "sqlite://:memory:"
+
+
+# Import ----------------------------------------------------------------------------------------
+
+
+def lancer_mesure(commande: list[str], env: dict) -> tuple[float, float, str]:
+    """Run a child process; its wall time (s), its own peak resident memory (MB, ru_maxrss of that
+    child only) and its output."""
+    debut = time.perf_counter()
+    processus = subprocess.Popen(
+        commande, env=env, cwd=RACINE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
+    sortie = []
+    lecteur = threading.Thread(target=lambda: sortie.append(processus.stdout.read()))
+    lecteur.start()
+    _pid, statut, usage = os.wait4(processus.pid, 0)
+    duree = time.perf_counter() - debut
+    lecteur.join()
+    processus.returncode = os.waitstatus_to_exitcode(statut)
+    if processus.returncode != 0:
+        raise RuntimeError(f"{' '.join(commande)} : code {processus.returncode}\n{''.join(sortie)[-3000:]}")
+    return duree, usage.ru_maxrss / 1024, "".join(sortie)
+
+
+def mesurer_import(bases: Bases, gabarit: str, fichier: Path, lignes: int, echelle: Echelle, res: Resultats):
+    """The national file imported into a fresh copy of the template, several times; the last copy
+    is kept as the national database of the dashboards (after a re-import, idempotent)."""
+    durees, memoires, copies, reimports = [], [], [], []
+    nom = bases.nom("national")
+    for _ in range(echelle.repetitions):
+        bases.creer(nom, gabarit)
+        duree, rss, sortie = lancer_mesure(
+            [PYTHON, MANAGE, "import_ssmsi", str(fichier)], environnement(bases.url(nom))
+        )
+        if f"{lignes} créées" not in sortie:
+            raise RuntimeError(f"Import incomplet : {sortie[-2000:]}")
+        durees.append(duree)
+        memoires.append(rss)
+    for _ in range(echelle.repetitions):
+        copies.append(copie_postgresql(bases.url(nom), fichier))
+    duree, _rss, sortie = lancer_mesure(
+        [PYTHON, MANAGE, "import_ssmsi", str(fichier)], environnement(bases.url(nom))
+    )
+    if f"{lignes} inchangées" not in sortie:
+        raise RuntimeError(f"Ré-import non idempotent : {sortie[-2000:]}")
+    reimports.append(duree)
+    res.ajouter("Import du fichier national — durée", durees, "s", "{:.2f}", lignes=lignes)
+    res.ajouter("Import du fichier national — débit", [lignes / d for d in durees], "lignes/s", "{:.0f}")
+    res.ajouter(
+        "Import du fichier national — mémoire résidente maximale (processus)", memoires, "Mo", "{:.0f}"
+    )
+    res.ajouter("COPY PostgreSQL du même fichier dans une table nue — durée", copies, "s", "{:.2f}")
+    res.ajouter(
+        "Rapport import / COPY",
+        [d / statistics.median(copies) for d in durees],
+        "×",
+        "{:.2f}",
+    )
+    res.ajouter("Ré-import du même fichier (rien ne change) — durée", reimports, "s")
+    return nom
+
+
+def copie_postgresql(url: str, fichier: Path) -> float:
+    """PostgreSQL's own COPY of the same file into a bare table (13 text columns, no index)."""
+    connexion = psycopg2.connect(url)
+    try:
+        with connexion.cursor() as cursor:
+            cursor.execute("DROP TABLE IF EXISTS banc_copie")
+            cursor.execute("CREATE TABLE banc_copie (" + ", ".join(f"c{i} text" for i in range(13)) + ")")
+            connexion.commit()
+            debut = time.perf_counter()
+            with open(fichier, "rb") as f:
+                cursor.copy_expert(
+                    "COPY banc_copie FROM STDIN "
+                    "WITH (FORMAT csv, DELIMITER ';', HEADER true, ENCODING 'UTF8')",
+                    f,
+                    size=1024 * 1024,
+                )
+            connexion.commit()
+            duree = time.perf_counter() - debut
+            cursor.execute("DROP TABLE banc_copie")
+            connexion.commit()
+    finally:
+        connexion.close()
+    return duree
+
+
+# Dashboards (in-process, in a child process per database) ---------------------------------------
+
+PAGES_TABLEAUX = {
+    "vue d'ensemble": "/observatoire/?source={source}",
+    "par territoire": "/observatoire/territoires/?source={source}",
+}
+PAGES_REQUETES = {
+    **PAGES_TABLEAUX,
+    "évolution": "/observatoire/evolution/?source={source}",
+    "page d'un territoire": "/observatoire/territoires/86194/?source={source}",
+    "accueil": "/",
+}
+
+
+def mesurer_tableaux_ici(source: str, requetes: int, repetitions: int) -> dict:
+    """Run inside a child process configured for one database (see run.py --tableaux)."""
+    import django
+
+    django.setup()
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext, setup_test_environment
+
+    from cls_poitiers.models import Utilisateur
+    from observatoire import tableaux
+    from observatoire.models import Source
+
+    setup_test_environment()
+    client = Client()
+    client.force_login(Utilisateur.objects.get(username="analyste"))
+    source_id = Source.objects.get(code=source).pk
+    perimetre = tableaux.perimetre()
+    ids = perimetre.ids
+    resultat = {"pages": {}, "requetes": {}, "groupby": [], "synthese": [], "lignes": 0}
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM observatoire_donnee")
+        resultat["lignes"] = cursor.fetchone()[0]
+    for nom, url in PAGES_REQUETES.items():
+        url = url.format(source=source)
+        reponse = client.get(url)
+        assert reponse.status_code == 200, (url, reponse.status_code)
+        with CaptureQueriesContext(connection) as requetes_sql:
+            client.get(url)
+        resultat["requetes"][nom] = len(requetes_sql)
+    for nom, url in PAGES_TABLEAUX.items():
+        url = url.format(source=source)
+        for _ in range(3):
+            client.get(url)
+        runs = []
+        for _ in range(repetitions):
+            temps = []
+            for _ in range(requetes):
+                debut = time.perf_counter()
+                reponse = client.get(url)
+                temps.append((time.perf_counter() - debut) * 1000)
+                assert reponse.status_code == 200
+            runs.append({"p50": percentile(temps, 50), "p95": percentile(temps, 95)})
+        resultat["pages"][nom] = runs
+    # The same numbers from the base table (plain GROUP BY), and from the pre-aggregate.
+    for cle, sql in (
+        (
+            "groupby",
+            "SELECT indicateur_id, territoire_id, annee, COALESCE(SUM(nombre), 0), "
+            "COUNT(*) FILTER (WHERE NOT secret), "
+            "COUNT(*) FILTER (WHERE secret) FROM observatoire_donnee WHERE source_id = %s "
+            "AND territoire_id = ANY(%s) GROUP BY indicateur_id, territoire_id, annee",
+        ),
+        (
+            "synthese",
+            "SELECT indicateur_id, territoire_id, annee, nombre, publies, secrets "
+            "FROM observatoire_synthesedonnee WHERE source_id = %s AND territoire_id = ANY(%s)",
+        ),
+    ):
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [source_id, ids])
+            lignes = sorted(cursor.fetchall())
+            runs = []
+            for _ in range(repetitions):
+                temps = []
+                for _ in range(requetes):
+                    debut = time.perf_counter()
+                    cursor.execute(sql, [source_id, ids])
+                    cursor.fetchall()
+                    temps.append((time.perf_counter() - debut) * 1000)
+                runs.append({"p50": percentile(temps, 50), "p95": percentile(temps, 95)})
+        resultat[cle] = runs
+        resultat[cle + "_lignes"] = [list(map(int, ligne)) for ligne in lignes]
+    resultat["identiques"] = resultat["groupby_lignes"] == resultat["synthese_lignes"]
+    del resultat["groupby_lignes"], resultat["synthese_lignes"]
+    return resultat
+
+
+def mesurer_tableaux(url: str, source: str, echelle: Echelle) -> dict:
+    sortie = subprocess.run(
+        [
+            PYTHON,
+            str(RACINE / "tests" / "benchmarks" / "run.py"),
+            "--tableaux",
+            source,
+            str(echelle.requetes),
+            str(echelle.repetitions),
+        ],
+        env=environnement(url),
+        cwd=RACINE,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if sortie.returncode != 0:
+        raise RuntimeError(sortie.stderr[-3000:])
+    return json.loads(sortie.stdout.strip().splitlines()[-1])
+
+
+def rapporter_tableaux(mesures: dict[int, dict], res: Resultats):
+    tailles = sorted(mesures)
+    for taille in tailles:
+        m = mesures[taille]
+        libelle = f"{m['lignes']:,}".replace(",", " ")
+        for page, runs in m["pages"].items():
+            res.ajouter(
+                f"Tableau de bord « {page} » à {libelle} lignes — p50", [r["p50"] for r in runs], "ms"
+            )
+            res.ajouter(
+                f"Tableau de bord « {page} » à {libelle} lignes — p95", [r["p95"] for r in runs], "ms"
+            )
+        res.ajouter(
+            f"GROUP BY SQL sur la table de base (mêmes nombres) à {libelle} lignes — p50",
+            [r["p50"] for r in m["groupby"]],
+            "ms",
+            "{:.2f}",
+        )
+        res.ajouter(
+            f"Lecture du pré-agrégat (mêmes nombres) à {libelle} lignes — p50",
+            [r["p50"] for r in m["synthese"]],
+            "ms",
+            "{:.2f}",
+        )
+        groupby = statistics.median(r["p50"] for r in m["groupby"])
+        for page, runs in m["pages"].items():
+            res.ajouter(
+                f"Rapport page « {page} » / GROUP BY à {libelle} lignes",
+                [r["p50"] / groupby for r in runs],
+                "×",
+                "{:.1f}",
+            )
+        res.ecrire(
+            f"Pré-agrégat identique au GROUP BY de la table de base à {libelle} lignes : "
+            + ("oui" if m["identiques"] else "NON")
+        )
+        res.ecrire(
+            f"Requêtes SQL par page à {libelle} lignes : "
+            + ", ".join(f"{page} {n}" for page, n in m["requetes"].items())
+        )
+    petite, grande = mesures[tailles[0]], mesures[tailles[-1]]
+    for page in petite["pages"]:
+        res.ajouter(
+            f"Coût « {page} » à {grande['lignes']:,} / à {petite['lignes']:,} lignes (p95)".replace(",", " "),
+            [g["p95"] / p["p95"] for g, p in zip(grande["pages"][page], petite["pages"][page], strict=True)],
+            "×",
+            "{:.2f}",
+        )
+    constantes = all(mesures[t]["requetes"] == petite["requetes"] for t in tailles)
+    res.ecrire(
+        "Nombre de requêtes par page constant quand les données grossissent : "
+        + ("oui" if constantes else "NON")
+    )
+
+
+# Load (gunicorn, 2 workers, loopback only) ----------------------------------------------------------
+
+PAGES_CHARGE = [
+    "/",
+    "/observatoire/?source={source}",
+    "/observatoire/territoires/?source={source}",
+    "/observatoire/evolution/?source={source}",
+    "/observatoire/territoires/86194/?source={source}",
+]
+
+
+def cle_de_session(url: str) -> str:
+    code = (
+        "from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY\n"
+        "from django.contrib.sessions.backends.db import SessionStore\n"
+        "from cls_poitiers.models import Utilisateur\n"
+        "u = Utilisateur.objects.get(username='analyste')\n"
+        "s = SessionStore()\n"
+        "s[SESSION_KEY] = str(u.pk)\n"
+        "s[BACKEND_SESSION_KEY] = 'django.contrib.auth.backends.ModelBackend'\n"
+        "s[HASH_SESSION_KEY] = u.get_session_auth_hash()\n"
+        "s.save()\n"
+        "print(s.session_key)\n"
+    )
+    return manage(url, "shell", "-v0", "-c", code).strip().splitlines()[-1]
+
+
+def port_libre() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def charge(adresse: str, chemins: list[str], cookie: str, clients: int, total: int, duree_max: float) -> dict:
+    """A bounded load client: `clients` threads over keep-alive loopback connections, `total`
+    requests at most, `duree_max` seconds at most. Latencies in ms, errors = non-200 or failures."""
+    hote = urlsplit(adresse)
+    assert hote.hostname == "127.0.0.1"
+    verrou = threading.Lock()
+    compteur = {"envoyees": 0}
+    latences: list[float] = []
+    erreurs = []
+    fin = time.monotonic() + duree_max
+
+    def client(numero: int):
+        connexion = http.client.HTTPConnection(hote.hostname, hote.port, timeout=30)
+        i = numero
+        while time.monotonic() < fin:
+            with verrou:
+                if compteur["envoyees"] >= total:
+                    break
+                compteur["envoyees"] += 1
+            chemin = chemins[i % len(chemins)]
+            i += 1
+            debut = time.perf_counter()
+            try:
+                connexion.request(
+                    "GET", chemin, headers={"Cookie": f"sessionid={cookie}", "Host": "127.0.0.1"}
+                )
+                reponse = connexion.getresponse()
+                reponse.read()
+                ok = reponse.status == 200
+            except (OSError, http.client.HTTPException) as exc:
+                ok = False
+                connexion.close()
+                connexion = http.client.HTTPConnection(hote.hostname, hote.port, timeout=30)
+                reponse = exc
+            ecoule = (time.perf_counter() - debut) * 1000
+            with verrou:
+                latences.append(ecoule)
+                if not ok:
+                    erreurs.append(getattr(reponse, "status", str(reponse)))
+        connexion.close()
+
+    debut = time.perf_counter()
+    fils = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
+    for f in fils:
+        f.start()
+    for f in fils:
+        f.join()
+    duree = time.perf_counter() - debut
+    return {
+        "requetes": len(latences),
+        "par_seconde": len(latences) / duree,
+        "p50": percentile(latences, 50),
+        "p95": percentile(latences, 95),
+        "erreurs": len(erreurs),
+        "exemples_erreurs": erreurs[:5],
+    }
+
+
+def mesurer_charge(url: str, source: str, echelle: Echelle, res: Resultats):
+    cookie = cle_de_session(url)
+    port = port_libre()
+    env = environnement(url)
+    serveur = subprocess.Popen(
+        [
+            str(Path(PYTHON).parent / "gunicorn"),
+            "cls_poitiers.wsgi",
+            "--workers",
+            "2",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+        ],
+        env=env,
+        cwd=RACINE,
+    )
+    try:
+        adresse = f"http://127.0.0.1:{port}"
+        for _ in range(100):
+            try:
+                connexion = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+                connexion.request("GET", "/")
+                connexion.getresponse().read()
+                break
+            except OSError:
+                time.sleep(0.2)
+        chemins = [c.format(source=source) for c in PAGES_CHARGE]
+        charge(adresse, chemins, cookie, 2, len(chemins) * 2, 30)  # warm-up of both workers
+        runs = [
+            charge(adresse, chemins, cookie, echelle.clients, echelle.charge_requetes, echelle.charge_duree)
+            for _ in range(echelle.repetitions)
+        ]
+    finally:
+        serveur.terminate()
+        serveur.wait(timeout=30)
+    titre = f"Pages sous charge (gunicorn 2 workers, {echelle.clients} clients, {len(PAGES_CHARGE)} pages)"
+    res.ajouter(f"{titre} — requêtes/s", [r["par_seconde"] for r in runs], "req/s")
+    res.ajouter(f"{titre} — p50", [r["p50"] for r in runs], "ms")
+    res.ajouter(f"{titre} — p95", [r["p95"] for r in runs], "ms")
+    res.ajouter(f"{titre} — erreurs", [r["erreurs"] for r in runs], "", "{:.0f}")
+    res.ajouter(f"{titre} — requêtes par essai", [r["requetes"] for r in runs], "", "{:.0f}")
+    exemples = [e for r in runs for e in r["exemples_erreurs"]]
+    if exemples:
+        res.ecrire(f"Exemples d'erreurs : {exemples[:5]}")
+
+
+# Whole run -------------------------------------------------------------------------------------
+
+
+def machine(res: Resultats, url: str):
+    memoire = next(
+        (
+            ligne.split()[1]
+            for ligne in Path("/proc/meminfo").read_text().splitlines()
+            if ligne.startswith("MemTotal")
+        ),
+        "0",
+    )
+    connexion = psycopg2.connect(url)
+    with connexion.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        version = cursor.fetchone()[0]
+        cursor.execute("SHOW shared_buffers")
+        tampons = cursor.fetchone()[0]
+    connexion.close()
+    res.ecrire(
+        f"Machine : {os.cpu_count()} cœurs, {int(memoire) / 1024 / 1024:.1f} Go de mémoire, "
+        f"PostgreSQL {version} (shared_buffers {tampons}), Python {sys.version.split()[0]}"
+    )
+
+
+def executer(echelle: Echelle, dossier: Path, bases: Bases | None = None) -> Resultats:
+    bases = bases or Bases()
+    res = Resultats()
+    res.ecrire(f"Banc d'essai CLS — échelle « {echelle.nom} »")
+    try:
+        machine(res, bases.url("postgres"))
+        from observatoire import generation
+
+        communes = -(-echelle.national // generation.LIGNES_PAR_COMMUNE)
+        debut = time.perf_counter()
+        fichier = fichier_national(echelle.national, dossier)
+        gabarit = preparer_gabarit(bases, communes)
+        res.ecrire(
+            f"Préparation (fichier {fichier.stat().st_size / 1e6:.0f} Mo, base gabarit) : "
+            f"{time.perf_counter() - debut:.0f} s"
+        )
+        national = mesurer_import(bases, gabarit, fichier, echelle.national, echelle, res)
+        mesures = {}
+        for taille in echelle.tailles:
+            nom = bases.nom(f"n{taille}")
+            bases.creer(nom, gabarit)
+            manage(bases.url(nom), "generate_figures", "--rows", str(taille))
+            mesures[taille] = mesurer_tableaux(bases.url(nom), "generee-illustrative", echelle)
+            bases.supprimer(nom)
+        mesures[echelle.national] = mesurer_tableaux(bases.url(national), "ssmsi", echelle)
+        rapporter_tableaux(mesures, res)
+        mesurer_charge(bases.url(national), "ssmsi", echelle, res)
+    finally:
+        bases.tout_supprimer()
+        bases.supprimer(bases.nom("gabarit"))
+    return res

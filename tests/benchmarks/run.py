@@ -1,0 +1,30 @@
+"""`make bench`: the benchmark of issue 8 (see tests/benchmarks/bench.py and BENCHMARKS.md).
+
+BENCH_SCALE=full|small|tiny  (default full: 5.25 million rows, about 15 minutes)
+BENCH_DIR=/tmp/cls-bench      where the generated national-format files are kept
+BENCH_PG=postgres://postgres@127.0.0.1:5432   BENCH_DB_PREFIX=cls_perf_bench
+"""
+
+import json
+import os
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
+
+from tests.benchmarks import bench  # noqa: E402
+
+
+def main(argv: list[str]) -> int:
+    if argv[:1] == ["--tableaux"]:
+        source, requetes, repetitions = argv[1], int(argv[2]), int(argv[3])
+        print(json.dumps(bench.mesurer_tableaux_ici(source, requetes, repetitions)))
+        return 0
+    echelle = bench.ECHELLES[os.environ.get("BENCH_SCALE", "full")]
+    bench.executer(echelle, Path(os.environ.get("BENCH_DIR", "/tmp/cls-bench")))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

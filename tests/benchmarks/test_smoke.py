@@ -1,0 +1,53 @@
+"""A smoke run of the benchmark (`make bench`) at tiny size: every code path runs (generated file,
+template database, import against COPY, dashboards against the SQL GROUP BY at two sizes, query
+counts, gunicorn under 20 clients) and every figure is printed. No timing is asserted here: the
+figures themselves are in BENCHMARKS.md. It needs PostgreSQL (as CI has) for its own databases,
+named cls_perf_smoke_<pid>_*."""
+
+import os
+
+from tests.benchmarks import bench
+
+FIGURES = [
+    "Import du fichier national — durée",
+    "Import du fichier national — débit",
+    "Import du fichier national — mémoire résidente maximale",
+    "COPY PostgreSQL du même fichier dans une table nue — durée",
+    "Rapport import / COPY",
+    "Ré-import du même fichier (rien ne change) — durée",
+    "Tableau de bord « vue d'ensemble » à",
+    "Tableau de bord « par territoire » à",
+    "GROUP BY SQL sur la table de base (mêmes nombres) à",
+    "Lecture du pré-agrégat (mêmes nombres) à",
+    "Rapport page « vue d'ensemble » / GROUP BY à",
+    "Rapport page « par territoire » / GROUP BY à",
+    "Coût « vue d'ensemble » à",
+    "Coût « par territoire » à",
+    "Pages sous charge (gunicorn 2 workers, 20 clients, 5 pages) — requêtes/s",
+    "Pages sous charge (gunicorn 2 workers, 20 clients, 5 pages) — p50",
+    "Pages sous charge (gunicorn 2 workers, 20 clients, 5 pages) — p95",
+    "Pages sous charge (gunicorn 2 workers, 20 clients, 5 pages) — erreurs",
+]
+
+
+def test_benchmark_runs_every_code_path_and_prints_every_figure(tmp_path):
+    bases = bench.Bases(prefixe=f"cls_perf_smoke_{os.getpid()}")
+    resultats = bench.executer(bench.ECHELLES["tiny"], tmp_path, bases)
+    for debut in FIGURES:
+        trouvees = [nom for nom in resultats.figures if nom.startswith(debut)]
+        assert trouvees, debut
+        for nom in trouvees:
+            figure = resultats.figures[nom]
+            assert figure["min"] <= figure["mediane"] <= figure["max"], nom
+            assert any(ligne.startswith(nom + " : ") for ligne in resultats.sortie), nom
+    assert resultats.figures[FIGURES[-1]]["max"] == 0
+    assert "Nombre de requêtes par page constant quand les données grossissent : oui" in resultats.sortie
+    assert all("Pré-agrégat identique" not in ligne or ligne.endswith("oui") for ligne in resultats.sortie)
+    # The benchmark's own databases are gone.
+    import psycopg2
+
+    connexion = psycopg2.connect(bases.url("postgres"))
+    with connexion.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_database WHERE datname LIKE %s", [bases.prefixe + "%"])
+        assert cursor.fetchone()[0] == 0
+    connexion.close()
