@@ -16,7 +16,7 @@ PYTHON_BIN := $(shell \
 		[ -x "$$p" ] && "$$p" -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo "$$p"; exit 0; }; \
 	done)
 
-.PHONY: help install assets run test lint lock collectstatic bench
+.PHONY: help install assets run test lint lock collectstatic bench charge
 
 help:
 	@echo "make run   — installe tout, charge la démo et lance http://127.0.0.1:$(PORT)"
@@ -64,3 +64,6 @@ lock:
 
 bench: install
 	@if [ -f tests/benchmarks/run.py ]; then $(PY) tests/benchmarks/run.py; else echo "Pas encore de benchmark."; fi
+
+charge: install
+	$(PY) tests/charge/charge_mixte.py

@@ -132,13 +132,14 @@ def detecter_encodage(chemin: Path, rapport: Rapport, *, windows_accepte: bool) 
     decodeur = codecs.getincrementaldecoder("utf-8")()
     ligne = 1
     with open(chemin, "rb") as f:
-        for bloc in iter(lambda: f.read(TAILLE_BLOC), b""):
+        for bloc in [*iter(lambda: f.read(TAILLE_BLOC), b""), None]:
             try:
-                decodeur.decode(bloc)
+                # The last call (None) flushes the decoder: a sequence cut at the end is invalid too.
+                decodeur.decode(bloc or b"", final=bloc is None)
             except UnicodeDecodeError as exc:
                 if windows_accepte:
-                    return "cp1252"
-                ligne += bloc[: exc.start].count(b"\n")
+                    return _verifier_windows(chemin, rapport)
+                ligne += (bloc or b"")[: exc.start].count(b"\n")
                 rapport.refuser(
                     _(
                         "Le fichier n'est pas en UTF-8 (octet invalide) : les bases nationales sont publiées "
@@ -146,9 +147,30 @@ def detecter_encodage(chemin: Path, rapport: Rapport, *, windows_accepte: bool) 
                     ),
                     ligne=ligne,
                 )
-            ligne += bloc.count(b"\n")
+            ligne += (bloc or b"").count(b"\n")
     rapport.lignes_fichier = ligne
     return encodage
+
+
+def _verifier_windows(chemin: Path, rapport: Rapport) -> str:
+    """Not UTF-8: it must then decode as Windows-1252 (five byte values have no character there)."""
+    ligne = 1
+    decodeur = codecs.getincrementaldecoder("cp1252")()
+    with open(chemin, "rb") as f:
+        for bloc in iter(lambda: f.read(TAILLE_BLOC), b""):
+            try:
+                decodeur.decode(bloc)
+            except UnicodeDecodeError as exc:
+                rapport.refuser(
+                    _(
+                        "Encodage non reconnu : le fichier n'est ni en UTF-8 ni en Windows-1252 "
+                        "(octet 0x%(o)02X). Ré-enregistrez-le en CSV UTF-8."
+                    )
+                    % {"o": bloc[exc.start]},
+                    ligne=ligne + bloc[: exc.start].count(b"\n"),
+                )
+            ligne += bloc.count(b"\n")
+    return "cp1252"
 
 
 def verifier_separateur(entete: str, rapport: Rapport) -> None:
