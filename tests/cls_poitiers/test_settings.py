@@ -22,6 +22,12 @@ def test_production_refuses_to_start_without_secret_key():
     assert "DJANGO_SECRET_KEY est obligatoire" in result.stderr
 
 
+def test_migrations_can_be_checked_without_secret_key():
+    result = _run(["makemigrations", "--check", "--dry-run"])
+    assert result.returncode == 0, result.stderr
+    assert "No changes detected" in result.stdout
+
+
 def test_debug_mode_starts_without_secret_key():
     result = _run(["check"], DJANGO_DEBUG="1")
     assert result.returncode == 0, result.stderr
