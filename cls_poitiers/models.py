@@ -309,3 +309,19 @@ class Courriel(models.Model):
 
     def __str__(self):
         return self.sujet
+
+
+class VersionDonnees(models.Model):
+    """A counter per family of data ("observatoire", …), incremented after each committed change
+    to that data (cls_poitiers.versions). Cached computations are keyed by it: a new version makes
+    every earlier cached result unreachable, in every process, with no message to send."""
+
+    cle = models.SlugField(_("clé"), max_length=60, primary_key=True)
+    version = models.BigIntegerField(_("version"), default=0)
+
+    class Meta:
+        verbose_name = _("version des données")
+        verbose_name_plural = _("versions des données")
+
+    def __str__(self):
+        return f"{self.cle} : {self.version}"

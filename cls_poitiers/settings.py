@@ -118,9 +118,27 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
+        # Persistent connections (checked before reuse): a new PostgreSQL connection costs a
+        # process fork on the server and several milliseconds on every request.
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
+        conn_health_checks=True,
     )
 }
+
+# Caches. "tableaux" holds the observatory's computed dashboards and their rendered HTML
+# (observatoire/cache.py), keyed by a data version stored in the database: a cache per process
+# (LocMemCache) is therefore exact under several gunicorn workers. CLS_CACHE_TABLEAUX=0 turns it off.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "cls-defaut"},
+    "tableaux": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "cls-tableaux",
+        "OPTIONS": {"MAX_ENTRIES": env_int("CLS_CACHE_TABLEAUX_ENTREES", 500)},
+    },
+}
+CLS_CACHE_TABLEAUX = env_bool("CLS_CACHE_TABLEAUX", True)
+# Seconds: bounds the staleness of a change that no signal nor import reported.
+CLS_CACHE_TABLEAUX_DUREE = env_int("CLS_CACHE_TABLEAUX_DUREE", 600)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "cls_poitiers.Utilisateur"

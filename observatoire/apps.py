@@ -11,9 +11,10 @@ class ObservatoireConfig(AppConfig):
     def ready(self):
         from cls_poitiers import registry
 
-        from . import panneaux
+        from . import cache, panneaux
         from .querysets import ROLES_CONSULTATION, ROLES_DECLARATION, ROLES_DIAGNOSTIC_LECTURE, ROLES_IMPORT
 
+        cache.surveiller()
         registry.register_admin_coordination("observatoire.Indicateur", "observatoire.Source")
 
         registry.register_nav(

@@ -18,7 +18,7 @@ from cls_poitiers.enregistrement import update_or_create_si_change
 from cls_poitiers.exports import csv_bytes
 from cls_poitiers.models import Contrat, Partenaire, Population, Territoire
 
-from . import nomenclatures, services
+from . import cache, nomenclatures, services
 from .imports.base import Rapport
 from .imports.ecriture import EcritureDonnees
 from .models import AnnexeDiagnostic, Diagnostic, Enquete, Indicateur, LotImport, ResultatEnquete, Source
@@ -277,6 +277,7 @@ def load(*, stdout=None):
     indicateurs = dict(Indicateur.objects.values_list("code", "pk"))
     _logements_illustratifs()
     _chiffres(source, lot, territoires, indicateurs)
+    cache.changer()  # the figures are written in bulk, without signals
     objets = {t.code: t for t in Territoire.objects.filter(code__in=TOTAL_1997_QUARTIERS)}
     _declarations(objets)
     _enquete(objets)

@@ -15,6 +15,14 @@ NIVEAUX = [
 PERIODICITES = [("annee", _("Par année")), ("mois", _("Par mois"))]
 
 
+def _perimetre():
+    """The contract's territories, as a condition on Territoire (None without a contract)."""
+    from .tableaux import racine_du_contrat, sous_la_racine
+
+    racine = racine_du_contrat()
+    return sous_la_racine(racine) if racine is not None else None
+
+
 class FiltreChiffres(django_filters.FilterSet):
     """Read by the views to choose what to aggregate (the roll-ups need every figure of the
     perimeter, so the filter says what to show rather than which rows to read)."""
@@ -64,12 +72,12 @@ class FiltreChiffres(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         # Only the contract's territories are offered for comparison: the platform may know the
         # 35 000 communes of the national base, a list no one can choose from (nor render fast).
-        from .tableaux import racine_du_contrat, sous_la_racine
+        from . import cache
 
-        racine = racine_du_contrat()
-        if racine is not None:
+        perimetre = cache.memoriser("filtre-perimetre", _perimetre, detail=False)
+        if perimetre is not None:
             champ = self.form.fields["territoires"]
-            champ.queryset = champ.queryset.filter(sous_la_racine(racine))
+            champ.queryset = champ.queryset.filter(perimetre)
 
     def ne_filtre_pas(self, queryset, name, value):
         return queryset

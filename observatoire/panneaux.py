@@ -1,27 +1,42 @@
 """The observatory's panels on core pages: the home page's slot, a territory's page."""
 
-from . import pages
+from . import cache, pages, secret
 
 
-def accueil(request) -> dict:
-    ctx = pages.contexte(request.user, {})
+def _accueil(user) -> dict:
+    ctx = pages.contexte(user, {})
     if ctx is None:
         return {"vide": True}
     vue = pages.vue_ensemble(ctx, None)
-    return {"vide": False, "ctx": ctx, "entete": vue["entete"]}
+    return {"vide": False, "ctx": cache.contexte_leger(ctx), "entete": vue["entete"]}
+
+
+def accueil(request) -> dict:
+    return cache.memoriser(
+        "panneau-accueil", lambda: _accueil(request.user), detail=secret.voit_le_detail(request.user)
+    )
 
 
 def territoire(request, territoire) -> dict | None:
     if request.resolver_match and request.resolver_match.namespace == "observatoire":
         return None  # the observatory's own territory page already is this panel
-    ctx = pages.contexte(request.user, {})
+    return cache.memoriser(
+        "panneau-territoire",
+        lambda: _territoire(request.user, territoire),
+        detail=secret.voit_le_detail(request.user),
+        parametres=territoire,
+    )
+
+
+def _territoire(user, territoire) -> dict | None:
+    ctx = pages.contexte(user, {})
     if ctx is None or territoire.pk not in ctx.perimetre.territoires:
         return None
     indicateurs = pages.tableaux.indicateurs_de(ctx.comptes)
     principal = pages._indicateur_principal(indicateurs)
     return {
         "territoire": territoire,
-        "ctx": ctx,
+        "ctx": cache.contexte_leger(ctx),
         "principal": principal,
         "affiche": ctx.affiche(principal, ctx.annee, territoire.pk) if principal else None,
     }

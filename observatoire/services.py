@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from cls_poitiers.enregistrement import update_or_create_si_change
 from cls_poitiers.models import Territoire
 
+from . import cache
 from .imports import etat4001, figures, geojson, population, ssmsi
 from .imports.base import ImportRefuse, Rapport, empreinte
 from .imports.ecriture import EcritureDonnees
@@ -114,6 +115,7 @@ def preparer_territoires_generes(communes) -> int:
     ]
     Territoire.objects.bulk_create(nouvelles, batch_size=2000)
     analyser("cls_poitiers_territoire")
+    cache.changer()  # bulk_create sends no signal
     return len(departements) + len(nouvelles)
 
 
@@ -167,6 +169,8 @@ def executer_lot(*, lot: LotImport, chemin: Path, appliquer: bool, progression=N
             )
             if rapport.a_des_erreurs or not appliquer:
                 transaction.set_rollback(True)
+            else:
+                cache.changer()  # bulk writes send no signal; the version changes on commit
     except ImportRefuse:
         pass
     if rapport.a_des_erreurs:
@@ -298,6 +302,7 @@ def declarer(
         if nombre is not None
     )
     ecriture.terminer()
+    cache.changer()  # bulk writes send no signal
     retires = [i.pk for i, n in comptes.items() if n is None]
     supprimees, _detail = declaration.donnees.filter(indicateur_id__in=retires).delete()
     if not cree and (rapport.creees or rapport.modifiees or supprimees):

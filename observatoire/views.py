@@ -2,6 +2,7 @@
 territory), exports of what they show, the JSON endpoint, imports and partners' declarations.
 Short views: parse the filters, build the page (pages.py), render or export."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
@@ -14,7 +15,7 @@ from cls_poitiers import fichiers
 from cls_poitiers.models import Contrat, Territoire
 from cls_poitiers.permissions import COORDINATION, OBSERVATOIRE, PARTENAIRE, has_role, role_required
 
-from . import exports, pages, services
+from . import cache, exports, pages, secret, services
 from .filters import FiltreChiffres
 from .forms import AnnexeForm, DeclarationForm, DiagnosticForm, TeleversementForm
 from .models import AnnexeDiagnostic, Declaration, Diagnostic, Donnee, Indicateur, LotImport
@@ -49,13 +50,38 @@ def _vide(request, filtre):
     return render(request, "observatoire/vide.html", {"filtre": filtre})
 
 
+def _calculee(request, page: str, valeurs: dict, construire, **parametres):
+    """(context, view) of a dashboard: `construire(ctx)` over the page context, computed once per
+    data version, filters and detail level (observatoire/cache.py), or None when there is nothing
+    to show. The filters were validated for this user before: the cache never decides access.
+    The view gets `cle_cache` and `duree_cache`, which name and keep its rendered HTML."""
+
+    def calculer():
+        ctx = pages.contexte(request.user, valeurs)
+        if ctx is None:
+            return None
+        vue = construire(ctx)
+        return cache.contexte_leger(ctx), vue
+
+    calcule, cle = cache.memoriser_avec_cle(
+        page, calculer, detail=secret.voit_le_detail(request.user), parametres={**valeurs, **parametres}
+    )
+    if calcule is None:
+        return None
+    ctx, vue = calcule
+    # The template caches its computed part under the same key (0: rendered every time).
+    return ctx, {**vue, "cle_cache": cle, "duree_cache": settings.CLS_CACHE_TABLEAUX_DUREE if cle else 0}
+
+
 @role_required(*ROLES_CONSULTATION)
 def tableau_de_bord(request):
     filtre, valeurs = _filtre(request)
-    ctx = pages.contexte(request.user, valeurs)
-    if ctx is None:
+    calcule = _calculee(
+        request, "ensemble", valeurs, lambda ctx: pages.vue_ensemble(ctx, valeurs.get("famille"))
+    )
+    if calcule is None:
         return _vide(request, filtre)
-    vue = pages.vue_ensemble(ctx, valeurs.get("famille"))
+    ctx, vue = calcule
     export = _exporter(
         request, {"indicateurs": vue["tableau"], "prioritaires": vue["prioritaires"]}, "observatoire"
     )
@@ -75,47 +101,54 @@ def _indicateur_choisi(valeurs, ctx):
 @role_required(*ROLES_CONSULTATION)
 def par_territoire(request):
     filtre, valeurs = _filtre(request)
-    ctx = pages.contexte(request.user, valeurs)
-    if ctx is None:
+
+    def construire(ctx):
+        indicateur = _indicateur_choisi(valeurs, ctx)
+        return {"indicateur": indicateur, **pages.vue_territoires(ctx, indicateur, valeurs.get("niveau"))}
+
+    calcule = _calculee(request, "territoires", valeurs, construire)
+    if calcule is None:
         return _vide(request, filtre)
-    indicateur = _indicateur_choisi(valeurs, ctx)
-    vue = pages.vue_territoires(ctx, indicateur, valeurs.get("niveau"))
+    ctx, vue = calcule
     export = _exporter(request, {"classement": vue["tableau"]}, "observatoire-territoires")
     return export or render(
-        request,
-        "observatoire/par_territoire.html",
-        {"filtre": filtre, "ctx": ctx, "indicateur": indicateur, **vue},
+        request, "observatoire/par_territoire.html", {"filtre": filtre, "ctx": ctx, **vue}
     )
 
 
 @role_required(*ROLES_CONSULTATION)
 def evolution(request):
     filtre, valeurs = _filtre(request)
-    ctx = pages.contexte(request.user, valeurs)
-    if ctx is None:
+
+    def construire(ctx):
+        indicateur = _indicateur_choisi(valeurs, ctx)
+        vue = pages.vue_evolution(
+            ctx, indicateur, list(valeurs.get("territoires") or []), valeurs.get("periodicite") == "mois"
+        )
+        return {"indicateur": indicateur, **vue}
+
+    calcule = _calculee(request, "evolution", valeurs, construire)
+    if calcule is None:
         return _vide(request, filtre)
-    indicateur = _indicateur_choisi(valeurs, ctx)
-    vue = pages.vue_evolution(
-        ctx, indicateur, list(valeurs.get("territoires") or []), valeurs.get("periodicite") == "mois"
-    )
+    ctx, vue = calcule
     export = _exporter(request, {"evolution": vue["tableau"]}, "observatoire-evolution")
-    return export or render(
-        request,
-        "observatoire/evolution.html",
-        {"filtre": filtre, "ctx": ctx, "indicateur": indicateur, **vue},
-    )
+    return export or render(request, "observatoire/evolution.html", {"filtre": filtre, "ctx": ctx, **vue})
 
 
 @role_required(*ROLES_CONSULTATION)
 def territoire(request, code):
     territoire = get_object_or_404(Territoire.objects.select_related("parent"), code=code)
     filtre, valeurs = _filtre(request)
-    ctx = pages.contexte(request.user, valeurs)
-    if ctx is None:
+
+    def construire(ctx):
+        if territoire.pk not in ctx.perimetre.territoires:
+            raise Http404(_("Ce territoire n'est pas dans le périmètre du contrat."))
+        return pages.vue_territoire(ctx, territoire)
+
+    calcule = _calculee(request, "territoire", valeurs, construire, territoire=territoire.pk)
+    if calcule is None:
         return _vide(request, filtre)
-    if territoire.pk not in ctx.perimetre.territoires:
-        raise Http404(_("Ce territoire n'est pas dans le périmètre du contrat."))
-    vue = pages.vue_territoire(ctx, territoire)
+    ctx, vue = calcule
     export = _exporter(
         request,
         {"territoire": vue["tableau"], "declarations": vue["declarations"], "enquetes": vue["enquetes"]},

@@ -535,7 +535,8 @@ def charge(adresse: str, chemins: list[str], cookie: str, clients: int, total: i
 def mesurer_charge(url: str, source: str, echelle: Echelle, res: Resultats):
     cookie = cle_de_session(url)
     port = port_libre()
-    env = environnement(url)
+    # As in production: the dashboards' cache on (tests.settings turns it off for the test suite).
+    env = environnement(url, CLS_TESTS_CACHE_TABLEAUX="1")
     serveur = subprocess.Popen(
         [
             str(Path(PYTHON).parent / "gunicorn"),
