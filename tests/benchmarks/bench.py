@@ -363,7 +363,9 @@ def mesurer_tableaux_ici(source: str, requetes: int, repetitions: int) -> dict:
     return resultat
 
 
-def mesurer_tableaux(url: str, source: str, echelle: Echelle) -> dict:
+def mesurer_tableaux(url: str, source: str, echelle: Echelle, cache: bool = False) -> dict:
+    """`cache`: with the dashboards' cache on, as in production (pages served from it once warm);
+    off, each request computes its page (the cost that must not grow with the data)."""
     sortie = subprocess.run(
         [
             PYTHON,
@@ -373,7 +375,7 @@ def mesurer_tableaux(url: str, source: str, echelle: Echelle) -> dict:
             str(echelle.requetes),
             str(echelle.repetitions),
         ],
-        env=environnement(url),
+        env=environnement(url, CLS_TESTS_CACHE_TABLEAUX="1" if cache else "0"),
         cwd=RACINE,
         capture_output=True,
         text=True,
@@ -382,6 +384,17 @@ def mesurer_tableaux(url: str, source: str, echelle: Echelle) -> dict:
     if sortie.returncode != 0:
         raise RuntimeError(sortie.stderr[-3000:])
     return json.loads(sortie.stdout.strip().splitlines()[-1])
+
+
+def rapporter_cache(mesure: dict, res: Resultats):
+    libelle = f"{mesure['lignes']:,}".replace(",", " ")
+    for page, runs in mesure["pages"].items():
+        for p in ("p50", "p95"):
+            res.ajouter(
+                f"Tableau de bord « {page} » servi par le cache à {libelle} lignes — {p}",
+                [r[p] for r in runs],
+                "ms",
+            )
 
 
 def rapporter_tableaux(mesures: dict[int, dict], res: Resultats):
@@ -632,6 +645,7 @@ def executer(echelle: Echelle, dossier: Path, bases: Bases | None = None) -> Res
             bases.supprimer(nom)
         mesures[echelle.national] = mesurer_tableaux(bases.url(national), "ssmsi", echelle)
         rapporter_tableaux(mesures, res)
+        rapporter_cache(mesurer_tableaux(bases.url(national), "ssmsi", echelle, cache=True), res)
         mesurer_charge(bases.url(national), "ssmsi", echelle, res)
     finally:
         bases.tout_supprimer()

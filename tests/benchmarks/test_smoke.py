@@ -23,6 +23,8 @@ FIGURES = [
     "Rapport page « par territoire » / GROUP BY à",
     "Coût « vue d'ensemble » à",
     "Coût « par territoire » à",
+    "Tableau de bord « vue d'ensemble » servi par le cache à",
+    "Tableau de bord « par territoire » servi par le cache à",
     "Pages sous charge (gunicorn 2 workers, 20 clients, 5 pages) — requêtes/s",
     "Pages sous charge (gunicorn 2 workers, 20 clients, 5 pages) — p50",
     "Pages sous charge (gunicorn 2 workers, 20 clients, 5 pages) — p95",
