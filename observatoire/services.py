@@ -8,7 +8,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
-from django.db import close_old_connections, connection, transaction
+from django.db import close_old_connections, connection, connections, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -239,7 +239,9 @@ def _fil(lot_id: int) -> None:
     try:
         traiter(lot_id)
     finally:
-        close_old_connections()
+        # This thread's own connections end with it (persistent connections would otherwise wait
+        # for the garbage collector).
+        connections.close_all()
 
 
 def appliquer_depuis_le_web(*, lot: LotImport) -> bool:
