@@ -326,6 +326,46 @@ class EcritureCopie:
             self.executeur.shutdown(wait=True)
 
 
+def ecrire_populations(tableau, source: str) -> int:
+    """PostgreSQL: a file's populations (columns t, a, pop, log; log NaN when the file gives no
+    dwellings) written in one COPY and one set-based statement, with the rules of the bulk path:
+    a new territory × year is created, an existing one is updated only when its inhabitants, or
+    its dwellings when the file gives them, changed (dwellings are never erased). Returns how many
+    were created or updated."""
+    texte = io.StringIO()
+    tableau[["t", "a", "pop", "log"]].astype({"pop": "int64", "log": "Int64"}).to_csv(
+        texte, sep="\t", header=False, index=False, na_rep="\\N"
+    )
+    texte.seek(0)
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS observatoire_import_populations")
+        cursor.execute(
+            "CREATE TEMPORARY TABLE observatoire_import_populations "
+            "(territoire_id bigint, annee smallint, habitants integer, logements integer)"
+        )
+        cursor.copy_expert("COPY observatoire_import_populations FROM STDIN", texte)
+        cursor.execute(
+            """WITH ecrites AS (
+                INSERT INTO cls_poitiers_population AS p
+                    (territoire_id, annee, habitants, logements, source, illustratif)
+                SELECT territoire_id, annee, habitants, logements, %s, false
+                FROM observatoire_import_populations ORDER BY territoire_id, annee
+                ON CONFLICT (territoire_id, annee) DO UPDATE
+                SET habitants = EXCLUDED.habitants,
+                    logements = COALESCE(EXCLUDED.logements, p.logements),
+                    source = EXCLUDED.source, illustratif = false
+                WHERE p.habitants <> EXCLUDED.habitants
+                   OR (EXCLUDED.logements IS NOT NULL AND p.logements IS DISTINCT FROM EXCLUDED.logements)
+                RETURNING 1
+            )
+            SELECT count(*) FROM ecrites""",
+            [source],
+        )
+        ecrites = cursor.fetchone()[0]
+        cursor.execute("DROP TABLE observatoire_import_populations")
+    return ecrites
+
+
 def ecriture_en_masse(*, lot, source, rapport):
     """The fastest writer the database allows (COPY on PostgreSQL)."""
     if connection.vendor == "postgresql":

@@ -11,6 +11,7 @@ when any problem was found, so that a bad file changes nothing.
 
 import numpy as np
 import pandas as pd
+from django.db import connection
 from django.utils.translation import gettext as _
 
 from cls_poitiers.models import Population, Territoire
@@ -28,7 +29,7 @@ from .base import (
     serie_numerique,
     verifier_separateur,
 )
-from .ecriture import ecriture_en_masse
+from .ecriture import ecrire_populations, ecriture_en_masse
 
 # Rows per chunk: about 40 MB of strings in memory at a time.
 TAILLE_PAQUET = 50_000
@@ -488,27 +489,46 @@ class Populations:
         premiers["log"] = derniers["log"].reindex(premiers.index)
         self.morceaux.append(premiers.reset_index())
 
-    @property
-    def valeurs(self) -> dict[tuple[int, int], list]:
+    def tableau(self) -> pd.DataFrame | None:
+        """One row per territory and year: t, a, pop (inhabitants), log (dwellings, NaN if none)."""
         if not self.morceaux:
-            return {}
+            return None
         tout = pd.concat(self.morceaux, ignore_index=True)
         habitants = tout.drop_duplicates(["t", "a"], keep="last").set_index(["t", "a"])["pop"]
         logements = (
             tout.dropna(subset=["log"]).drop_duplicates(["t", "a"], keep="last").set_index(["t", "a"])["log"]
         )
-        logements = logements.reindex(habitants.index)
+        return pd.DataFrame({"pop": habitants, "log": logements.reindex(habitants.index)}).reset_index()
+
+    @property
+    def valeurs(self) -> dict[tuple[int, int], list]:
+        tableau = self.tableau()
+        if tableau is None:
+            return {}
         return {
             (int(t), int(a)): [int(h), None if np.isnan(lg) else int(lg)]
-            for (t, a), h, lg in zip(habitants.index, habitants.to_numpy(), logements.to_numpy(), strict=True)
+            for t, a, h, lg in zip(
+                tableau["t"].to_numpy(),
+                tableau["a"].to_numpy(),
+                tableau["pop"].to_numpy(),
+                tableau["log"].to_numpy(),
+                strict=True,
+            )
         }
 
     def enregistrer(self, rapport: Rapport, lot) -> None:
+        source = _("SSMSI, fichier %(f)s") % {"f": lot.fichier_nom}
+        if connection.vendor == "postgresql":
+            # The national base's 350 000 populations: one COPY and one set-based statement.
+            tableau = self.tableau()
+            self.morceaux = []
+            if tableau is not None:
+                rapport.populations += ecrire_populations(tableau, source)
+            return
         valeurs = self.valeurs
         self.morceaux = []
         if not valeurs:
             return
-        source = _("SSMSI, fichier %(f)s") % {"f": lot.fichier_nom}
         # Plain tuples, not model instances: a national file carries 350 000 populations.
         existantes = {
             (t, a): (pk, h, lg)
