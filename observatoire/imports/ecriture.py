@@ -209,17 +209,30 @@ class EcritureCopie:
     def ecrire_tableau(self, **colonnes):
         if not len(colonnes["territoires"]):
             return
+        # Sorted along the unique index (each chunk extends it in order) and turned into COPY's
+        # format here, in the reading thread: the writing thread then mostly waits on the database
+        # without holding Python's GIL, and the server's COPY does not wait for Python.
+        ordre = np.lexsort(
+            (colonnes["mois"], colonnes["annees"], colonnes["indicateurs"], colonnes["territoires"])
+        )
+        colonnes = {nom: np.asarray(valeurs)[ordre] for nom, valeurs in colonnes.items()}
+        preparation = {
+            "colonnes": colonnes,
+            "binaire": self._binaire(colonnes),
+            "territoires": np.unique(colonnes["territoires"]).tolist(),
+            "indicateurs": np.unique(colonnes["indicateurs"]).tolist(),
+        }
         self.attendre()
-        self.futur = self.executeur.submit(self._ecrire, colonnes)
+        self.futur = self.executeur.submit(self._ecrire, preparation)
 
-    def _verifier_references(self, cursor, colonnes):
+    def _verifier_references(self, cursor, preparation):
         """The set-based foreign-key check: each distinct referenced row exists, and is locked
         (FOR KEY SHARE) as the per-row check would."""
         for table, nom in (
             ("cls_poitiers_territoire", "territoires"),
             ("observatoire_indicateur", "indicateurs"),
         ):
-            ids = np.unique(colonnes[nom]).tolist()
+            ids = preparation[nom]
             cursor.execute(
                 f"SELECT count(*) FROM (SELECT 1 FROM {table} WHERE id = ANY(%s) FOR KEY SHARE) verrous",
                 [ids],
@@ -228,43 +241,44 @@ class EcritureCopie:
             if trouves != len(ids):
                 raise IntegrityError(f"{nom} : {len(ids) - trouves} référence(s) introuvable(s)")
 
-    def _ecrire(self, colonnes: dict) -> tuple[int, int, int]:
+    def _ecrire(self, preparation: dict) -> tuple[int, int, int]:
+        colonnes = preparation["colonnes"]
         n = len(colonnes["territoires"])
-        # Sorted along the unique index: each chunk extends it in order.
-        ordre = np.lexsort(
-            (colonnes["mois"], colonnes["annees"], colonnes["indicateurs"], colonnes["territoires"])
-        )
-        colonnes = {nom: np.asarray(valeurs)[ordre] for nom, valeurs in colonnes.items()}
         with self.brute.cursor() as cursor:
             # The chunk's territories that already have figures of this source (one index probe
             # each): only their rows may conflict.
-            territoires = np.unique(colonnes["territoires"])
             cursor.execute(
                 "SELECT t FROM unnest(%s::bigint[]) t WHERE EXISTS (SELECT 1 FROM observatoire_donnee "
                 "WHERE source_id = %s AND territoire_id = t)",
-                [territoires.tolist(), self.source.pk],
+                [preparation["territoires"], self.source.pk],
             )
-            deja = np.isin(colonnes["territoires"], [t for (t,) in cursor.fetchall()])
+            presents = [t for (t,) in cursor.fetchall()]
             if self.replica:
-                self._verifier_references(cursor, colonnes)
+                self._verifier_references(cursor, preparation)
                 cursor.execute("SET LOCAL session_replication_role = replica")
             try:
-                creees, modifiees = 0, 0
+                if not presents:
+                    # Nothing can conflict: the chunk as prepared, straight in.
+                    self._copier(cursor, preparation["binaire"])
+                    return n, 0, n
+                deja = np.isin(colonnes["territoires"], presents)
+                creees = 0
                 if not deja.all():
-                    neuves = {nom: valeurs[~deja] for nom, valeurs in colonnes.items()}
-                    cursor.copy_expert(
-                        f"COPY observatoire_donnee ({COLONNES_COPIE}) FROM STDIN WITH (FORMAT binary)",
-                        io.BytesIO(self._binaire(neuves)),
-                    )
+                    self._copier(cursor, self._binaire({nom: v[~deja] for nom, v in colonnes.items()}))
                     creees = int((~deja).sum())
-                if deja.any():
-                    fusion = {nom: valeurs[deja] for nom, valeurs in colonnes.items()}
-                    c, m = self._fusionner(cursor, self._binaire(fusion))
-                    creees, modifiees = creees + c, m
-                return creees, modifiees, n
+                fusion = {nom: valeurs[deja] for nom, valeurs in colonnes.items()}
+                c, m = self._fusionner(cursor, self._binaire(fusion))
+                return creees + c, m, n
             finally:
                 if self.replica:
                     cursor.execute("SET LOCAL session_replication_role = origin")
+
+    @staticmethod
+    def _copier(cursor, donnees: bytes):
+        cursor.copy_expert(
+            f"COPY observatoire_donnee ({COLONNES_COPIE}) FROM STDIN WITH (FORMAT binary)",
+            io.BytesIO(donnees),
+        )
 
     def _binaire(self, colonnes: dict) -> bytes:
         return copie_binaire(
