@@ -338,8 +338,16 @@ class Donnee(models.Model):
     mois = models.PositiveSmallIntegerField(_("mois"), default=0, help_text=_("0 : l'année entière."))
     nombre = models.PositiveIntegerField(_("nombre"), null=True, blank=True)
     secret = models.BooleanField(_("secret statistique"), default=False)
+    # No index: nothing reads the figures by batch, and maintaining one over the national base's
+    # figures (all of one batch) cost a sixth of its import. Deleting a batch, a rare
+    # administrative act, scans the figures for the PROTECT check.
     lot = models.ForeignKey(
-        LotImport, on_delete=models.PROTECT, null=True, blank=True, related_name="donnees"
+        LotImport,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="donnees",
+        db_index=False,
     )
     # Indexed only where set (partial index below): imported figures, the national base's millions,
     # have none and cost this index nothing.

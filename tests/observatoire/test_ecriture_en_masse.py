@@ -80,3 +80,13 @@ def test_populations_are_created_updated_and_dwellings_never_erased(tmp_path, pe
     poitiers = Population.objects.get(territoire=perimetre["c1"], annee=2025)
     assert (poitiers.habitants, poitiers.logements, poitiers.illustratif) == (90000, 34713, False)
     assert "corrige.csv" in poitiers.source
+
+
+def test_a_batch_with_figures_cannot_be_deleted(tmp_path, perimetre):
+    from django.db.models import ProtectedError
+
+    importer(fichier(tmp_path, LIGNES, "base.csv"))
+    lot = LotImport.objects.get()
+    with pytest.raises(ProtectedError):
+        lot.delete()
+    assert Donnee.objects.filter(lot=lot).count() == 6
