@@ -322,10 +322,14 @@ class Donnee(models.Model):
     (the "non localisé" part): a territory's total is the sum of its figure and its children's.
     A source gives, for one territory, indicator and year, either a yearly figure or monthly ones."""
 
-    territoire = models.ForeignKey(Territoire, on_delete=models.PROTECT, related_name="donnees")
-    # No index of their own: the unique constraint below starts with the indicator, and the
-    # dashboards read the pre-aggregate (SyntheseDonnee), whose key starts with the source. Every
-    # index less is one less to maintain for each of the national base's five million rows.
+    # No index of their own: the unique constraint below starts with (source, territoire), which
+    # serves the dashboards' reads (one source, the perimeter's territories), the "sources with
+    # figures" probe and the import's comparisons. Every index less is one less to maintain for each
+    # of the national base's five million rows (deleting a territory, a rare administrative act,
+    # scans the figures for the PROTECT check).
+    territoire = models.ForeignKey(
+        Territoire, on_delete=models.PROTECT, related_name="donnees", db_index=False
+    )
     indicateur = models.ForeignKey(
         Indicateur, on_delete=models.PROTECT, related_name="donnees", db_index=False
     )
@@ -334,11 +338,26 @@ class Donnee(models.Model):
     mois = models.PositiveSmallIntegerField(_("mois"), default=0, help_text=_("0 : l'année entière."))
     nombre = models.PositiveIntegerField(_("nombre"), null=True, blank=True)
     secret = models.BooleanField(_("secret statistique"), default=False)
+    # No index: nothing reads the figures by batch, and maintaining one over the national base's
+    # figures (all of one batch) cost a sixth of its import. Deleting a batch, a rare
+    # administrative act, scans the figures for the PROTECT check.
     lot = models.ForeignKey(
-        LotImport, on_delete=models.PROTECT, null=True, blank=True, related_name="donnees"
+        LotImport,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="donnees",
+        db_index=False,
     )
+    # Indexed only where set (partial index below): imported figures, the national base's millions,
+    # have none and cost this index nothing.
     declaration = models.ForeignKey(
-        Declaration, on_delete=models.CASCADE, null=True, blank=True, related_name="donnees"
+        Declaration,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="donnees",
+        db_index=False,
     )
 
     objects = DonneeQuerySet.as_manager()
@@ -347,9 +366,18 @@ class Donnee(models.Model):
         verbose_name = _("donnée")
         verbose_name_plural = _("données")
         ordering = ["annee", "mois", "territoire_id", "indicateur_id"]
+        indexes = [
+            models.Index(
+                fields=["declaration"],
+                condition=Q(declaration__isnull=False),
+                name="donnee_declaration_idx",
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
-                fields=["indicateur", "source", "annee", "mois", "territoire"],
+                # Source and territory first: the dashboards read one source over a perimeter of
+                # territories, and an import (a file is ordered by territory) appends to the index.
+                fields=["source", "territoire", "indicateur", "annee", "mois"],
                 name="donnee_unique_par_periode",
                 violation_error_message=_(
                     "Ce territoire a déjà un chiffre pour cet indicateur, cette période et cette source."
@@ -380,41 +408,6 @@ class Donnee(models.Model):
         periode = f"{self.mois:02d}/{self.annee}" if self.mois else str(self.annee)
         valeur = _("secret statistique") if self.secret else self.nombre
         return f"{self.territoire_id} {self.indicateur_id} {periode} : {valeur}"
-
-
-class SyntheseDonnee(models.Model):
-    """The pre-aggregate the dashboards read: per source × territory × indicator × year, the sum of
-    the published counts (months added up) and how many figures were published or masked.
-
-    It is derived data, kept exact by database triggers on `Donnee` in the same transaction as
-    every write (imports, declarations and their corrections, the admin, queryset updates and
-    deletions; migration 0004_perf_synthese_declencheurs). Its key starts with the source, so that a
-    dashboard reads exactly its perimeter's rows whatever the size of the national base. Never
-    written by the application itself."""
-
-    pk = models.CompositePrimaryKey("source", "territoire", "indicateur", "annee")
-    # Derived rows: no foreign-key constraints to check on each of millions of writes (the base
-    # figures they sum are constrained, and their deletion removes these rows).
-    source = models.ForeignKey(
-        Source, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+", db_index=False
-    )
-    territoire = models.ForeignKey(
-        Territoire, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+", db_index=False
-    )
-    indicateur = models.ForeignKey(
-        Indicateur, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+", db_index=False
-    )
-    annee = models.PositiveSmallIntegerField(_("année"))
-    nombre = models.BigIntegerField(_("somme des nombres publiés"), default=0)
-    publies = models.IntegerField(_("chiffres publiés"), default=0)
-    secrets = models.IntegerField(_("chiffres masqués (secret statistique)"), default=0)
-
-    class Meta:
-        verbose_name = _("synthèse des données")
-        verbose_name_plural = _("synthèses des données")
-
-    def __str__(self):
-        return f"{self.source_id} {self.territoire_id} {self.indicateur_id} {self.annee} : {self.nombre}"
 
 
 class Enquete(models.Model):

@@ -5,7 +5,7 @@ by `secret.afficher` for the user at hand."""
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Sum
+from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext as _
 
 from cls_poitiers import formats
@@ -13,7 +13,7 @@ from cls_poitiers.models import Territoire
 
 from . import calculs, secret, tableaux
 from .exports import Cellule, Tableau
-from .models import Indicateur, ResultatEnquete, Source, SyntheseDonnee
+from .models import Donnee, Indicateur, ResultatEnquete, Source
 
 COLONNES_EXPORT = [
     "territoire_code",
@@ -428,9 +428,13 @@ def tableau_declarations(ctx: Contexte, territoire: Territoire) -> Tableau:
     """Partners' declarations on the territory (and its quartiers), per year: one query."""
     ids = [territoire.pk, *ctx.perimetre.enfants.get(territoire.pk, [])]
     lignes = (
-        SyntheseDonnee.objects.filter(territoire_id__in=ids, source__nature=Source.Nature.PARTENAIRE)
+        Donnee.objects.filter(territoire_id__in=ids, source__nature=Source.Nature.PARTENAIRE)
         .values("source__libelle", "indicateur__libelle", "annee")
-        .annotate(total=Sum("nombre"), publies=Sum("publies"), secrets=Sum("secrets"))
+        .annotate(
+            total=Sum("nombre"),
+            publies=Count("pk", filter=Q(secret=False)),
+            secrets=Count("pk", filter=Q(secret=True)),
+        )
         .order_by("source__libelle", "indicateur__libelle", "annee")
     )
     tableau = Tableau(

@@ -8,12 +8,12 @@ source) and `secret.afficher`, so that they show the same numbers with the same 
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, F, OuterRef, Q, Sum
+from django.db.models import Count, Exists, OuterRef, Q, Sum
 
 from cls_poitiers.models import Contrat, Population, Territoire
 
 from . import calculs
-from .models import Donnee, Indicateur, Source, SyntheseDonnee
+from .models import Donnee, Indicateur, Source
 
 
 @dataclass
@@ -92,10 +92,10 @@ def perimetre(racine: Territoire | None = None) -> Perimetre | None:
 
 
 def sources_avec_donnees() -> list[Source]:
-    """One index probe per source in the pre-aggregate (whose key starts with the source), never a
-    scan of the figures."""
+    """One index probe per source (the figures' unique index starts with the source), never a scan
+    of the figures."""
     return list(
-        Source.objects.filter(Exists(SyntheseDonnee.objects.filter(source=OuterRef("pk")))).order_by(
+        Source.objects.filter(Exists(Donnee.objects.filter(source=OuterRef("pk")))).order_by(
             "ordre", "libelle"
         )
     )
@@ -143,30 +143,27 @@ class Comptes:
         annees: list[int] | None = None,
         mensuel: bool = False,
     ):
+        # An index range scan of the figures' unique index (source, territory, …) over the
+        # perimeter's rows, whatever the size of the national base; months are added up per year
+        # unless `mensuel`.
         cles = ["indicateur_id", "territoire_id", "annee"]
+        qs = Donnee.objects.filter(source=source, territoire_id__in=perimetre.ids)
         if mensuel:
-            qs = Donnee.objects.filter(territoire_id__in=perimetre.ids, source=source, mois__gt=0)
+            qs = qs.filter(mois__gt=0)
             cles.append("mois")
-        else:
-            # Yearly figures (months added up) come from the pre-aggregate: an index range scan
-            # over the perimeter's rows, whatever the size of the national base.
-            qs = SyntheseDonnee.objects.filter(territoire_id__in=perimetre.ids, source=source)
         if indicateurs is not None:
             qs = qs.filter(indicateur__in=indicateurs)
         if annees is not None:
             qs = qs.filter(annee__in=annees)
-        if mensuel:
-            lignes = (
-                qs.order_by()
-                .values(*cles)
-                .annotate(
-                    total=Sum("nombre"),
-                    publies=Count("pk", filter=Q(secret=False)),
-                    secrets=Count("pk", filter=Q(secret=True)),
-                )
+        lignes = (
+            qs.order_by()
+            .values(*cles)
+            .annotate(
+                total=Sum("nombre"),
+                publies=Count("pk", filter=Q(secret=False)),
+                secrets=Count("pk", filter=Q(secret=True)),
             )
-        else:
-            lignes = qs.order_by().values(*cles, "publies", "secrets", total=F("nombre"))
+        )
         valeurs = {
             tuple(ligne[c] for c in cles): calculs.Compte(
                 nombre=ligne["total"] or 0, publies=ligne["publies"], secrets=ligne["secrets"]

@@ -4,6 +4,7 @@ the refusal of a bad file as a whole."""
 
 import codecs
 import hashlib
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -132,7 +133,8 @@ def detecter_encodage(chemin: Path, rapport: Rapport, *, windows_accepte: bool) 
     decodeur = codecs.getincrementaldecoder("utf-8")()
     ligne = 1
     with open(chemin, "rb") as f:
-        for bloc in [*iter(lambda: f.read(TAILLE_BLOC), b""), None]:
+        # Streamed block by block (a list of the blocks would hold the whole file in memory).
+        for bloc in itertools.chain(iter(lambda: f.read(TAILLE_BLOC), b""), [None]):
             try:
                 # The last call (None) flushes the decoder: a sequence cut at the end is invalid too.
                 decodeur.decode(bloc or b"", final=bloc is None)

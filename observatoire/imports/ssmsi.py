@@ -11,6 +11,7 @@ when any problem was found, so that a bad file changes nothing.
 
 import numpy as np
 import pandas as pd
+from django.db import connection
 from django.utils.translation import gettext as _
 
 from cls_poitiers.models import Population, Territoire
@@ -28,7 +29,7 @@ from .base import (
     serie_numerique,
     verifier_separateur,
 )
-from .ecriture import ecriture_en_masse
+from .ecriture import ecrire_populations, ecriture_en_masse
 
 # Rows per chunk: about 40 MB of strings in memory at a time.
 TAILLE_PAQUET = 50_000
@@ -116,6 +117,42 @@ def _nettoyer(valeurs: pd.Series) -> pd.Series:
     return valeurs.str.strip().str.strip('"').str.strip()
 
 
+def _distinctes(uniques) -> pd.Series:
+    return pd.Series(uniques, dtype=object).fillna("").astype(str)
+
+
+class Colonne:
+    """One column of a chunk, factorised ONCE: its distinct values (stripped) and each row's code
+    into them. Every check and conversion then works on the distinct values only and is spread
+    back by indexing, without factorising the column again."""
+
+    def __init__(self, codes: np.ndarray, uniques: np.ndarray):
+        self.codes, self.uniques = codes, uniques
+
+    @classmethod
+    def de(cls, serie: pd.Series) -> "Colonne":
+        codes, uniques = pd.factorize(serie, use_na_sentinel=False)
+        return cls(codes, np.asarray(_nettoyer(_distinctes(uniques)), dtype=object))
+
+    def __getitem__(self, cle):
+        """A row's value (for messages), or the column restricted to some rows."""
+        if isinstance(cle, (int, np.integer)):
+            return self.uniques[self.codes[cle]]
+        return Colonne(self.codes[cle], self.uniques)
+
+    def vides(self) -> np.ndarray:
+        return (self.uniques == "")[self.codes]
+
+    def valeurs(self) -> np.ndarray:
+        return self.uniques[self.codes]
+
+    def transformer(self, fonction) -> "Colonne":
+        return Colonne(self.codes, np.asarray(fonction(_distinctes(self.uniques)), dtype=object))
+
+    def par_valeurs(self, fonction) -> np.ndarray:
+        return np.asarray(fonction(_distinctes(self.uniques)))[self.codes]
+
+
 def importer(chemin, *, rapport: Rapport, lot, source, creer_territoires=False, progression=None):
     encodage = detecter_encodage(chemin, rapport, windows_accepte=False)
     entete_brut = premiere_ligne(chemin, encodage)
@@ -148,10 +185,10 @@ def importer(chemin, *, rapport: Rapport, lot, source, creer_territoires=False, 
             if roles is None:
                 roles, rapport.edition, niveau = reconnaitre_edition(list(paquet.columns), rapport)
             lignes_paquet = paquet.index.to_numpy() + 2
-            col = {role: _par_valeurs(paquet[nom], _nettoyer) for role, nom in roles.items()}
+            col = {role: Colonne.de(paquet[nom]) for role, nom in roles.items()}
             vides = np.ones(len(paquet), dtype=bool)
-            for valeurs in col.values():
-                vides &= valeurs == ""
+            for colonne in col.values():
+                vides &= colonne.vides()
             if vides.any():
                 # Blank only if every column is blank, those outside the recognised ones too.
                 autres = [c for c in paquet.columns if c not in roles.values()]
@@ -161,7 +198,7 @@ def importer(chemin, *, rapport: Rapport, lot, source, creer_territoires=False, 
                 continue
             if vides.any():
                 garder = ~vides
-                col = {role: valeurs[garder] for role, valeurs in col.items()}
+                col = {role: colonne[garder] for role, colonne in col.items()}
                 lignes_paquet = lignes_paquet[garder]
             en_tete_seul = False
             rapport.lignes_lues += len(lignes_paquet)
@@ -222,8 +259,8 @@ def _signaler(methode, positions, lignes, colonne, message) -> None:
         rapport.avertissements_en_plus += reste
 
 
-def _nombres_fr(valeurs: np.ndarray) -> np.ndarray:
-    return _par_valeurs(pd.Series(valeurs, dtype=object), lambda v: serie_numerique(v).to_numpy(float))
+def _nombres_fr(colonne: Colonne) -> np.ndarray:
+    return colonne.par_valeurs(lambda v: serie_numerique(v).to_numpy(float))
 
 
 def _traiter_paquet(
@@ -246,7 +283,7 @@ def _traiter_paquet(
     n = len(lignes)
     valide = np.ones(n, dtype=bool)
 
-    annees = _par_valeurs(pd.Series(col["annee"], dtype=object), lambda v: _annees(v).to_numpy(float))
+    annees = col["annee"].par_valeurs(lambda v: _annees(v).to_numpy(float))
     mauvaises = np.isnan(annees) | (annees < 1900) | (annees > 2200)
     _signaler(
         rapport.erreur,
@@ -257,8 +294,7 @@ def _traiter_paquet(
     )
     valide &= ~mauvaises
 
-    indicateur_ids = _par_valeurs(
-        pd.Series(col["libelle"], dtype=object),
+    indicateur_ids = col["libelle"].par_valeurs(
         lambda v: v.map(lambda lib: correspondances.get(normaliser_libelle(lib), -1)).to_numpy(np.int64),
     )
     inconnus = indicateur_ids < 0
@@ -275,8 +311,7 @@ def _traiter_paquet(
     valide &= ~inconnus
 
     # Units: one comparison per row against the indicator's unit, the first change stops the import.
-    unites = _par_valeurs(
-        pd.Series(col["unite"], dtype=object),
+    unites = col["unite"].par_valeurs(
         lambda v: v.map(lambda u: UNITES_SOURCE.get(normaliser_libelle(u), "")).to_numpy(object),
     )
     unite_attendue = np.array([""] * n, dtype=object)
@@ -299,12 +334,10 @@ def _traiter_paquet(
 
     diffusion = col.get("diffusion")
     diffusion_min = (
-        _par_valeurs(pd.Series(diffusion, dtype=object), lambda v: v.str.lower().to_numpy(object))
-        if diffusion is not None
-        else None
+        diffusion.par_valeurs(lambda v: v.str.lower().to_numpy(object)) if diffusion is not None else None
     )
     masque_declare = diffusion_min == "ndiff" if diffusion is not None else np.zeros(n, bool)
-    manquant = _par_valeurs(pd.Series(col["nombre"], dtype=object), lambda v: est_manquant(v).to_numpy(bool))
+    manquant = col["nombre"].par_valeurs(lambda v: est_manquant(v).to_numpy(bool))
     nombres = _nombres_fr(col["nombre"])
     texte = (~manquant) & np.isnan(nombres)
     _signaler(
@@ -337,24 +370,21 @@ def _traiter_paquet(
     # Territories: unknown ones are counted and reported (or created on request), never fatal.
     codes = col["code"]
     if niveau == Territoire.Niveau.COMMUNE:
-        codes = _par_valeurs(pd.Series(codes, dtype=object), lambda v: v.str.zfill(5).to_numpy(object))
+        codes = codes.transformer(lambda v: v.str.zfill(5))
 
     def identifiants():
-        return _par_valeurs(
-            pd.Series(codes, dtype=object),
-            lambda v: v.map(lambda c: territoires.get(c, -1)).to_numpy(np.int64),
-        )
+        return codes.par_valeurs(lambda v: v.map(lambda c: territoires.get(c, -1)).to_numpy(np.int64))
 
     territoire_ids = identifiants()
     inconnus_t = (territoire_ids < 0) & valide
     if inconnus_t.any():
-        nouveaux = sorted(set(codes[inconnus_t]))
+        nouveaux = sorted(set(codes.valeurs()[inconnus_t]))
         if creer_territoires:
             ecriture.attendre()
             _creer(nouveaux, niveau, territoires, rapport)
             territoire_ids = identifiants()
         else:
-            inconnus_codes, comptes = np.unique(codes[inconnus_t], return_counts=True)
+            inconnus_codes, comptes = np.unique(codes.valeurs()[inconnus_t], return_counts=True)
             for code, nombre in zip(inconnus_codes, comptes, strict=True):
                 rapport.territoires_inconnus[code] = rapport.territoires_inconnus.get(code, 0) + int(nombre)
             rapport.rejetees += int(inconnus_t.sum())
@@ -409,12 +439,12 @@ def _traiter_paquet(
     )
     if "pop" in col:
         pop_annees = (
-            _par_valeurs(pd.Series(col["pop_annee"], dtype=object), lambda v: _annees(v).to_numpy(float))[idx]
+            col["pop_annee"].par_valeurs(lambda v: _annees(v).to_numpy(float))[idx]
             if "pop_annee" in col
             else np.full(len(idx), np.nan)
         )
         log_annees = (
-            _par_valeurs(pd.Series(col["log_annee"], dtype=object), lambda v: _annees(v).to_numpy(float))[idx]
+            col["log_annee"].par_valeurs(lambda v: _annees(v).to_numpy(float))[idx]
             if "log_annee" in col
             else np.full(len(idx), np.nan)
         )
@@ -488,27 +518,46 @@ class Populations:
         premiers["log"] = derniers["log"].reindex(premiers.index)
         self.morceaux.append(premiers.reset_index())
 
-    @property
-    def valeurs(self) -> dict[tuple[int, int], list]:
+    def tableau(self) -> pd.DataFrame | None:
+        """One row per territory and year: t, a, pop (inhabitants), log (dwellings, NaN if none)."""
         if not self.morceaux:
-            return {}
+            return None
         tout = pd.concat(self.morceaux, ignore_index=True)
         habitants = tout.drop_duplicates(["t", "a"], keep="last").set_index(["t", "a"])["pop"]
         logements = (
             tout.dropna(subset=["log"]).drop_duplicates(["t", "a"], keep="last").set_index(["t", "a"])["log"]
         )
-        logements = logements.reindex(habitants.index)
+        return pd.DataFrame({"pop": habitants, "log": logements.reindex(habitants.index)}).reset_index()
+
+    @property
+    def valeurs(self) -> dict[tuple[int, int], list]:
+        tableau = self.tableau()
+        if tableau is None:
+            return {}
         return {
             (int(t), int(a)): [int(h), None if np.isnan(lg) else int(lg)]
-            for (t, a), h, lg in zip(habitants.index, habitants.to_numpy(), logements.to_numpy(), strict=True)
+            for t, a, h, lg in zip(
+                tableau["t"].to_numpy(),
+                tableau["a"].to_numpy(),
+                tableau["pop"].to_numpy(),
+                tableau["log"].to_numpy(),
+                strict=True,
+            )
         }
 
     def enregistrer(self, rapport: Rapport, lot) -> None:
+        source = _("SSMSI, fichier %(f)s") % {"f": lot.fichier_nom}
+        if connection.vendor == "postgresql":
+            # The national base's 350 000 populations: one COPY and one set-based statement.
+            tableau = self.tableau()
+            self.morceaux = []
+            if tableau is not None:
+                rapport.populations += ecrire_populations(tableau, source)
+            return
         valeurs = self.valeurs
         self.morceaux = []
         if not valeurs:
             return
-        source = _("SSMSI, fichier %(f)s") % {"f": lot.fichier_nom}
         # Plain tuples, not model instances: a national file carries 350 000 populations.
         existantes = {
             (t, a): (pk, h, lg)

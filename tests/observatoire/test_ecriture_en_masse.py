@@ -1,0 +1,92 @@
+"""The bulk writer of the national base, on both engines: a chunk may hold territories that
+already have figures of the source (written by an earlier import or by the previous chunk, when a
+territory straddles two chunks) beside new ones; each figure is then created, updated or left
+alone exactly as the file says. On PostgreSQL this mixes the direct COPY and the staging upsert
+inside one chunk."""
+
+import pytest
+
+from cls_poitiers.models import Population
+from observatoire.imports import ssmsi
+from observatoire.models import Donnee, LotImport
+
+from .test_import_ssmsi import RECENTE, ecrire, importer
+
+pytestmark = pytest.mark.django_db
+
+ENTETE = RECENTE.splitlines()[0] + "\n"
+LIGNES = [
+    '"86194";"2024";"Cambriolages de logement";"Infraction";"300";"NA";"diff";"89000";"2024";"34000";"2024";"NA";"NA"',  # noqa: E501
+    '"86194";"2025";"Cambriolages de logement";"Infraction";"355";"NA";"diff";"89916";"2025";"34713";"2025";"NA";"NA"',  # noqa: E501
+    '"86194";"2025";"Vols avec armes";"Infraction";"NA";"NA";"ndiff";"89916";"2025";"34713";"2025";"NA";"NA"',  # noqa: E501
+    '"86041";"2024";"Vols avec armes";"Infraction";"4";"NA";"diff";"10289";"2024";"NA";"2024";"NA";"NA"',  # noqa: E501
+    '"86041";"2025";"Vols avec armes";"Infraction";"NA";"NA";"ndiff";"10300";"2025";"NA";"2025";"NA";"NA"',  # noqa: E501
+    '"QP086005";"2025";"Vols avec armes";"Infraction";"7";"NA";"diff";"5000";"2025";"NA";"2025";"NA";"NA"',  # noqa: E501
+]
+
+
+def fichier(tmp_path, lignes, nom):
+    return ecrire(tmp_path, ENTETE + "\n".join(lignes) + "\n", nom)
+
+
+def chiffres():
+    return sorted(
+        Donnee.objects.values_list("territoire__code", "indicateur__code", "annee", "nombre", "secret")
+    )
+
+
+def dernier_lot():
+    lot = LotImport.objects.order_by("pk").last()
+    return lot.creees, lot.modifiees, lot.inchangees
+
+
+def test_chunks_mixing_new_and_stored_territories_create_update_or_keep_each_figure(
+    tmp_path, perimetre, monkeypatch
+):
+    # Two rows per chunk: Poitiers straddles the first two chunks, and Buxerolles the next two.
+    monkeypatch.setattr(ssmsi, "TAILLE_PAQUET", 2)
+    importer(fichier(tmp_path, LIGNES[:2], "debut.csv"))
+    assert dernier_lot() == (2, 0, 0)
+
+    tout = [*LIGNES]
+    tout[1] = tout[1].replace('"355"', '"356"')  # a correction of a stored figure
+    importer(fichier(tmp_path, tout, "tout.csv"))
+    assert dernier_lot() == (4, 1, 1)
+    assert chiffres() == [
+        ("86041", "vols-avec-armes", 2024, 4, False),
+        ("86041", "vols-avec-armes", 2025, None, True),  # masked: no count, never a zero
+        ("86194", "cambriolages-logement", 2024, 300, False),
+        ("86194", "cambriolages-logement", 2025, 356, False),
+        ("86194", "vols-avec-armes", 2025, None, True),
+        ("QP086005", "vols-avec-armes", 2025, 7, False),
+    ]
+    lot = LotImport.objects.order_by("pk").last()
+    assert set(Donnee.objects.filter(annee=2025, territoire__code="86194").values_list("lot", flat=True)) == {
+        lot.pk  # the corrected figure, and the new one, are traced to the new batch
+    }
+
+    importer(fichier(tmp_path, tout, "encore.csv"))
+    assert dernier_lot() == (0, 0, 6)
+
+
+def test_populations_are_created_updated_and_dwellings_never_erased(tmp_path, perimetre):
+    importer(fichier(tmp_path, LIGNES, "base.csv"))
+    assert Population.objects.get(territoire=perimetre["c1"], annee=2025).logements == 34713
+    assert Population.objects.get(territoire=perimetre["c2"], annee=2024).logements is None
+    # The next file changes Poitiers' inhabitants and gives no dwellings: they stay.
+    corrige = [ligne.replace('"89916";"2025";"34713"', '"90000";"2025";"NA"') for ligne in LIGNES]
+    importer(fichier(tmp_path, corrige, "corrige.csv"))
+    assert LotImport.objects.order_by("pk").last().rapport["populations"] == 1
+    poitiers = Population.objects.get(territoire=perimetre["c1"], annee=2025)
+    assert (poitiers.habitants, poitiers.logements, poitiers.illustratif) == (90000, 34713, False)
+    assert "corrige.csv" in poitiers.source
+
+
+def test_a_batch_with_figures_cannot_be_deleted(tmp_path, perimetre):
+    from django.db.models import ProtectedError
+
+    importer(fichier(tmp_path, LIGNES, "base.csv"))
+    lot = LotImport.objects.get()
+    with pytest.raises(ProtectedError):
+        lot.delete()
+    assert Donnee.objects.filter(lot=lot).count() == 6
