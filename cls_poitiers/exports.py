@@ -7,8 +7,6 @@ import io
 from decimal import Decimal
 
 from django.http import HttpResponse
-from openpyxl import Workbook
-from openpyxl.utils import get_column_letter
 
 DANGEREUX = ("=", "+", "-", "@", "\t", "\r")
 CSV_MIME = "text/csv; charset=utf-8"
@@ -50,6 +48,10 @@ def csv_bytes(entetes: list[str], lignes) -> bytes:
 
 def xlsx_bytes(feuilles: dict[str, tuple[list[str], list]]) -> bytes:
     """`feuilles`: sheet title → (headers, rows). Text cells are neutralised."""
+    # Imported here: every process (an import command, a worker) loads this module, few write XLSX.
+    from openpyxl import Workbook
+    from openpyxl.utils import get_column_letter
+
     classeur = Workbook()
     classeur.remove(classeur.active)
     for titre, (entetes, lignes) in feuilles.items():

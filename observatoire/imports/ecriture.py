@@ -340,17 +340,24 @@ class EcritureCopie:
             self.executeur.shutdown(wait=True)
 
 
-def ecrire_populations(tableau, source: str) -> int:
-    """PostgreSQL: a file's populations (columns t, a, pop, log; log NaN when the file gives no
-    dwellings) written in one COPY and one set-based statement, with the rules of the bulk path:
-    a new territory × year is created, an existing one is updated only when its inhabitants, or
-    its dwellings when the file gives them, changed (dwellings are never erased). Returns how many
-    were created or updated."""
+def texte_populations(tableau) -> io.StringIO:
+    """The populations (columns t, a, pop, log) in COPY's text format, built apart from the
+    writing so that it can run while the last figures are being written."""
     texte = io.StringIO()
     tableau[["t", "a", "pop", "log"]].astype({"pop": "int64", "log": "Int64"}).to_csv(
         texte, sep="\t", header=False, index=False, na_rep="\\N"
     )
     texte.seek(0)
+    return texte
+
+
+def ecrire_populations(tableau, source: str, texte: io.StringIO | None = None) -> int:
+    """PostgreSQL: a file's populations (columns t, a, pop, log; log NaN when the file gives no
+    dwellings) written in one COPY and one set-based statement, with the rules of the bulk path:
+    a new territory × year is created, an existing one is updated only when its inhabitants, or
+    its dwellings when the file gives them, changed (dwellings are never erased). Returns how many
+    were created or updated."""
+    texte = texte if texte is not None else texte_populations(tableau)
     with connection.cursor() as cursor:
         cursor.execute("DROP TABLE IF EXISTS observatoire_import_populations")
         cursor.execute(

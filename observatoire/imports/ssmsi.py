@@ -29,7 +29,7 @@ from .base import (
     serie_numerique,
     verifier_separateur,
 )
-from .ecriture import ecrire_populations, ecriture_en_masse
+from .ecriture import ecrire_populations, ecriture_en_masse, texte_populations
 
 # Rows per chunk: about 40 MB of strings in memory at a time.
 TAILLE_PAQUET = 50_000
@@ -131,7 +131,11 @@ class Colonne:
 
     @classmethod
     def de(cls, serie: pd.Series) -> "Colonne":
-        codes, uniques = pd.factorize(serie, use_na_sentinel=False)
+        if isinstance(serie.dtype, pd.CategoricalDtype):
+            # Read as categories: the CSV parser already gave each distinct string once.
+            codes, uniques = serie.cat.codes.to_numpy(), serie.cat.categories.to_numpy(dtype=object)
+        else:
+            codes, uniques = pd.factorize(serie, use_na_sentinel=False)
         return cls(codes, np.asarray(_nettoyer(_distinctes(uniques)), dtype=object))
 
     def __getitem__(self, cle):
@@ -160,7 +164,10 @@ def importer(chemin, *, rapport: Rapport, lot, source, creer_territoires=False, 
     lecteur = pd.read_csv(
         chemin,
         sep=";",
-        dtype=str,
+        # Categories: the parser keeps each distinct string of a chunk's column once, with a code
+        # per row (a column of the national base holds a few distinct values among 50 000 cells),
+        # instead of one string object per cell to be factorised afterwards.
+        dtype="category",
         encoding=encodage,
         keep_default_na=False,
         skip_blank_lines=False,
@@ -230,6 +237,8 @@ def importer(chemin, *, rapport: Rapport, lot, source, creer_territoires=False, 
     if roles is None or en_tete_seul:
         ecriture.abandonner()
         rapport.refuser(_("Le fichier ne contient que l'en-tête : aucune ligne de données."))
+    if not rapport.a_des_erreurs:
+        populations.preparer()  # while the last chunk is being written
     ecriture.terminer()
     if not rapport.a_des_erreurs:
         populations.enregistrer(rapport, lot)
@@ -502,6 +511,7 @@ class Populations:
 
     def __init__(self):
         self.morceaux: list[pd.DataFrame] = []
+        self.pret = None
 
     def ajouter(self, t_ids, a_vals, pops, pop_annees, logs, log_annees) -> None:
         avec = ~np.isnan(pops)
@@ -545,14 +555,21 @@ class Populations:
             )
         }
 
+    def preparer(self) -> None:
+        """PostgreSQL: the table and its COPY text, computed ahead of `enregistrer`."""
+        if connection.vendor == "postgresql" and self.pret is None:
+            tableau = self.tableau()
+            self.morceaux = []
+            self.pret = (tableau, texte_populations(tableau) if tableau is not None else None)
+
     def enregistrer(self, rapport: Rapport, lot) -> None:
         source = _("SSMSI, fichier %(f)s") % {"f": lot.fichier_nom}
         if connection.vendor == "postgresql":
             # The national base's 350 000 populations: one COPY and one set-based statement.
-            tableau = self.tableau()
-            self.morceaux = []
+            self.preparer()
+            (tableau, texte), self.pret = self.pret, None
             if tableau is not None:
-                rapport.populations += ecrire_populations(tableau, source)
+                rapport.populations += ecrire_populations(tableau, source, texte)
             return
         valeurs = self.valeurs
         self.morceaux = []

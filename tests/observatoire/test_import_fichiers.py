@@ -153,3 +153,18 @@ def test_geojson_boundaries_matched_by_code(tmp_path, perimetre):
     chemin.write_text("{pas du json")
     with pytest.raises(CommandError, match="JSON invalide"):
         importer("import_geojson", chemin)
+
+
+def test_each_batch_records_the_sha256_of_its_file(tmp_path, perimetre, source):
+    import hashlib
+
+    chemin = tmp_path / "partenaire.csv"
+    chemin.write_text("territoire;indicateur;periode;nombre\n86194;total-faits-constates;1997;12\n")
+    importer("import_figures", chemin, "--source", "police-test")
+    refuse = tmp_path / "refuse.csv"
+    refuse.write_text("territoire;indicateur;periode;nombre\n99999;total-faits-constates;1997;12\n")
+    with pytest.raises(CommandError):
+        importer("import_figures", refuse, "--source", "police-test")
+    for fichier in (chemin, refuse):
+        lot = LotImport.objects.get(fichier_nom=fichier.name)
+        assert lot.empreinte == hashlib.sha256(fichier.read_bytes()).hexdigest()
