@@ -52,6 +52,8 @@ def env_serveur() -> dict:
         "DATABASE_URL": f"{PG}/{BASE}",
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
         "DJANGO_DEBUG": "0",
+        # As in production: the dashboards' cache on (tests.settings turns it off for the suite).
+        "CLS_TESTS_CACHE_TABLEAUX": "1",
     }
 
 
