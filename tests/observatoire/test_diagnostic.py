@@ -21,10 +21,12 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 40
 
 
 def _docx() -> bytes:
+    """The same bytes at every call: the entries carry a fixed date (not the current time, which
+    made two calls a second apart differ)."""
     tampon = io.BytesIO()
     with zipfile.ZipFile(tampon, "w") as archive:
-        archive.writestr("[Content_Types].xml", "<Types/>")
-        archive.writestr("word/document.xml", "<document/>")
+        for nom, contenu in (("[Content_Types].xml", "<Types/>"), ("word/document.xml", "<document/>")):
+            archive.writestr(zipfile.ZipInfo(nom, date_time=(1998, 7, 8, 0, 0, 0)), contenu)
     return tampon.getvalue()
 
 
