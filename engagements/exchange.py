@@ -22,7 +22,7 @@ from pathlib import PurePath
 
 import pandas as pd
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from cls_poitiers.exports import DANGEREUX, neutraliser
@@ -492,5 +492,19 @@ def importer(*, contenu: bytes, nom: str, by, dry_run: bool = False, empreinte: 
             [_("Les engagements ont changé depuis l'aperçu : relancez l'aperçu avant d'appliquer.")]
         )
     if not dry_run and plan.changements:
-        appliquer(plan, by=by, raison=(_("Import du fichier %(nom)s") % {"nom": PurePath(nom).name})[:100])
+        raison = (_("Import du fichier %(nom)s") % {"nom": PurePath(nom).name})[:100]
+        try:
+            appliquer(plan, by=by, raison=raison)
+        except (IntegrityError, ValidationError, services.ConflitDeVersion) as exc:
+            # Someone created or changed one of these commitments between the file's checks (which
+            # validated every row) and its writing: `appliquer` is rolled back whole; the user is
+            # told, in French, to preview again.
+            raise FichierInvalide(
+                [
+                    _(
+                        "Un autre utilisateur a créé ou modifié l'un de ces engagements pendant "
+                        "l'import : rien n'a été enregistré. Relancez l'aperçu puis l'import."
+                    )
+                ]
+            ) from exc
     return plan

@@ -257,3 +257,29 @@ def test_web_export_follows_the_users_scope(contrat, sans_role):
     client.force_login(sans_role)
     assert client.get("/engagements/export/?format=csv").status_code == 403
     assert exchange.lignes(Engagement.objects.visible_to(sans_role).for_lists()) == []
+
+
+def test_a_reference_created_during_the_import_is_refused_in_french_and_changes_nothing(
+    contrat, tmp_path, monkeypatch
+):
+    """A commitment created by someone else between the file's checks and its writing: the
+    import is rolled back whole with a French message, not a server error."""
+    planifier = exchange.planifier
+
+    def planifier_puis_concurrent(frame):
+        plan = planifier(frame)
+        EngagementFactory(reference="p3-alms-oparc", action=contrat.action, partenaire=contrat.partenaire)
+        return plan
+
+    monkeypatch.setattr(exchange, "planifier", planifier_puis_concurrent)
+    texte = (
+        f"{ENTETE}\n"
+        "p3-alms-stp;p3-alms;stp;Recruter 2 ALMS;ALMS;0;3;31/12/2000;86194;2\n"
+        "p3-alms-oparc;p3-alms;stp;Médiateurs à l'OPARC;ALMS;0;2;30/06/2000;86194;1\n"
+    )
+    avant = _versions()
+    with pytest.raises(exchange.FichierInvalide, match="Un autre utilisateur a créé ou modifié"):
+        exchange.importer(contenu=texte.encode("utf-8"), nom="import.csv", by=None)
+    contrat.refresh_from_db()
+    assert contrat.valeur_cible == Decimal("2.5")  # the update in the same file was rolled back too
+    assert {r: v for r, v in _versions().items() if r in avant} == avant
