@@ -4,6 +4,7 @@ what changed (and only that, so that re-importing a file changes nothing)."""
 import io
 import struct
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 
 import numpy as np
 from django.db import IntegrityError, connection
@@ -11,6 +12,34 @@ from django.db import IntegrityError, connection
 from ..models import Donnee
 
 TAILLE_LOT = 5000
+
+
+def peut_suspendre_les_controles(cursor) -> bool:
+    """Whether the role may switch the per-row foreign-key triggers off (superuser)."""
+    cursor.execute("SELECT current_setting('is_superuser') = 'on'")
+    return cursor.fetchone()[0]
+
+
+@contextmanager
+def controles_en_bloc(cursor, suspendre: bool, references: dict[str, list[int]]):
+    """The statements run inside replace the per-row foreign-key checks (deferred to COMMIT, one
+    per row and key) by a set-based one: each distinct referenced row exists, and is locked FOR
+    KEY SHARE as the per-row check would lock it. `references`: table → distinct ids. Without the
+    right to suspend them (`suspendre` False), the ordinary checks run. On error the transaction
+    is rolled back, which undoes the SET LOCAL too."""
+    if not suspendre:
+        yield
+        return
+    for table, ids in references.items():
+        cursor.execute(
+            f"SELECT count(*) FROM (SELECT 1 FROM {table} WHERE id = ANY(%s) FOR KEY SHARE) verrous", [ids]
+        )
+        trouves = cursor.fetchone()[0]
+        if trouves != len(ids):
+            raise IntegrityError(f"{table} : {len(ids) - trouves} référence(s) introuvable(s)")
+    cursor.execute("SET LOCAL session_replication_role = replica")
+    yield
+    cursor.execute("SET LOCAL session_replication_role = origin")
 
 
 class EcritureDonnees:
@@ -198,8 +227,7 @@ class EcritureCopie:
                 "source_id bigint, annee smallint, mois smallint, nombre integer, secret boolean, "
                 "lot_id bigint)"
             )
-            cursor.execute("SELECT current_setting('is_superuser') = 'on'")
-            self.replica = cursor.fetchone()[0]
+            self.replica = peut_suspendre_les_controles(cursor)
             references = (("observatoire_source", source.pk), ("observatoire_lotimport", lot.pk))
             for table, pk in references:
                 cursor.execute(f"SELECT id FROM {table} WHERE id = %s FOR KEY SHARE", [pk])
@@ -225,22 +253,6 @@ class EcritureCopie:
         self.attendre()
         self.futur = self.executeur.submit(self._ecrire, preparation)
 
-    def _verifier_references(self, cursor, preparation):
-        """The set-based foreign-key check: each distinct referenced row exists, and is locked
-        (FOR KEY SHARE) as the per-row check would."""
-        for table, nom in (
-            ("cls_poitiers_territoire", "territoires"),
-            ("observatoire_indicateur", "indicateurs"),
-        ):
-            ids = preparation[nom]
-            cursor.execute(
-                f"SELECT count(*) FROM (SELECT 1 FROM {table} WHERE id = ANY(%s) FOR KEY SHARE) verrous",
-                [ids],
-            )
-            trouves = cursor.fetchone()[0]
-            if trouves != len(ids):
-                raise IntegrityError(f"{nom} : {len(ids) - trouves} référence(s) introuvable(s)")
-
     def _ecrire(self, preparation: dict) -> tuple[int, int, int]:
         colonnes = preparation["colonnes"]
         n = len(colonnes["territoires"])
@@ -253,10 +265,11 @@ class EcritureCopie:
                 [preparation["territoires"], self.source.pk],
             )
             presents = [t for (t,) in cursor.fetchall()]
-            if self.replica:
-                self._verifier_references(cursor, preparation)
-                cursor.execute("SET LOCAL session_replication_role = replica")
-            try:
+            references = {
+                "cls_poitiers_territoire": preparation["territoires"],
+                "observatoire_indicateur": preparation["indicateurs"],
+            }
+            with controles_en_bloc(cursor, self.replica, references):
                 if not presents:
                     # Nothing can conflict: the chunk as prepared, straight in.
                     self._copier(cursor, preparation["binaire"])
@@ -269,9 +282,6 @@ class EcritureCopie:
                 fusion = {nom: valeurs[deja] for nom, valeurs in colonnes.items()}
                 c, m = self._fusionner(cursor, self._binaire(fusion))
                 return creees + c, m, n
-            finally:
-                if self.replica:
-                    cursor.execute("SET LOCAL session_replication_role = origin")
 
     @staticmethod
     def _copier(cursor, donnees: bytes):
@@ -365,47 +375,34 @@ def ecrire_populations(tableau, source: str, texte: io.StringIO | None = None) -
             "(territoire_id bigint, annee smallint, habitants integer, logements integer)"
         )
         cursor.copy_expert("COPY observatoire_import_populations FROM STDIN", texte)
-        cursor.execute("SELECT current_setting('is_superuser') = 'on'")
-        replica = cursor.fetchone()[0]
-        if replica:
-            # As for the figures: one set-based foreign-key check (with the same FOR KEY SHARE
-            # locks) instead of one deferred check per population at COMMIT.
+        territoires = {"cls_poitiers_territoire": np.unique(tableau["t"].to_numpy()).tolist()}
+        # As for the figures: one set-based foreign-key check instead of one per population.
+        with controles_en_bloc(cursor, peut_suspendre_les_controles(cursor), territoires):
+            # New territories × years by a plain INSERT (an anti-join on the unique index), changed
+            # ones by an UPDATE: cheaper than a speculative ON CONFLICT insertion of every row.
+            cursor.execute("ANALYZE observatoire_import_populations")
             cursor.execute(
-                "SELECT (SELECT count(DISTINCT territoire_id) FROM observatoire_import_populations), "
-                "(SELECT count(*) FROM (SELECT 1 FROM cls_poitiers_territoire WHERE id IN "
-                "(SELECT territoire_id FROM observatoire_import_populations) FOR KEY SHARE) verrous)"
+                """UPDATE cls_poitiers_population p
+                SET habitants = t.habitants, logements = COALESCE(t.logements, p.logements), source = %s,
+                    illustratif = false
+                FROM observatoire_import_populations t
+                WHERE p.territoire_id = t.territoire_id AND p.annee = t.annee
+                  AND (p.habitants <> t.habitants
+                       OR (t.logements IS NOT NULL AND p.logements IS DISTINCT FROM t.logements))""",
+                [source],
             )
-            attendus, trouves = cursor.fetchone()
-            if attendus != trouves:
-                raise IntegrityError(f"territoire_id : {attendus - trouves} référence(s) introuvable(s)")
-            cursor.execute("SET LOCAL session_replication_role = replica")
-        # New territories × years by a plain INSERT (an anti-join on the unique index), changed
-        # ones by an UPDATE: cheaper than a speculative ON CONFLICT insertion of every row.
-        cursor.execute("ANALYZE observatoire_import_populations")
-        cursor.execute(
-            """UPDATE cls_poitiers_population p
-            SET habitants = t.habitants, logements = COALESCE(t.logements, p.logements), source = %s,
-                illustratif = false
-            FROM observatoire_import_populations t
-            WHERE p.territoire_id = t.territoire_id AND p.annee = t.annee
-              AND (p.habitants <> t.habitants
-                   OR (t.logements IS NOT NULL AND p.logements IS DISTINCT FROM t.logements))""",
-            [source],
-        )
-        modifiees = cursor.rowcount
-        cursor.execute(
-            """INSERT INTO cls_poitiers_population
-                (territoire_id, annee, habitants, logements, source, illustratif)
-            SELECT territoire_id, annee, habitants, logements, %s, false
-            FROM observatoire_import_populations t
-            WHERE NOT EXISTS (SELECT 1 FROM cls_poitiers_population p
-                              WHERE p.territoire_id = t.territoire_id AND p.annee = t.annee)
-            ORDER BY territoire_id, annee""",
-            [source],
-        )
-        ecrites = modifiees + cursor.rowcount
-        if replica:
-            cursor.execute("SET LOCAL session_replication_role = origin")
+            modifiees = cursor.rowcount
+            cursor.execute(
+                """INSERT INTO cls_poitiers_population
+                    (territoire_id, annee, habitants, logements, source, illustratif)
+                SELECT territoire_id, annee, habitants, logements, %s, false
+                FROM observatoire_import_populations t
+                WHERE NOT EXISTS (SELECT 1 FROM cls_poitiers_population p
+                                  WHERE p.territoire_id = t.territoire_id AND p.annee = t.annee)
+                ORDER BY territoire_id, annee""",
+                [source],
+            )
+            ecrites = modifiees + cursor.rowcount
         cursor.execute("DROP TABLE observatoire_import_populations")
     return ecrites
 

@@ -4,11 +4,16 @@ territory straddles two chunks) beside new ones; each figure is then created, up
 alone exactly as the file says. On PostgreSQL this mixes the direct COPY and the staging upsert
 inside one chunk."""
 
+import numpy as np
+import pandas as pd
 import pytest
+from django.db import IntegrityError, connection, transaction
 
 from cls_poitiers.models import Population
 from observatoire.imports import ssmsi
-from observatoire.models import Donnee, LotImport
+from observatoire.imports.base import Rapport
+from observatoire.imports.ecriture import EcritureCopie, ecrire_populations, peut_suspendre_les_controles
+from observatoire.models import Donnee, Indicateur, LotImport
 
 from .test_import_ssmsi import RECENTE, ecrire, importer
 
@@ -90,3 +95,35 @@ def test_a_batch_with_figures_cannot_be_deleted(tmp_path, perimetre):
     with pytest.raises(ProtectedError):
         lot.delete()
     assert Donnee.objects.filter(lot=lot).count() == 6
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="le contrôle ensembliste des clés étrangères est propre au chemin COPY de PostgreSQL",
+)
+def test_the_set_based_foreign_key_check_refuses_a_missing_territory(perimetre, source):
+    """With the per-row checks suspended, the set-based one still refuses a figure or a population
+    whose territory does not exist, and nothing is written."""
+    with connection.cursor() as cursor:
+        assert peut_suspendre_les_controles(cursor)  # CI's role: the set-based path is the one tested
+    absent = 10**9
+    lot = LotImport.objects.create(type=LotImport.Type.FIGURES, fichier_nom="x.csv", source=source)
+    indicateur = Indicateur.objects.get(code="total-faits-constates").pk
+    with pytest.raises(IntegrityError, match="cls_poitiers_territoire : 1 référence"), transaction.atomic():
+        ecriture = EcritureCopie(lot=lot, source=source, rapport=Rapport())
+        ecriture.ecrire_tableau(
+            territoires=np.array([perimetre["c1"].pk, absent]),
+            indicateurs=np.array([indicateur, indicateur]),
+            annees=np.array([2024, 2024]),
+            mois=np.array([0, 0]),
+            nombres=np.array([5, 6]),
+            secrets=np.array([False, False]),
+        )
+        ecriture.terminer()
+    populations = pd.DataFrame(
+        {"t": [perimetre["c1"].pk, absent], "a": [2024, 2024], "pop": [1, 2], "log": [None, None]}
+    )
+    with pytest.raises(IntegrityError, match="cls_poitiers_territoire : 1 référence"), transaction.atomic():
+        ecrire_populations(populations, "essai")
+    assert not Donnee.objects.exists()
+    assert not Population.objects.filter(annee=2024).exists()
