@@ -18,13 +18,13 @@ class Command(ImportCommand):
         super().add_arguments(parser)
         parser.add_argument("--index", action="store_true", help="Le fichier est la nomenclature des index.")
         parser.add_argument(
-            "--create-territories",
+            "--creer-territoires",
             action="store_true",
             help="Créer les départements inconnus à partir de leur code.",
         )
 
     def options_du_lot(self, options):
-        return {"creer_territoires": bool(options.get("create_territories"))}
+        return {"creer_territoires": bool(options.get("creer_territoires"))}
 
     def handle(self, *args, fichier, index=False, **options):
         if not index:

@@ -13,10 +13,10 @@ class Command(ImportCommand):
     def add_arguments(self, parser):
         super().add_arguments(parser)
         parser.add_argument(
-            "--create-territories",
+            "--creer-territoires",
             action="store_true",
             help="Créer les communes ou départements inconnus à partir de leur code.",
         )
 
     def options_du_lot(self, options):
-        return {"creer_territoires": bool(options.get("create_territories"))}
+        return {"creer_territoires": bool(options.get("creer_territoires"))}
