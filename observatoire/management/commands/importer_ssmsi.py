@@ -9,14 +9,4 @@ class Command(ImportCommand):
         "toutes éditions. Lecture en continu : le fichier national tient en mémoire bornée."
     )
     type_lot = LotImport.Type.SSMSI
-
-    def add_arguments(self, parser):
-        super().add_arguments(parser)
-        parser.add_argument(
-            "--creer-territoires",
-            action="store_true",
-            help="Créer les communes ou départements inconnus à partir de leur code.",
-        )
-
-    def options_du_lot(self, options):
-        return {"creer_territoires": bool(options.get("creer_territoires"))}
+    aide_creer_territoires = "Créer les communes ou départements inconnus à partir de leur code."
