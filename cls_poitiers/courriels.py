@@ -1,5 +1,5 @@
 """The platform's outbox: every e-mail is stored, then sent; a failure is retried later with an
-increasing delay (`manage.py envoyer_courriels`, also run by `send_reminders`), and its status is
+increasing delay (`manage.py envoyer_courriels`, also run by `envoyer_relances`), and its status is
 visible. Apps send through `envoyer()` rather than `send_mail()`."""
 
 import base64

@@ -1,5 +1,5 @@
 """The Poitiers 1998 contract as demo data: the core part (territories, partners, signatories,
-priorities, users). Apps add theirs in `<app>/demo.py` (see `load_demo`).
+priorities, users). Apps add theirs in `<app>/demo.py` (see `charger_demo`).
 
 Real facts come from the seed and ../shared/DATA.md (INSEE codes, census populations); every
 other figure is stored with `illustratif=True` or says "illustratif" in its source.

@@ -12,10 +12,11 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from .modeles_communs import Historise, Illustratif
 from .querysets import PartenaireQuerySet, TerritoireQuerySet
 
 
-class Partenaire(models.Model):
+class Partenaire(Historise):
     """A partner organisation of the contract: a signatory's institution or an organisation that
     takes commitments (the communes, OPARC…). Every user belongs to one."""
 
@@ -45,7 +46,6 @@ class Partenaire(models.Model):
         help_text=_("Pour une commune : la commune elle-même."),
     )
     actif = models.BooleanField(_("actif"), default=True)
-    history = HistoricalRecords()
 
     objects = PartenaireQuerySet.as_manager()
 
@@ -74,6 +74,7 @@ class Utilisateur(AbstractUser):
         related_name="utilisateurs",
     )
     fonction = models.CharField(_("fonction"), max_length=200, blank=True)
+    # Not `Historise`: the history keeps no password hash and no login time (a login is no change).
     history = HistoricalRecords(excluded_fields=["password", "last_login"], m2m_fields=["groups"])
 
     class Meta:
@@ -128,6 +129,8 @@ class Territoire(models.Model):
     )
     coordonnees_source = models.CharField(_("source des coordonnées"), max_length=200, blank=True)
     contour = models.JSONField(_("contour (GeoJSON)"), null=True, blank=True)
+    # Not `Historise`: the outline is a large GeoJSON loaded from a reference file; copying it
+    # into every history row would weigh far more than it tells.
     history = HistoricalRecords(excluded_fields=["contour"])
 
     objects = TerritoireQuerySet.as_manager()
@@ -155,7 +158,7 @@ class Territoire(models.Model):
         return self.populations.filter(annee__lte=annee).order_by("-annee").first()
 
 
-class Population(models.Model):
+class Population(Historise, Illustratif):
     """Inhabitants (and dwellings, the denominator of burglary rates) of a territory for a year, with
     where the figure comes from. Illustrative demo figures say so."""
 
@@ -164,12 +167,6 @@ class Population(models.Model):
     habitants = models.PositiveIntegerField(_("habitants"))
     logements = models.PositiveIntegerField(_("logements"), null=True, blank=True)
     source = models.CharField(_("source"), max_length=200)
-    illustratif = models.BooleanField(
-        _("chiffre illustratif"),
-        default=False,
-        help_text=_("Chiffre de démonstration, non issu d'une source officielle."),
-    )
-    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("population")
@@ -187,7 +184,7 @@ class Population(models.Model):
         return f"{self.territoire} {self.annee} : {self.habitants}"
 
 
-class Contrat(models.Model):
+class Contrat(Historise):
     """The Contrat local de sécurité itself: who signed it, when, on which territory, and the
     diagnostic it stands on."""
 
@@ -201,7 +198,6 @@ class Contrat(models.Model):
     )
     resume_diagnostic = models.TextField(_("résumé du diagnostic"), blank=True)
     suivi_evaluation = models.TextField(_("suivi et évaluation"), blank=True)
-    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("contrat")
@@ -215,7 +211,7 @@ class Contrat(models.Model):
         return reverse("contrat_detail", kwargs={"pk": self.pk})
 
 
-class Signataire(models.Model):
+class Signataire(Historise):
     """Who signed the contract, in what office, on behalf of which partner."""
 
     contrat = models.ForeignKey(Contrat, on_delete=models.CASCADE, related_name="signataires")
@@ -225,7 +221,6 @@ class Signataire(models.Model):
     )
     nom = models.CharField(_("nom du signataire"), max_length=200, blank=True)
     ordre = models.PositiveSmallIntegerField(_("ordre"), default=0)
-    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("signataire")
@@ -243,14 +238,13 @@ class Signataire(models.Model):
         return self.qualite
 
 
-class Priorite(models.Model):
+class Priorite(Historise):
     """One of the contract's priorities (Poitiers 1998 has six), with its text."""
 
     contrat = models.ForeignKey(Contrat, on_delete=models.CASCADE, related_name="priorites")
     numero = models.PositiveSmallIntegerField(_("numéro"))
     titre = models.CharField(_("intitulé"), max_length=300)
     texte = models.TextField(_("texte"), blank=True)
-    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("priorité")

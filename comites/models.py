@@ -16,8 +16,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
+from cls_poitiers.modeles_communs import Historise, Illustratif
 from cls_poitiers.models import Contrat, Partenaire, Territoire
 
 from .querysets import BilanQuerySet, ComiteQuerySet, ReunionQuerySet
@@ -27,7 +27,7 @@ AIDE_DONNEES_PERSONNELLES = _(
 )
 
 
-class Comite(models.Model):
+class Comite(Historise, Illustratif):
     """A body that follows the contract: the comité de pilotage (every semester, on the ground,
     urgently in a crisis), the comité d'évaluation (yearly review), the local groups of a quartier
     (GLTD, veille sociale: their minutes are confidential), thematic groups and residents' meetings."""
@@ -70,8 +70,7 @@ class Comite(models.Model):
     secretaires = models.ManyToManyField(
         settings.AUTH_USER_MODEL, verbose_name=_("secrétaires"), blank=True, related_name="comites_secretaire"
     )
-    illustratif = models.BooleanField(_("donnée illustrative"), default=False)
-    history = HistoricalRecords(m2m_fields=[secretaires])
+    _history_m2m_fields = ["secretaires"]
 
     objects = ComiteQuerySet.as_manager()
 
@@ -98,7 +97,7 @@ class Comite(models.Model):
         return self.type in self.TYPES_CONFIDENTIELS
 
 
-class Membre(models.Model):
+class Membre(Historise):
     """A member of a committee: an organisation, and the named person who represents it, with a
     position (president, secretary, member). Convocations go to the representative's e-mail, or to
     the organisation's users when none is given."""
@@ -116,7 +115,6 @@ class Membre(models.Model):
     email = models.EmailField(_("courriel du représentant"), blank=True)
     qualite = models.CharField(_("qualité"), max_length=20, choices=Qualite.choices, default=Qualite.MEMBRE)
     ordre = models.PositiveSmallIntegerField(_("ordre"), default=100)
-    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("membre")
@@ -134,7 +132,7 @@ class Membre(models.Model):
         return f"{self.partenaire} — {self.representant}" if self.representant else str(self.partenaire)
 
 
-class Reunion(models.Model):
+class Reunion(Historise, Illustratif):
     """A meeting of a committee: when, where ("sur le terrain": an address and a territory), its
     agenda, who answered and who came, its minutes and decisions. `uid` and `sequence` identify it
     in the calendar invitations: the same UID for its whole life, a higher SEQUENCE at every change."""
@@ -171,7 +169,6 @@ class Reunion(models.Model):
     convoquee_le = models.DateTimeField(_("convoquée le"), null=True, blank=True)
     uid = models.UUIDField(_("identifiant de calendrier"), default=uuid.uuid4, unique=True, editable=False)
     sequence = models.PositiveIntegerField(_("version de l'invitation"), default=0, editable=False)
-    illustratif = models.BooleanField(_("donnée illustrative"), default=False)
     # Thematic groups and meetings with residents feed the security diagnostic (observatoire).
     diagnostics = models.ManyToManyField(
         "observatoire.Diagnostic",
@@ -179,7 +176,6 @@ class Reunion(models.Model):
         blank=True,
         related_name="reunions",
     )
-    history = HistoricalRecords()
 
     objects = ReunionQuerySet.as_manager()
 
@@ -267,7 +263,7 @@ class PointOrdreDuJour(models.Model):
         return f"{self.ordre}. {self.titre}"
 
 
-class Presence(models.Model):
+class Presence(Historise):
     """A member invited to a meeting: their answer to the convocation, then the attendance the
     secretary records (present, excused, represented by someone, absent)."""
 
@@ -297,7 +293,6 @@ class Presence(models.Model):
         _("présence"), max_length=20, choices=Statut.choices, default=Statut.NON_RENSEIGNE
     )
     represente_par = models.CharField(_("représenté par"), max_length=200, blank=True)
-    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("présence")
@@ -325,7 +320,7 @@ class Presence(models.Model):
         return f"{self.membre} : {self.get_statut_display()}"
 
 
-class CompteRendu(models.Model):
+class CompteRendu(Historise, Illustratif):
     """The minutes of a held meeting; approved, they are frozen. Kept with their history."""
 
     reunion = models.OneToOneField(Reunion, on_delete=models.CASCADE, related_name="compte_rendu")
@@ -335,8 +330,6 @@ class CompteRendu(models.Model):
     )
     modifie_le = models.DateTimeField(_("modifié le"), auto_now=True)
     approuve_le = models.DateTimeField(_("approuvé le"), null=True, blank=True)
-    illustratif = models.BooleanField(_("donnée illustrative"), default=False)
-    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("compte rendu")
@@ -346,7 +339,7 @@ class CompteRendu(models.Model):
         return _("Compte rendu : %(reunion)s") % {"reunion": self.reunion}
 
 
-class Decision(models.Model):
+class Decision(Historise, Illustratif):
     """A decision taken during a meeting, numbered from 1 within the meeting."""
 
     reunion = models.ForeignKey(Reunion, on_delete=models.PROTECT, related_name="decisions")
@@ -355,8 +348,6 @@ class Decision(models.Model):
     cree_par = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("saisie par"), on_delete=models.PROTECT, related_name="+"
     )
-    illustratif = models.BooleanField(_("donnée illustrative"), default=False)
-    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("décision")
@@ -381,7 +372,7 @@ class Decision(models.Model):
             return None
 
 
-class Avenant(models.Model):
+class Avenant(Historise, Illustratif):
     """An amendment to the contract: a decision of the comité de pilotage that changes a
     commitment's target, deadline or partner, adds a commitment or closes one. Numbered across the
     contract (Avenant n°1, n°2…)."""
@@ -409,8 +400,6 @@ class Avenant(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("enregistré par"), on_delete=models.PROTECT, related_name="+"
     )
     cree_le = models.DateTimeField(_("enregistré le"), auto_now_add=True)
-    illustratif = models.BooleanField(_("donnée illustrative"), default=False)
-    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("avenant")
@@ -431,7 +420,7 @@ class Avenant(models.Model):
         return self.decision.reunion.get_absolute_url() + f"#avenant-{self.numero}"
 
 
-class ModificationAvenant(models.Model):
+class ModificationAvenant(Historise):
     """What an amendment changed on a commitment, field by field (old and new value, as text)."""
 
     avenant = models.ForeignKey(Avenant, on_delete=models.PROTECT, related_name="modifications")
@@ -439,7 +428,6 @@ class ModificationAvenant(models.Model):
     libelle = models.CharField(_("libellé"), max_length=200)
     ancienne_valeur = models.TextField(_("ancienne valeur"), blank=True)
     nouvelle_valeur = models.TextField(_("nouvelle valeur"), blank=True)
-    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("modification d'un avenant")
@@ -472,7 +460,7 @@ class JetonCalendrier(models.Model):
         return str(self.utilisateur)
 
 
-class Bilan(models.Model):
+class Bilan(Historise, Illustratif):
     """The annual review of year `annee` that the comité d'évaluation adopts: statistics (the
     observatory's figures and their change over the year before), a qualitative review (a text per
     priority written by the coordination, the year's key events), each partner's commitments (target
@@ -521,8 +509,6 @@ class Bilan(models.Model):
         related_name="+",
     )
     modifie_le = models.DateTimeField(_("modifié le"), auto_now=True)
-    illustratif = models.BooleanField(_("donnée illustrative"), default=False)
-    history = HistoricalRecords()
 
     objects = BilanQuerySet.as_manager()
 

@@ -1,4 +1,4 @@
-"""Daily reminders of the committees, called by `manage.py send_reminders`:
+"""Daily reminders of the committees, called by `manage.py envoyer_relances`:
 
 - the minutes of a meeting are still missing 3 and 7 days after it: the committee's secretaries
   receive a reminder (on those two days only);

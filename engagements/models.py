@@ -12,8 +12,8 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
+from cls_poitiers.modeles_communs import Historise, Illustratif
 from cls_poitiers.models import Partenaire, Priorite, Territoire
 
 from .querysets import ActionQuerySet, EngagementQuerySet, PointEtapeQuerySet, Statut, progression
@@ -37,7 +37,7 @@ def reference_non_reservee(value: str) -> None:
         )
 
 
-class Action(models.Model):
+class Action(Historise, Illustratif):
     """A fiche-action: one measure of the plan of action, under one of the contract's priorities,
     led by one partner, on the territories it concerns."""
 
@@ -65,8 +65,7 @@ class Action(models.Model):
         Territoire, verbose_name=_("territoires concernés"), blank=True, related_name="actions"
     )
     ordre = models.PositiveSmallIntegerField(_("ordre"), default=0)
-    illustratif = models.BooleanField(_("donnée illustrative"), default=False)
-    history = HistoricalRecords(m2m_fields=[territoires])
+    _history_m2m_fields = ["territoires"]
 
     objects = ActionQuerySet.as_manager()
 
@@ -82,7 +81,7 @@ class Action(models.Model):
         return reverse("engagements:action_detail", kwargs={"reference": self.reference})
 
 
-class Engagement(models.Model):
+class Engagement(Historise, Illustratif):
     """One partner's measurable commitment within an action: an indicator (unit, baseline,
     target, deadline) on the territories concerned. Its status is derived from its progress
     reports and its deadline, unless it was abandoned (with a reason)."""
@@ -111,12 +110,11 @@ class Engagement(models.Model):
     )
     abandonne_le = models.DateField(_("abandonné le"), null=True, blank=True)
     motif_abandon = models.TextField(_("motif de l'abandon"), blank=True)
-    illustratif = models.BooleanField(_("donnée illustrative"), default=False)
     # Optimistic concurrency: a save carrying an older version is refused (see services).
     version = models.PositiveIntegerField(_("version"), default=1)
     # When the commitment entered the platform: the start of "no report for N days" reminders.
     cree_le = models.DateTimeField(_("créé le"), default=timezone.now, editable=False)
-    history = HistoricalRecords(m2m_fields=[territoires])
+    _history_m2m_fields = ["territoires"]
 
     objects = EngagementQuerySet.as_manager()
 
@@ -168,7 +166,7 @@ class Engagement(models.Model):
         return self.valeur_cible < self.valeur_initiale
 
 
-class PointEtape(models.Model):
+class PointEtape(Historise, Illustratif):
     """A dated progress report on a commitment: the value reached at a date. Append-only: a
     correction is a new report pointing at the one it corrects."""
 
@@ -202,8 +200,6 @@ class PointEtape(models.Model):
         blank=True,
         related_name="+",
     )
-    illustratif = models.BooleanField(_("donnée illustrative"), default=False)
-    history = HistoricalRecords()
 
     objects = PointEtapeQuerySet.as_manager()
 

@@ -1,4 +1,4 @@
-"""Daily reminders to partners about their commitments, called by `manage.py send_reminders`.
+"""Daily reminders to partners about their commitments, called by `manage.py envoyer_relances`.
 
 Two reasons, for commitments neither achieved nor abandoned:
 - *sans point*: no progress report dated within the last settings.CLS_RELANCE_SANS_POINT_JOURS

@@ -11,9 +11,9 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from cls_poitiers.fichiers import NomDeStockage
+from cls_poitiers.modeles_communs import Historise, Illustratif
 from cls_poitiers.models import Contrat, Partenaire, Territoire
 
 from .querysets import (
@@ -38,7 +38,7 @@ class Nomenclature(models.TextChoices):
     PARTENAIRE = "partenaire", _("Catégories propres d'un partenaire")
 
 
-class Indicateur(models.Model):
+class Indicateur(Historise):
     """What is counted: a category of offences or incivilities, in one unit of count, over one
     denominator. Figures of different units are never added together, and the "total des faits
     constatés" is an indicator of its own, never the sum of the others."""
@@ -90,7 +90,6 @@ class Indicateur(models.Model):
     )
     ordre = models.PositiveSmallIntegerField(_("ordre"), default=100)
     actif = models.BooleanField(_("actif"), default=True)
-    history = HistoricalRecords()
 
     objects = IndicateurQuerySet.as_manager()
 
@@ -124,7 +123,7 @@ class Indicateur(models.Model):
         return self.denominateur == self.Denominateur.LOGEMENTS
 
 
-class Correspondance(models.Model):
+class Correspondance(Historise):
     """The one place where a label (or index number) of a source nomenclature is mapped to the
     platform's indicator: the SSMSI base renamed its indicators between editions ("Coups et
     blessures volontaires intrafamiliaux" became "Violences physiques intrafamiliales"), and the
@@ -140,7 +139,6 @@ class Correspondance(models.Model):
     indicateur = models.ForeignKey(
         Indicateur, on_delete=models.CASCADE, related_name="correspondances", verbose_name=_("indicateur")
     )
-    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("correspondance de nomenclature")
@@ -158,7 +156,7 @@ class Correspondance(models.Model):
         return f"{self.libelle_source} → {self.indicateur}"
 
 
-class Source(models.Model):
+class Source(Historise, Illustratif):
     """Where figures come from: the national statistics, the local police statistics, a partner's
     own declarations, an illustrative demo series. Figures of several sources are never added."""
 
@@ -174,13 +172,9 @@ class Source(models.Model):
     partenaire = models.ForeignKey(
         Partenaire, on_delete=models.PROTECT, null=True, blank=True, related_name="sources_observatoire"
     )
-    illustratif = models.BooleanField(
-        _("chiffres illustratifs"), default=False, help_text=_("Chiffres de démonstration, non officiels.")
-    )
     ordre = models.PositiveSmallIntegerField(
         _("ordre"), default=100, help_text=_("La première source est celle des tableaux de bord par défaut.")
     )
-    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("source")
@@ -262,7 +256,7 @@ class LotImport(models.Model):
         return self.statut in (self.Statut.APPLIQUE, self.Statut.REFUSE)
 
 
-class Declaration(models.Model):
+class Declaration(Historise, Illustratif):
     """A partner's monthly declaration of incidents on one territory, in its own categories
     (transport operator, housing office, schools). Its lines are `Donnee` rows pointing to it."""
 
@@ -284,8 +278,6 @@ class Declaration(models.Model):
         verbose_name=_("déclaré par"),
     )
     modifie_le = models.DateTimeField(_("modifié le"), auto_now=True)
-    illustratif = models.BooleanField(_("donnée illustrative"), default=False)
-    history = HistoricalRecords()
 
     objects = DeclarationQuerySet.as_manager()
 
@@ -410,7 +402,7 @@ class Donnee(models.Model):
         return f"{self.territoire_id} {self.indicateur_id} {periode} : {valeur}"
 
 
-class Enquete(models.Model):
+class Enquete(Historise, Illustratif):
     """A perceived-insecurity survey ("insécurité ressentie"): when, how, by whom; its results per
     territory are shown beside the recorded figures."""
 
@@ -420,8 +412,6 @@ class Enquete(models.Model):
     methode = models.TextField(_("méthode"), help_text=_("Échantillon, mode d'interrogation, questions."))
     realisee_par = models.CharField(_("réalisée par"), max_length=200, blank=True)
     repondants = models.PositiveIntegerField(_("nombre de répondants"), null=True, blank=True)
-    illustratif = models.BooleanField(_("donnée illustrative"), default=False)
-    history = HistoricalRecords()
 
     objects = EnqueteQuerySet.as_manager()
 
@@ -441,7 +431,7 @@ class Enquete(models.Model):
         return self.titre
 
 
-class ResultatEnquete(models.Model):
+class ResultatEnquete(Historise):
     """One answer of a survey on one territory: the share of residents giving it."""
 
     enquete = models.ForeignKey(Enquete, on_delete=models.CASCADE, related_name="resultats")
@@ -450,7 +440,6 @@ class ResultatEnquete(models.Model):
     pourcentage = models.DecimalField(_("part des répondants (%)"), max_digits=5, decimal_places=1)
     repondants = models.PositiveIntegerField(_("répondants sur ce territoire"), null=True, blank=True)
     ordre = models.PositiveSmallIntegerField(_("ordre"), default=0)
-    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("résultat d'enquête")
@@ -473,7 +462,7 @@ class ResultatEnquete(models.Model):
         return f"{self.territoire} — {self.question} : {self.pourcentage} %"
 
 
-class Diagnostic(models.Model):
+class Diagnostic(Historise, Illustratif):
     """The contract's security diagnostic, or one of its later updates: who wrote it, when, its
     summary, its main text (an uploaded document) and its typed annexes, the priority territories
     it identified. The meetings that fed it (thematic groups, meetings with residents) are linked
@@ -510,8 +499,7 @@ class Diagnostic(models.Model):
         blank=True,
         related_name="diagnostics",
     )
-    illustratif = models.BooleanField(_("donnée illustrative"), default=False)
-    history = HistoricalRecords(m2m_fields=[territoires_prioritaires])
+    _history_m2m_fields = ["territoires_prioritaires"]
 
     objects = DiagnosticQuerySet.as_manager()
 
@@ -534,7 +522,7 @@ class Diagnostic(models.Model):
         return reverse("observatoire:diagnostic_detail", kwargs={"pk": self.pk})
 
 
-class AnnexeDiagnostic(models.Model):
+class AnnexeDiagnostic(Historise, Illustratif):
     """An annex of a diagnostic: statistical, cartographic or qualitative, as an uploaded file whose
     content was checked against its type. The user's file name is kept only for display."""
 
@@ -560,8 +548,6 @@ class AnnexeDiagnostic(models.Model):
         related_name="+",
     )
     ajoute_le = models.DateTimeField(_("déposé le"), auto_now_add=True)
-    illustratif = models.BooleanField(_("donnée illustrative"), default=False)
-    history = HistoricalRecords()
 
     objects = AnnexeDiagnosticQuerySet.as_manager()
 

@@ -489,7 +489,7 @@ def lignes_chiffres(
     territoire: Territoire | None = None,
 ) -> list[dict]:
     """The figures and their aggregates, one row per territory × indicator × year, with the
-    district's own row (and the département's when it has figures): export_figures and JSON."""
+    district's own row (and the département's when it has figures): exporter_chiffres and JSON."""
     perimetre = ctx.perimetre
     indicateurs = indicateurs or tableaux.indicateurs_de(ctx.comptes)
     annees = annees or ctx.annees

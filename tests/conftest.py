@@ -51,10 +51,10 @@ def sans_role(db):
 
 @pytest.fixture
 def demo(db):
-    """The whole Poitiers demo (core and apps), as `manage.py load_demo` loads it."""
+    """The whole Poitiers demo (core and apps), as `manage.py charger_demo` loads it."""
     from django.core.management import call_command
 
-    call_command("load_demo", "--force", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    call_command("charger_demo", "--force", stdout=open("/dev/null", "w"))  # noqa: SIM115
 
 
 @pytest.fixture

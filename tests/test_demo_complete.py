@@ -22,7 +22,7 @@ def test_second_load_changes_nothing_and_keeps_the_amendment(demo):
     assert engagement.valeur_cible == Decimal(6), "l'avenant n°1 relève la cible de 5 à 6"
     assert avenant.numero == 1
     avant = _comptes()
-    call_command("load_demo", "--force", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    call_command("charger_demo", "--force", stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert _comptes() == avant
     engagement.refresh_from_db()
     assert engagement.valeur_cible == Decimal(6)

@@ -73,7 +73,7 @@ def test_interruption_in_the_middle_of_writing_changes_nothing(tmp_path, monkeyp
     monkeypatch.setattr(ssmsi, "TAILLE_PAQUET", 100)
     fichier = _fichier(tmp_path / "national.csv", communes=200)
     with pytest.raises(KeyboardInterrupt):
-        call_command("import_ssmsi", str(fichier), "--create-territories", stdout=open(os.devnull, "w"))  # noqa: SIM115
+        call_command("importer_ssmsi", str(fichier), "--creer-territoires", stdout=open(os.devnull, "w"))  # noqa: SIM115
     assert appels["n"] == 2, "l'import devait écrire deux paquets avant l'interruption"
     assert _etat() == avant
 
@@ -97,7 +97,7 @@ def test_import_process_killed_halfway_leaves_the_database_as_it_was(tmp_path, d
         ),
     }
     processus = subprocess.Popen(
-        [sys.executable, "manage.py", "import_ssmsi", str(fichier), "--create-territories"],
+        [sys.executable, "manage.py", "importer_ssmsi", str(fichier), "--creer-territoires"],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,

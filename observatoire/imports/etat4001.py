@@ -172,7 +172,7 @@ def importer(chemin, *, rapport: Rapport, lot, source, progression=None, creer_t
                     col_index,
                     _(
                         "L'index %(n)s n'est pas dans la nomenclature : "
-                        "chargez-la d'abord (import_etat4001 --index)."
+                        "chargez-la d'abord (importer_etat4001 --index)."
                     )
                     % {"n": numero},
                 )

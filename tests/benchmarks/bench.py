@@ -159,8 +159,8 @@ def preparer_gabarit(bases: Bases, communes: int) -> str:
     bases.creer(nom)
     url = bases.url(nom)
     manage(url, "migrate", "--noinput", "-v0")
-    manage(url, "load_demo", "--force")
-    manage(url, "generate_figures", "--territories", str(communes))
+    manage(url, "charger_demo", "--force")
+    manage(url, "generer_chiffres", "--territoires", str(communes))
     return nom
 
 
@@ -171,10 +171,10 @@ def fichier_national(lignes: int, dossier: Path) -> Path:
         provisoire = chemin.with_suffix(".partiel")
         manage(
             bases_url_sans_base(),
-            "generate_figures",
-            "--national-file",
+            "generer_chiffres",
+            "--fichier-national",
             str(provisoire),
-            "--national-rows",
+            "--lignes-nationales",
             str(lignes),
         )
         provisoire.rename(chemin)
@@ -182,7 +182,7 @@ def fichier_national(lignes: int, dossier: Path) -> Path:
 
 
 def bases_url_sans_base() -> str:
-    # generate_figures --national-file does not touch the database; SQLite in memory is enough.
+    # generer_chiffres --fichier-national does not touch the database; SQLite in memory is enough.
     return "sqlite://:memory:"
 
 
@@ -216,7 +216,7 @@ def mesurer_import(bases: Bases, gabarit: str, fichier: Path, lignes: int, echel
     for _ in range(echelle.repetitions):
         bases.creer(nom, gabarit)
         duree, rss, sortie = lancer_mesure(
-            [PYTHON, MANAGE, "import_ssmsi", str(fichier)], environnement(bases.url(nom))
+            [PYTHON, MANAGE, "importer_ssmsi", str(fichier)], environnement(bases.url(nom))
         )
         if f"{lignes} créées" not in sortie:
             raise RuntimeError(f"Import incomplet : {sortie[-2000:]}")
@@ -225,7 +225,7 @@ def mesurer_import(bases: Bases, gabarit: str, fichier: Path, lignes: int, echel
     for _ in range(echelle.repetitions):
         copies.append(copie_postgresql(bases.url(nom), fichier))
     duree, _rss, sortie = lancer_mesure(
-        [PYTHON, MANAGE, "import_ssmsi", str(fichier)], environnement(bases.url(nom))
+        [PYTHON, MANAGE, "importer_ssmsi", str(fichier)], environnement(bases.url(nom))
     )
     if f"{lignes} inchangées" not in sortie:
         raise RuntimeError(f"Ré-import non idempotent : {sortie[-2000:]}")
@@ -641,7 +641,7 @@ def executer(echelle: Echelle, dossier: Path, bases: Bases | None = None) -> Res
         for taille in echelle.tailles:
             nom = bases.nom(f"n{taille}")
             bases.creer(nom, gabarit)
-            manage(bases.url(nom), "generate_figures", "--rows", str(taille))
+            manage(bases.url(nom), "generer_chiffres", "--lignes", str(taille))
             mesures[taille] = mesurer_tableaux(bases.url(nom), "generee-illustrative", echelle)
             bases.supprimer(nom)
         mesures[echelle.national] = mesurer_tableaux(bases.url(national), "ssmsi", echelle)

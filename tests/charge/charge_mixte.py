@@ -67,7 +67,7 @@ def preparer_base():
     subprocess.run(["dropdb", "--if-exists", "-h", "127.0.0.1", "-U", "postgres", BASE], check=True)
     subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", BASE], check=True)
     manage("migrate", "--noinput")
-    manage("load_demo", "--force")
+    manage("charger_demo", "--force")
 
 
 def port_libre() -> int:

@@ -74,12 +74,12 @@ def test_status_per_object(settings):
     assert courriels.statut_pour(territoire) == {"en_attente": 1, "envoye": 1, "echec": 0}
 
 
-def test_send_reminders_retries_pending_messages(settings, mailoutbox):
+def test_envoyer_relances_retries_pending_messages(settings, mailoutbox):
     settings.MAILERS = PANNE
     courriel = _envoyer()
     Courriel.objects.filter(pk=courriel.pk).update(prochaine_tentative=timezone.now())
     settings.MAILERS = LOCMEM
-    call_command("send_reminders", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    call_command("envoyer_relances", stdout=open("/dev/null", "w"))  # noqa: SIM115
     courriel.refresh_from_db()
     assert courriel.statut == Courriel.Statut.ENVOYE
 

@@ -68,7 +68,7 @@ def test_demo_users_hold_their_roles(demo):
 def test_demo_is_idempotent(demo):
     before = _counts()
     history_before = Territoire.history.count()
-    call_command("load_demo", "--force", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    call_command("charger_demo", "--force", stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert _counts() == before
     assert Territoire.history.count() == history_before
 
@@ -76,5 +76,5 @@ def test_demo_is_idempotent(demo):
 def test_demo_refuses_to_run_in_production_without_force(db, settings):
     settings.DEBUG = False
     with pytest.raises(CommandError, match="DJANGO_DEBUG"):
-        call_command("load_demo")
+        call_command("charger_demo")
     assert Contrat.objects.count() == 0

@@ -1,5 +1,5 @@
 """A convocation is never lost when the mail server is unreachable: it waits in the outbox, is
-retried by send_reminders, and the meeting page shows its status to the secretary."""
+retried by envoyer_relances, and the meeting page shows its status to the secretary."""
 
 import pytest
 from django.core.management import call_command
@@ -36,6 +36,6 @@ def test_convocation_waits_then_is_retried_and_its_status_is_shown(demo, setting
 
     settings.MAILERS = LOCMEM
     Courriel.objects.filter(pk__in=en_attente.values("pk")).update(prochaine_tentative=timezone.now())
-    call_command("send_reminders", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    call_command("envoyer_relances", stdout=open("/dev/null", "w"))  # noqa: SIM115
     page = client.get(reunion.get_absolute_url()).content.decode()
     assert f"{envoyes} envoyé(s), 0 en attente" in page

@@ -51,7 +51,7 @@ def test_demo_committees_meetings_and_rhythm_gap(demo):
 
 def test_demo_is_idempotent(demo):
     avant = _counts()
-    call_command("load_demo", "--force", stdout=io.StringIO())
+    call_command("charger_demo", "--force", stdout=io.StringIO())
     assert _counts() == avant
 
 

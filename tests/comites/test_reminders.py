@@ -1,4 +1,4 @@
-"""`send_reminders`: minutes missing 3 and 7 days after a meeting, and the current or next
+"""`envoyer_relances`: minutes missing 3 and 7 days after a meeting, and the current or next
 semester without a comité de pilotage, e-mailed to the secretaries."""
 
 import datetime
@@ -66,6 +66,6 @@ def test_without_secretary_the_coordination_is_warned(coordination):
 def test_core_command_calls_the_committees_reminders(pilotage):
     ReunionFactory(comite=pilotage, debut=a_paris(2030, 3, 10, 14), statut="convoquee")
     sortie = io.StringIO()
-    call_command("send_reminders", "--date=2030-03-17", stdout=sortie)
+    call_command("envoyer_relances", "--date=2030-03-17", stdout=sortie)
     assert "comites : 1 relance(s) envoyée(s)." in sortie.getvalue()
     assert len(mail.outbox) == 1

@@ -76,6 +76,6 @@ def test_demo_shows_on_track_late_and_achieved_today_and_in_1999(demo):
 def test_loading_the_demo_again_writes_nothing(demo):
     comptes = (Action.objects.count(), Engagement.objects.count(), PointEtape.objects.count())
     historiques = (Action.history.count(), Engagement.history.count(), PointEtape.history.count())
-    call_command("load_demo", "--force", stdout=io.StringIO())
+    call_command("charger_demo", "--force", stdout=io.StringIO())
     assert (Action.objects.count(), Engagement.objects.count(), PointEtape.objects.count()) == comptes
     assert (Action.history.count(), Engagement.history.count(), PointEtape.history.count()) == historiques

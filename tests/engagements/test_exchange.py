@@ -46,7 +46,7 @@ def _importer(tmp_path, texte, *args, nom="import.csv", encodage="utf-8-sig"):
     chemin = tmp_path / nom
     chemin.write_bytes(texte.encode(encodage))
     sortie, erreurs = io.StringIO(), io.StringIO()
-    call_command("import_engagements", str(chemin), *args, stdout=sortie, stderr=erreurs)
+    call_command("importer_engagements", str(chemin), *args, stdout=sortie, stderr=erreurs)
     return sortie.getvalue()
 
 
@@ -57,7 +57,7 @@ def _versions():
 @pytest.mark.parametrize("extension", ["csv", "xlsx"])
 def test_export_then_reimport_changes_nothing(contrat, tmp_path, extension):
     chemin = tmp_path / f"engagements.{extension}"
-    call_command("export_engagements", str(chemin), stdout=io.StringIO())
+    call_command("exporter_engagements", str(chemin), stdout=io.StringIO())
     historique = contrat.history.count()
     sortie = _importer_fichier(chemin)
     assert "0 création(s), 0 modification(s), 1 inchangé(s)" in sortie
@@ -67,13 +67,13 @@ def test_export_then_reimport_changes_nothing(contrat, tmp_path, extension):
 
 def _importer_fichier(chemin, *args):
     sortie = io.StringIO()
-    call_command("import_engagements", str(chemin), *args, stdout=sortie, stderr=io.StringIO())
+    call_command("importer_engagements", str(chemin), *args, stdout=sortie, stderr=io.StringIO())
     return sortie.getvalue()
 
 
 def test_csv_export_is_french_excel_friendly(contrat, tmp_path):
     chemin = tmp_path / "e.csv"
-    call_command("export_engagements", str(chemin), "--au", "2026-01-01", stdout=io.StringIO())
+    call_command("exporter_engagements", str(chemin), "--au", "2026-01-01", stdout=io.StringIO())
     brut = chemin.read_bytes()
     assert brut.startswith(b"\xef\xbb\xbf")
     lignes = brut.decode("utf-8-sig").splitlines()
@@ -86,7 +86,7 @@ def test_csv_export_is_french_excel_friendly(contrat, tmp_path):
 
 def test_xlsx_export_neutralises_formulas_and_keeps_numbers(contrat, tmp_path):
     chemin = tmp_path / "e.xlsx"
-    call_command("export_engagements", str(chemin), stdout=io.StringIO())
+    call_command("exporter_engagements", str(chemin), stdout=io.StringIO())
     feuille = openpyxl.load_workbook(chemin).active
     entetes = [c.value for c in feuille[1]]
     ligne = {entetes[i]: c for i, c in enumerate(feuille[2])}
@@ -123,11 +123,11 @@ def test_import_creates_new_references_and_accepts_windows_1252_and_thousands(co
     assert list(nouveau.territoires.values_list("code", flat=True)) == ["86194"]
 
 
-def test_dry_run_writes_nothing(contrat, tmp_path):
+def test_apercu_writes_nothing(contrat, tmp_path):
     texte = f"{ENTETE}\np3-alms-stp;p3-alms;stp;Recruter 2 ALMS;ALMS;0;3;31/12/2000;86194;2\n"
-    sortie = _importer(tmp_path, texte, "--dry-run")
+    sortie = _importer(tmp_path, texte, "--apercu")
     assert "valeur_cible : 2,50 → 3" in sortie
-    assert "Simulation" in sortie
+    assert "Aperçu (--apercu)" in sortie
     contrat.refresh_from_db()
     assert contrat.valeur_cible == Decimal("2.5")
 
@@ -145,7 +145,7 @@ def test_bad_file_is_refused_whole_with_line_and_column_in_french(contrat, tmp_p
     chemin.write_text(texte, encoding="utf-8")
     erreurs = io.StringIO()
     with pytest.raises(CommandError, match="aucun engagement n'a été modifié"):
-        call_command("import_engagements", str(chemin), stdout=io.StringIO(), stderr=erreurs)
+        call_command("importer_engagements", str(chemin), stdout=io.StringIO(), stderr=erreurs)
     messages = erreurs.getvalue()
     assert "Ligne 3, colonne « action » : la fiche-action « p3-inconnue » n'existe pas." in messages
     assert "Ligne 4, colonne « valeur_cible » : « beaucoup » n'est pas un nombre." in messages
@@ -184,7 +184,7 @@ def test_unreadable_files_are_refused_in_french(contrat, contenu, nom, message):
 
 def test_missing_file_exits_non_zero(tmp_path):
     with pytest.raises(CommandError, match="Impossible de lire"):
-        call_command("import_engagements", str(tmp_path / "absent.csv"))
+        call_command("importer_engagements", str(tmp_path / "absent.csv"))
 
 
 def test_web_import_previews_then_applies(contrat, coordination):

@@ -106,11 +106,11 @@ def test_one_email_per_user_lists_all_their_commitments(partenaire):
     assert mail.outbox[0].body.count("- engagement-") == 3
 
 
-def test_send_reminders_command_reports_the_count(partenaire):
+def test_envoyer_relances_command_reports_the_count(partenaire):
     EngagementFactory(
         partenaire=partenaire.partenaire, echeance=datetime.date(2001, 1, 1), cree_le=_cree_le(100)
     )
     sortie = io.StringIO()
-    call_command("send_reminders", "--date", AUJOURDHUI.isoformat(), stdout=sortie)
+    call_command("envoyer_relances", "--date", AUJOURDHUI.isoformat(), stdout=sortie)
     assert "engagements : 1 relance(s) envoyée(s)." in sortie.getvalue()
     assert len(mail.outbox) == 1

@@ -35,22 +35,22 @@ def test_demo_figures_are_labelled_illustrative_and_real_census_rows_untouched(d
 def test_demo_is_idempotent(demo):
     avant = sorted(Donnee.objects.values_list("pk", "nombre", "lot_id", "declaration_id"))
     populations = sorted(Population.objects.values_list("pk", "habitants", "logements"))
-    call_command("load_demo", "--force", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    call_command("charger_demo", "--force", stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert sorted(Donnee.objects.values_list("pk", "nombre", "lot_id", "declaration_id")) == avant
     assert sorted(Population.objects.values_list("pk", "habitants", "logements")) == populations
 
 
-def test_export_figures_writes_the_issues_columns_with_the_district_row(demo, tmp_path):
+def test_exporter_chiffres_writes_the_issues_columns_with_the_district_row(demo, tmp_path):
     sortie = tmp_path / "chiffres.csv"
     call_command(
-        "export_figures",
-        "--year",
+        "exporter_chiffres",
+        "--annee",
         "1997",
-        "--indicator",
+        "--indicateur",
         "total-faits-constates",
-        "--level",
+        "--niveau",
         "commune",
-        "--output",
+        "--sortie",
         str(sortie),
         stdout=open("/dev/null", "w"),  # noqa: SIM115
     )
@@ -65,5 +65,5 @@ def test_export_figures_writes_the_issues_columns_with_the_district_row(demo, tm
     assert district.split(";")[5:] == ["9730", "113938", "85,3973", "publie"]
     assert len(lignes) == 1 + 1 + 10  # header, district, ten communes
     xlsx = tmp_path / "chiffres.xlsx"
-    call_command("export_figures", "--output", str(xlsx), stdout=open("/dev/null", "w"))  # noqa: SIM115
+    call_command("exporter_chiffres", "--sortie", str(xlsx), stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert xlsx.stat().st_size > 0

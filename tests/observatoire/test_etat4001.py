@@ -36,7 +36,9 @@ def _silence():
 
 @pytest.fixture
 def nomenclature(tmp_path, donnees_de_reference):
-    call_command("import_etat4001", str(_ecrire(tmp_path, "index.tsv", INDEX)), "--index", stdout=_silence())
+    call_command(
+        "importer_etat4001", str(_ecrire(tmp_path, "index.tsv", INDEX)), "--index", stdout=_silence()
+    )
     return Indicateur.objects.filter(nomenclature="etat4001")
 
 
@@ -49,13 +51,15 @@ def test_index_nomenclature_skips_unused_numbers_and_sets_families(nomenclature)
 
 def test_index_nomenclature_reload_changes_nothing(nomenclature, tmp_path):
     historique = Indicateur.history.count()
-    call_command("import_etat4001", str(_ecrire(tmp_path, "index.tsv", INDEX)), "--index", stdout=_silence())
+    call_command(
+        "importer_etat4001", str(_ecrire(tmp_path, "index.tsv", INDEX)), "--index", stdout=_silence()
+    )
     assert Indicateur.history.count() == historique
 
 
 def test_monthly_counts_latin1_with_thousands_separators(nomenclature, tmp_path):
     Territoire.objects.create(code="86", nom="Vienne", niveau="departement")
-    call_command("import_etat4001", str(_ecrire(tmp_path, "4001.csv", COMPTES)), stdout=_silence())
+    call_command("importer_etat4001", str(_ecrire(tmp_path, "4001.csv", COMPTES)), stdout=_silence())
     vienne = Territoire.objects.get(code="86")
     usage = Donnee.objects.get(territoire=vienne, indicateur__index_4001=57, annee=1998, mois=1)
     assert usage.nombre == 17369
@@ -64,7 +68,7 @@ def test_monthly_counts_latin1_with_thousands_separators(nomenclature, tmp_path)
     assert not Donnee.objects.filter(territoire=vienne, indicateur__index_4001=27, mois=3).exists()
     assert Donnee.objects.filter(source__code="etat4001").count() == 5
     # The same file again changes nothing.
-    call_command("import_etat4001", str(_ecrire(tmp_path, "4001.csv", COMPTES)), stdout=_silence())
+    call_command("importer_etat4001", str(_ecrire(tmp_path, "4001.csv", COMPTES)), stdout=_silence())
     assert LotImport.objects.order_by("-pk").first().inchangees == 5
 
 
@@ -72,7 +76,7 @@ def test_bad_count_and_unknown_index_refuse_the_whole_file(nomenclature, tmp_pat
     Territoire.objects.create(code="86", nom="Vienne", niveau="departement")
     mauvais = COMPTES + "86;99;Index non utilisé;1;2;3\n86;1;Règlements;deux;1;1\n"
     with pytest.raises(CommandError) as erreur:
-        call_command("import_etat4001", str(_ecrire(tmp_path, "4001.csv", mauvais)), stdout=_silence())
+        call_command("importer_etat4001", str(_ecrire(tmp_path, "4001.csv", mauvais)), stdout=_silence())
     message = str(erreur.value)
     assert "ligne 4, colonne « index » : L'index 99" in message
     assert "ligne 5, colonne « 1998_01 »" in message and "deux" in message
@@ -92,6 +96,6 @@ def test_xlsx_with_one_sheet_per_departement(nomenclature, tmp_path):
     vienne.append([57, "Usage de stupéfiants", "312", "1 004"])
     chemin = tmp_path / "4001.xlsx"
     classeur.save(chemin)
-    call_command("import_etat4001", str(chemin), "--create-territories", stdout=_silence())
+    call_command("importer_etat4001", str(chemin), "--creer-territoires", stdout=_silence())
     assert Territoire.objects.get(code="86").niveau == "departement"
     assert sorted(Donnee.objects.values_list("nombre", flat=True)) == [312, 1004]

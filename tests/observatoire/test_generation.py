@@ -13,13 +13,13 @@ pytestmark = pytest.mark.django_db
 
 
 def generer(*args):
-    call_command("generate_figures", *args, stdout=open("/dev/null", "w"))  # noqa: SIM115
+    call_command("generer_chiffres", *args, stdout=open("/dev/null", "w"))  # noqa: SIM115
 
 
 def test_national_file_is_in_the_current_format_deterministic_and_masks_small_counts(tmp_path):
     premier, second = tmp_path / "a.csv", tmp_path / "b.csv"
     for chemin in (premier, second):
-        generer("--national-file", str(chemin), "--national-rows", "3000")
+        generer("--fichier-national", str(chemin), "--lignes-nationales", "3000")
     contenu = premier.read_bytes()
     assert contenu == second.read_bytes()
     assert contenu.startswith(b"\xef\xbb\xbf" + b'"CODGEO_2026";"annee";"indicateur";"unite_de_compte"')
@@ -33,16 +33,16 @@ def test_national_file_is_in_the_current_format_deterministic_and_masks_small_co
     assert len(publies) and publies["taux_pour_mille"].str.contains(",").any()
     assert set(tableau["CODGEO_2026"]) >= set(generation.DISTRICT_POITIERS)
     autre = tmp_path / "c.csv"
-    generer("--national-file", str(autre), "--national-rows", "3000", "--seed", "7")
+    generer("--fichier-national", str(autre), "--lignes-nationales", "3000", "--graine", "7")
     assert autre.read_bytes() != contenu
 
 
 def test_generated_rows_are_loaded_through_the_import_with_their_territories():
-    generer("--rows", "450")
+    generer("--lignes", "450")
     source = Source.objects.get(code="generee-illustrative")
     assert source.illustratif
     assert Donnee.objects.filter(source=source).count() == 1500  # whole communes: 10 × 15 × 10
     assert Donnee.objects.filter(source=source, secret=True, nombre__isnull=True).exists()
     assert Territoire.objects.filter(code="86194", niveau="commune").exists()
-    generer("--rows", "450")
+    generer("--lignes", "450")
     assert Donnee.objects.filter(source=source).count() == 1500

@@ -28,7 +28,7 @@ def test_windows_1252_file_with_thousands_separators_dates_and_blank_trailing_li
     )
     chemin = tmp_path / "partenaire.csv"
     chemin.write_bytes(texte.encode("cp1252"))
-    importer("import_figures", chemin)
+    importer("importer_chiffres", chemin)
     assert Donnee.objects.get(territoire__code="86194", annee=1997).nombre == 1234
     assert Donnee.objects.get(territoire__code="86041", annee=1997).nombre == 1005
     assert Donnee.objects.get(territoire__code="QP086005", annee=1998, mois=3).nombre == 12
@@ -42,14 +42,14 @@ def test_utf8_bom_and_xlsx_give_the_same_figures(tmp_path, perimetre):
     csv.write_bytes(
         "\ufeffterritoire;indicateur;periode;nombre\n86194;total-faits-constates;12/1999;7\n".encode()
     )
-    importer("import_figures", csv)
+    importer("importer_chiffres", csv)
     classeur = openpyxl.Workbook()
     feuille = classeur.active
     feuille.append(["territoire", "indicateur", "periode", "nombre", None])
     feuille.append(["86041", "total-faits-constates", "1999-12", 9, None])
     xlsx = tmp_path / "chiffres.xlsx"
     classeur.save(xlsx)
-    importer("import_figures", xlsx)
+    importer("importer_chiffres", xlsx)
     assert sorted(Donnee.objects.values_list("territoire__code", "mois", "nombre")) == [
         ("86041", 12, 9),
         ("86194", 12, 7),
@@ -91,7 +91,7 @@ def test_bad_local_file_is_refused_whole(tmp_path, perimetre, contenu, message):
     chemin = tmp_path / "mauvais.csv"
     chemin.write_bytes(contenu if isinstance(contenu, bytes) else contenu.encode())
     with pytest.raises(CommandError, match=message):
-        importer("import_figures", chemin)
+        importer("importer_chiffres", chemin)
     assert not Donnee.objects.exists()
 
 
@@ -102,23 +102,23 @@ def test_50_mb_file_is_refused_without_being_read(tmp_path, perimetre):
         f.write(b"territoire;indicateur;periode;nombre\n")
         f.write(ligne * (50 * 1024 * 1024 // len(ligne) + 1))
     with pytest.raises(CommandError, match="trop volumineux"):
-        importer("import_figures", chemin)
+        importer("importer_chiffres", chemin)
     assert not Donnee.objects.exists()
 
 
 def test_local_reimport_is_idempotent(tmp_path, perimetre):
     chemin = tmp_path / "bon.csv"
     chemin.write_text(BON)
-    importer("import_figures", chemin)
+    importer("importer_chiffres", chemin)
     avant = list(Donnee.objects.values_list("pk", "nombre", "lot_id"))
-    importer("import_figures", chemin)
+    importer("importer_chiffres", chemin)
     assert list(Donnee.objects.values_list("pk", "nombre", "lot_id")) == avant
 
 
 def test_population_long_and_insee_wide_layouts(tmp_path, perimetre):
     longue = tmp_path / "pop.csv"
     longue.write_text("territoire;annee;habitants;logements\n86194;1999;83\u00a0448;40 100\n")
-    importer("import_population", longue)
+    importer("importer_populations", longue)
     assert Population.objects.filter(territoire__code="86194", annee=1999).values_list(
         "habitants", "logements"
     )[0] == (
@@ -127,12 +127,12 @@ def test_population_long_and_insee_wide_layouts(tmp_path, perimetre):
     )
     large = tmp_path / "insee.csv"
     large.write_text("CODGEO;P99_POP;P99_LOG;P21_POP\n86041;8787;3900;10289\n")
-    importer("import_population", large)
+    importer("importer_populations", large)
     assert Population.objects.get(territoire__code="86041", annee=1999).logements == 3900
     assert Population.objects.get(territoire__code="86041", annee=2021).habitants == 10289
     with pytest.raises(CommandError, match="Territoire inconnu"):
         (tmp_path / "x.csv").write_text("territoire;annee;habitants\n99999;1999;10\n")
-        importer("import_population", tmp_path / "x.csv")
+        importer("importer_populations", tmp_path / "x.csv")
 
 
 def test_geojson_boundaries_matched_by_code(tmp_path, perimetre):
@@ -146,13 +146,13 @@ def test_geojson_boundaries_matched_by_code(tmp_path, perimetre):
     }
     chemin = tmp_path / "contours.geojson"
     chemin.write_text(json.dumps(collection))
-    importer("import_geojson", chemin, "--code-property", "insee")
+    importer("importer_contours", chemin, "--propriete-code", "insee")
     perimetre["c1"].refresh_from_db()
     assert perimetre["c1"].contour == carre
     assert LotImport.objects.get().rapport["territoires_inconnus"] == {"75056": 1}
     chemin.write_text("{pas du json")
     with pytest.raises(CommandError, match="JSON invalide"):
-        importer("import_geojson", chemin)
+        importer("importer_contours", chemin)
 
 
 def test_each_batch_records_the_sha256_of_its_file(tmp_path, perimetre, source):
@@ -160,11 +160,11 @@ def test_each_batch_records_the_sha256_of_its_file(tmp_path, perimetre, source):
 
     chemin = tmp_path / "partenaire.csv"
     chemin.write_text("territoire;indicateur;periode;nombre\n86194;total-faits-constates;1997;12\n")
-    importer("import_figures", chemin, "--source", "police-test")
+    importer("importer_chiffres", chemin, "--source", "police-test")
     refuse = tmp_path / "refuse.csv"
     refuse.write_text("territoire;indicateur;periode;nombre\n99999;total-faits-constates;1997;12\n")
     with pytest.raises(CommandError):
-        importer("import_figures", refuse, "--source", "police-test")
+        importer("importer_chiffres", refuse, "--source", "police-test")
     for fichier in (chemin, refuse):
         lot = LotImport.objects.get(fichier_nom=fichier.name)
         assert lot.empreinte == hashlib.sha256(fichier.read_bytes()).hexdigest()

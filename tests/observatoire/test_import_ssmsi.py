@@ -63,7 +63,7 @@ def ecrire(tmp_path, texte, nom="base.csv", encodage="utf-8"):
 
 
 def importer(chemin, *args):
-    call_command("import_ssmsi", chemin, *args, stdout=open("/dev/null", "w"))  # noqa: SIM115
+    call_command("importer_ssmsi", chemin, *args, stdout=open("/dev/null", "w"))  # noqa: SIM115
 
 
 def test_real_poitiers_2016_rows_give_the_published_rates(tmp_path, perimetre):
@@ -142,7 +142,7 @@ def test_unknown_territories_are_counted_then_created_on_request(tmp_path, perim
     lot = LotImport.objects.get()
     assert lot.rejetees == 2 and lot.rapport["territoires_inconnus"] == {"33318": 2}
     assert not Donnee.objects.exists()
-    importer(chemin, "--create-territories")
+    importer(chemin, "--creer-territoires")
     assert Territoire.objects.get(code="33318").niveau == "commune"
     assert Donnee.objects.filter(territoire__code="33318").count() == 2
 

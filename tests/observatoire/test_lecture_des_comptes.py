@@ -63,7 +63,7 @@ def importer(commande, chemin):
 
 def test_readers_equal_the_base_aggregation_after_every_kind_of_write(tmp_path, perimetre, partenaire):
     # National base: a published figure and a masked one (no count, never a zero).
-    importer("import_ssmsi", ecrire(tmp_path, RECENTE))
+    importer("importer_ssmsi", ecrire(tmp_path, RECENTE))
     # Local template: yearly and monthly figures of another source, one masked month.
     (tmp_path / "local.csv").write_text(
         "Territoire;Indicateur;Période;Nombre\n"
@@ -73,14 +73,14 @@ def test_readers_equal_the_base_aggregation_after_every_kind_of_write(tmp_path, 
         "QP086005;total-faits-constates;05/1998;secret\n",
         encoding="utf-8",
     )
-    importer("import_figures", tmp_path / "local.csv")
+    importer("importer_chiffres", tmp_path / "local.csv")
     verifier()
     assert compte(perimetre["c2"], 2025, Source.objects.get(code="ssmsi")) == (0, 0, 1)
     assert compte(perimetre["c1"], 1997) == (1234, 1, 0)  # a yearly figure
     assert compte(perimetre["q"], 1998) == (19, 2, 1)  # three months added up
 
     # Re-import (nothing changes), then a corrected file (one month corrected, one unmasked).
-    importer("import_figures", tmp_path / "local.csv")
+    importer("importer_chiffres", tmp_path / "local.csv")
     (tmp_path / "corrige.csv").write_text(
         "Territoire;Indicateur;Période;Nombre\n"
         "86194;total-faits-constates;1997;1234\n"
@@ -89,7 +89,7 @@ def test_readers_equal_the_base_aggregation_after_every_kind_of_write(tmp_path, 
         "QP086005;total-faits-constates;05/1998;3\n",
         encoding="utf-8",
     )
-    importer("import_figures", tmp_path / "corrige.csv")
+    importer("importer_chiffres", tmp_path / "corrige.csv")
     verifier()
     assert compte(perimetre["q"], 1998) == (25, 3, 0)
 
@@ -144,9 +144,9 @@ def test_readers_equal_the_base_aggregation_after_every_kind_of_write(tmp_path, 
 
 
 def test_refused_import_leaves_what_the_dashboards_read_untouched(tmp_path, perimetre):
-    importer("import_ssmsi", ecrire(tmp_path, RECENTE))
+    importer("importer_ssmsi", ecrire(tmp_path, RECENTE))
     avant = lu_par_les_tableaux()
     mauvais = RECENTE + RECENTE.splitlines()[1] + "\n"  # a duplicated line: the file is refused
     with pytest.raises(Exception, match="Ligne en double"):
-        importer("import_ssmsi", ecrire(tmp_path, mauvais, "double.csv"))
+        importer("importer_ssmsi", ecrire(tmp_path, mauvais, "double.csv"))
     assert lu_par_les_tableaux() == avant == agregation_de_base()

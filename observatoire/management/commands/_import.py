@@ -14,14 +14,21 @@ class ImportCommand(BaseCommand):
     # nothing about a data file; `manage.py check` and the test suite run them. An import of the
     # national base takes about 15 s, a local file well under one.
     requires_system_checks = []
+    # The help of `--creer-territoires`, for the imports that may create the territories they do
+    # not know; the other imports have no such option.
+    aide_creer_territoires: str = ""
 
     def add_arguments(self, parser):
         parser.add_argument("fichier", help="Chemin du fichier à importer.")
         parser.add_argument(
             "--apercu", action="store_true", help="Tout vérifier et compter sans rien enregistrer."
         )
+        if self.aide_creer_territoires:
+            parser.add_argument("--creer-territoires", action="store_true", help=self.aide_creer_territoires)
 
     def options_du_lot(self, options) -> dict:
+        if self.aide_creer_territoires:
+            return {"creer_territoires": bool(options.get("creer_territoires"))}
         return {}
 
     def code_source(self, options) -> str | None:
@@ -65,7 +72,7 @@ class ImportCommand(BaseCommand):
         if rapport.territoires_inconnus:
             self.stdout.write(
                 f"{len(rapport.territoires_inconnus)} territoire(s) inconnu(s), {rapport.rejetees} ligne(s) "
-                "ignorée(s) (--create-territories pour les créer)."
+                "ignorée(s) (--creer-territoires pour les créer)."
             )
         if rapport.territoires_crees:
             self.stdout.write(f"{len(rapport.territoires_crees)} territoire(s) créé(s).")

@@ -1,4 +1,4 @@
-"""manage.py import_engagements FICHIER [--dry-run]"""
+"""manage.py importer_engagements FICHIER [--apercu]"""
 
 from pathlib import Path
 
@@ -17,17 +17,17 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("fichier", help="Fichier .csv ou .xlsx")
         parser.add_argument(
-            "--dry-run", action="store_true", help="Montrer les changements sans les appliquer."
+            "--apercu", action="store_true", help="Montrer les changements sans les appliquer."
         )
 
-    def handle(self, *args, fichier, dry_run=False, **options):
+    def handle(self, *args, fichier, apercu=False, **options):
         chemin = Path(fichier)
         try:
             contenu = chemin.read_bytes()
         except OSError as exc:
             raise CommandError(f"Impossible de lire {chemin} : {exc.strerror}.") from exc
         try:
-            plan = exchange.importer(contenu=contenu, nom=chemin.name, by=None, dry_run=dry_run)
+            plan = exchange.importer(contenu=contenu, nom=chemin.name, by=None, dry_run=apercu)
         except exchange.FichierInvalide as exc:
             for erreur in exc.erreurs:
                 self.stderr.write(erreur)
@@ -43,7 +43,7 @@ class Command(BaseCommand):
             f"{len(plan.creations)} création(s), {len(plan.modifications)} modification(s), "
             f"{plan.inchanges} inchangé(s)."
         )
-        if dry_run:
-            self.stdout.write(self.style.WARNING("Simulation (--dry-run), rien n'est écrit : " + bilan))
+        if apercu:
+            self.stdout.write(self.style.WARNING("Aperçu (--apercu), rien n'est écrit : " + bilan))
         else:
             self.stdout.write(self.style.SUCCESS("Import appliqué : " + bilan))

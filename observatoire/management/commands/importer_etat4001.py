@@ -13,18 +13,11 @@ class Command(ImportCommand):
         "département)."
     )
     type_lot = LotImport.Type.ETAT4001
+    aide_creer_territoires = "Créer les départements inconnus à partir de leur code."
 
     def add_arguments(self, parser):
         super().add_arguments(parser)
         parser.add_argument("--index", action="store_true", help="Le fichier est la nomenclature des index.")
-        parser.add_argument(
-            "--create-territories",
-            action="store_true",
-            help="Créer les départements inconnus à partir de leur code.",
-        )
-
-    def options_du_lot(self, options):
-        return {"creer_territoires": bool(options.get("create_territories"))}
 
     def handle(self, *args, fichier, index=False, **options):
         if not index:

@@ -16,17 +16,29 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--year", type=int)
-        parser.add_argument("--territory", help="Code du territoire.")
-        parser.add_argument("--indicator", help="Code de l'indicateur.")
-        parser.add_argument("--level", choices=[c for c, _l in Territoire.Niveau.choices])
+        parser.add_argument("--annee", type=int)
+        parser.add_argument(
+            "--territoire", dest="code_territoire", metavar="CODE", help="Code du territoire."
+        )
+        parser.add_argument(
+            "--indicateur", dest="code_indicateur", metavar="CODE", help="Code de l'indicateur."
+        )
+        parser.add_argument("--niveau", choices=[c for c, _l in Territoire.Niveau.choices])
         parser.add_argument("--source", help="Code de la source (par défaut : la source principale).")
-        parser.add_argument("--output", required=True, help="Fichier .csv ou .xlsx.")
+        parser.add_argument("--sortie", required=True, help="Fichier .csv ou .xlsx.")
 
     def handle(
-        self, *args, year=None, territory=None, indicator=None, level=None, source=None, output, **options
+        self,
+        *args,
+        annee=None,
+        code_territoire=None,
+        code_indicateur=None,
+        niveau=None,
+        source=None,
+        sortie,
+        **options,
     ):
-        sortie = Path(output)
+        sortie = Path(sortie)
         if sortie.suffix.lower() not in (".csv", ".xlsx"):
             raise CommandError("Le fichier de sortie doit finir par .csv ou .xlsx.")
         valeurs = {}
@@ -35,27 +47,27 @@ class Command(BaseCommand):
             if valeurs["source"] is None:
                 raise CommandError(f"Source inconnue : {source}")
         indicateurs = None
-        if indicator:
-            indicateur = Indicateur.objects.filter(code=indicator).first()
+        if code_indicateur:
+            indicateur = Indicateur.objects.filter(code=code_indicateur).first()
             if indicateur is None:
-                raise CommandError(f"Indicateur inconnu : {indicator}")
+                raise CommandError(f"Indicateur inconnu : {code_indicateur}")
             indicateurs = [indicateur]
         territoire = None
-        if territory:
-            territoire = Territoire.objects.filter(code=territory).first()
+        if code_territoire:
+            territoire = Territoire.objects.filter(code=code_territoire).first()
             if territoire is None:
-                raise CommandError(f"Territoire inconnu : {territory}")
+                raise CommandError(f"Territoire inconnu : {code_territoire}")
         ctx = pages.contexte(None, valeurs)
         lignes = []
         if ctx is not None:
             ctx.detail = True
-            if year is not None and year not in ctx.annees:
-                raise CommandError(f"Aucun chiffre pour l'année {year}.")
+            if annee is not None and annee not in ctx.annees:
+                raise CommandError(f"Aucun chiffre pour l'année {annee}.")
             lignes = pages.lignes_chiffres(
                 ctx,
                 indicateurs=indicateurs,
-                annees=[year] if year else None,
-                niveau=level,
+                annees=[annee] if annee else None,
+                niveau=niveau,
                 territoire=territoire,
             )
         df = pd.DataFrame(

@@ -1,4 +1,4 @@
-"""manage.py export_engagements FICHIER.csv|FICHIER.xlsx [--au AAAA-MM-JJ]"""
+"""manage.py exporter_engagements FICHIER.csv|FICHIER.xlsx [--au AAAA-MM-JJ]"""
 
 import datetime
 from pathlib import Path

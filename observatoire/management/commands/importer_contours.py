@@ -10,8 +10,8 @@ class Command(ImportCommand):
     def add_arguments(self, parser):
         super().add_arguments(parser)
         parser.add_argument(
-            "--code-property", default="code", help="Propriété qui porte le code (défaut : code)."
+            "--propriete-code", default="code", help="Propriété qui porte le code (défaut : code)."
         )
 
     def options_du_lot(self, options):
-        return {"propriete": options.get("code_property") or "code"}
+        return {"propriete": options.get("propriete_code") or "code"}
