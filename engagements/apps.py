@@ -19,7 +19,7 @@ class EngagementsConfig(AppConfig):
             register_panel,
         )
 
-        from . import panels
+        from . import panneaux
         from .querysets import ROLES_LECTEURS
 
         register_nav(NavEntry(_("Mes engagements"), "engagements:mes_engagements", (PARTENAIRE,), ordre=10))
@@ -28,16 +28,16 @@ class EngagementsConfig(AppConfig):
         register_panel(
             Panel(
                 slot="engagements",
-                template="engagements/_panel_accueil.html",
-                context=panels.accueil,
+                template="engagements/_panneau_accueil.html",
+                context=panneaux.accueil,
                 roles=(COORDINATION, PARTENAIRE),
             )
         )
         register_detail_panel(
             DetailPanel(
                 model="cls_poitiers.Territoire",
-                template="engagements/_panel_territoire.html",
-                context=panels.territoire,
+                template="engagements/_panneau_territoire.html",
+                context=panneaux.territoire,
                 roles=ROLES_LECTEURS,
             )
         )

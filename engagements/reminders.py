@@ -127,7 +127,7 @@ def send(*, today: datetime.date, stdout=None) -> int:
                 )
             for utilisateur in comptes:
                 corps = render_to_string(
-                    "engagements/email/relance.txt", {**contexte, "destinataire": utilisateur}
+                    "engagements/courriels/relance.txt", {**contexte, "destinataire": utilisateur}
                 )
                 courriels.envoyer(destinataires=[utilisateur.email], sujet=sujet, corps=corps)
                 envoyes += 1
