@@ -9,7 +9,7 @@ class EngagementsConfig(AppConfig):
     verbose_name = _("Actions et engagements")
 
     def ready(self):
-        from cls_poitiers.permissions import COORDINATION, PARTENAIRE
+        from cls_poitiers.permissions import COORDINATION, PARTENAIRE, ROLES
         from cls_poitiers.registry import (
             DetailPanel,
             NavEntry,
@@ -20,11 +20,10 @@ class EngagementsConfig(AppConfig):
         )
 
         from . import panneaux
-        from .querysets import ROLES_LECTEURS
 
         register_nav(NavEntry(_("Mes engagements"), "engagements:mes_engagements", (PARTENAIRE,), ordre=10))
-        register_nav(NavEntry(_("Engagements"), "engagements:engagement_list", ROLES_LECTEURS, ordre=11))
-        register_nav(NavEntry(_("Synthèses"), "engagements:syntheses", ROLES_LECTEURS, ordre=12))
+        register_nav(NavEntry(_("Engagements"), "engagements:engagement_list", ROLES, ordre=11))
+        register_nav(NavEntry(_("Synthèses"), "engagements:syntheses", ROLES, ordre=12))
         register_panel(
             Panel(
                 slot="engagements",
@@ -38,6 +37,6 @@ class EngagementsConfig(AppConfig):
                 model="cls_poitiers.Territoire",
                 template="engagements/_panneau_territoire.html",
                 context=panneaux.territoire,
-                roles=ROLES_LECTEURS,
+                roles=ROLES,
             )
         )
