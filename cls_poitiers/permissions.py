@@ -1,9 +1,9 @@
 """Who may do what: the one place that holds the platform's authorization rules.
 
-Roles are Django groups. Apps scope their querysets with methods named after what the user
-wants to do (`visible_to(user)`, `editable_by(user)`), built on the helpers below, and views
-fetch objects only through those querysets, so an object outside a user's scope answers 404
-whatever its id.
+Roles are Django groups; `ROLES` and its constants are their one definition. Apps scope their
+querysets with methods named after what the user wants to do (`Engagement.objects.visibles_par(user)`,
+`termes_modifiables_par(user)`), built on the helpers below, and views fetch objects only through
+those querysets, so an object outside a user's scope answers 404 whatever its id.
 """
 
 from functools import wraps
@@ -44,6 +44,14 @@ def is_coordination(user) -> bool:
 def sees_detailed_figures(user) -> bool:
     """Analysts and the coordination see small counts; every other role sees them masked."""
     return has_role(user, OBSERVATOIRE, COORDINATION)
+
+
+def de_son_organisation(queryset, user):
+    """A partner sees (and writes) its own organisation's rows: the rows of `queryset` whose
+    `partenaire` is the user's organisation when the user holds the Partenaire role; none otherwise."""
+    if has_role(user, PARTENAIRE) and user.partenaire_id:
+        return queryset.filter(partenaire_id=user.partenaire_id)
+    return queryset.none()
 
 
 def check_role(user, *roles: str) -> None:

@@ -3,7 +3,7 @@ frozen at adoption): statistics, the year's key events, commitments, governance.
 
 Nothing is recomputed here with a formula of its own: rates, roll-ups and changes come from the
 observatory (`tableaux`, `calculs`), statuses and weighted progress from the engagements
-(`with_progress`, `synthese`), the expected rhythm from `rythme`. What is stored are the raw
+(`avec_avancement`, `synthese`), the expected rhythm from `rythme`. What is stored are the raw
 figures (counts and denominators, never masked); secrecy is applied when the review is shown, for
 the reader at hand (`presentation`).
 """
@@ -174,7 +174,7 @@ def engagements(contrat, annee: int) -> dict:
     au = fin_de_l_annee(annee)
     liste = list(
         Engagement.objects.filter(action__priorite__contrat=contrat)
-        .with_progress(au)
+        .avec_avancement(au)
         .select_related("action__priorite", "partenaire")
         .order_by("partenaire__nom", "action__priorite__numero", "reference")
     )

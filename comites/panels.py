@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cls_poitiers.models import Contrat
-from cls_poitiers.permissions import COORDINATION, OBSERVATOIRE, PARTENAIRE, SECRETARIAT
+from cls_poitiers.permissions import COORDINATION, PARTENAIRE, ROLES, SECRETARIAT
 from cls_poitiers.registry import DetailPanel, NavEntry, Panel
 
 from . import rythme
@@ -147,7 +147,7 @@ NAV = [
     NavEntry(
         label=_("Bilans annuels"),
         url_name="comites:bilan_list",
-        roles=(COORDINATION, PARTENAIRE, SECRETARIAT, OBSERVATOIRE),
+        roles=ROLES,
         ordre=33,
     ),
     NavEntry(

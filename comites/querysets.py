@@ -12,7 +12,7 @@
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 
-from cls_poitiers.permissions import COORDINATION, OBSERVATOIRE, PARTENAIRE, SECRETARIAT, has_role
+from cls_poitiers.permissions import COORDINATION, PARTENAIRE, ROLES, SECRETARIAT, has_role
 
 CONFIDENTIELS = ("gltd", "veille")
 
@@ -22,7 +22,7 @@ def _est_coordination(user) -> bool:
 
 
 def _a_un_role(user) -> bool:
-    return has_role(user, COORDINATION, PARTENAIRE, SECRETARIAT, OBSERVATOIRE)
+    return has_role(user, *ROLES)
 
 
 def _membre_ou_secretaire(user) -> Q:

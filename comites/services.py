@@ -438,8 +438,8 @@ def _adopter(
         ancienne = getattr(engagement, champ)
         if ancienne == nouvelle_valeur:
             raise ActionImpossible(_("La nouvelle valeur est celle déjà en vigueur."))
-        engagement = engagements_services.update_engagement(
-            engagement=engagement, data={champ: nouvelle_valeur}, by=by, reason=motif
+        engagement = engagements_services.modifier_engagement(
+            engagement=engagement, data={champ: nouvelle_valeur}, par=by, motif=motif
         )
         libelle = str(Engagement._meta.get_field(champ).verbose_name)
         modifications.append((champ, libelle, _en_texte(ancienne), _en_texte(nouvelle_valeur)))
@@ -447,14 +447,14 @@ def _adopter(
         if engagement.abandonne_le:
             raise ActionImpossible(_("Cet engagement est déjà clos."))
         date = timezone.localtime(reunion.debut).date()
-        engagement = engagements_services.abandon_engagement(
-            engagement=engagement, motif=texte.strip(), by=by, date=date, reason=motif
+        engagement = engagements_services.abandonner_engagement(
+            engagement=engagement, motif_abandon=texte.strip(), par=by, date=date, motif=motif
         )
         modifications.append(("abandonne_le", _("clos le"), "", _en_texte(date)))
     elif objet == Avenant.Objet.AJOUT:
         if not nouvel_engagement:
             raise ActionImpossible(_("Décrivez l'engagement ajouté."))
-        engagement = engagements_services.create_engagement(by=by, reason=motif, **nouvel_engagement)
+        engagement = engagements_services.creer_engagement(par=by, motif=motif, **nouvel_engagement)
         modifications.append(
             (
                 "creation",

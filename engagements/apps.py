@@ -9,7 +9,7 @@ class EngagementsConfig(AppConfig):
     verbose_name = _("Actions et engagements")
 
     def ready(self):
-        from cls_poitiers.permissions import COORDINATION, PARTENAIRE
+        from cls_poitiers.permissions import COORDINATION, PARTENAIRE, ROLES
         from cls_poitiers.registry import (
             DetailPanel,
             NavEntry,
@@ -19,25 +19,24 @@ class EngagementsConfig(AppConfig):
             register_panel,
         )
 
-        from . import panels
-        from .querysets import ROLES_LECTEURS
+        from . import panneaux
 
         register_nav(NavEntry(_("Mes engagements"), "engagements:mes_engagements", (PARTENAIRE,), ordre=10))
-        register_nav(NavEntry(_("Engagements"), "engagements:engagement_list", ROLES_LECTEURS, ordre=11))
-        register_nav(NavEntry(_("Synthèses"), "engagements:syntheses", ROLES_LECTEURS, ordre=12))
+        register_nav(NavEntry(_("Engagements"), "engagements:engagement_list", ROLES, ordre=11))
+        register_nav(NavEntry(_("Synthèses"), "engagements:syntheses", ROLES, ordre=12))
         register_panel(
             Panel(
                 slot="engagements",
-                template="engagements/_panel_accueil.html",
-                context=panels.accueil,
+                template="engagements/_panneau_accueil.html",
+                context=panneaux.accueil,
                 roles=(COORDINATION, PARTENAIRE),
             )
         )
         register_detail_panel(
             DetailPanel(
                 model="cls_poitiers.Territoire",
-                template="engagements/_panel_territoire.html",
-                context=panels.territoire,
-                roles=ROLES_LECTEURS,
+                template="engagements/_panneau_territoire.html",
+                context=panneaux.territoire,
+                roles=ROLES,
             )
         )

@@ -34,13 +34,14 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from cls_poitiers.enregistrement import update_or_create_si_change
 from cls_poitiers.models import Partenaire, Priorite, Territoire, Utilisateur
 
 from .models import Action, Engagement, PointEtape
 
 ECHEANCE_DURABLE = datetime.date(2030, 12, 31)
 SIGNATURE = datetime.date(1998, 7, 8)
-RAISON = "Démonstration : contrat du 8 juillet 1998"
+MOTIF = "Démonstration : contrat du 8 juillet 1998"
 CHIFFRE_DU_CONTRAT = "Chiffre du contrat signé le 8 juillet 1998."
 ILLUSTRATIF = "Point d'étape illustratif (démonstration)."
 
@@ -390,24 +391,6 @@ ENGAGEMENTS = [
 ]
 
 
-def _upsert(model, lookup: dict, values: dict, *, by, creer_seulement=False):
-    """Create, or update only the fields that differ: a second run writes nothing. With
-    `creer_seulement`, an existing object is left as its history made it (an amendment adopted
-    by the comites demo raised a target: reloading the demo must not undo it)."""
-    obj = model.objects.filter(**lookup).first()
-    if obj is None:
-        obj = model(**lookup, **values)
-    elif creer_seulement or all(getattr(obj, k) == v for k, v in values.items()):
-        return obj
-    else:
-        for k, v in values.items():
-            setattr(obj, k, v)
-    obj._history_user = by
-    obj._change_reason = RAISON
-    obj.save()
-    return obj
-
-
 def _set_territoires(obj, territoires):
     if set(obj.territoires.values_list("pk", flat=True)) != {t.pk for t in territoires}:
         obj.territoires.set(territoires)
@@ -432,9 +415,8 @@ def load(*, stdout=None):
 
     actions = {}
     for ordre, (reference, numero, titre, pilote, codes, illustratif, description) in enumerate(ACTIONS, 1):
-        action = _upsert(
+        action, _ = update_or_create_si_change(
             Action,
-            {"reference": reference},
             {
                 "priorite": priorites[numero],
                 "titre": titre,
@@ -443,7 +425,9 @@ def load(*, stdout=None):
                 "ordre": ordre,
                 "illustratif": illustratif,
             },
-            by=coordination,
+            par=coordination,
+            motif=MOTIF,
+            reference=reference,
         )
         _set_territoires(action, _territoires(codes))
         actions[reference] = action
@@ -463,29 +447,32 @@ def load(*, stdout=None):
         illustratif,
         points,
     ) in ENGAGEMENTS:
-        engagement = _upsert(
-            Engagement,
-            {"reference": reference},
-            {
-                "action": actions[action],
-                "partenaire": partenaires[partenaire],
-                "description": description,
-                "unite": unite,
-                "valeur_initiale": Decimal(initiale),
-                "valeur_cible": Decimal(cible),
-                "echeance": echeance,
-                "poids": poids,
-                "illustratif": illustratif,
-                "cree_le": _moment(SIGNATURE),
-            },
-            by=coordination,
-            creer_seulement=True,
-        )
+        # An existing commitment is left as its history made it: an amendment adopted by the
+        # comites demo raised a target, and reloading the demo must not undo it.
+        engagement = Engagement.objects.filter(reference=reference).first()
+        if engagement is None:
+            engagement, _ = update_or_create_si_change(
+                Engagement,
+                {
+                    "action": actions[action],
+                    "partenaire": partenaires[partenaire],
+                    "description": description,
+                    "unite": unite,
+                    "valeur_initiale": Decimal(initiale),
+                    "valeur_cible": Decimal(cible),
+                    "echeance": echeance,
+                    "poids": poids,
+                    "illustratif": illustratif,
+                    "cree_le": _moment(SIGNATURE),
+                },
+                par=coordination,
+                motif=MOTIF,
+                reference=reference,
+            )
         _set_territoires(engagement, _territoires(codes))
         for date, valeur, du_contrat in points:
-            _upsert(
+            update_or_create_si_change(
                 PointEtape,
-                {"engagement": engagement, "date": date, "corrige": None},
                 {
                     "valeur": Decimal(valeur),
                     "commentaire": CHIFFRE_DU_CONTRAT if du_contrat else ILLUSTRATIF,
@@ -494,7 +481,11 @@ def load(*, stdout=None):
                     "valide_le": _moment(date),
                     "valide_par": coordination,
                 },
-                by=auteurs[partenaire],
+                par=auteurs[partenaire],
+                motif=MOTIF,
+                engagement=engagement,
+                date=date,
+                corrige=None,
             )
             nb_points += 1
     if stdout is not None:

@@ -113,7 +113,7 @@ def _date(value) -> str:
 
 
 def lignes(engagements) -> list[dict]:
-    """Export rows for commitments annotated by `with_progress` (territories prefetched)."""
+    """Export rows for commitments annotated by `avec_avancement` (territories prefetched)."""
     rows = []
     for e in engagements:
         rows.append(
@@ -465,10 +465,10 @@ def appliquer(plan: Plan, *, by, raison: str) -> Plan:
         if changement.creation:
             territoires = valeurs.pop("territoires", ())
             action = valeurs.pop("action")
-            services.create_engagement(
+            services.creer_engagement(
                 action=action,
-                by=by,
-                reason=raison,
+                par=by,
+                motif=raison,
                 territoires=list(territoires),
                 reference=changement.reference,
                 **valeurs,
@@ -477,8 +477,8 @@ def appliquer(plan: Plan, *, by, raison: str) -> Plan:
             data = {champ: valeurs[champ] for champ in changement.champs}
             if "territoires" in data:
                 data["territoires"] = list(data["territoires"])
-            services.update_engagement(
-                engagement=engagements[changement.reference], data=data, by=by, reason=raison
+            services.modifier_engagement(
+                engagement=engagements[changement.reference], data=data, par=by, motif=raison
             )
     return plan
 

@@ -71,4 +71,4 @@ class EngagementFilter(django_filters.FilterSet):
         return queryset.filter(pk__in=through.values("engagement_id"))
 
     def seulement_en_retard(self, queryset, name, value):
-        return queryset.filter(statut=Statut.EN_RETARD) if value else queryset
+        return queryset.en_retard() if value else queryset

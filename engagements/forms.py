@@ -64,13 +64,18 @@ class PointEtapeForm(forms.ModelForm):
         return date
 
 
-class ActionForm(forms.ModelForm):
-    raison = forms.CharField(
+def _champ_motif() -> forms.CharField:
+    """Why the plan changes, written in the object's history."""
+    return forms.CharField(
         label=_("Motif de la modification"),
         max_length=100,
         required=False,
         help_text=_("Gardé dans l'historique (par exemple : avenant n°2)."),
     )
+
+
+class ActionForm(forms.ModelForm):
+    motif = _champ_motif()
 
     class Meta:
         model = Action
@@ -98,12 +103,7 @@ class EngagementForm(forms.ModelForm):
     editor started from: a save over a newer version is refused (optimistic concurrency)."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    raison = forms.CharField(
-        label=_("Motif de la modification"),
-        max_length=100,
-        required=False,
-        help_text=_("Gardé dans l'historique (par exemple : avenant n°2)."),
-    )
+    motif = _champ_motif()
 
     class Meta:
         model = Engagement

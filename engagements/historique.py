@@ -66,7 +66,7 @@ def entrees(objet) -> list[dict]:
             {
                 "date": record.history_date,
                 "auteur": record.history_user,
-                "raison": record.history_change_reason,
+                "motif": record.history_change_reason,
                 "creation": record.history_type == "+",
                 "changements": changements,
             }

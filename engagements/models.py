@@ -146,7 +146,7 @@ class Engagement(Historise, Illustratif):
     def get_absolute_url(self):
         return reverse("engagements:engagement_detail", kwargs={"reference": self.reference})
 
-    # The properties below read the annotations of `Engagement.objects.with_progress()`.
+    # The properties below read the annotations of `Engagement.objects.avec_avancement()`.
     @property
     def progression(self):
         return progression(self)

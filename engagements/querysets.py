@@ -31,9 +31,11 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cls_poitiers.permissions import COORDINATION, OBSERVATOIRE, PARTENAIRE, SECRETARIAT, has_role
+from cls_poitiers.permissions import COORDINATION, ROLES, de_son_organisation, has_role
 
-ROLES_LECTEURS = (COORDINATION, PARTENAIRE, SECRETARIAT, OBSERVATOIRE)
+# Who writes the plan of action: creates and edits the actions, and creates commitments and
+# changes their terms (target, deadline, partner…). Progress is reported by their owners too.
+ROLES_REDACTION = (COORDINATION,)
 
 
 class Statut(models.TextChoices):
@@ -54,8 +56,9 @@ def _au(au: datetime.date | None) -> datetime.date:
     return au or timezone.localdate()
 
 
-def sees_everything(user) -> bool:
-    return has_role(user, *ROLES_LECTEURS)
+def redige_le_plan(user) -> bool:
+    """Whether the user writes the plan of action (see ROLES_REDACTION)."""
+    return has_role(user, *ROLES_REDACTION)
 
 
 class PointEtapeQuerySet(models.QuerySet):
@@ -72,47 +75,45 @@ class PointEtapeQuerySet(models.QuerySet):
         """Reports waiting for the coordination's validation."""
         return self.filter(valide_le__isnull=True)
 
-    def visible_to(self, user):
+    def visibles_par(self, user):
         from .models import Engagement
 
-        return self.filter(engagement__in=Engagement.objects.visible_to(user))
+        return self.filter(engagement__in=Engagement.objects.visibles_par(user))
 
 
 class ActionQuerySet(models.QuerySet):
-    def visible_to(self, user):
+    def visibles_par(self, user):
         """Every role of the contract reads every action; a user without a role reads nothing."""
-        return self.all() if sees_everything(user) else self.none()
+        return self.all() if has_role(user, *ROLES) else self.none()
 
-    def editable_by(self, user):
-        """Only the coordination creates and edits actions."""
-        return self.all() if has_role(user, COORDINATION) else self.none()
+    def modifiables_par(self, user):
+        """Only those who write the plan of action create and edit actions."""
+        return self.all() if redige_le_plan(user) else self.none()
 
 
 class EngagementQuerySet(models.QuerySet):
-    def visible_to(self, user):
+    def visibles_par(self, user):
         """Every role of the contract reads every commitment (read-only for all but their
         owners and the coordination); a user without a role reads nothing."""
-        return self.all() if sees_everything(user) else self.none()
+        return self.all() if has_role(user, *ROLES) else self.none()
 
-    def editable_by(self, user):
+    def avancement_renseignable_par(self, user):
         """The commitments this user may report progress on: all of them for the coordination,
-        its own organisation's for a partner. Changing a commitment's terms (target, deadline…)
-        is the coordination's alone (views require the role on top of this scope)."""
-        if has_role(user, COORDINATION):
-            return self.all()
-        if has_role(user, PARTENAIRE) and user.partenaire_id:
-            return self.filter(partenaire_id=user.partenaire_id)
-        return self.none()
+        its own organisation's for a partner."""
+        return self.all() if has_role(user, COORDINATION) else de_son_organisation(self, user)
 
-    def history_visible_to(self, user):
-        """Whose change history this user may read: the coordination all, a partner its own."""
-        if has_role(user, COORDINATION):
-            return self.all()
-        if has_role(user, PARTENAIRE) and user.partenaire_id:
-            return self.filter(partenaire_id=user.partenaire_id)
-        return self.none()
+    def termes_modifiables_par(self, user):
+        """The commitments whose terms (target, deadline, partner…) this user may change: all of
+        them for those who write the plan of action, none for anyone else (a partner reports
+        progress on its own commitments but never changes what it committed to)."""
+        return self.all() if redige_le_plan(user) else self.none()
 
-    def with_progress(self, au: datetime.date | None = None):
+    def historique_visible_par(self, user):
+        """Whose change history this user may read: the commitments they report progress on
+        (the coordination all, a partner its own organisation's)."""
+        return self.avancement_renseignable_par(user)
+
+    def avec_avancement(self, au: datetime.date | None = None):
         """Annotate `valeur_courante`, `date_dernier_point` and `statut` at the reference date,
         in SQL (one query for a whole list)."""
         from .models import PointEtape
@@ -148,17 +149,17 @@ class EngagementQuerySet(models.QuerySet):
             )
         )
 
-    def _with_statut(self, au=None):
-        return self if "statut" in self.query.annotations else self.with_progress(au)
+    def _avec_statut(self, au=None):
+        return self if "statut" in self.query.annotations else self.avec_avancement(au)
 
-    def late(self, au: datetime.date | None = None):
+    def en_retard(self, au: datetime.date | None = None):
         """Commitments past their deadline without having reached their target."""
-        return self._with_statut(au).filter(statut=Statut.EN_RETARD)
+        return self._avec_statut(au).filter(statut=Statut.EN_RETARD)
 
-    def with_statut(self, statut: str, au: datetime.date | None = None):
-        return self._with_statut(au).filter(statut=statut)
+    def de_statut(self, statut: str, au: datetime.date | None = None):
+        return self._avec_statut(au).filter(statut=statut)
 
-    def with_pending_reports(self):
+    def avec_points_a_valider(self):
         """Annotate `points_a_valider`: whether reports wait for validation."""
         from .models import PointEtape
 
@@ -166,20 +167,20 @@ class EngagementQuerySet(models.QuerySet):
             points_a_valider=Exists(PointEtape.objects.a_valider().filter(engagement=OuterRef("pk")))
         )
 
-    def for_lists(self, au: datetime.date | None = None):
+    def pour_listes(self, au: datetime.date | None = None):
         """What a list row shows, in one query."""
-        return self.with_progress(au).select_related("action__priorite", "partenaire")
+        return self.avec_avancement(au).select_related("action__priorite", "partenaire")
 
 
 def progression(engagement) -> Decimal:
-    """Share of the way from baseline to target, clamped to [0, 1] (needs `with_progress`)."""
+    """Share of the way from baseline to target, clamped to [0, 1] (needs `avec_avancement`)."""
     ecart = engagement.valeur_cible - engagement.valeur_initiale
     part = (engagement.valeur_courante - engagement.valeur_initiale) / ecart
     return min(max(part, Decimal(0)), Decimal(1))
 
 
 def synthese(engagements, cle) -> list[dict]:
-    """Weighted roll-up of commitments annotated by `with_progress`, grouped by `cle(engagement)`
+    """Weighted roll-up of commitments annotated by `avec_avancement`, grouped by `cle(engagement)`
     (a priority, a partner, an action…), in first-seen order.
 
     Weighted progress = Σ(poids × progression) / Σ(poids) over the commitments not abandoned,

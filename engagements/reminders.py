@@ -36,7 +36,7 @@ def _a_relancer(today: datetime.date) -> dict[int, dict[str, list]]:
     sans_point_depuis = today - datetime.timedelta(days=settings.CLS_RELANCE_SANS_POINT_JOURS)
     horizon = today + datetime.timedelta(days=settings.CLS_RELANCE_ECHEANCE_JOURS)
     actifs = (
-        Engagement.objects.with_progress(today)
+        Engagement.objects.avec_avancement(today)
         .exclude(statut__in=[Statut.ATTEINT, Statut.ABANDONNE])
         .annotate(
             dernier_point=Subquery(
@@ -127,7 +127,7 @@ def send(*, today: datetime.date, stdout=None) -> int:
                 )
             for utilisateur in comptes:
                 corps = render_to_string(
-                    "engagements/email/relance.txt", {**contexte, "destinataire": utilisateur}
+                    "engagements/courriels/relance.txt", {**contexte, "destinataire": utilisateur}
                 )
                 courriels.envoyer(destinataires=[utilisateur.email], sujet=sujet, corps=corps)
                 envoyes += 1

@@ -16,48 +16,49 @@ from .querysets import validation_requise
 
 
 class ConflitDeVersion(Exception):
-    """Someone saved the commitment since the form was opened. `changes` lists, per field,
+    """Someone saved the commitment since the form was opened. `changements` lists, per field,
     (the value the form started from, the value saved in between)."""
 
-    def __init__(self, engagement: Engagement, changes: dict[str, tuple], by=None, when=None):
+    def __init__(self, engagement: Engagement, changements: dict[str, tuple], par=None, le=None):
         self.engagement = engagement
-        self.changes = changes
+        self.changements = changements
         # Who saved last, and when: the editor is told whose change they are about to meet.
-        self.by = by
-        self.when = when
+        self.par = par
+        self.le = le
         super().__init__(
             _("L'engagement %(ref)s a été modifié par quelqu'un d'autre entre-temps.")
             % {"ref": engagement.reference}
         )
 
 
-def _save_with_history(engagement: Engagement, *, by, reason: str) -> Engagement:
-    engagement._history_user = by
-    engagement._change_reason = reason or None
-    engagement.save()
-    return engagement
+def _enregistrer(objet, *, par, motif: str = ""):
+    """Save with who and why in the object's history."""
+    objet._history_user = par
+    objet._change_reason = motif or None
+    objet.save()
+    return objet
 
 
 @transaction.atomic
-def create_engagement(*, action: Action, by, reason: str = "", territoires=(), **fields) -> Engagement:
-    engagement = Engagement(action=action, **fields)
+def creer_engagement(*, action: Action, par, motif: str = "", territoires=(), **champs) -> Engagement:
+    engagement = Engagement(action=action, **champs)
     engagement.full_clean()
-    _save_with_history(engagement, by=by, reason=reason)
+    _enregistrer(engagement, par=par, motif=motif)
     if territoires:
         engagement.territoires.set(territoires)
     return engagement
 
 
 @transaction.atomic
-def update_engagement(
-    *, engagement: Engagement, data: dict, by, expected_version: int | None = None, reason: str = ""
+def modifier_engagement(
+    *, engagement: Engagement, data: dict, par, version_attendue: int | None = None, motif: str = ""
 ) -> Engagement:
-    """Apply `data` (field → new value) to the commitment. With `expected_version`, refuse the save
+    """Apply `data` (field → new value) to the commitment. With `version_attendue`, refuse the save
     (ConflitDeVersion) when the stored version is newer than the one the editor started from."""
     current = Engagement.objects.select_for_update().get(pk=engagement.pk)
-    if expected_version is not None and current.version != expected_version:
-        previous = current.history.filter(version=expected_version).order_by("-history_date").first()
-        changes = {}
+    if version_attendue is not None and current.version != version_attendue:
+        previous = current.history.filter(version=version_attendue).order_by("-history_date").first()
+        changements = {}
         for field in data:
             if field == "territoires":
                 before = (
@@ -68,74 +69,75 @@ def update_engagement(
                 before = getattr(previous, field, None) if previous else None
                 after = getattr(current, field)
             if before != after:
-                changes[field] = (before, after)
+                changements[field] = (before, after)
         latest = current.history.order_by("-history_date", "-history_id").first()
         raise ConflitDeVersion(
             current,
-            changes,
-            by=latest.history_user if latest else None,
-            when=latest.history_date if latest else None,
+            changements,
+            par=latest.history_user if latest else None,
+            le=latest.history_date if latest else None,
         )
     territoires = data.pop("territoires", None)
     for field, value in data.items():
         setattr(current, field, value)
     current.version += 1
     current.full_clean()
-    _save_with_history(current, by=by, reason=reason)
+    _enregistrer(current, par=par, motif=motif)
     if territoires is not None:
         current.territoires.set(territoires)
     return current
 
 
-def abandon_engagement(
-    *, engagement: Engagement, motif: str, by, date: datetime.date, reason: str = ""
+def abandonner_engagement(
+    *, engagement: Engagement, motif_abandon: str, par, date: datetime.date, motif: str = ""
 ) -> Engagement:
-    return update_engagement(
-        engagement=engagement, data={"abandonne_le": date, "motif_abandon": motif}, by=by, reason=reason
+    """Close the commitment at `date` for `motif_abandon` (shown on its page); `motif` is the
+    reason written in its history."""
+    return modifier_engagement(
+        engagement=engagement,
+        data={"abandonne_le": date, "motif_abandon": motif_abandon},
+        par=par,
+        motif=motif,
     )
 
 
 @transaction.atomic
-def create_action(*, by, territoires=(), reason: str = "", **fields) -> Action:
-    action = Action(**fields)
+def creer_action(*, par, territoires=(), motif: str = "", **champs) -> Action:
+    action = Action(**champs)
     action.full_clean()
-    action._history_user = by
-    action._change_reason = reason or None
-    action.save()
+    _enregistrer(action, par=par, motif=motif)
     if territoires:
         action.territoires.set(territoires)
     return action
 
 
 @transaction.atomic
-def update_action(*, action: Action, data: dict, by, reason: str = "") -> Action:
+def modifier_action(*, action: Action, data: dict, par, motif: str = "") -> Action:
     territoires = data.pop("territoires", None)
     for field, value in data.items():
         setattr(action, field, value)
     action.full_clean()
-    action._history_user = by
-    action._change_reason = reason or None
-    action.save()
+    _enregistrer(action, par=par, motif=motif)
     if territoires is not None:
         action.territoires.set(territoires)
     return action
 
 
 @transaction.atomic
-def record_progress(
+def enregistrer_point_etape(
     *,
     engagement: Engagement,
     valeur: Decimal,
     date: datetime.date,
     commentaire: str,
-    by,
+    par,
     corrige: PointEtape | None = None,
     illustratif: bool = False,
 ) -> PointEtape:
     """Append a progress report. Reports are never modified: a correction is a new report naming
     the one it corrects. The coordination's own reports are validated at once; a partner's wait
     for validation when the platform requires it (settings.CLS_VALIDATION_POINTS_ETAPE)."""
-    if not Engagement.objects.editable_by(by).filter(pk=engagement.pk).exists():
+    if not Engagement.objects.avancement_renseignable_par(par).filter(pk=engagement.pk).exists():
         raise PermissionDenied
     if corrige is not None:
         corrige = PointEtape.objects.select_for_update().get(pk=corrige.pk)
@@ -148,28 +150,26 @@ def record_progress(
         valeur=valeur,
         date=date,
         commentaire=commentaire,
-        auteur=by,
+        auteur=par,
         corrige=corrige,
         illustratif=illustratif,
     )
-    if not validation_requise() or has_role(by, COORDINATION):
+    if not validation_requise() or has_role(par, COORDINATION):
         point.valide_le = timezone.now()
-        point.valide_par = by
+        point.valide_par = par
     point.full_clean()
-    point._history_user = by
-    point.save()
-    return point
+    return _enregistrer(point, par=par)
 
 
 @transaction.atomic
-def validate_progress(*, point: PointEtape, by) -> PointEtape:
+def valider_point_etape(*, point: PointEtape, par) -> PointEtape:
     """The coordination validates a partner's report: from then on it counts."""
-    if not has_role(by, COORDINATION):
+    if not has_role(par, COORDINATION):
         raise PermissionDenied
     point = PointEtape.objects.select_for_update().get(pk=point.pk)
     if point.valide_le is None:
         point.valide_le = timezone.now()
-        point.valide_par = by
-        point._history_user = by
+        point.valide_par = par
+        point._history_user = par
         point.save(update_fields=["valide_le", "valide_par"])
     return point

@@ -1,7 +1,8 @@
 """Pages of the engagements app: parse, call a queryset or a service, render.
 
-Every object is fetched through `visible_to(user)` (outside it: 404); acting on it needs
-`editable_by(user)` or the Coordination role (otherwise: 403); anonymous users go to the login page.
+Every object is fetched through `visibles_par(user)` (outside it: 404); reporting progress needs
+`avancement_renseignable_par(user)`, changing the plan (actions, commitments' terms)
+`termes_modifiables_par(user)` and its roles (otherwise: 403); anonymous users go to the login page.
 """
 
 import base64
@@ -20,14 +21,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cls_poitiers.models import Priorite
-from cls_poitiers.permissions import COORDINATION, PARTENAIRE, has_role, role_required
+from cls_poitiers.permissions import COORDINATION, PARTENAIRE, ROLES, has_role, role_required
 
 from . import exchange, services
 from .filters import EngagementFilter
 from .forms import ActionForm, EngagementForm, ImportForm, PointEtapeForm
 from .historique import entrees, libelle_champ
 from .models import Action, Engagement, PointEtape
-from .querysets import ROLES_LECTEURS, Statut, synthese, validation_requise
+from .querysets import ROLES_REDACTION, Statut, redige_le_plan, synthese, validation_requise
 
 PAR_PAGE = 25
 SESSION_IMPORT = "engagements_import"
@@ -45,20 +46,22 @@ def _date_reference(request) -> datetime.date:
 
 
 def _engagement(request, reference, au=None) -> Engagement:
-    return get_object_or_404(Engagement.objects.visible_to(request.user).for_lists(au), reference=reference)
+    return get_object_or_404(
+        Engagement.objects.visibles_par(request.user).pour_listes(au), reference=reference
+    )
 
 
-def _check_editable(user, engagement) -> None:
-    if not Engagement.objects.editable_by(user).filter(pk=engagement.pk).exists():
+def _exiger_avancement_renseignable(user, engagement) -> None:
+    if not Engagement.objects.avancement_renseignable_par(user).filter(pk=engagement.pk).exists():
         raise PermissionDenied
 
 
 def _liste_filtree(request, au):
-    qs = Engagement.objects.visible_to(request.user).for_lists(au).prefetch_related("territoires")
+    qs = Engagement.objects.visibles_par(request.user).pour_listes(au).prefetch_related("territoires")
     return EngagementFilter(request.GET or None, queryset=qs, request=request)
 
 
-@role_required(*ROLES_LECTEURS)
+@role_required(*ROLES)
 def engagement_list(request):
     au = _date_reference(request)
     filtre = _liste_filtree(request, au)
@@ -74,15 +77,17 @@ def engagement_list(request):
             "page": page,
             "au": au,
             "parametres": parametres.urlencode(),
-            "peut_modifier": has_role(request.user, COORDINATION),
-            "editables": set(Engagement.objects.editable_by(request.user).values_list("pk", flat=True))
+            "peut_modifier": redige_le_plan(request.user),
+            "editables": set(
+                Engagement.objects.avancement_renseignable_par(request.user).values_list("pk", flat=True)
+            )
             if has_role(request.user, PARTENAIRE) and not has_role(request.user, COORDINATION)
             else set(),
         },
     )
 
 
-@role_required(*ROLES_LECTEURS)
+@role_required(*ROLES)
 def export(request):
     au = _date_reference(request)
     format = "xlsx" if request.GET.get("format") == "xlsx" else "csv"
@@ -101,9 +106,9 @@ def export(request):
 def mes_engagements(request):
     au = timezone.localdate()
     engagements = list(
-        Engagement.objects.editable_by(request.user)
+        Engagement.objects.avancement_renseignable_par(request.user)
         .filter(partenaire_id=request.user.partenaire_id)
-        .for_lists(au)
+        .pour_listes(au)
         .prefetch_related(
             Prefetch("points", queryset=PointEtape.objects.filter(correction__isnull=True).order_by("-date"))
         )
@@ -128,17 +133,17 @@ def mes_engagements(request):
 @role_required(PARTENAIRE, COORDINATION)
 def point_create(request, reference):
     engagement = _engagement(request, reference)
-    _check_editable(request.user, engagement)
+    _exiger_avancement_renseignable(request.user, engagement)
     form = PointEtapeForm(request.POST, engagement=engagement)
     if form.is_valid():
         try:
-            point = services.record_progress(
+            point = services.enregistrer_point_etape(
                 engagement=engagement,
                 valeur=form.cleaned_data["valeur"],
                 date=form.cleaned_data["date"],
                 commentaire=form.cleaned_data["commentaire"],
                 corrige=form.cleaned_data["corrige"],
-                by=request.user,
+                par=request.user,
             )
         except ValidationError as exc:
             form.add_error(None, exc)
@@ -163,7 +168,7 @@ def point_create(request, reference):
     )
 
 
-@role_required(*ROLES_LECTEURS)
+@role_required(*ROLES)
 def engagement_detail(request, reference):
     au = _date_reference(request)
     engagement = _engagement(request, reference, au)
@@ -183,8 +188,12 @@ def engagement_detail(request, reference):
         "titre_valeurs": _("Valeur atteinte"),
         "titre_cible": _("Cible"),
     }
-    editable = Engagement.objects.editable_by(request.user).filter(pk=engagement.pk).exists()
-    voit_historique = Engagement.objects.history_visible_to(request.user).filter(pk=engagement.pk).exists()
+    renseignable = (
+        Engagement.objects.avancement_renseignable_par(request.user).filter(pk=engagement.pk).exists()
+    )
+    voit_historique = (
+        Engagement.objects.historique_visible_par(request.user).filter(pk=engagement.pk).exists()
+    )
     return render(
         request,
         "engagements/engagement_detail.html",
@@ -194,21 +203,24 @@ def engagement_detail(request, reference):
             "points": points,
             "comptes": comptes,
             "graphique": graphique,
-            "form": PointEtapeForm(engagement=engagement) if editable else None,
-            "peut_modifier": has_role(request.user, COORDINATION),
+            "form": PointEtapeForm(engagement=engagement) if renseignable else None,
+            "peut_modifier": redige_le_plan(request.user),
             "historique": entrees(engagement) if voit_historique else None,
         },
     )
 
 
-@role_required(*ROLES_LECTEURS)
+@role_required(*ROLES)
 def action_detail(request, reference):
     au = _date_reference(request)
     action = get_object_or_404(
-        Action.objects.visible_to(request.user).select_related("priorite", "pilote"), reference=reference
+        Action.objects.visibles_par(request.user).select_related("priorite", "pilote"), reference=reference
     )
     engagements = list(
-        Engagement.objects.visible_to(request.user).filter(action=action).for_lists(au).order_by("reference")
+        Engagement.objects.visibles_par(request.user)
+        .filter(action=action)
+        .pour_listes(au)
+        .order_by("reference")
     )
     return render(
         request,
@@ -219,22 +231,22 @@ def action_detail(request, reference):
             "territoires": action.territoires.order_by("niveau", "nom"),
             "engagements": engagements,
             "synthese": synthese(engagements, lambda e: action)[0] if engagements else None,
-            "peut_modifier": has_role(request.user, COORDINATION),
+            "peut_modifier": redige_le_plan(request.user),
             "historique": entrees(action) if has_role(request.user, COORDINATION) else None,
         },
     )
 
 
-@role_required(*ROLES_LECTEURS)
+@role_required(*ROLES)
 def syntheses(request):
     """The contract at a glance: six priorities, their actions, their commitments; weighted
     progress and counts by status, by priority and by partner."""
     au = _date_reference(request)
-    engagements = list(Engagement.objects.visible_to(request.user).for_lists(au))
+    engagements = list(Engagement.objects.visibles_par(request.user).pour_listes(au))
     priorites = list(
         Priorite.objects.select_related("contrat").prefetch_related(
             Prefetch(
-                "actions", queryset=Action.objects.visible_to(request.user).order_by("ordre", "reference")
+                "actions", queryset=Action.objects.visibles_par(request.user).order_by("ordre", "reference")
             )
         )
     )
@@ -263,15 +275,15 @@ def syntheses(request):
     )
 
 
-@role_required(COORDINATION)
+@role_required(*ROLES_REDACTION)
 def action_create(request):
     form = ActionForm(request.POST or None, initial={"priorite": request.GET.get("priorite")})
     if request.method == "POST" and form.is_valid():
         data = {f: form.cleaned_data[f] for f in ActionForm.Meta.fields}
         territoires = list(data.pop("territoires"))
         try:
-            action = services.create_action(
-                by=request.user, territoires=territoires, reason=form.cleaned_data["raison"], **data
+            action = services.creer_action(
+                par=request.user, territoires=territoires, motif=form.cleaned_data["motif"], **data
             )
         except ValidationError as exc:
             form.add_error(None, exc)
@@ -281,25 +293,25 @@ def action_create(request):
     return render(request, "engagements/action_form.html", {"form": form, "action": None})
 
 
-@role_required(COORDINATION)
+@role_required(*ROLES_REDACTION)
 def action_edit(request, reference):
-    action = get_object_or_404(Action.objects.editable_by(request.user), reference=reference)
+    action = get_object_or_404(Action.objects.modifiables_par(request.user), reference=reference)
     form = ActionForm(request.POST or None, instance=action)
     if request.method == "POST" and form.is_valid():
         data = {f: form.cleaned_data[f] for f in ActionForm.Meta.fields}
         data["territoires"] = list(data["territoires"])
-        services.update_action(
+        services.modifier_action(
             action=Action.objects.get(pk=action.pk),
             data=data,
-            by=request.user,
-            reason=form.cleaned_data["raison"],
+            par=request.user,
+            motif=form.cleaned_data["motif"],
         )
         messages.success(request, _("Fiche-action enregistrée."))
         return redirect(reverse("engagements:action_detail", kwargs={"reference": action.reference}))
     return render(request, "engagements/action_form.html", {"form": form, "action": action})
 
 
-@role_required(COORDINATION)
+@role_required(*ROLES_REDACTION)
 def engagement_create(request):
     action = Action.objects.filter(reference=request.GET.get("action", "")).first()
     form = EngagementForm(request.POST or None, initial={"action": action})
@@ -308,10 +320,10 @@ def engagement_create(request):
         territoires = data.pop("territoires")
         action = data.pop("action")
         try:
-            engagement = services.create_engagement(
+            engagement = services.creer_engagement(
                 action=action,
-                by=request.user,
-                reason=form.cleaned_data["raison"],
+                par=request.user,
+                motif=form.cleaned_data["motif"],
                 territoires=territoires,
                 **data,
             )
@@ -323,29 +335,31 @@ def engagement_create(request):
     return render(request, "engagements/engagement_form.html", {"form": form, "engagement": None})
 
 
-@role_required(COORDINATION)
+@role_required(*ROLES_REDACTION)
 def engagement_edit(request, reference):
-    engagement = get_object_or_404(Engagement.objects.editable_by(request.user), reference=reference)
+    engagement = get_object_or_404(
+        Engagement.objects.termes_modifiables_par(request.user), reference=reference
+    )
     conflit = None
     form = EngagementForm(request.POST or None, instance=engagement)
     if request.method == "POST" and form.is_valid():
         data = form.donnees()
         data.pop("reference", None)
         try:
-            services.update_engagement(
+            services.modifier_engagement(
                 engagement=engagement,
                 data=data,
-                by=request.user,
-                expected_version=form.cleaned_data["version"],
-                reason=form.cleaned_data["raison"],
+                par=request.user,
+                version_attendue=form.cleaned_data["version"],
+                motif=form.cleaned_data["motif"],
             )
         except services.ConflitDeVersion as exc:
             conflit = {
-                "par": exc.by,
-                "le": exc.when,
+                "par": exc.par,
+                "le": exc.le,
                 "changements": [
                     {"champ": libelle_champ(Engagement, champ), "avant": avant, "apres": apres}
-                    for champ, (avant, apres) in exc.changes.items()
+                    for champ, (avant, apres) in exc.changements.items()
                 ],
             }
             # The form keeps what this editor typed; saving again now applies it knowingly over
@@ -370,7 +384,7 @@ def engagement_edit(request, reference):
 @role_required(COORDINATION)
 def points_a_valider(request):
     points = (
-        PointEtape.objects.visible_to(request.user)
+        PointEtape.objects.visibles_par(request.user)
         .a_valider()
         .select_related("engagement__partenaire", "auteur", "corrige")
         .order_by("date", "cree_le")
@@ -385,8 +399,8 @@ def points_a_valider(request):
 @require_POST
 @role_required(COORDINATION)
 def valider_point(request, pk):
-    point = get_object_or_404(PointEtape.objects.visible_to(request.user), pk=pk)
-    services.validate_progress(point=point, by=request.user)
+    point = get_object_or_404(PointEtape.objects.visibles_par(request.user), pk=pk)
+    services.valider_point_etape(point=point, par=request.user)
     messages.success(
         request,
         _("Point d'étape du %(date)s validé pour %(ref)s.")

@@ -2,7 +2,14 @@
 
 from django.db import models
 
-from cls_poitiers.permissions import COORDINATION, OBSERVATOIRE, PARTENAIRE, SECRETARIAT, has_role
+from cls_poitiers.permissions import (
+    COORDINATION,
+    OBSERVATOIRE,
+    PARTENAIRE,
+    ROLES,
+    de_son_organisation,
+    has_role,
+)
 
 # Who reads the dashboards (the home page's "observatoire" slot): the figures are aggregated and,
 # below the secrecy threshold, masked for every role but Observatoire and Coordination.
@@ -49,14 +56,10 @@ class DeclarationQuerySet(models.QuerySet):
     def visible_to(self, user):
         if has_role(user, OBSERVATOIRE, COORDINATION):
             return self
-        if has_role(user, PARTENAIRE) and user.partenaire_id:
-            return self.filter(partenaire_id=user.partenaire_id)
-        return self.none()
+        return de_son_organisation(self, user)
 
     def editable_by(self, user):
-        if has_role(user, PARTENAIRE) and user.partenaire_id:
-            return self.filter(partenaire_id=user.partenaire_id)
-        return self.none()
+        return de_son_organisation(self, user)
 
 
 class EnqueteQuerySet(models.QuerySet):
@@ -66,7 +69,7 @@ class EnqueteQuerySet(models.QuerySet):
 
 # The diagnostic is a document of the whole contract: every role reads it; the coordination and
 # the observatory's analysts, who write it, edit it and add its annexes.
-ROLES_DIAGNOSTIC_LECTURE = (COORDINATION, PARTENAIRE, SECRETARIAT, OBSERVATOIRE)
+ROLES_DIAGNOSTIC_LECTURE = ROLES
 ROLES_DIAGNOSTIC_EDITION = (COORDINATION, OBSERVATOIRE)
 
 

@@ -3,7 +3,7 @@
 import pytest
 from django.contrib.auth.models import Group
 
-from cls_poitiers.permissions import COORDINATION, OBSERVATOIRE, PARTENAIRE, SECRETARIAT
+from cls_poitiers.permissions import COORDINATION, OBSERVATOIRE, PARTENAIRE, ROLES, SECRETARIAT
 from tests.factories import PartenaireFactory, UtilisateurFactory
 
 MOT_DE_PASSE = "motdepasse-de-test-2026"
@@ -63,6 +63,6 @@ def donnees_de_reference(db):
     transaction (live server) empties every table when it ends, so the next one puts them back."""
     from observatoire import nomenclatures
 
-    for role in (COORDINATION, PARTENAIRE, SECRETARIAT, OBSERVATOIRE):
+    for role in ROLES:
         Group.objects.get_or_create(name=role)
     nomenclatures.charger()

@@ -12,7 +12,7 @@ import pytest
 from django.db import connection, connections
 
 from engagements.models import Action, Engagement
-from engagements.services import ConflitDeVersion, update_engagement
+from engagements.services import ConflitDeVersion, modifier_engagement
 from tests.factories import PartenaireFactory, PrioriteFactory
 
 pytestmark = [
@@ -40,11 +40,11 @@ def test_two_simultaneous_saves_one_wins_one_is_refused(coordination, partenaire
     def enregistrer(nom, user, cible):
         try:
             barriere.wait(timeout=10)
-            update_engagement(
+            modifier_engagement(
                 engagement=Engagement.objects.get(pk=engagement.pk),
                 data={"valeur_cible": cible},
-                by=user,
-                expected_version=1,
+                par=user,
+                version_attendue=1,
             )
             resultats[nom] = "ok"
         except ConflitDeVersion as exc:
@@ -67,5 +67,5 @@ def test_two_simultaneous_saves_one_wins_one_is_refused(coordination, partenaire
     engagement.refresh_from_db()
     assert engagement.version == 2
     assert engagement.valeur_cible == (6 if gagnant == "a" else 8)
-    assert perdant.changes["valeur_cible"] == (4, engagement.valeur_cible)
+    assert perdant.changements["valeur_cible"] == (4, engagement.valeur_cible)
     assert engagement.history.count() == 2

@@ -25,7 +25,7 @@ def _formulaire(engagement, **changes):
         "territoires": [t.pk for t in engagement.territoires.all()],
         "poids": engagement.poids,
         "version": engagement.version,
-        "raison": "",
+        "motif": "",
     }
     data.update(changes)
     return data
@@ -52,7 +52,7 @@ def test_second_save_is_refused_with_what_changed_in_between(deux_coordinateurs)
     formulaire_ouvert = _formulaire(e)  # both opened the form at version 1
 
     assert (
-        premier.post(url, {**formulaire_ouvert, "valeur_cible": "18", "raison": "Avenant n°1"}).status_code
+        premier.post(url, {**formulaire_ouvert, "valeur_cible": "18", "motif": "Avenant n°1"}).status_code
         == 302
     )
     response = second.post(url, {**formulaire_ouvert, "echeance": "2000-06-30"})
@@ -92,7 +92,7 @@ def test_history_records_who_when_and_old_and_new_values(coordination):
     client.force_login(coordination)
     client.post(
         f"/engagements/engagement/{e.reference}/modifier/",
-        _formulaire(e, valeur_cible="18", raison="Avenant n°1"),
+        _formulaire(e, valeur_cible="18", motif="Avenant n°1"),
     )
     dernier = Engagement.objects.get(pk=e.pk).history.latest()
     assert dernier.history_user == coordination
@@ -100,7 +100,7 @@ def test_history_records_who_when_and_old_and_new_values(coordination):
     page = client.get(e.get_absolute_url())
     [entree] = [h for h in page.context["historique"] if h["changements"]]
     assert entree["auteur"] == coordination
-    assert entree["raison"] == "Avenant n°1"
+    assert entree["motif"] == "Avenant n°1"
     assert [(str(c["champ"]), c["avant"], c["apres"]) for c in entree["changements"]] == [
         ("valeur cible", "15", "18")
     ]

@@ -62,13 +62,13 @@ def test_progress_reports_are_1998_to_2000_and_labelled(demo):
 
 
 def test_demo_shows_on_track_late_and_achieved_today_and_in_1999(demo):
-    aujourdhui = set(Engagement.objects.with_progress().values_list("statut", flat=True))
+    aujourdhui = set(Engagement.objects.avec_avancement().values_list("statut", flat=True))
     assert {Statut.EN_COURS, Statut.EN_RETARD, Statut.ATTEINT} <= aujourdhui
     en_1999 = set(
-        Engagement.objects.with_progress(datetime.date(1999, 12, 31)).values_list("statut", flat=True)
+        Engagement.objects.avec_avancement(datetime.date(1999, 12, 31)).values_list("statut", flat=True)
     )
     assert {Statut.EN_COURS, Statut.ATTEINT} <= en_1999
-    assert Engagement.objects.with_progress(datetime.date(1999, 12, 31)).get(
+    assert Engagement.objects.avec_avancement(datetime.date(1999, 12, 31)).get(
         reference="p3-pole-justice"
     ).statut == (Statut.EN_COURS)
 

@@ -256,7 +256,7 @@ def test_web_export_follows_the_users_scope(contrat, sans_role):
     client = Client()
     client.force_login(sans_role)
     assert client.get("/engagements/export/?format=csv").status_code == 403
-    assert exchange.lignes(Engagement.objects.visible_to(sans_role).for_lists()) == []
+    assert exchange.lignes(Engagement.objects.visibles_par(sans_role).pour_listes()) == []
 
 
 def test_a_reference_created_during_the_import_is_refused_in_french_and_changes_nothing(

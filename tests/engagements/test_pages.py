@@ -267,7 +267,7 @@ def test_coordination_creates_an_action_and_a_commitment(coordination):
             "valeur_cible": "600",
             "echeance": "2000-12-31",
             "poids": "1",
-            "raison": "Fiche adoptée en comité",
+            "motif": "Fiche adoptée en comité",
         },
     )
     assert response.status_code == 302
@@ -306,7 +306,7 @@ def test_abandoning_without_a_reason_is_refused_in_french(coordination):
     assert Engagement.objects.get(pk=e.pk).abandonne_le is None
     data["motif_abandon"] = "Financement retiré"
     assert client.post(f"/engagements/engagement/{e.reference}/modifier/", data).status_code == 302
-    assert Engagement.objects.with_progress().get(pk=e.pk).statut == Statut.ABANDONNE
+    assert Engagement.objects.avec_avancement().get(pk=e.pk).statut == Statut.ABANDONNE
 
 
 def test_admin_pages_of_the_app_open(admin_client):

@@ -155,5 +155,16 @@ def test_coordination_validates_a_report(engagement, coordination):
 def test_no_role_reads_no_commitment_anywhere(engagement, sans_role):
     from engagements.models import Engagement
 
-    assert not Engagement.objects.visible_to(sans_role).exists()
-    assert not Engagement.objects.editable_by(sans_role).exists()
+    assert not Engagement.objects.visibles_par(sans_role).exists()
+    assert not Engagement.objects.avancement_renseignable_par(sans_role).exists()
+
+
+def test_partner_reports_progress_on_its_own_commitments_but_never_changes_their_terms(
+    engagement, partenaire, autre_partenaire, coordination
+):
+    from engagements.models import Engagement
+
+    assert list(Engagement.objects.avancement_renseignable_par(partenaire)) == [engagement]
+    assert not Engagement.objects.avancement_renseignable_par(autre_partenaire).exists()
+    assert not Engagement.objects.termes_modifiables_par(partenaire).exists()
+    assert list(Engagement.objects.termes_modifiables_par(coordination)) == [engagement]

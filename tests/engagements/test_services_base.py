@@ -5,7 +5,7 @@ import datetime
 import pytest
 
 from engagements.models import Action, Engagement
-from engagements.services import ConflitDeVersion, update_engagement
+from engagements.services import ConflitDeVersion, modifier_engagement
 from tests.factories import PartenaireFactory, PrioriteFactory
 
 pytestmark = pytest.mark.django_db
@@ -26,7 +26,9 @@ def engagement(coordination):
 
 
 def test_update_records_who_and_why_in_history(engagement, coordination):
-    update_engagement(engagement=engagement, data={"valeur_cible": 6}, by=coordination, reason="Avenant n°1")
+    modifier_engagement(
+        engagement=engagement, data={"valeur_cible": 6}, par=coordination, motif="Avenant n°1"
+    )
     last = engagement.history.latest()
     assert last.valeur_cible == 6
     assert last.version == 2
@@ -35,10 +37,12 @@ def test_update_records_who_and_why_in_history(engagement, coordination):
 
 
 def test_stale_version_is_refused_with_what_changed(engagement, coordination, partenaire):
-    update_engagement(engagement=engagement, data={"valeur_cible": 6}, by=coordination, expected_version=1)
+    modifier_engagement(engagement=engagement, data={"valeur_cible": 6}, par=coordination, version_attendue=1)
     with pytest.raises(ConflitDeVersion) as excinfo:
-        update_engagement(engagement=engagement, data={"valeur_cible": 8}, by=partenaire, expected_version=1)
-    assert excinfo.value.changes == {"valeur_cible": (4, 6)}
+        modifier_engagement(
+            engagement=engagement, data={"valeur_cible": 8}, par=partenaire, version_attendue=1
+        )
+    assert excinfo.value.changements == {"valeur_cible": (4, 6)}
     engagement.refresh_from_db()
     assert engagement.valeur_cible == 6
 

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from engagements.models import Engagement, Statut
-from engagements.services import record_progress
+from engagements.services import enregistrer_point_etape
 from tests.engagements.factories import EngagementFactory, PointEtapeFactory
 
 pytestmark = pytest.mark.django_db
@@ -16,11 +16,11 @@ VEILLE, LENDEMAIN = datetime.date(1999, 12, 30), datetime.date(2000, 1, 1)
 
 
 def statut(engagement, au):
-    return Engagement.objects.with_progress(au).get(pk=engagement.pk).statut
+    return Engagement.objects.avec_avancement(au).get(pk=engagement.pk).statut
 
 
 def courante(engagement, au):
-    return Engagement.objects.with_progress(au).get(pk=engagement.pk).valeur_courante
+    return Engagement.objects.avec_avancement(au).get(pk=engagement.pk).valeur_courante
 
 
 def test_without_report_a_commitment_is_not_started_until_its_deadline_then_late():
@@ -60,7 +60,7 @@ def test_falling_target_reads_progress_and_achievement_downwards():
     PointEtapeFactory(engagement=e, date=datetime.date(1999, 3, 1), valeur=130)
     assert statut(e, VEILLE) == Statut.NON_COMMENCE  # worse than the baseline: not started
     PointEtapeFactory(engagement=e, date=datetime.date(1999, 6, 1), valeur=100)
-    lu = Engagement.objects.with_progress(VEILLE).get(pk=e.pk)
+    lu = Engagement.objects.avec_avancement(VEILLE).get(pk=e.pk)
     assert lu.statut == Statut.EN_COURS
     assert lu.progression == Decimal("0.5")
     assert lu.pourcentage == 50
@@ -71,7 +71,7 @@ def test_falling_target_reads_progress_and_achievement_downwards():
 def test_over_achievement_is_clamped_to_one_hundred_percent():
     e = EngagementFactory(valeur_cible=10)
     PointEtapeFactory(engagement=e, valeur=14)
-    lu = Engagement.objects.with_progress(datetime.date(2000, 1, 1)).get(pk=e.pk)
+    lu = Engagement.objects.avec_avancement(datetime.date(2000, 1, 1)).get(pk=e.pk)
     assert lu.valeur_courante == 14
     assert lu.pourcentage == 100
 
@@ -92,16 +92,16 @@ def test_latest_report_gives_the_current_value_even_when_lower():
 
 def test_a_correction_replaces_the_report_it_corrects(coordination):
     e = EngagementFactory(valeur_cible=10)
-    faux = record_progress(
-        engagement=e, valeur=Decimal(9), date=datetime.date(1999, 6, 1), commentaire="", by=coordination
+    faux = enregistrer_point_etape(
+        engagement=e, valeur=Decimal(9), date=datetime.date(1999, 6, 1), commentaire="", par=coordination
     )
     assert courante(e, ECHEANCE) == 9
-    record_progress(
+    enregistrer_point_etape(
         engagement=e,
         valeur=Decimal(3),
         date=datetime.date(1999, 6, 1),
         commentaire="Erreur de saisie",
-        by=coordination,
+        par=coordination,
         corrige=faux,
     )
     assert courante(e, ECHEANCE) == 3
@@ -109,32 +109,32 @@ def test_a_correction_replaces_the_report_it_corrects(coordination):
 
 
 def test_with_validation_a_partners_report_counts_only_once_validated(settings, partenaire, coordination):
-    from engagements.services import validate_progress
+    from engagements.services import valider_point_etape
 
     settings.CLS_VALIDATION_POINTS_ETAPE = True
     e = EngagementFactory(partenaire=partenaire.partenaire, valeur_cible=10)
-    point = record_progress(
-        engagement=e, valeur=Decimal(10), date=datetime.date(1999, 6, 1), commentaire="", by=partenaire
+    point = enregistrer_point_etape(
+        engagement=e, valeur=Decimal(10), date=datetime.date(1999, 6, 1), commentaire="", par=partenaire
     )
     assert point.valide_le is None
     assert courante(e, ECHEANCE) == 0
-    validate_progress(point=point, by=coordination)
+    valider_point_etape(point=point, par=coordination)
     assert statut(e, ECHEANCE) == Statut.ATTEINT
 
 
 def test_without_validation_a_partners_report_counts_at_once(settings, partenaire):
     settings.CLS_VALIDATION_POINTS_ETAPE = False
     e = EngagementFactory(partenaire=partenaire.partenaire, valeur_cible=10)
-    record_progress(
-        engagement=e, valeur=Decimal(4), date=datetime.date(1999, 6, 1), commentaire="", by=partenaire
+    enregistrer_point_etape(
+        engagement=e, valeur=Decimal(4), date=datetime.date(1999, 6, 1), commentaire="", par=partenaire
     )
     assert courante(e, ECHEANCE) == 4
 
 
-def test_late_lists_only_past_deadline_commitments_not_achieved():
+def test_en_retard_lists_only_past_deadline_commitments_not_achieved():
     en_retard = EngagementFactory(echeance=datetime.date(1999, 1, 1))
     atteint = EngagementFactory(echeance=datetime.date(1999, 1, 1), valeur_cible=1)
     PointEtapeFactory(engagement=atteint, date=datetime.date(1998, 12, 1), valeur=1)
     EngagementFactory(echeance=datetime.date(2001, 1, 1))
-    late = Engagement.objects.late(datetime.date(2000, 1, 1))
-    assert list(late) == [en_retard]
+    trouves = Engagement.objects.en_retard(datetime.date(2000, 1, 1))
+    assert list(trouves) == [en_retard]

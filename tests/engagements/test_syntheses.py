@@ -29,7 +29,7 @@ def test_weighted_progress_weighs_each_commitment_and_ignores_abandoned():
     PointEtapeFactory(engagement=lourd, date=AU, valeur=12)  # over-achieved: counted as 100 %
     PointEtapeFactory(engagement=leger, date=AU, valeur=2)
     PointEtapeFactory(engagement=abandonne, date=AU, valeur=0)
-    [groupe] = synthese(Engagement.objects.with_progress(AU), lambda e: e.action.priorite)
+    [groupe] = synthese(Engagement.objects.avec_avancement(AU), lambda e: e.action.priorite)
     # (3 × 1 + 1 × 0,2) / (3 + 1) = 0,8
     assert groupe["avancement"] == Decimal("0.8")
     assert groupe["total"] == 3
@@ -43,14 +43,16 @@ def test_roll_up_by_partner_groups_each_partners_commitments():
     EngagementFactory(partenaire=police, valeur_cible=4)
     e = EngagementFactory(partenaire=stp, valeur_cible=4)
     PointEtapeFactory(engagement=e, date=AU, valeur=1)
-    groupes = {g["objet"]: g for g in synthese(Engagement.objects.with_progress(AU), lambda e: e.partenaire)}
+    groupes = {
+        g["objet"]: g for g in synthese(Engagement.objects.avec_avancement(AU), lambda e: e.partenaire)
+    }
     assert groupes[police]["avancement"] == 0
     assert groupes[stp]["avancement"] == Decimal("0.25")
 
 
 def test_only_abandoned_commitments_have_no_weighted_progress():
     EngagementFactory(abandonne_le=datetime.date(1999, 1, 1), motif_abandon="Retiré")
-    [groupe] = synthese(Engagement.objects.with_progress(AU), lambda e: "tous")
+    [groupe] = synthese(Engagement.objects.avec_avancement(AU), lambda e: "tous")
     assert groupe["avancement"] is None
 
 

@@ -30,7 +30,9 @@ class Command(BaseCommand):
             date = datetime.date.fromisoformat(au) if au else None
         except ValueError as exc:
             raise CommandError(f"Date invalide : {au!r} (attendu AAAA-MM-JJ).") from exc
-        engagements = Engagement.objects.for_lists(date).prefetch_related("territoires").order_by("reference")
+        engagements = (
+            Engagement.objects.pour_listes(date).prefetch_related("territoires").order_by("reference")
+        )
         try:
             chemin.write_bytes(exchange.export(engagements, format=format))
         except OSError as exc:

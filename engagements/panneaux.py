@@ -4,10 +4,10 @@ section on each territory's page (registered in EngagementsConfig.ready)."""
 from django.db.models import Count, Q
 
 from cls_poitiers.models import Territoire
-from cls_poitiers.permissions import COORDINATION, has_role
+from cls_poitiers.permissions import COORDINATION, ROLES, has_role
 
 from .models import Engagement, PointEtape
-from .querysets import Statut, sees_everything
+from .querysets import Statut
 
 
 def accueil(request) -> dict:
@@ -16,8 +16,8 @@ def accueil(request) -> dict:
     user = request.user
     if has_role(user, COORDINATION):
         comptes = dict(
-            Engagement.objects.visible_to(user)
-            .with_progress()
+            Engagement.objects.visibles_par(user)
+            .avec_avancement()
             .order_by()
             .values_list("statut")
             .annotate(n=Count("pk"))
@@ -26,10 +26,12 @@ def accueil(request) -> dict:
             "coordination": True,
             "statuts": [(s, comptes.get(s.value, 0)) for s in Statut],
             "total": sum(comptes.values()),
-            "a_valider": PointEtape.objects.visible_to(user).a_valider().count(),
+            "a_valider": PointEtape.objects.visibles_par(user).a_valider().count(),
         }
     engagements = list(
-        Engagement.objects.editable_by(user).filter(partenaire_id=user.partenaire_id).for_lists()
+        Engagement.objects.avancement_renseignable_par(user)
+        .filter(partenaire_id=user.partenaire_id)
+        .pour_listes()
     )
     return {
         "coordination": False,
@@ -40,16 +42,16 @@ def accueil(request) -> dict:
 
 def territoire(request, territoire: Territoire) -> dict | None:
     """The commitments on this territory or on the territories under it."""
-    if not sees_everything(request.user):
+    if not has_role(request.user, *ROLES):
         return None
     territoires = Territoire.objects.filter(Q(pk=territoire.pk) | Q(parent=territoire)).values("pk")
     engagements = (
-        Engagement.objects.visible_to(request.user)
+        Engagement.objects.visibles_par(request.user)
         .filter(
             pk__in=Engagement.territoires.through.objects.filter(territoire__in=territoires).values(
                 "engagement_id"
             )
         )
-        .for_lists()
+        .pour_listes()
     )
     return {"territoire": territoire, "engagements": list(engagements)}
