@@ -1,6 +1,6 @@
 """The observatory's panels on core pages: the home page's slot, a territory's page."""
 
-from . import cache, pages, secret
+from .tableaux_de_bord import cache, pages, secret
 
 
 def _accueil(user) -> dict:

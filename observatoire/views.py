@@ -15,7 +15,7 @@ from cls_poitiers import fichiers
 from cls_poitiers.models import Contrat, Territoire
 from cls_poitiers.permissions import COORDINATION, OBSERVATOIRE, PARTENAIRE, has_role, role_required
 
-from . import cache, exports, pages, secret, services
+from . import services
 from .filters import FiltreChiffres
 from .forms import AnnexeForm, DeclarationForm, DiagnosticForm, TeleversementForm
 from .models import AnnexeDiagnostic, Declaration, Diagnostic, Donnee, Indicateur, LotImport
@@ -27,6 +27,7 @@ from .querysets import (
     ROLES_IMPORT,
     peut_consulter,
 )
+from .tableaux_de_bord import cache, exports, pages, secret
 
 FORMATS_EXPORT = ("csv", "xlsx")
 
@@ -52,8 +53,8 @@ def _vide(request, filtre):
 
 def _calculee(request, page: str, valeurs: dict, construire, **parametres):
     """(context, view) of a dashboard: `construire(ctx)` over the page context, computed once per
-    data version, filters and detail level (observatoire/cache.py), or None when there is nothing
-    to show. The filters were validated for this user before: the cache never decides access.
+    data version, filters and detail level (`tableaux_de_bord.cache`), or None when there is
+    nothing to show. The filters were validated for this user before: the cache never decides access.
     The view gets `cle_cache` and `duree_cache`, which name and keep its rendered HTML."""
 
     def calculer():

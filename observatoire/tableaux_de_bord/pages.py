@@ -11,9 +11,9 @@ from django.utils.translation import gettext as _
 from cls_poitiers import formats
 from cls_poitiers.models import Territoire
 
+from ..models import Donnee, Indicateur, ResultatEnquete, Source
 from . import calculs, secret, tableaux
 from .exports import Cellule, Tableau
-from .models import Donnee, Indicateur, ResultatEnquete, Source
 
 COLONNES_EXPORT = [
     "territoire_code",
@@ -536,7 +536,7 @@ def lignes_chiffres(
 def enquetes_de_l_annee(annee: int) -> tuple[list, int | None]:
     """The perceived-insecurity results of the surveys that ended in `annee` or, when none did,
     of the latest earlier year surveyed; with that year (None when nothing was ever surveyed)."""
-    from .models import Enquete
+    from ..models import Enquete
 
     annee_retenue = (
         Enquete.objects.filter(date_fin__year__lte=annee)

@@ -128,7 +128,7 @@ def surveiller() -> None:
 
     for label in MODELES_SURVEILLES:
         modele = apps.get_model(label)
-        uid = f"observatoire.cache.{label}"
+        uid = f"observatoire.tableaux_de_bord.cache.{label}"
         post_save.connect(_signal, sender=modele, dispatch_uid=f"{uid}.save", weak=False)
         post_delete.connect(_signal, sender=modele, dispatch_uid=f"{uid}.delete", weak=False)
         for champ in modele._meta.local_many_to_many:
