@@ -13,7 +13,14 @@ from django.views.decorators.http import require_POST
 
 from cls_poitiers import fichiers
 from cls_poitiers.models import Contrat, Territoire
-from cls_poitiers.permissions import COORDINATION, OBSERVATOIRE, PARTENAIRE, has_role, role_required
+from cls_poitiers.permissions import (
+    COORDINATION,
+    OBSERVATOIRE,
+    PARTENAIRE,
+    has_role,
+    role_required,
+    sees_detailed_figures,
+)
 
 from . import services
 from .filters import FiltreChiffres
@@ -27,7 +34,7 @@ from .querysets import (
     ROLES_IMPORT,
     peut_consulter,
 )
-from .tableaux_de_bord import cache, exports, pages, secret
+from .tableaux_de_bord import cache, exports, pages
 
 FORMATS_EXPORT = ("csv", "xlsx")
 
@@ -65,7 +72,7 @@ def _calculee(request, page: str, valeurs: dict, construire, **parametres):
         return cache.contexte_leger(ctx), vue
 
     calcule, cle = cache.memoriser_avec_cle(
-        page, calculer, detail=secret.voit_le_detail(request.user), parametres={**valeurs, **parametres}
+        page, calculer, detail=sees_detailed_figures(request.user), parametres={**valeurs, **parametres}
     )
     if calcule is None:
         return None

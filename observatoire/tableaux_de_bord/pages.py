@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from cls_poitiers import formats
 from cls_poitiers.models import Territoire
+from cls_poitiers.permissions import sees_detailed_figures
 
 from ..models import Donnee, Indicateur, ResultatEnquete, Source
 from . import calculs, secret, tableaux
@@ -72,7 +73,7 @@ def contexte(user, valeurs: dict) -> Contexte | None:
         annee = annees[-1] if annees else None
     if annee is None:
         return None
-    return Contexte(perimetre, sources, source, comptes, annees, int(annee), secret.voit_le_detail(user))
+    return Contexte(perimetre, sources, source, comptes, annees, int(annee), sees_detailed_figures(user))
 
 
 def cellule_nombre(affiche: secret.Affiche) -> Cellule:
