@@ -1,6 +1,6 @@
 """Pages of the observatory: dashboards (overview, by territory with its map, over time, one
 territory), exports of what they show, the JSON endpoint, imports and partners' declarations.
-Short views: parse the filters, build the page (pages.py), render or export."""
+Short views: parse the filters, build the page (`tableaux_de_bord.pages`), render or export."""
 
 from django.conf import settings
 from django.contrib import messages
