@@ -22,7 +22,7 @@ SOURCE_RECENSEMENT = "INSEE, recensement de la population"
 SOURCE_RECENTE = "INSEE, population municipale (vers 2021)"
 SOURCE_QPV = "INSEE/ANCT, population des quartiers prioritaires"
 SOURCE_ILLUSTRATIVE = "Chiffre illustratif (démonstration)"
-COORDONNEES_INSEE = "Centre de la commune (DATA.md)"
+COORDONNEES_INSEE = "Centre de la commune (référentiel IGN / INSEE)"
 COORDONNEES_APPROX = "Coordonnées approximatives (démonstration)"
 
 # INSEE code, name, traitement prioritaire, centre (lat, lon), whether the centre is from DATA.md.

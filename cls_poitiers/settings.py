@@ -126,8 +126,9 @@ DATABASES = {
 }
 
 # Caches. "tableaux" holds the observatory's computed dashboards and their rendered HTML
-# (observatoire/cache.py), keyed by a data version stored in the database: a cache per process
-# (LocMemCache) is therefore exact under several gunicorn workers. CLS_CACHE_TABLEAUX=0 turns it off.
+# (observatoire/tableaux_de_bord/cache.py), keyed by a data version stored in the database: a cache
+# per process (LocMemCache) is therefore exact under several gunicorn workers.
+# CLS_CACHE_TABLEAUX=0 turns it off.
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "cls-defaut"},
     "tableaux": {

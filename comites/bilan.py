@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from engagements.models import Engagement
 from engagements.querysets import Statut, synthese
-from observatoire import calculs, pages, tableaux
+from observatoire.tableaux_de_bord import calculs, pages, tableaux
 
 from . import rythme
 from .models import Avenant, Comite, Decision, Presence, Reunion

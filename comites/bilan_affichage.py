@@ -3,7 +3,7 @@ observatory's dashboards) and server-side SVG charts, built once for the HTML pa
 page, the PDF and the XLSX workbook, so that all four show the same figures with the same secrecy.
 
 The figures come from the frozen snapshot of an adopted review, or are computed live for a draft
-(`bilan.calculer`). Secrecy (`observatoire.secret`) is applied here, for the reader at hand.
+(`bilan.calculer`). Secrecy (`observatoire.tableaux_de_bord.secret`) is applied here, for the reader at hand.
 """
 
 import datetime
@@ -12,9 +12,9 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 from cls_poitiers import formats
-from observatoire import calculs, secret
-from observatoire.exports import Cellule, Tableau
-from observatoire.pages import cellule_evolution, cellule_nombre, cellule_taux
+from observatoire.tableaux_de_bord import calculs, secret
+from observatoire.tableaux_de_bord.exports import Cellule, Tableau
+from observatoire.tableaux_de_bord.pages import cellule_evolution, cellule_nombre, cellule_taux
 
 from . import bilan as calcul
 from . import graphiques

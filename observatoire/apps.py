@@ -11,8 +11,9 @@ class ObservatoireConfig(AppConfig):
     def ready(self):
         from cls_poitiers import registry
 
-        from . import cache, panneaux
+        from . import panneaux
         from .querysets import ROLES_CONSULTATION, ROLES_DECLARATION, ROLES_DIAGNOSTIC_LECTURE, ROLES_IMPORT
+        from .tableaux_de_bord import cache
 
         cache.surveiller()
         registry.register_admin_coordination("observatoire.Indicateur", "observatoire.Source")

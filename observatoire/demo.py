@@ -18,10 +18,11 @@ from cls_poitiers.enregistrement import update_or_create_si_change
 from cls_poitiers.exports import csv_bytes
 from cls_poitiers.models import Contrat, Partenaire, Population, Territoire
 
-from . import cache, nomenclatures, services
+from . import nomenclatures, services
 from .imports.base import Rapport
 from .imports.ecriture import EcritureDonnees
 from .models import AnnexeDiagnostic, Diagnostic, Enquete, Indicateur, LotImport, ResultatEnquete, Source
+from .tableaux_de_bord import cache
 
 SOURCE_DEMO = "police-locale-demo"
 ANNEES = [1997, 1998, 1999, 2000]

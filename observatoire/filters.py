@@ -17,7 +17,7 @@ PERIODICITES = [("annee", _("Par année")), ("mois", _("Par mois"))]
 
 def _perimetre():
     """The contract's territories, as a condition on Territoire (None without a contract)."""
-    from .tableaux import racine_du_contrat, sous_la_racine
+    from .tableaux_de_bord.tableaux import racine_du_contrat, sous_la_racine
 
     racine = racine_du_contrat()
     return sous_la_racine(racine) if racine is not None else None
@@ -72,7 +72,7 @@ class FiltreChiffres(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         # Only the contract's territories are offered for comparison: the platform may know the
         # 35 000 communes of the national base, a list no one can choose from (nor render fast).
-        from . import cache
+        from .tableaux_de_bord import cache
 
         perimetre = cache.memoriser("filtre-perimetre", _perimetre, detail=False)
         if perimetre is not None:

@@ -1,6 +1,8 @@
 """The observatory's panels on core pages: the home page's slot, a territory's page."""
 
-from . import cache, pages, secret
+from cls_poitiers.permissions import sees_detailed_figures
+
+from .tableaux_de_bord import cache, pages
 
 
 def _accueil(user) -> dict:
@@ -13,7 +15,7 @@ def _accueil(user) -> dict:
 
 def accueil(request) -> dict:
     return cache.memoriser(
-        "panneau-accueil", lambda: _accueil(request.user), detail=secret.voit_le_detail(request.user)
+        "panneau-accueil", lambda: _accueil(request.user), detail=sees_detailed_figures(request.user)
     )
 
 
@@ -23,7 +25,7 @@ def territoire(request, territoire) -> dict | None:
     return cache.memoriser(
         "panneau-territoire",
         lambda: _territoire(request.user, territoire),
-        detail=secret.voit_le_detail(request.user),
+        detail=sees_detailed_figures(request.user),
         parametres=territoire,
     )
 

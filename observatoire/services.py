@@ -16,11 +16,11 @@ from django.utils.translation import gettext as _
 from cls_poitiers.enregistrement import update_or_create_si_change
 from cls_poitiers.models import Territoire
 
-from . import cache
 from .imports import etat4001, figures, geojson, population, ssmsi
 from .imports.base import ImportRefuse, Rapport, empreinte
 from .imports.ecriture import EcritureDonnees
 from .models import AnnexeDiagnostic, Declaration, Diagnostic, LotImport, Source
+from .tableaux_de_bord import cache
 
 logger = logging.getLogger("cls.observatoire")
 

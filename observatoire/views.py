@@ -1,6 +1,6 @@
 """Pages of the observatory: dashboards (overview, by territory with its map, over time, one
 territory), exports of what they show, the JSON endpoint, imports and partners' declarations.
-Short views: parse the filters, build the page (pages.py), render or export."""
+Short views: parse the filters, build the page (`tableaux_de_bord.pages`), render or export."""
 
 from django.conf import settings
 from django.contrib import messages
@@ -13,9 +13,16 @@ from django.views.decorators.http import require_POST
 
 from cls_poitiers import fichiers
 from cls_poitiers.models import Contrat, Territoire
-from cls_poitiers.permissions import COORDINATION, OBSERVATOIRE, PARTENAIRE, has_role, role_required
+from cls_poitiers.permissions import (
+    COORDINATION,
+    OBSERVATOIRE,
+    PARTENAIRE,
+    has_role,
+    role_required,
+    sees_detailed_figures,
+)
 
-from . import cache, exports, pages, secret, services
+from . import services
 from .filters import FiltreChiffres
 from .forms import AnnexeForm, DeclarationForm, DiagnosticForm, TeleversementForm
 from .models import AnnexeDiagnostic, Declaration, Diagnostic, Donnee, Indicateur, LotImport
@@ -27,6 +34,7 @@ from .querysets import (
     ROLES_IMPORT,
     peut_consulter,
 )
+from .tableaux_de_bord import cache, exports, pages
 
 FORMATS_EXPORT = ("csv", "xlsx")
 
@@ -52,8 +60,8 @@ def _vide(request, filtre):
 
 def _calculee(request, page: str, valeurs: dict, construire, **parametres):
     """(context, view) of a dashboard: `construire(ctx)` over the page context, computed once per
-    data version, filters and detail level (observatoire/cache.py), or None when there is nothing
-    to show. The filters were validated for this user before: the cache never decides access.
+    data version, filters and detail level (`tableaux_de_bord.cache`), or None when there is
+    nothing to show. The filters were validated for this user before: the cache never decides access.
     The view gets `cle_cache` and `duree_cache`, which name and keep its rendered HTML."""
 
     def calculer():
@@ -64,7 +72,7 @@ def _calculee(request, page: str, valeurs: dict, construire, **parametres):
         return cache.contexte_leger(ctx), vue
 
     calcule, cle = cache.memoriser_avec_cle(
-        page, calculer, detail=secret.voit_le_detail(request.user), parametres={**valeurs, **parametres}
+        page, calculer, detail=sees_detailed_figures(request.user), parametres={**valeurs, **parametres}
     )
     if calcule is None:
         return None

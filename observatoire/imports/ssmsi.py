@@ -272,6 +272,26 @@ def _nombres_fr(colonne: Colonne) -> np.ndarray:
     return colonne.par_valeurs(lambda v: serie_numerique(v).to_numpy(float))
 
 
+def _annees_de(colonne: Colonne) -> np.ndarray:
+    return colonne.par_valeurs(lambda v: _annees(v).to_numpy(float))
+
+
+class Paquet:
+    """One chunk under check: its recognised columns (`col`, stripped), each row's line in the
+    file, the file's name of each column (problems are reported under it) and the report."""
+
+    def __init__(self, col: dict[str, Colonne], lignes: np.ndarray, roles: dict[str, str], rapport: Rapport):
+        self.col, self.lignes, self.roles, self.rapport = col, lignes, roles, rapport
+
+    def erreur(self, masque: np.ndarray, role: str, message) -> None:
+        """An error on each row of `masque`, under the column of `role`."""
+        _signaler(self.rapport.erreur, np.nonzero(masque)[0], self.lignes, self.roles[role], message)
+
+    def avertissement(self, masque: np.ndarray, role: str, message) -> None:
+        """A warning on each row of `masque`, under the column of `role`."""
+        _signaler(self.rapport.avertissement, np.nonzero(masque)[0], self.lignes, self.roles[role], message)
+
+
 def _traiter_paquet(
     col,
     lignes,
@@ -288,145 +308,34 @@ def _traiter_paquet(
     populations,
 ):
     """Check one chunk, column by column (no loop over its rows), then hand its figures to the
-    writer. `col` holds each recognised column, stripped, as a numpy array of strings."""
+    writer. `col` holds each recognised column, stripped, as a numpy array of strings. Each check
+    reports its problems and gives the rows it rejects; only the rows that pass them all are
+    written, and nothing more once the file has an error."""
+    paquet = Paquet(col, lignes, roles, rapport)
     n = len(lignes)
     valide = np.ones(n, dtype=bool)
 
-    annees = col["annee"].par_valeurs(lambda v: _annees(v).to_numpy(float))
-    mauvaises = np.isnan(annees) | (annees < 1900) | (annees > 2200)
-    _signaler(
-        rapport.erreur,
-        np.nonzero(mauvaises)[0],
-        lignes,
-        roles["annee"],
-        lambda i: _("Année illisible : « %(v)s ».") % {"v": col["annee"][i]},
-    )
+    annees, mauvaises = _verifier_annees(paquet)
     valide &= ~mauvaises
-
-    indicateur_ids = col["libelle"].par_valeurs(
-        lambda v: v.map(lambda lib: correspondances.get(normaliser_libelle(lib), -1)).to_numpy(np.int64),
-    )
-    inconnus = indicateur_ids < 0
-    _signaler(
-        rapport.erreur,
-        np.nonzero(inconnus)[0],
-        lignes,
-        roles["libelle"],
-        lambda i: (
-            _("Indicateur inconnu : « %(v)s » (ajoutez sa correspondance dans l'administration).")
-            % {"v": col["libelle"][i]}
-        ),
-    )
+    indicateur_ids, inconnus = _verifier_indicateurs(paquet, correspondances)
     valide &= ~inconnus
-
-    # Units: one comparison per row against the indicator's unit, the first change stops the import.
-    unites = col["unite"].par_valeurs(
-        lambda v: v.map(lambda u: UNITES_SOURCE.get(normaliser_libelle(u), "")).to_numpy(object),
+    _verifier_unites(paquet, indicateurs, indicateur_ids, valide)
+    nombres, manquant, illisibles = _verifier_nombres(paquet)
+    secret, diffuses_sans_nombre = _verifier_diffusion(paquet, manquant)
+    valide &= ~(illisibles | diffuses_sans_nombre)
+    territoire_ids, ignorees = _identifier_territoires(
+        paquet,
+        valide,
+        niveau=niveau,
+        territoires=territoires,
+        creer_territoires=creer_territoires,
+        ecriture=ecriture,
     )
-    unite_attendue = np.array([""] * n, dtype=object)
-    for indicateur_id, indicateur in indicateurs.items():
-        unite_attendue[indicateur_ids == indicateur_id] = indicateur.unite
-    changements = np.nonzero(valide & (unites != unite_attendue))[0]
-    if len(changements):
-        i = changements[0]
-        indicateur = indicateurs[int(indicateur_ids[i])]
-        rapport.refuser(
-            _(
-                "Changement d'unité de compte pour « %(ind)s » : le fichier dit « %(u)s », la plateforme "
-                "compte en « %(attendu)s ». Des chiffres d'unités différentes ne s'additionnent pas : "
-                "import arrêté."
-            )
-            % {"ind": indicateur.libelle, "u": col["unite"][i], "attendu": indicateur.get_unite_display()},
-            ligne=int(lignes[i]),
-            colonne=roles["unite"],
-        )
-
-    diffusion = col.get("diffusion")
-    diffusion_min = (
-        diffusion.par_valeurs(lambda v: v.str.lower().to_numpy(object)) if diffusion is not None else None
-    )
-    masque_declare = diffusion_min == "ndiff" if diffusion is not None else np.zeros(n, bool)
-    manquant = col["nombre"].par_valeurs(lambda v: est_manquant(v).to_numpy(bool))
-    nombres = _nombres_fr(col["nombre"])
-    texte = (~manquant) & np.isnan(nombres)
-    _signaler(
-        rapport.erreur,
-        np.nonzero(texte)[0],
-        lignes,
-        roles["nombre"],
-        lambda i: _("Nombre attendu, texte trouvé : « %(v)s ».") % {"v": col["nombre"][i]},
-    )
-    with np.errstate(invalid="ignore"):
-        non_entier = (~manquant) & (~texte) & ((nombres % 1 != 0) | (nombres < 0))
-    _signaler(
-        rapport.erreur,
-        np.nonzero(non_entier)[0],
-        lignes,
-        roles["nombre"],
-        lambda i: _("Nombre de faits entier et positif attendu : « %(v)s ».") % {"v": col["nombre"][i]},
-    )
-    diffuse_sans_nombre = manquant & (diffusion_min == "diff") if diffusion is not None else np.zeros(n, bool)
-    _signaler(
-        rapport.erreur,
-        np.nonzero(diffuse_sans_nombre)[0],
-        lignes,
-        roles["nombre"],
-        _("Chiffre déclaré diffusé mais sans nombre."),
-    )
-    valide &= ~(texte | non_entier | diffuse_sans_nombre)
-    secret = masque_declare | manquant
-
-    # Territories: unknown ones are counted and reported (or created on request), never fatal.
-    codes = col["code"]
-    if niveau == Territoire.Niveau.COMMUNE:
-        codes = codes.transformer(lambda v: v.str.zfill(5))
-
-    def identifiants():
-        return codes.par_valeurs(lambda v: v.map(lambda c: territoires.get(c, -1)).to_numpy(np.int64))
-
-    territoire_ids = identifiants()
-    inconnus_t = (territoire_ids < 0) & valide
-    if inconnus_t.any():
-        nouveaux = sorted(set(codes.valeurs()[inconnus_t]))
-        if creer_territoires:
-            ecriture.attendre()
-            _creer(nouveaux, niveau, territoires, rapport)
-            territoire_ids = identifiants()
-        else:
-            inconnus_codes, comptes = np.unique(codes.valeurs()[inconnus_t], return_counts=True)
-            for code, nombre in zip(inconnus_codes, comptes, strict=True):
-                rapport.territoires_inconnus[code] = rapport.territoires_inconnus.get(code, 0) + int(nombre)
-            rapport.rejetees += int(inconnus_t.sum())
-            valide &= ~inconnus_t
-
-    # Published rates against count / denominator (dwellings for burglaries), all rows at once.
+    valide &= ~ignorees
     pops = _nombres_fr(col["pop"]) if "pop" in col else np.full(n, np.nan)
     logs = _nombres_fr(col["log"]) if "log" in col else np.full(n, np.nan)
     if "taux" in col:
-        taux = _nombres_fr(col["taux"])
-        par_logements = np.zeros(n, dtype=bool)
-        for indicateur_id, indicateur in indicateurs.items():
-            if indicateur.par_logements:
-                par_logements |= indicateur_ids == indicateur_id
-        denominateurs = np.where(par_logements, logs, pops)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            calcules = nombres / denominateurs * 1000
-            a_verifier = valide & ~secret & ~np.isnan(taux) & ~np.isnan(denominateurs) & (denominateurs != 0)
-            ecarts = a_verifier & (np.abs(calcules - taux) > np.maximum(1e-3, np.abs(taux) * 1e-4))
-        _signaler(
-            rapport.avertissement,
-            np.nonzero(ecarts)[0],
-            lignes,
-            roles["taux"],
-            lambda i: (
-                _("Taux publié %(p)s ‰ ≠ nombre / %(d)s × 1000 = %(c)s ‰.")
-                % {
-                    "p": f"{taux[i]:.4f}".replace(".", ","),
-                    "d": _("logements") if par_logements[i] else _("habitants"),
-                    "c": f"{calcules[i]:.4f}".replace(".", ","),
-                }
-            ),
-        )
+        _verifier_taux(paquet, indicateurs, indicateur_ids, nombres, pops, logs, valide & ~secret)
 
     idx = np.nonzero(valide)[0]
     t_ids = territoire_ids[idx]
@@ -447,17 +356,162 @@ def _traiter_paquet(
         secrets=s_vals,
     )
     if "pop" in col:
-        pop_annees = (
-            col["pop_annee"].par_valeurs(lambda v: _annees(v).to_numpy(float))[idx]
-            if "pop_annee" in col
-            else np.full(len(idx), np.nan)
+        populations.ajouter(
+            t_ids,
+            a_vals,
+            pops[idx],
+            _annees_de(col["pop_annee"])[idx] if "pop_annee" in col else np.full(len(idx), np.nan),
+            logs[idx],
+            _annees_de(col["log_annee"])[idx] if "log_annee" in col else np.full(len(idx), np.nan),
         )
-        log_annees = (
-            col["log_annee"].par_valeurs(lambda v: _annees(v).to_numpy(float))[idx]
-            if "log_annee" in col
-            else np.full(len(idx), np.nan)
+
+
+def _verifier_annees(paquet: Paquet) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's year (two digits mean 20xx), and the rows whose year is unreadable or outside
+    1900–2200: an error."""
+    annees = _annees_de(paquet.col["annee"])
+    mauvaises = np.isnan(annees) | (annees < 1900) | (annees > 2200)
+    paquet.erreur(
+        mauvaises, "annee", lambda i: _("Année illisible : « %(v)s ».") % {"v": paquet.col["annee"][i]}
+    )
+    return annees, mauvaises
+
+
+def _verifier_indicateurs(paquet: Paquet, correspondances) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's indicator, through the SSMSI correspondences (-1 when none), and the rows whose
+    label has none: an error, the correspondence being added in the administration."""
+    indicateur_ids = paquet.col["libelle"].par_valeurs(
+        lambda v: v.map(lambda lib: correspondances.get(normaliser_libelle(lib), -1)).to_numpy(np.int64),
+    )
+    inconnus = indicateur_ids < 0
+    paquet.erreur(
+        inconnus,
+        "libelle",
+        lambda i: (
+            _("Indicateur inconnu : « %(v)s » (ajoutez sa correspondance dans l'administration).")
+            % {"v": paquet.col["libelle"][i]}
+        ),
+    )
+    return indicateur_ids, inconnus
+
+
+def _verifier_unites(paquet: Paquet, indicateurs, indicateur_ids, valide) -> None:
+    """A valid row counting in another unit than its indicator refuses the whole file: counts of
+    different units do not add up."""
+    col, n = paquet.col, len(paquet.lignes)
+    # One comparison per row against the indicator's unit, the first change stops the import.
+    unites = col["unite"].par_valeurs(
+        lambda v: v.map(lambda u: UNITES_SOURCE.get(normaliser_libelle(u), "")).to_numpy(object),
+    )
+    unite_attendue = np.array([""] * n, dtype=object)
+    for indicateur_id, indicateur in indicateurs.items():
+        unite_attendue[indicateur_ids == indicateur_id] = indicateur.unite
+    changements = np.nonzero(valide & (unites != unite_attendue))[0]
+    if len(changements):
+        i = changements[0]
+        indicateur = indicateurs[int(indicateur_ids[i])]
+        paquet.rapport.refuser(
+            _(
+                "Changement d'unité de compte pour « %(ind)s » : le fichier dit « %(u)s », la plateforme "
+                "compte en « %(attendu)s ». Des chiffres d'unités différentes ne s'additionnent pas : "
+                "import arrêté."
+            )
+            % {"ind": indicateur.libelle, "u": col["unite"][i], "attendu": indicateur.get_unite_display()},
+            ligne=int(paquet.lignes[i]),
+            colonne=paquet.roles["unite"],
         )
-        populations.ajouter(t_ids, a_vals, pops[idx], pop_annees, logs[idx], log_annees)
+
+
+def _verifier_nombres(paquet: Paquet) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each row's count (NaN when missing), the rows whose count is missing (NA, empty, "s"…),
+    and those whose count is given but is text, negative or not whole: an error."""
+    colonne = paquet.col["nombre"]
+    manquant = colonne.par_valeurs(lambda v: est_manquant(v).to_numpy(bool))
+    nombres = _nombres_fr(colonne)
+    texte = (~manquant) & np.isnan(nombres)
+    paquet.erreur(
+        texte, "nombre", lambda i: _("Nombre attendu, texte trouvé : « %(v)s ».") % {"v": colonne[i]}
+    )
+    with np.errstate(invalid="ignore"):
+        non_entier = (~manquant) & (~texte) & ((nombres % 1 != 0) | (nombres < 0))
+    paquet.erreur(
+        non_entier,
+        "nombre",
+        lambda i: _("Nombre de faits entier et positif attendu : « %(v)s ».") % {"v": colonne[i]},
+    )
+    return nombres, manquant, texte | non_entier
+
+
+def _verifier_diffusion(paquet: Paquet, manquant: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The rows kept secret (declared "ndiff", or without a count), and those declared diffused
+    ("diff") without a count: an error."""
+    n = len(paquet.lignes)
+    diffusion = paquet.col.get("diffusion")
+    diffusion_min = (
+        diffusion.par_valeurs(lambda v: v.str.lower().to_numpy(object)) if diffusion is not None else None
+    )
+    masque_declare = diffusion_min == "ndiff" if diffusion is not None else np.zeros(n, bool)
+    diffuse_sans_nombre = manquant & (diffusion_min == "diff") if diffusion is not None else np.zeros(n, bool)
+    paquet.erreur(diffuse_sans_nombre, "nombre", _("Chiffre déclaré diffusé mais sans nombre."))
+    return masque_declare | manquant, diffuse_sans_nombre
+
+
+def _identifier_territoires(
+    paquet: Paquet, valide, *, niveau, territoires, creer_territoires, ecriture
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's territory (commune codes padded to five digits), and the valid rows left out
+    because their territory is unknown: counted for a warning, never fatal. With
+    `creer_territoires` the unknown territories are created instead, and no row is left out."""
+    codes = paquet.col["code"]
+    if niveau == Territoire.Niveau.COMMUNE:
+        codes = codes.transformer(lambda v: v.str.zfill(5))
+
+    def identifiants():
+        return codes.par_valeurs(lambda v: v.map(lambda c: territoires.get(c, -1)).to_numpy(np.int64))
+
+    territoire_ids = identifiants()
+    inconnus_t = (territoire_ids < 0) & valide
+    if inconnus_t.any() and creer_territoires:
+        nouveaux = sorted(set(codes.valeurs()[inconnus_t]))
+        ecriture.attendre()
+        _creer(nouveaux, niveau, territoires, paquet.rapport)
+        return identifiants(), np.zeros(len(valide), dtype=bool)
+    if inconnus_t.any():
+        rapport = paquet.rapport
+        inconnus_codes, comptes = np.unique(codes.valeurs()[inconnus_t], return_counts=True)
+        for code, nombre in zip(inconnus_codes, comptes, strict=True):
+            rapport.territoires_inconnus[code] = rapport.territoires_inconnus.get(code, 0) + int(nombre)
+        rapport.rejetees += int(inconnus_t.sum())
+    return territoire_ids, inconnus_t
+
+
+def _verifier_taux(paquet: Paquet, indicateurs, indicateur_ids, nombres, pops, logs, a_comparer) -> None:
+    """The published rate of each row of `a_comparer` (valid, not secret) against count /
+    denominator × 1000, the denominator being the dwellings for burglaries, the inhabitants
+    otherwise: a difference is a warning (the source's rate is kept beside the computed one)."""
+    n = len(paquet.lignes)
+    taux = _nombres_fr(paquet.col["taux"])
+    par_logements = np.zeros(n, dtype=bool)
+    for indicateur_id, indicateur in indicateurs.items():
+        if indicateur.par_logements:
+            par_logements |= indicateur_ids == indicateur_id
+    denominateurs = np.where(par_logements, logs, pops)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        calcules = nombres / denominateurs * 1000
+        a_verifier = a_comparer & ~np.isnan(taux) & ~np.isnan(denominateurs) & (denominateurs != 0)
+        ecarts = a_verifier & (np.abs(calcules - taux) > np.maximum(1e-3, np.abs(taux) * 1e-4))
+    paquet.avertissement(
+        ecarts,
+        "taux",
+        lambda i: (
+            _("Taux publié %(p)s ‰ ≠ nombre / %(d)s × 1000 = %(c)s ‰.")
+            % {
+                "p": f"{taux[i]:.4f}".replace(".", ","),
+                "d": _("logements") if par_logements[i] else _("habitants"),
+                "c": f"{calcules[i]:.4f}".replace(".", ","),
+            }
+        ),
+    )
 
 
 class Doublons:

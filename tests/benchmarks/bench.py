@@ -295,8 +295,8 @@ def mesurer_tableaux_ici(source: str, requetes: int, repetitions: int) -> dict:
     from django.test.utils import CaptureQueriesContext, setup_test_environment
 
     from cls_poitiers.models import Utilisateur
-    from observatoire import tableaux
     from observatoire.models import Source
+    from observatoire.tableaux_de_bord import tableaux
 
     setup_test_environment()
     client = Client()

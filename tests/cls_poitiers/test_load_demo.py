@@ -52,6 +52,15 @@ def test_demo_uses_real_insee_codes_and_census_figures(demo):
     assert set(Territoire.objects.quartiers().values_list("parent__code", flat=True)) == {"86194"}
 
 
+def test_demo_names_where_each_commune_centre_comes_from(demo):
+    assert Territoire.objects.get(code="86194").coordonnees_source == (
+        "Centre de la commune (référentiel IGN / INSEE)"
+    )
+    assert Territoire.objects.get(code="86027").coordonnees_source == (
+        "Coordonnées approximatives (démonstration)"
+    )
+
+
 def test_demo_users_hold_their_roles(demo):
     def roles(username):
         return set(Utilisateur.objects.get(username=username).groups.values_list("name", flat=True))

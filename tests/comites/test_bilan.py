@@ -315,7 +315,7 @@ def test_printable_page_and_detail_have_bounded_queries(
 
 
 def test_snapshot_round_trips_a_figure():
-    from observatoire import calculs
+    from observatoire.tableaux_de_bord import calculs
 
     chiffre = calculs.Chiffre(nombre=3, denominateur=2000, publies=1, annees_denominateur=frozenset([1990]))
     assert calcul.chiffre_depuis_json(calcul.chiffre_en_json(chiffre)) == chiffre

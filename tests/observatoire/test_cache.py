@@ -1,4 +1,4 @@
-"""The dashboards' cache (observatoire/cache.py) and the data versions it is keyed by
+"""The dashboards' cache (observatoire/tableaux_de_bord/cache.py) and the data versions it is keyed by
 (cls_poitiers/versions.py): results are reused while the data is unchanged, and never once a
 change has committed; what differs between readers (detail level, filters, permissions,
 user-specific panels) never leaks from one to another."""
@@ -11,8 +11,8 @@ from django.urls import reverse
 
 from cls_poitiers import versions
 from cls_poitiers.models import Population, VersionDonnees
-from observatoire import cache
 from observatoire.models import Donnee
+from observatoire.tableaux_de_bord import cache
 
 from .test_vues import chiffres, client_de  # noqa: F401  (fixture)
 
@@ -140,7 +140,9 @@ def test_an_import_changes_the_version_on_commit(donnees_de_reference, chiffres,
     services.executer_lot(lot=lot, chemin=fichier, appliquer=False)
     apercu = versions.lire(cache.CLE_VERSION)
     # The figures are written in bulk (no signal): the import itself reports the change.
-    post_save.disconnect(dispatch_uid="observatoire.cache.observatoire.LotImport.save", sender=LotImport)
+    post_save.disconnect(
+        dispatch_uid="observatoire.tableaux_de_bord.cache.observatoire.LotImport.save", sender=LotImport
+    )
     try:
         rapport = services.executer_lot(lot=lot, chemin=fichier, appliquer=True)
     finally:

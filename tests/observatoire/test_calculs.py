@@ -2,8 +2,8 @@
 
 import pytest
 
-from observatoire import calculs
-from observatoire.calculs import Chiffre, Compte, Denominateur
+from observatoire.tableaux_de_bord import calculs
+from observatoire.tableaux_de_bord.calculs import Chiffre, Compte, Denominateur
 
 
 def test_rate_is_count_over_denominator_times_1000():

@@ -6,8 +6,8 @@ from django.core.management import call_command
 
 from cls_poitiers import formats
 from cls_poitiers.models import Contrat, Population
-from observatoire import pages
 from observatoire.models import Declaration, Donnee, Enquete, Indicateur, Source
+from observatoire.tableaux_de_bord import pages
 
 pytestmark = pytest.mark.django_db
 

@@ -4,9 +4,9 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from cls_poitiers.models import Population, Territoire
-from observatoire import pages
 from observatoire.imports import ssmsi
 from observatoire.models import Donnee, Indicateur, LotImport, Source
+from observatoire.tableaux_de_bord import pages
 
 pytestmark = pytest.mark.django_db
 

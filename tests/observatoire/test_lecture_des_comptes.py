@@ -9,8 +9,9 @@ from django.core.management import call_command
 from django.db.models import Count, Q, Sum
 
 from cls_poitiers.models import Partenaire
-from observatoire import pages, services, tableaux
+from observatoire import services
 from observatoire.models import Declaration, Donnee, Source
+from observatoire.tableaux_de_bord import pages, tableaux
 
 from .factories import IndicateurFactory
 from .test_import_ssmsi import RECENTE, ecrire

@@ -9,9 +9,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from observatoire import calculs
 from observatoire.imports.base import est_manquant, serie_numerique
 from observatoire.imports.figures import lire_periode
+from observatoire.tableaux_de_bord import calculs
 
 comptes = st.integers(min_value=0, max_value=10_000_000)
 populations = st.integers(min_value=1, max_value=10_000_000)

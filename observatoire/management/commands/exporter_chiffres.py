@@ -4,8 +4,8 @@ import pandas as pd
 from django.core.management.base import BaseCommand, CommandError
 
 from cls_poitiers.models import Territoire
-from observatoire import exports, pages
 from observatoire.models import Indicateur, Source
+from observatoire.tableaux_de_bord import exports, pages
 
 
 class Command(BaseCommand):

@@ -10,10 +10,11 @@ from django.utils.translation import gettext as _
 
 from cls_poitiers import formats
 from cls_poitiers.models import Territoire
+from cls_poitiers.permissions import sees_detailed_figures
 
+from ..models import Donnee, Indicateur, ResultatEnquete, Source
 from . import calculs, secret, tableaux
 from .exports import Cellule, Tableau
-from .models import Donnee, Indicateur, ResultatEnquete, Source
 
 COLONNES_EXPORT = [
     "territoire_code",
@@ -72,7 +73,7 @@ def contexte(user, valeurs: dict) -> Contexte | None:
         annee = annees[-1] if annees else None
     if annee is None:
         return None
-    return Contexte(perimetre, sources, source, comptes, annees, int(annee), secret.voit_le_detail(user))
+    return Contexte(perimetre, sources, source, comptes, annees, int(annee), sees_detailed_figures(user))
 
 
 def cellule_nombre(affiche: secret.Affiche) -> Cellule:
@@ -536,7 +537,7 @@ def lignes_chiffres(
 def enquetes_de_l_annee(annee: int) -> tuple[list, int | None]:
     """The perceived-insecurity results of the surveys that ended in `annee` or, when none did,
     of the latest earlier year surveyed; with that year (None when nothing was ever surveyed)."""
-    from .models import Enquete
+    from ..models import Enquete
 
     annee_retenue = (
         Enquete.objects.filter(date_fin__year__lte=annee)

@@ -12,8 +12,8 @@ from django.db.models import Count, Exists, OuterRef, Q, Sum
 
 from cls_poitiers.models import Contrat, Population, Territoire
 
+from ..models import Donnee, Indicateur, Source
 from . import calculs
-from .models import Donnee, Indicateur, Source
 
 
 @dataclass

@@ -12,7 +12,6 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from cls_poitiers import formats
-from cls_poitiers.permissions import sees_detailed_figures
 
 from . import calculs
 
@@ -56,12 +55,8 @@ def seuil() -> int:
     return settings.CLS_SEUIL_SECRET
 
 
-def voit_le_detail(user) -> bool:
-    return sees_detailed_figures(user)
-
-
 def afficher(chiffre: calculs.Chiffre, detail: bool) -> Affiche:
-    """`detail`: the user sees small counts (voit_le_detail)."""
+    """`detail`: the user sees small counts (`permissions.sees_detailed_figures`)."""
     statut = chiffre.statut
     if statut == calculs.SECRET:
         return Affiche(None, _("secret statistique"), None, "", None, statut, False)

@@ -2,7 +2,7 @@
 sums over territories and periods, roll-up quartier → commune → district, change over a year,
 comparison with a reference, ranking, candidates for "traitement prioritaire".
 
-Rules of the domain (DESIGN.md):
+Rules of the domain:
 - a rate is count / denominator × 1000, the denominator being the inhabitants (or the dwellings
   for burglaries) of the figure's year, or of the nearest earlier year when that one is missing;
 - over several territories or periods a rate is the sum of the counts over the sum of the

@@ -7,8 +7,8 @@ user) is cached, keyed by:
 
 - the page and its cleaned filters (validated for the user before the cache is looked at: the
   permission checks never depend on it);
-- what makes two readers see different things: the detail level (secrecy, `secret.voit_le_detail`),
-  the language, the secrecy threshold;
+- what makes two readers see different things: the detail level (secrecy,
+  `permissions.sees_detailed_figures`), the language, the secrecy threshold;
 - the version of the observatory's data (`cls_poitiers.versions`), incremented after every
   committed change to anything a dashboard shows: figures, populations, territories, the contract,
   sources, indicators, declarations, surveys. A change makes every earlier entry unreachable.
@@ -128,7 +128,7 @@ def surveiller() -> None:
 
     for label in MODELES_SURVEILLES:
         modele = apps.get_model(label)
-        uid = f"observatoire.cache.{label}"
+        uid = f"observatoire.tableaux_de_bord.cache.{label}"
         post_save.connect(_signal, sender=modele, dispatch_uid=f"{uid}.save", weak=False)
         post_delete.connect(_signal, sender=modele, dispatch_uid=f"{uid}.delete", weak=False)
         for champ in modele._meta.local_many_to_many:
