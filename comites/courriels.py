@@ -16,7 +16,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from cls_poitiers import courriels
+from cls_poitiers import courriels as boite_d_envoi
 
 from . import ics
 from .models import Membre, Presence, Reunion
@@ -82,9 +82,9 @@ def envoyer_invitations(reunion: Reunion, *, mise_a_jour: bool = False) -> int:
         contexte = _contexte(
             reunion, presence=presence, lien_reponse=lien_reponse(presence), mise_a_jour=mise_a_jour
         )
-        sujet = render_to_string("comites/emails/convocation_sujet.txt", contexte).strip()
-        corps = render_to_string("comites/emails/convocation.txt", contexte)
-        courriels.envoyer(
+        sujet = render_to_string("comites/courriels/convocation_sujet.txt", contexte).strip()
+        corps = render_to_string("comites/courriels/convocation.txt", contexte)
+        boite_d_envoi.envoyer(
             destinataires=adresses,
             sujet=sujet,
             corps=corps,
@@ -108,9 +108,9 @@ def envoyer_annulation(reunion: Reunion) -> int:
         if not adresses:
             continue
         contexte = _contexte(reunion, presence=presence)
-        sujet = render_to_string("comites/emails/annulation_sujet.txt", contexte).strip()
-        corps = render_to_string("comites/emails/annulation.txt", contexte)
-        courriels.envoyer(
+        sujet = render_to_string("comites/courriels/annulation_sujet.txt", contexte).strip()
+        corps = render_to_string("comites/courriels/annulation.txt", contexte)
+        boite_d_envoi.envoyer(
             destinataires=adresses,
             sujet=sujet,
             corps=corps,
@@ -135,7 +135,7 @@ def envoyer_aux_secretaires(*, destinataires: list[str], gabarit: str, contexte:
         "plateforme_url": settings.PLATEFORME_URL,
         **contexte,
     }
-    sujet = render_to_string(f"comites/emails/{gabarit}_sujet.txt", contexte).strip()
-    corps = render_to_string(f"comites/emails/{gabarit}.txt", contexte)
-    courriels.envoyer(destinataires=destinataires, sujet=sujet, corps=corps)
+    sujet = render_to_string(f"comites/courriels/{gabarit}_sujet.txt", contexte).strip()
+    corps = render_to_string(f"comites/courriels/{gabarit}.txt", contexte)
+    boite_d_envoi.envoyer(destinataires=destinataires, sujet=sujet, corps=corps)
     return 1

@@ -3,7 +3,7 @@ observatory's dashboards) and server-side SVG charts, built once for the HTML pa
 page, the PDF and the XLSX workbook, so that all four show the same figures with the same secrecy.
 
 The figures come from the frozen snapshot of an adopted review, or are computed live for a draft
-(`bilan.calculer`). Secrecy (`observatoire.secret`) is applied here, for the reader at hand.
+(`calcul.calculer`). Secrecy (`observatoire.secret`) is applied here, for the reader at hand.
 """
 
 import datetime
@@ -16,20 +16,14 @@ from observatoire import calculs, secret
 from observatoire.exports import Cellule, Tableau
 from observatoire.pages import cellule_evolution, cellule_nombre, cellule_taux
 
-from . import bilan as calcul
-from . import graphiques
+from . import calcul, graphiques
 
 
 def donnees(bilan_obj, *, today: datetime.date | None = None) -> dict:
     """The adopted review's frozen snapshot, or a draft's parts computed now."""
     if bilan_obj.adopte and bilan_obj.instantane:
         return bilan_obj.instantane
-    return {
-        **calcul.calculer(contrat=bilan_obj.contrat, annee=bilan_obj.annee, today=today),
-        "priorites": calcul.priorites(bilan_obj.contrat),
-        "textes": bilan_obj.textes,
-        "evenements": bilan_obj.evenements,
-    }
+    return calcul.instantane(bilan_obj, today=today)
 
 
 def _date(iso: str | None) -> str:
