@@ -14,17 +14,14 @@ from .. import rythme
 def rythme_page(request):
     contrat = Contrat.objects.order_by("date_signature").first()
     today = timezone.localdate()
-    semestres = rythme.rythme_pilotage(contrat=contrat, today=today) if contrat else []
     return render(
         request,
         "comites/rythme.html",
         {
             "contrat": contrat,
-            "semestres": semestres,
+            "semestres": rythme.rythme_pilotage(contrat=contrat, today=today) if contrat else [],
             "annees": rythme.rythme_evaluation(contrat=contrat, today=today) if contrat else [],
-            "alertes": sorted(
-                (ligne for ligne in semestres if ligne.alerte), key=lambda ligne: ligne.periode
-            ),
+            "alertes": rythme.alertes_pilotage(contrat=contrat, today=today) if contrat else [],
             "secretariat": has_role(request.user, SECRETARIAT, COORDINATION),
         },
     )
