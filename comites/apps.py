@@ -11,12 +11,12 @@ class ComitesConfig(AppConfig):
     def ready(self):
         from cls_poitiers import registry
 
-        from . import panels
+        from . import panneaux
 
         registry.register_admin_coordination("comites.Comite", "comites.Membre")
-        for entry in panels.NAV:
+        for entry in panneaux.NAV:
             registry.register_nav(entry)
-        for panel in panels.PANNEAUX:
-            registry.register_panel(panel)
-        for panel in panels.PANNEAUX_DETAIL:
-            registry.register_detail_panel(panel)
+        for panneau in panneaux.PANNEAUX:
+            registry.register_panel(panneau)
+        for panneau in panneaux.PANNEAUX_DETAIL:
+            registry.register_detail_panel(panneau)

@@ -294,7 +294,7 @@ def _avenant(reunion, secretariat, stdout):
         hausse = max(Decimal(1), (engagement.valeur_cible * Decimal("0.25")).quantize(Decimal(1)))
         services.adopter_avenant(
             reunion=reunion,
-            by=secretariat,
+            par=secretariat,
             texte=(
                 "Avenant illustratif (démonstration) : au vu du bilan de l'année, la cible de l'engagement "
                 f"{engagement.reference} est relevée de {engagement.valeur_cible.normalize():f} à "
@@ -311,7 +311,7 @@ def _avenant(reunion, secretariat, stdout):
             "n'est pas créé (la démonstration des engagements n'est pas chargée)."
         )
     if reunion.statut == "tenue":
-        services.approuver_compte_rendu(reunion=reunion, by=secretariat)
+        services.approuver_compte_rendu(reunion=reunion, par=secretariat)
 
 
 def _evaluation(comite, secretariat, territoires):
@@ -501,10 +501,10 @@ def _bilans(contrat, stdout):
     if not Bilan.objects.filter(contrat=contrat, annee=1999, statut=Bilan.Statut.ADOPTE).exists():
         projet = Bilan.objects.filter(contrat=contrat, annee=1999, statut=Bilan.Statut.BROUILLON).first()
         projet = projet or services.rediger_bilan(
-            contrat=contrat, annee=1999, by=coordination, illustratif=True
+            contrat=contrat, annee=1999, par=coordination, illustratif=True
         )
         services.modifier_bilan(
-            bilan=projet, by=coordination, textes=TEXTES_BILAN_1999, evenements=EVENEMENTS_1999
+            bilan=projet, par=coordination, textes=TEXTES_BILAN_1999, evenements=EVENEMENTS_1999
         )
         reunion = services.reunions_d_adoption(projet).filter(debut__year=2000).first()
         if reunion is None:
@@ -513,11 +513,11 @@ def _bilans(contrat, stdout):
                     "Comités : pas de comité d'évaluation tenu en 2000, le bilan 1999 reste un projet."
                 )
         else:
-            services.adopter_bilan(bilan=projet, reunion=reunion, by=coordination)
+            services.adopter_bilan(bilan=projet, reunion=reunion, par=coordination)
     projet_2000 = Bilan.objects.filter(contrat=contrat, annee=2000).first()
     if projet_2000 is None:
-        projet_2000 = services.rediger_bilan(contrat=contrat, annee=2000, by=coordination, illustratif=True)
-        services.modifier_bilan(bilan=projet_2000, by=coordination, textes=TEXTES_BILAN_2000, evenements="")
+        projet_2000 = services.rediger_bilan(contrat=contrat, annee=2000, par=coordination, illustratif=True)
+        services.modifier_bilan(bilan=projet_2000, par=coordination, textes=TEXTES_BILAN_2000, evenements="")
 
 
 @transaction.atomic

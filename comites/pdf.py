@@ -9,8 +9,17 @@ from weasyprint import HTML
 from .models import Reunion
 
 
-def reunion_pdf(reunion: Reunion, *, lire_compte_rendu: bool) -> bytes:
+def en_pdf(gabarit: str, contexte: dict) -> bytes:
+    """A template printed as PDF, with the platform's name and the time of printing."""
     html = render_to_string(
+        gabarit,
+        {**contexte, "plateforme_nom": settings.CLS_PLATEFORME_NOM, "imprime_le": timezone.localtime()},
+    )
+    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+
+
+def reunion_pdf(reunion: Reunion, *, lire_compte_rendu: bool) -> bytes:
+    return en_pdf(
         "comites/reunion_pdf.html",
         {
             "reunion": reunion,
@@ -23,22 +32,5 @@ def reunion_pdf(reunion: Reunion, *, lire_compte_rendu: bool) -> bytes:
             "decisions": reunion.decisions.select_related("avenant").prefetch_related(
                 "avenant__modifications"
             ),
-            "plateforme_nom": settings.CLS_PLATEFORME_NOM,
-            "imprime_le": timezone.localtime(),
         },
     )
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
-
-
-def bilan_pdf(bilan, parties: dict) -> bytes:
-    """The annual review with its tables and its SVG charts (drawn on the server: no JavaScript)."""
-    html = render_to_string(
-        "comites/bilan_pdf.html",
-        {
-            "bilan": bilan,
-            "parties": parties,
-            "plateforme_nom": settings.CLS_PLATEFORME_NOM,
-            "imprime_le": timezone.localtime(),
-        },
-    )
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()

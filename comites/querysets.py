@@ -14,8 +14,6 @@ from django.db.models import Exists, OuterRef, Q
 
 from cls_poitiers.permissions import COORDINATION, PARTENAIRE, ROLES, SECRETARIAT, has_role
 
-CONFIDENTIELS = ("gltd", "veille")
-
 
 def _est_coordination(user) -> bool:
     return has_role(user, COORDINATION)
@@ -44,7 +42,7 @@ class ComiteQuerySet(models.QuerySet):
             return self.all()
         q = _membre_ou_secretaire(user)
         if has_role(user, PARTENAIRE, SECRETARIAT):
-            q |= ~Q(type__in=CONFIDENTIELS)
+            q |= ~Q(type__in=self.model.TYPES_CONFIDENTIELS)
         return self.filter(q)
 
     def manageable_by(self, user):

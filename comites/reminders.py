@@ -16,7 +16,7 @@ from django.db.models import Exists, OuterRef
 from cls_poitiers.models import Contrat
 from cls_poitiers.permissions import COORDINATION
 
-from . import emails, rythme
+from . import courriels, rythme
 from .models import Comite, CompteRendu, Reunion
 
 DELAIS_COMPTE_RENDU = (3, 7)
@@ -50,7 +50,7 @@ def _relances_compte_rendu(today: datetime.date, stdout) -> int:
     envoyes = 0
     for delai in DELAIS_COMPTE_RENDU:
         for reunion in reunions_sans_compte_rendu(jour=today - datetime.timedelta(days=delai)):
-            envoyes += emails.envoyer_aux_secretaires(
+            envoyes += courriels.envoyer_aux_secretaires(
                 destinataires=_secretaires([reunion.comite]),
                 gabarit="relance_compte_rendu",
                 contexte={"reunion": reunion, "delai": delai},
@@ -70,7 +70,7 @@ def _alertes_rythme(today: datetime.date, stdout) -> int:
         alertes = rythme.alertes_pilotage(contrat=contrat, today=today)
         if not alertes:
             continue
-        envoyes += emails.envoyer_aux_secretaires(
+        envoyes += courriels.envoyer_aux_secretaires(
             destinataires=_secretaires(comites),
             gabarit="alerte_rythme",
             contexte={"contrat": contrat, "alertes": alertes, "comites": comites},

@@ -1,9 +1,11 @@
-"""The expected rhythm of the contract's committees: the comité de pilotage every semester, the
-comité d'évaluation every year. For each period since the signature: held, scheduled or missing.
+"""The expected rhythm of the contract's committees, read from each committee's `rythme`: every
+semester, every year, or as needed (no expected period). For each period since the signature:
+held, scheduled or missing. The demo's comité de pilotage meets every semester and its comité
+d'évaluation every year, as the 1998 contract says.
 
 A semester is January–June or July–December. The first semester counted is the one in which the
-contract was signed; the first year counted for the evaluation is the year after the signature
-(the first annual review looks back on the contract's first year).
+contract was signed; the first year counted is the year after the signature (the first annual
+review looks back on the contract's first year).
 """
 
 import datetime
@@ -39,6 +41,10 @@ class Semestre:
         """First day after the semester."""
         return datetime.date(self.annee, 7, 1) if self.numero == 1 else datetime.date(self.annee + 1, 1, 1)
 
+    @classmethod
+    def premiere(cls, signature: datetime.date) -> "Semestre":
+        return cls.contenant(signature)
+
     def suivant(self) -> "Semestre":
         return Semestre(self.annee, 2) if self.numero == 1 else Semestre(self.annee + 1, 1)
 
@@ -67,6 +73,10 @@ class Annee:
     @property
     def fin(self) -> datetime.date:
         return datetime.date(self.annee + 1, 1, 1)
+
+    @classmethod
+    def premiere(cls, signature: datetime.date) -> "Annee":
+        return cls(signature.year + 1)
 
     def suivant(self) -> "Annee":
         return Annee(self.annee + 1)
@@ -145,20 +155,35 @@ def _reunions(comites):
     )
 
 
+# The period each rhythm is counted in; a committee that meets as needed has none.
+PERIODES = {Comite.Rythme.SEMESTRIEL: Semestre, Comite.Rythme.ANNUEL: Annee}
+
+
+def rythme_des_comites(*, contrat, type: str, today: datetime.date) -> list[LignePeriode]:
+    """Every period since the signature, in the rhythm the contract's committees of this kind are
+    expected to keep (their `rythme`; the most frequent when they differ): did they meet?
+    No line when they meet only as needed."""
+    comites = Comite.objects.filter(contrat=contrat, type=type)
+    rythmes = set(comites.values_list("rythme", flat=True))
+    periode = next((PERIODES[r] for r in PERIODES if r in rythmes), None)
+    if periode is None:
+        return []
+    return _lignes(_reunions(comites), periode.premiere(contrat.date_signature), today)
+
+
 def rythme_pilotage(*, contrat, today: datetime.date) -> list[LignePeriode]:
-    """Every semester since the signature: did the comité de pilotage meet?"""
-    comites = Comite.objects.filter(contrat=contrat, type=Comite.Type.PILOTAGE)
-    return _lignes(_reunions(comites), Semestre.contenant(contrat.date_signature), today)
+    """Every period since the signature: did the comité de pilotage meet?"""
+    return rythme_des_comites(contrat=contrat, type=Comite.Type.PILOTAGE, today=today)
 
 
 def rythme_evaluation(*, contrat, today: datetime.date) -> list[LignePeriode]:
-    """Every year since the one after the signature: did the comité d'évaluation meet?"""
-    comites = Comite.objects.filter(contrat=contrat, type=Comite.Type.EVALUATION)
-    return _lignes(_reunions(comites), Annee(contrat.date_signature.year + 1), today)
+    """Every period since the signature: did the comité d'évaluation meet?"""
+    return rythme_des_comites(contrat=contrat, type=Comite.Type.EVALUATION, today=today)
 
 
 def alertes_pilotage(*, contrat, today: datetime.date) -> list[LignePeriode]:
-    """The current and next semesters with nothing scheduled for the comité de pilotage, in order."""
+    """The current and next periods with nothing scheduled for the comité de pilotage, in order:
+    the home page, the rhythm page and the Monday reminder warn about these."""
     return sorted(
         (ligne for ligne in rythme_pilotage(contrat=contrat, today=today) if ligne.alerte),
         key=lambda ligne: ligne.periode,

@@ -1,6 +1,6 @@
 from django import template
 
-from comites.texte import mise_en_forme as _mise_en_forme
+from comites.bilan.texte import mise_en_forme as _mise_en_forme
 
 register = template.Library()
 

@@ -39,11 +39,11 @@ def _tenue(comite, jour):
 
 def test_raising_a_target_updates_the_commitment_with_its_history(comite, engagement, secretariat):
     reunion = _tenue(comite, (1999, 12, 15))
-    services.ajouter_decision(reunion=reunion, by=secretariat, texte="Adoption du compte rendu précédent")
-    services.ajouter_decision(reunion=reunion, by=secretariat, texte="Calendrier 2000")
+    services.ajouter_decision(reunion=reunion, par=secretariat, texte="Adoption du compte rendu précédent")
+    services.ajouter_decision(reunion=reunion, par=secretariat, texte="Calendrier 2000")
     avenant = services.adopter_avenant(
         reunion=reunion,
-        by=secretariat,
+        par=secretariat,
         texte="La cible des médiateurs passe de 4 à 6.",
         objet=Avenant.Objet.CIBLE,
         engagement=engagement,
@@ -70,7 +70,7 @@ def test_amendments_are_numbered_across_the_contract(comite, engagement, secreta
     r2 = _tenue(comite, (1999, 12, 15))
     a1 = services.adopter_avenant(
         reunion=r1,
-        by=secretariat,
+        par=secretariat,
         texte="Échéance",
         objet="echeance",
         engagement=engagement,
@@ -78,7 +78,7 @@ def test_amendments_are_numbered_across_the_contract(comite, engagement, secreta
     )
     a2 = services.adopter_avenant(
         reunion=r2,
-        by=secretariat,
+        par=secretariat,
         texte="Cible",
         objet="cible",
         engagement=engagement,
@@ -86,7 +86,7 @@ def test_amendments_are_numbered_across_the_contract(comite, engagement, secreta
     )
     a3 = services.adopter_avenant(
         reunion=r2,
-        by=secretariat,
+        par=secretariat,
         texte="Partenaire",
         objet="partenaire",
         engagement=engagement,
@@ -111,7 +111,7 @@ def test_closing_and_adding_commitments(comite, engagement, secretariat):
     reunion = _tenue(comite, (2000, 6, 20))
     services.adopter_avenant(
         reunion=reunion,
-        by=secretariat,
+        par=secretariat,
         texte="Engagement clos : objectif repris par la Ville.",
         objet="cloture",
         engagement=engagement,
@@ -120,7 +120,7 @@ def test_closing_and_adding_commitments(comite, engagement, secretariat):
     assert engagement.abandonne_le == datetime.date(2000, 6, 20)
     ajout = services.adopter_avenant(
         reunion=reunion,
-        by=secretariat,
+        par=secretariat,
         texte="Nouvel engagement de la STP",
         objet="ajout",
         nouvel_engagement={
@@ -144,7 +144,7 @@ def test_only_the_comite_de_pilotage_adopts_amendments(engagement, secretariat):
     with pytest.raises(services.ActionImpossible, match="comité de pilotage"):
         services.adopter_avenant(
             reunion=reunion,
-            by=secretariat,
+            par=secretariat,
             texte="x",
             objet="cible",
             engagement=engagement,
@@ -163,7 +163,7 @@ def test_a_refused_change_leaves_nothing_behind(comite, engagement, secretariat)
     with pytest.raises(ValidationError):
         services.adopter_avenant(
             reunion=reunion,
-            by=secretariat,
+            par=secretariat,
             texte="x",
             objet="cible",
             engagement=engagement,
@@ -184,7 +184,7 @@ def test_no_amendment_on_a_meeting_not_held(comite, engagement, secretariat):
     with pytest.raises(services.ActionImpossible):
         services.adopter_avenant(
             reunion=reunion,
-            by=secretariat,
+            par=secretariat,
             texte="x",
             objet="cible",
             engagement=engagement,
@@ -198,7 +198,7 @@ def test_numbering_collision_is_retried(comite, engagement, secretariat, monkeyp
     from django.db import IntegrityError
 
     reunion = _tenue(comite, (1999, 12, 15))
-    original = services._adopter
+    original = services.avenants._adopter
     appels = {"n": 0}
 
     def collision_une_fois(**kwargs):
@@ -207,10 +207,10 @@ def test_numbering_collision_is_retried(comite, engagement, secretariat, monkeyp
             raise IntegrityError("avenant_numero_unique_par_contrat")
         return original(**kwargs)
 
-    monkeypatch.setattr(services, "_adopter", collision_une_fois)
+    monkeypatch.setattr(services.avenants, "_adopter", collision_une_fois)
     avenant = services.adopter_avenant(
         reunion=reunion,
-        by=secretariat,
+        par=secretariat,
         texte="x",
         objet="cible",
         engagement=engagement,

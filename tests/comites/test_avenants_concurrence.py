@@ -32,7 +32,7 @@ def test_concurrent_amendments_get_distinct_consecutive_numbers(monkeypatch):
         time.sleep(0.3)
         return motif(**kwargs)
 
-    monkeypatch.setattr(services, "motif_avenant", motif_lent)
+    monkeypatch.setattr(services.avenants, "motif_avenant", motif_lent)
     comite = ComiteFactory()
     secretaire = UtilisateurFactory()
     action = Action.objects.create(priorite=PrioriteFactory(contrat=comite.contrat), reference="a", titre="A")
@@ -59,7 +59,7 @@ def test_concurrent_amendments_get_distinct_consecutive_numbers(monkeypatch):
             depart.wait()
             services.adopter_avenant(
                 reunion=reunion,
-                by=secretaire,
+                par=secretaire,
                 texte="Cible",
                 objet="cible",
                 engagement=engagement,

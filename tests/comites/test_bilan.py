@@ -9,8 +9,8 @@ from django.urls import reverse
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from comites import bilan as calcul
-from comites import bilan_affichage, services
+from comites import services
+from comites.bilan import affichage, calcul
 from comites.models import Bilan
 from observatoire.models import Donnee
 from tests.comites.bilan_donnees import creer
@@ -31,7 +31,7 @@ def donnees(partenaire, autre_partenaire, secretariat, coordination):
 
 @pytest.fixture
 def projet(donnees, coordination):
-    return services.rediger_bilan(contrat=donnees["contrat"], annee=1999, by=coordination)
+    return services.rediger_bilan(contrat=donnees["contrat"], annee=1999, par=coordination)
 
 
 def _ligne(tableau, premiere: str) -> list[str]:
@@ -39,7 +39,7 @@ def _ligne(tableau, premiere: str) -> list[str]:
 
 
 def _parties(bilan, detail=True):
-    return bilan_affichage.presenter(bilan, bilan_affichage.donnees(bilan), detail=detail)
+    return affichage.presenter(bilan, affichage.donnees(bilan), detail=detail)
 
 
 # --- 1. statistics --------------------------------------------------------------------------------
@@ -113,7 +113,7 @@ def test_amendments_of_the_year_are_listed(projet, donnees, secretariat):
     reunion = Reunion.objects.filter(comite=donnees["pilotage"]).order_by("debut").last()
     services.adopter_avenant(
         reunion=reunion,
-        by=secretariat,
+        par=secretariat,
         texte="Relever la cible",
         objet=Avenant.Objet.CIBLE,
         engagement=donnees["retard"],
@@ -161,7 +161,7 @@ def test_qualitative_text_is_rendered_with_simple_formatting_and_escaped(client,
 
 
 def test_adoption_freezes_the_figures_against_later_imports_and_corrections(projet, donnees, coordination):
-    bilan = services.adopter_bilan(bilan=projet, reunion=donnees["reunion_evaluation"], by=coordination)
+    bilan = services.adopter_bilan(bilan=projet, reunion=donnees["reunion_evaluation"], par=coordination)
     avant = _parties(bilan)
     instantane = bilan.instantane
     Donnee.objects.filter(territoire=donnees["buxerolles"], annee=1999).update(nombre=300)
@@ -190,7 +190,7 @@ def test_adoption_freezes_the_figures_against_later_imports_and_corrections(proj
             [c.texte for c in ligne] for ligne in avant[partie][cle].lignes
         ]
     # A new version, drafted afterwards, reads the corrected data; the adopted one stays readable.
-    nouvelle = services.rediger_bilan(contrat=donnees["contrat"], annee=1999, by=coordination)
+    nouvelle = services.rediger_bilan(contrat=donnees["contrat"], annee=1999, par=coordination)
     assert nouvelle.version == 2
     district = _ligne(_parties(nouvelle)["statistiques"]["district"], "Ensemble de la délinquance")
     assert district[5] == "1\u202f366"  # 40 + 26 + 300 + the district's own 1000
@@ -198,9 +198,9 @@ def test_adoption_freezes_the_figures_against_later_imports_and_corrections(proj
 
 
 def test_adopted_review_cannot_be_edited(client, coordination, projet, donnees):
-    services.adopter_bilan(bilan=projet, reunion=donnees["reunion_evaluation"], by=coordination)
+    services.adopter_bilan(bilan=projet, reunion=donnees["reunion_evaluation"], par=coordination)
     with pytest.raises(services.ActionImpossible):
-        services.modifier_bilan(bilan=projet, by=coordination, textes={"3": "x"}, evenements="")
+        services.modifier_bilan(bilan=projet, par=coordination, textes={"3": "x"}, evenements="")
     client.force_login(coordination)
     assert client.get(reverse("comites:bilan_modifier", args=[projet.pk])).status_code == 403
 
@@ -210,14 +210,14 @@ def test_only_a_held_evaluation_meeting_after_the_year_adopts_the_review(projet,
 
     pilotage = Reunion.objects.filter(comite=donnees["pilotage"]).first()
     with pytest.raises(services.ActionImpossible):
-        services.adopter_bilan(bilan=projet, reunion=pilotage, by=coordination)
+        services.adopter_bilan(bilan=projet, reunion=pilotage, par=coordination)
     projet.refresh_from_db()
     assert projet.statut == Bilan.Statut.BROUILLON
 
 
 def test_one_draft_per_year(projet, donnees, coordination):
     with pytest.raises(services.ActionImpossible):
-        services.rediger_bilan(contrat=donnees["contrat"], annee=1999, by=coordination)
+        services.rediger_bilan(contrat=donnees["contrat"], annee=1999, par=coordination)
 
 
 def test_adoption_through_the_page_links_the_meeting_and_keeps_history(client, coordination, projet, donnees):
@@ -247,7 +247,7 @@ def test_evaluation_members_and_secretary_read_drafts_others_do_not(
 def test_every_role_reads_an_adopted_review_but_only_the_coordination_writes(
     client, projet, donnees, coordination, autre_partenaire, analyste, sans_role
 ):
-    services.adopter_bilan(bilan=projet, reunion=donnees["reunion_evaluation"], by=coordination)
+    services.adopter_bilan(bilan=projet, reunion=donnees["reunion_evaluation"], par=coordination)
     for user in (autre_partenaire, analyste):
         client.force_login(user)
         assert client.get(projet.get_absolute_url()).status_code == 200
@@ -307,7 +307,7 @@ def test_printable_page_and_detail_have_bounded_queries(
     services.adopter_bilan(
         bilan=projet,
         reunion=Bilan.objects.get().contrat.comites.get(type="evaluation").reunions.get(),
-        by=coordination,
+        par=coordination,
     )
     # Adopted: everything comes from the snapshot.
     with django_assert_max_num_queries(12):

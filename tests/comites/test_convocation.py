@@ -28,9 +28,9 @@ def _ics(message):
 def test_every_member_receives_a_french_convocation_with_date_time_place_and_agenda(reunion, secretariat):
     reunion.adresse = "Maison de quartier des Couronneries"
     reunion.save()
-    services.ajouter_point(reunion=reunion, by=secretariat, titre="Bilan de l'îlotage", duree_minutes=30)
-    services.ajouter_point(reunion=reunion, by=secretariat, titre="Avenants", duree_minutes=20)
-    envoyes = services.convoquer(reunion=reunion, by=secretariat)
+    services.ajouter_point(reunion=reunion, par=secretariat, titre="Bilan de l'îlotage", duree_minutes=30)
+    services.ajouter_point(reunion=reunion, par=secretariat, titre="Avenants", duree_minutes=20)
+    envoyes = services.convoquer(reunion=reunion, par=secretariat)
     assert envoyes == 2
     assert sorted(m.to[0] for m in mail.outbox) == ["prefete@example.fr", "procureur@example.fr"]
     message = mail.outbox[0]
@@ -48,7 +48,7 @@ def test_every_member_receives_a_french_convocation_with_date_time_place_and_age
 
 
 def test_invitation_is_a_request_with_stable_uid_and_paris_time(reunion, secretariat):
-    services.convoquer(reunion=reunion, by=secretariat)
+    services.convoquer(reunion=reunion, par=secretariat)
     cal, event = _ics(mail.outbox[0])
     assert cal["METHOD"] == "REQUEST"
     assert str(event["UID"]) == f"reunion-{reunion.uid}@cls-poitiers"
@@ -61,12 +61,12 @@ def test_invitation_is_a_request_with_stable_uid_and_paris_time(reunion, secreta
 
 
 def test_a_change_sends_an_updated_invitation_with_a_higher_sequence(reunion, secretariat):
-    services.convoquer(reunion=reunion, by=secretariat)
+    services.convoquer(reunion=reunion, par=secretariat)
     _, premiere = _ics(mail.outbox[0])
     mail.outbox.clear()
     services.modifier_reunion(
         reunion=reunion,
-        by=secretariat,
+        par=secretariat,
         data={"debut": a_paris(2030, 3, 13, 9), "fin": a_paris(2030, 3, 13, 12)},
     )
     assert len(mail.outbox) == 2
@@ -79,17 +79,17 @@ def test_a_change_sends_an_updated_invitation_with_a_higher_sequence(reunion, se
 
 
 def test_a_change_of_a_draft_sends_nothing(reunion, secretariat):
-    services.modifier_reunion(reunion=reunion, by=secretariat, data={"adresse": "Mairie"})
+    services.modifier_reunion(reunion=reunion, par=secretariat, data={"adresse": "Mairie"})
     assert mail.outbox == []
     reunion.refresh_from_db()
     assert reunion.sequence == 0
 
 
 def test_cancellation_sends_method_cancel_same_uid_higher_sequence(reunion, secretariat):
-    services.convoquer(reunion=reunion, by=secretariat)
-    services.modifier_reunion(reunion=reunion, by=secretariat, data={"adresse": "Mairie de Buxerolles"})
+    services.convoquer(reunion=reunion, par=secretariat)
+    services.modifier_reunion(reunion=reunion, par=secretariat, data={"adresse": "Mairie de Buxerolles"})
     mail.outbox.clear()
-    services.annuler(reunion=reunion, by=secretariat, motif="Préfet retenu par une crise")
+    services.annuler(reunion=reunion, par=secretariat, motif="Préfet retenu par une crise")
     assert len(mail.outbox) == 2
     message = mail.outbox[0]
     assert message.subject.startswith("Annulation : ")
@@ -102,7 +102,7 @@ def test_cancellation_sends_method_cancel_same_uid_higher_sequence(reunion, secr
 
 
 def test_cancelling_a_draft_sends_nothing(reunion, secretariat):
-    services.annuler(reunion=reunion, by=secretariat, motif="Doublon")
+    services.annuler(reunion=reunion, par=secretariat, motif="Doublon")
     assert mail.outbox == []
 
 
@@ -112,14 +112,14 @@ def test_member_without_representative_address_is_reached_through_its_users(secr
     UtilisateurFactory(partenaire=membre.partenaire, email="agent1@stp.example")
     UtilisateurFactory(partenaire=membre.partenaire, email="agent2@stp.example")
     reunion = ReunionFactory(comite=comite)
-    services.convoquer(reunion=reunion, by=secretariat)
+    services.convoquer(reunion=reunion, par=secretariat)
     assert mail.outbox[0].to == ["agent1@stp.example", "agent2@stp.example"]
 
 
 def test_urgent_meeting_is_convened_at_once(comite, secretariat):
-    reunion = services.reunion_urgente(
+    reunion = services.convoquer_en_urgence(
         comite=comite,
-        by=secretariat,
+        par=secretariat,
         debut=a_paris(2030, 1, 5, 18),
         fin=a_paris(2030, 1, 5, 19, 30),
         objet="Violences urbaines aux Couronneries",
@@ -151,5 +151,5 @@ def test_overlapping_meetings_with_the_same_members_are_found(comite, partenaire
 
 
 def test_presences_keep_one_row_per_member(reunion, secretariat):
-    services.convoquer(reunion=reunion, by=secretariat)
+    services.convoquer(reunion=reunion, par=secretariat)
     assert Presence.objects.filter(reunion=reunion).count() == 2

@@ -23,7 +23,7 @@ def test_convocation_waits_then_is_retried_and_its_status_is_shown(demo, setting
     secretariat = Utilisateur.objects.get(username="secretariat")
     reunion = ReunionFactory(comite=Comite.objects.get(code="pilotage"))
     settings.MAILERS = PANNE
-    envoyes = services.convoquer(reunion=reunion, by=secretariat)
+    envoyes = services.convoquer(reunion=reunion, par=secretariat)
     assert envoyes > 0
     en_attente = Courriel.objects.filter(objet_id=reunion.pk, statut=Courriel.Statut.EN_ATTENTE)
     assert en_attente.count() == envoyes

@@ -11,7 +11,7 @@ from django.utils import timezone
 from icalendar import Calendar
 from pypdf import PdfReader
 
-from comites import emails, services
+from comites import courriels, services
 from comites.models import Presence, Reunion
 from tests.comites.factories import ComiteFactory, MembreFactory, ReunionFactory, a_paris
 
@@ -107,13 +107,13 @@ def test_meeting_ics_is_text_calendar(client_secretariat, reunion):
 def test_pdf_is_a_valid_pdf_with_the_meeting_title_and_its_record(
     client_secretariat, reunion_passee, secretariat
 ):
-    services.marquer_tenue(reunion=reunion_passee, by=secretariat)
+    services.marquer_tenue(reunion=reunion_passee, par=secretariat)
     p1 = reunion_passee.presences.first()
-    services.enregistrer_presences(reunion=reunion_passee, by=secretariat, lignes=[(p1, "present", "")])
+    services.enregistrer_presences(reunion=reunion_passee, par=secretariat, lignes=[(p1, "present", "")])
     services.rediger_compte_rendu(
-        reunion=reunion_passee, by=secretariat, texte="Le comité salue les médiateurs."
+        reunion=reunion_passee, par=secretariat, texte="Le comité salue les médiateurs."
     )
-    services.ajouter_decision(reunion=reunion_passee, by=secretariat, texte="Renforcer l'îlotage")
+    services.ajouter_decision(reunion=reunion_passee, par=secretariat, texte="Renforcer l'îlotage")
     response = client_secretariat.get(reverse("comites:reunion_pdf", args=[reunion_passee.pk]))
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF-")
@@ -135,15 +135,15 @@ def test_pdf_is_a_valid_pdf_with_the_meeting_title_and_its_record(
 
 
 def test_member_answers_from_the_link_without_login_and_secretary_sees_the_count(reunion, secretariat):
-    services.convoquer(reunion=reunion, by=secretariat)
+    services.convoquer(reunion=reunion, par=secretariat)
     p1, p2 = reunion.presences.order_by("pk")
     anonyme = Client()
-    url = reverse("comites:repondre", args=[emails.jeton_reponse(p1)])
+    url = reverse("comites:repondre", args=[courriels.jeton_reponse(p1)])
     assert anonyme.get(url).status_code == 200
     p1.refresh_from_db()
     assert p1.reponse == "sans_reponse"  # GET never records (mail scanners open links)
     anonyme.post(url, {"reponse": "participera"})
-    url2 = reverse("comites:repondre", args=[emails.jeton_reponse(p2)])
+    url2 = reverse("comites:repondre", args=[courriels.jeton_reponse(p2)])
     response = anonyme.post(url2, {"reponse": "represente", "represente_par": ""})
     assert "Indiquez qui représentera" in response.content.decode()
     anonyme.post(url2, {"reponse": "represente", "represente_par": "Substitut du procureur"})
@@ -161,22 +161,22 @@ def test_member_answers_from_the_link_without_login_and_secretary_sees_the_count
 
 
 def test_a_forged_or_foreign_token_answers_404(reunion, secretariat):
-    services.convoquer(reunion=reunion, by=secretariat)
+    services.convoquer(reunion=reunion, par=secretariat)
     presence = reunion.presences.first()
-    jeton = emails.jeton_reponse(presence)
+    jeton = courriels.jeton_reponse(presence)
     assert Client().get(reverse("comites:repondre", args=[jeton[:-2] + "xx"])).status_code == 404
     autre = ReunionFactory(comite=reunion.comite)
     from django.core import signing
 
-    etranger = signing.dumps({"p": presence.pk, "u": str(autre.uid)}, salt=emails.SEL_REPONSE)
+    etranger = signing.dumps({"p": presence.pk, "u": str(autre.uid)}, salt=courriels.SEL_REPONSE)
     assert Client().get(reverse("comites:repondre", args=[etranger])).status_code == 404
 
 
 def test_answer_is_closed_once_the_meeting_is_cancelled(reunion, secretariat):
-    services.convoquer(reunion=reunion, by=secretariat)
+    services.convoquer(reunion=reunion, par=secretariat)
     presence = reunion.presences.first()
-    services.annuler(reunion=reunion, by=secretariat, motif="Report")
-    url = reverse("comites:repondre", args=[emails.jeton_reponse(presence)])
+    services.annuler(reunion=reunion, par=secretariat, motif="Report")
+    url = reverse("comites:repondre", args=[courriels.jeton_reponse(presence)])
     response = Client().post(url, {"reponse": "participera"})
     assert "Cette réunion est annulée." in response.content.decode()
     presence.refresh_from_db()
@@ -184,7 +184,7 @@ def test_answer_is_closed_once_the_meeting_is_cancelled(reunion, secretariat):
 
 
 def test_attendance_minutes_and_decision_pages(client_secretariat, reunion_passee, secretariat):
-    services.marquer_tenue(reunion=reunion_passee, by=secretariat)
+    services.marquer_tenue(reunion=reunion_passee, par=secretariat)
     p1, p2 = reunion_passee.presences.order_by("pk")
     url = reverse("comites:presences", args=[reunion_passee.pk])
     assert client_secretariat.get(url).status_code == 200

@@ -78,7 +78,7 @@ def test_commitment_page_panel_lists_the_amendments_that_changed_it(comite, secr
     reunion = ReunionFactory(comite=comite, debut=a_paris(1999, 12, 15), statut="tenue")
     services.adopter_avenant(
         reunion=reunion,
-        by=secretariat,
+        par=secretariat,
         texte="Cible relevée",
         objet="cible",
         engagement=engagement,
@@ -89,7 +89,7 @@ def test_commitment_page_panel_lists_the_amendments_that_changed_it(comite, secr
     (panneau,) = [
         p
         for p in registry.detail_panels_for(request, engagement)
-        if p["template"] == "comites/_panel_engagement.html"
+        if p["template"] == "comites/_panneau_engagement.html"
     ]
     html = render_to_string(panneau["template"], {"panel": panneau["context"], "request": request})
     assert "Avenant n°1" in html

@@ -8,7 +8,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from comites.models import CompteRendu, Reunion
+from comites.models import Comite, CompteRendu, Reunion
 from tests.comites.factories import ComiteFactory, MembreFactory, ReunionFactory
 from tests.factories import UtilisateurFactory
 
@@ -172,3 +172,11 @@ def test_rhythm_page_roles(acteurs):
     assert _client(acteurs["secretariat"]).get(url).status_code == 200
     assert _client(acteurs["analyste"]).get(url).status_code == 403
     assert _client(None).get(url).status_code == 302
+
+
+def test_which_committees_are_confidential_is_the_models_one_list(partenaire, monkeypatch):
+    thematique = ComiteFactory(type=Comite.Type.THEMATIQUE, rythme=Comite.Rythme.BESOIN)
+    assert thematique in Comite.objects.visible_to(partenaire)
+    monkeypatch.setattr(Comite, "TYPES_CONFIDENTIELS", (*Comite.TYPES_CONFIDENTIELS, Comite.Type.THEMATIQUE))
+    assert thematique.confidentiel
+    assert thematique not in Comite.objects.visible_to(partenaire)

@@ -1,6 +1,6 @@
-"""The comité de pilotage must meet every semester, the comité d'évaluation every year: held,
-scheduled or missing per period since the signature, and a warning for the current or next
-semester with nothing scheduled."""
+"""Each committee meets at the rhythm its row says (in the demo, the comité de pilotage every
+semester, the comité d'évaluation every year): held, scheduled or missing per period since the
+signature, and a warning for the current or next period with nothing scheduled."""
 
 import datetime
 
@@ -89,3 +89,16 @@ def test_evaluation_every_year_from_the_year_after_signature(pilotage):
     ReunionFactory(comite=evaluation, debut=a_paris(2001, 1, 1, 10), statut="convoquee")
     lignes = rythme.rythme_evaluation(contrat=pilotage.contrat, today=datetime.date(2001, 6, 1))
     assert _statuts(lignes) == {"2002": "a_planifier", "2001": "prevue", "2000": "manquante", "1999": "tenue"}
+
+
+def test_the_rhythm_is_read_from_the_committee_a_yearly_pilotage_is_counted_per_year():
+    pilotage = ComiteFactory(rythme="annuel")
+    ReunionFactory(comite=pilotage, debut=a_paris(1999, 3, 10), statut="tenue")
+    lignes = rythme.rythme_pilotage(contrat=pilotage.contrat, today=datetime.date(2000, 3, 15))
+    assert _statuts(lignes) == {"2001": "a_planifier", "2000": "a_planifier", "1999": "tenue"}
+
+
+def test_a_committee_meeting_as_needed_expects_no_period_and_warns_nobody():
+    pilotage = ComiteFactory(rythme="besoin")
+    assert rythme.rythme_pilotage(contrat=pilotage.contrat, today=datetime.date(2000, 3, 15)) == []
+    assert rythme.alertes_pilotage(contrat=pilotage.contrat, today=datetime.date(2000, 3, 15)) == []

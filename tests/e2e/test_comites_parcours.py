@@ -111,7 +111,7 @@ def test_secretary_schedules_convenes_then_records_attendance_and_minutes(
 
 
 def test_member_answers_the_convocation_from_the_link_without_logging_in(page, axe, secretariat, partenaire):
-    from comites import emails, services
+    from comites import courriels, services
     from tests.comites.factories import ReunionFactory
 
     comite = ComiteFactory(nom="GLTD des Couronneries", secretaires=[secretariat])
@@ -123,10 +123,10 @@ def test_member_answers_the_convocation_from_the_link_without_logging_in(page, a
     )
     debut = timezone.now() + datetime.timedelta(days=5)
     reunion = ReunionFactory(comite=comite, debut=debut, fin=debut + datetime.timedelta(hours=2))
-    services.convoquer(reunion=reunion, by=secretariat)
+    services.convoquer(reunion=reunion, par=secretariat)
     presence = reunion.presences.get()
     chemin = re.search(r"https?://[^/\s]+(/comites/reponse/\S+/)", mail.outbox[0].body).group(1)
-    assert emails.presence_du_jeton(chemin.split("/")[-2]) == presence
+    assert courriels.presence_du_jeton(chemin.split("/")[-2]) == presence
 
     page.goto(page.base_url + chemin)
     axe(page, "réponse à la convocation")

@@ -16,7 +16,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from cls_poitiers import courriels
+from cls_poitiers import courriels as boite_d_envoi
 
 from . import ics
 from .models import Membre, Presence, Reunion
@@ -71,60 +71,56 @@ def _presences(reunion: Reunion):
     )
 
 
+def _rediger(gabarit: str, contexte: dict) -> tuple[str, str]:
+    """The subject and body of an e-mail, from its pair of templates."""
+    sujet = render_to_string(f"comites/courriels/{gabarit}_sujet.txt", contexte).strip()
+    return sujet, render_to_string(f"comites/courriels/{gabarit}.txt", contexte)
+
+
+def _envoyer_aux_membres(
+    reunion: Reunion, *, gabarit: str, annulation: bool, extra=lambda presence: {}
+) -> int:
+    """One e-mail per member who has an address, with the calendar invitation (or its
+    cancellation) attached. Returns the number of e-mails sent."""
+    nom, methode = ("annulation.ics", "CANCEL") if annulation else ("invitation.ics", "REQUEST")
+    envoyes = 0
+    for presence in _presences(reunion):
+        adresses = destinataires(presence.membre)
+        if not adresses:
+            continue
+        sujet, corps = _rediger(
+            gabarit, _contexte(reunion, presence=presence, **(extra(presence) if extra else {}))
+        )
+        boite_d_envoi.envoyer(
+            destinataires=adresses,
+            sujet=sujet,
+            corps=corps,
+            pieces_jointes=[
+                (
+                    nom,
+                    ics.invitation(reunion, participants=adresses, annulation=annulation),
+                    f"text/calendar; method={methode}; charset=utf-8",
+                )
+            ],
+            objet=reunion,
+        )
+        envoyes += 1
+    return envoyes
+
+
 def envoyer_invitations(reunion: Reunion, *, mise_a_jour: bool = False) -> int:
     """One e-mail per member (each with their own answer link) with the invitation attached.
     Returns the number of e-mails sent."""
-    envoyes = 0
-    for presence in _presences(reunion):
-        adresses = destinataires(presence.membre)
-        if not adresses:
-            continue
-        contexte = _contexte(
-            reunion, presence=presence, lien_reponse=lien_reponse(presence), mise_a_jour=mise_a_jour
-        )
-        sujet = render_to_string("comites/emails/convocation_sujet.txt", contexte).strip()
-        corps = render_to_string("comites/emails/convocation.txt", contexte)
-        courriels.envoyer(
-            destinataires=adresses,
-            sujet=sujet,
-            corps=corps,
-            pieces_jointes=[
-                (
-                    "invitation.ics",
-                    ics.invitation(reunion, participants=adresses),
-                    "text/calendar; method=REQUEST; charset=utf-8",
-                )
-            ],
-            objet=reunion,
-        )
-        envoyes += 1
-    return envoyes
+    return _envoyer_aux_membres(
+        reunion,
+        gabarit="convocation",
+        annulation=False,
+        extra=lambda presence: {"lien_reponse": lien_reponse(presence), "mise_a_jour": mise_a_jour},
+    )
 
 
 def envoyer_annulation(reunion: Reunion) -> int:
-    envoyes = 0
-    for presence in _presences(reunion):
-        adresses = destinataires(presence.membre)
-        if not adresses:
-            continue
-        contexte = _contexte(reunion, presence=presence)
-        sujet = render_to_string("comites/emails/annulation_sujet.txt", contexte).strip()
-        corps = render_to_string("comites/emails/annulation.txt", contexte)
-        courriels.envoyer(
-            destinataires=adresses,
-            sujet=sujet,
-            corps=corps,
-            pieces_jointes=[
-                (
-                    "annulation.ics",
-                    ics.invitation(reunion, participants=adresses, annulation=True),
-                    "text/calendar; method=CANCEL; charset=utf-8",
-                )
-            ],
-            objet=reunion,
-        )
-        envoyes += 1
-    return envoyes
+    return _envoyer_aux_membres(reunion, gabarit="annulation", annulation=True)
 
 
 def envoyer_aux_secretaires(*, destinataires: list[str], gabarit: str, contexte: dict) -> int:
@@ -135,7 +131,6 @@ def envoyer_aux_secretaires(*, destinataires: list[str], gabarit: str, contexte:
         "plateforme_url": settings.PLATEFORME_URL,
         **contexte,
     }
-    sujet = render_to_string(f"comites/emails/{gabarit}_sujet.txt", contexte).strip()
-    corps = render_to_string(f"comites/emails/{gabarit}.txt", contexte)
-    courriels.envoyer(destinataires=destinataires, sujet=sujet, corps=corps)
+    sujet, corps = _rediger(gabarit, contexte)
+    boite_d_envoi.envoyer(destinataires=destinataires, sujet=sujet, corps=corps)
     return 1

@@ -108,25 +108,25 @@ def bilans(request) -> dict:
 
 
 PANNEAUX = [
-    Panel(slot="reunions", template="comites/_panel_accueil.html", context=accueil, ordre=10),
-    Panel(slot="reunions", template="comites/_panel_bilans.html", context=bilans, ordre=20),
+    Panel(slot="reunions", template="comites/_panneau_accueil.html", context=accueil, ordre=10),
+    Panel(slot="reunions", template="comites/_panneau_bilans.html", context=bilans, ordre=20),
 ]
 PANNEAUX_DETAIL = [
     DetailPanel(
         model="engagements.Engagement",
-        template="comites/_panel_engagement.html",
+        template="comites/_panneau_engagement.html",
         context=engagement,
         ordre=50,
     ),
     DetailPanel(
         model="cls_poitiers.Territoire",
-        template="comites/_panel_territoire.html",
+        template="comites/_panneau_territoire.html",
         context=territoire,
         ordre=50,
     ),
     DetailPanel(
         model="observatoire.Diagnostic",
-        template="comites/_panel_diagnostic.html",
+        template="comites/_panneau_diagnostic.html",
         context=diagnostic,
         ordre=10,
     ),

@@ -3,7 +3,7 @@ observatory's dashboards) and server-side SVG charts, built once for the HTML pa
 page, the PDF and the XLSX workbook, so that all four show the same figures with the same secrecy.
 
 The figures come from the frozen snapshot of an adopted review, or are computed live for a draft
-(`bilan.calculer`). Secrecy (`observatoire.tableaux_de_bord.secret`) is applied here, for the reader at hand.
+(`calcul.calculer`). Secrecy (`observatoire.tableaux_de_bord.secret`) is applied here, for the reader at hand.
 """
 
 import datetime
@@ -16,20 +16,14 @@ from observatoire.tableaux_de_bord import calculs, secret
 from observatoire.tableaux_de_bord.exports import Cellule, Tableau
 from observatoire.tableaux_de_bord.pages import cellule_evolution, cellule_nombre, cellule_taux
 
-from . import bilan as calcul
-from . import graphiques
+from . import calcul, graphiques
 
 
 def donnees(bilan_obj, *, today: datetime.date | None = None) -> dict:
     """The adopted review's frozen snapshot, or a draft's parts computed now."""
     if bilan_obj.adopte and bilan_obj.instantane:
         return bilan_obj.instantane
-    return {
-        **calcul.calculer(contrat=bilan_obj.contrat, annee=bilan_obj.annee, today=today),
-        "priorites": calcul.priorites(bilan_obj.contrat),
-        "textes": bilan_obj.textes,
-        "evenements": bilan_obj.evenements,
-    }
+    return calcul.instantane(bilan_obj, today=today)
 
 
 def _date(iso: str | None) -> str:
@@ -55,8 +49,12 @@ def _affiches(ligne: dict, detail: bool):
     return n, n1, an, an1, evolution
 
 
-def _statistiques(stats: dict, annee: int, detail: bool) -> dict:
-    district = Tableau(
+def _cellule_rapport(ratio) -> Cellule:
+    return Cellule(formats.nombre(ratio, 2) if ratio else "—", round(ratio, 2) if ratio else "")
+
+
+def _tableau_district(annee: int) -> Tableau:
+    return Tableau(
         "district",
         _("Taux du district par famille d'indicateurs, %(a1)s et %(a)s") % {"a": annee, "a1": annee - 1},
         [
@@ -70,7 +68,10 @@ def _statistiques(stats: dict, annee: int, detail: bool) -> dict:
             _("Évolution sur un an"),
         ],
     )
-    territoires = Tableau(
+
+
+def _tableau_territoires(annee: int) -> Tableau:
+    return Tableau(
         "territoires",
         _("Taux par territoire et par indicateur, %(a)s (évolution depuis %(a1)s)")
         % {"a": annee, "a1": annee - 1},
@@ -87,7 +88,10 @@ def _statistiques(stats: dict, annee: int, detail: bool) -> dict:
             _("Rapport au district"),
         ],
     )
-    prioritaires = Tableau(
+
+
+def _tableau_prioritaires(annee: int) -> Tableau:
+    return Tableau(
         "prioritaires",
         _("Territoires en traitement prioritaire et candidats, %(a)s") % {"a": annee},
         [
@@ -100,6 +104,79 @@ def _statistiques(stats: dict, annee: int, detail: bool) -> dict:
             _("Candidat"),
         ],
     )
+
+
+def _ligne_district(ligne: dict, an, an1, evolution) -> list[Cellule]:
+    return [
+        Cellule(ligne["famille_libelle"]),
+        Cellule(ligne["indicateur"]),
+        Cellule(ligne["unite"]),
+        cellule_nombre(an1),
+        cellule_taux(an1),
+        cellule_nombre(an),
+        cellule_taux(an),
+        cellule_evolution(evolution),
+    ]
+
+
+def _ligne_territoire(ligne: dict, an, an1, evolution, ratio) -> list[Cellule]:
+    return [
+        Cellule(ligne["territoire"]),
+        Cellule(ligne["niveau_libelle"]),
+        Cellule(_("oui") if ligne["prioritaire"] else _("non")),
+        Cellule(ligne["famille_libelle"]),
+        Cellule(ligne["indicateur"]),
+        cellule_nombre(an),
+        cellule_taux(an),
+        cellule_taux(an1),
+        cellule_evolution(evolution),
+        _cellule_rapport(ratio),
+    ]
+
+
+def _ligne_prioritaire(ligne: dict, an, ratio, candidat: bool, multiple) -> list[Cellule]:
+    return [
+        Cellule(ligne["territoire"]),
+        Cellule(ligne["niveau_libelle"]),
+        Cellule(ligne["indicateur"]),
+        cellule_taux(an),
+        _cellule_rapport(ratio),
+        Cellule(_("oui") if ligne["prioritaire"] else _("non")),
+        Cellule(
+            _("oui (taux > %(m)s × district)") % {"m": formats.nombre(multiple, 1)} if candidat else _("non")
+        ),
+    ]
+
+
+def _tableau_ressenti(ressenti: dict) -> Tableau:
+    tableau = Tableau(
+        "ressenti",
+        _("Insécurité ressentie (enquête de %(a)s)") % {"a": ressenti["annee_enquete"]}
+        if ressenti["annee_enquete"]
+        else _("Insécurité ressentie"),
+        [_("Enquête"), _("Période"), _("Territoire"), _("Question"), _("Part des répondants")],
+    )
+    for r in ressenti["lignes"]:
+        titre = r["enquete"] + (
+            " " + _("(illustratif)") if r["illustratif"] and "illustrati" not in r["enquete"] else ""
+        )
+        tableau.lignes.append(
+            [
+                Cellule(titre),
+                Cellule(f"{_date(r['debut'])} – {_date(r['fin'])}"),
+                Cellule(r["territoire"]),
+                Cellule(r["question"]),
+                Cellule(formats.pourcentage(r["pourcentage"], 1), r["pourcentage"]),
+            ]
+        )
+    return tableau
+
+
+def _statistiques(stats: dict, annee: int, detail: bool) -> dict:
+    """The district's rates over two years, every territory's against the district's, the
+    territories in (or candidates for) priority treatment, and the perceived insecurity."""
+    district, territoires = _tableau_district(annee), _tableau_territoires(annee)
+    prioritaires = _tableau_prioritaires(annee)
     graphique = []
     references = {
         ligne["indicateur_code"]: calcul.chiffre_depuis_json(ligne["n"])
@@ -111,76 +188,19 @@ def _statistiques(stats: dict, annee: int, detail: bool) -> dict:
     for ligne in lignes:
         n, _n1, an, an1, evolution = _affiches(ligne, detail)
         if ligne["district"]:
-            district.lignes.append(
-                [
-                    Cellule(ligne["famille_libelle"]),
-                    Cellule(ligne["indicateur"]),
-                    Cellule(ligne["unite"]),
-                    cellule_nombre(an1),
-                    cellule_taux(an1),
-                    cellule_nombre(an),
-                    cellule_taux(an),
-                    cellule_evolution(evolution),
-                ]
-            )
+            district.lignes.append(_ligne_district(ligne, an, an1, evolution))
             if an.taux is not None and an1.taux is not None:
                 graphique.append((ligne["indicateur"], [an1.taux, an.taux]))
             continue
         reference = references.get(ligne["indicateur_code"], calculs.Chiffre())
         ratio = calculs.rapport(n, reference) if not an.masque else None
-        territoires.lignes.append(
-            [
-                Cellule(ligne["territoire"]),
-                Cellule(ligne["niveau_libelle"]),
-                Cellule(_("oui") if ligne["prioritaire"] else _("non")),
-                Cellule(ligne["famille_libelle"]),
-                Cellule(ligne["indicateur"]),
-                cellule_nombre(an),
-                cellule_taux(an),
-                cellule_taux(an1),
-                cellule_evolution(evolution),
-                Cellule(formats.nombre(ratio, 2) if ratio else "—", round(ratio, 2) if ratio else ""),
-            ]
-        )
+        territoires.lignes.append(_ligne_territoire(ligne, an, an1, evolution, ratio))
         if ligne["principal"]:
             visible = n if not an.masque else calculs.Chiffre()
             candidat = bool(calculs.candidats_prioritaires([(0, visible)], reference, multiple))
             if ligne["prioritaire"] or candidat:
-                prioritaires.lignes.append(
-                    [
-                        Cellule(ligne["territoire"]),
-                        Cellule(ligne["niveau_libelle"]),
-                        Cellule(ligne["indicateur"]),
-                        cellule_taux(an),
-                        Cellule(formats.nombre(ratio, 2) if ratio else "—", round(ratio, 2) if ratio else ""),
-                        Cellule(_("oui") if ligne["prioritaire"] else _("non")),
-                        Cellule(
-                            _("oui (taux > %(m)s × district)") % {"m": formats.nombre(multiple, 1)}
-                            if candidat
-                            else _("non")
-                        ),
-                    ]
-                )
-    ressenti = Tableau(
-        "ressenti",
-        _("Insécurité ressentie (enquête de %(a)s)") % {"a": stats["ressenti"]["annee_enquete"]}
-        if stats["ressenti"]["annee_enquete"]
-        else _("Insécurité ressentie"),
-        [_("Enquête"), _("Période"), _("Territoire"), _("Question"), _("Part des répondants")],
-    )
-    for r in stats["ressenti"]["lignes"]:
-        titre = r["enquete"] + (
-            " " + _("(illustratif)") if r["illustratif"] and "illustrati" not in r["enquete"] else ""
-        )
-        ressenti.lignes.append(
-            [
-                Cellule(titre),
-                Cellule(f"{_date(r['debut'])} – {_date(r['fin'])}"),
-                Cellule(r["territoire"]),
-                Cellule(r["question"]),
-                Cellule(formats.pourcentage(r["pourcentage"], 1), r["pourcentage"]),
-            ]
-        )
+                prioritaires.lignes.append(_ligne_prioritaire(ligne, an, ratio, candidat, multiple))
+    ressenti = _tableau_ressenti(stats["ressenti"])
     svg = graphiques.barres(
         ident="district",
         titre=_("Taux du district, %(a1)s et %(a)s (pour 1000)") % {"a": annee, "a1": annee - 1},

@@ -5,7 +5,7 @@ Nothing is recomputed here with a formula of its own: rates, roll-ups and change
 observatory (`tableaux`, `calculs`), statuses and weighted progress from the engagements
 (`avec_avancement`, `synthese`), the expected rhythm from `rythme`. What is stored are the raw
 figures (counts and denominators, never masked); secrecy is applied when the review is shown, for
-the reader at hand (`presentation`).
+the reader at hand (`affichage`).
 """
 
 import datetime
@@ -19,8 +19,8 @@ from engagements.models import Engagement
 from engagements.querysets import Statut, synthese
 from observatoire.tableaux_de_bord import calculs, pages, tableaux
 
-from . import rythme
-from .models import Avenant, Comite, Decision, Presence, Reunion
+from .. import rythme
+from ..models import Avenant, Comite, Decision, Presence, Reunion
 
 FORMAT = 1
 # The bodies whose attendance the review reports: the contract's open bodies (the local groups'
@@ -322,6 +322,17 @@ def calculer(*, contrat, annee: int, today: datetime.date | None = None) -> dict
 
 def priorites(contrat) -> list[dict]:
     return [{"numero": p.numero, "titre": p.titre} for p in contrat.priorites.order_by("numero")]
+
+
+def instantane(bilan, *, today: datetime.date | None = None) -> dict:
+    """Everything the review shows, as of now: its computed parts, the contract's priorities and
+    the coordination's texts. Adoption freezes this; a draft is shown from it, computed afresh."""
+    return {
+        **calculer(contrat=bilan.contrat, annee=bilan.annee, today=today),
+        "priorites": priorites(bilan.contrat),
+        "textes": bilan.textes,
+        "evenements": bilan.evenements,
+    }
 
 
 STATUTS = {str(s.value): str(s.label) for s in Statut}

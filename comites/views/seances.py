@@ -1,0 +1,137 @@
+"""What a meeting records, by those who manage it: its agenda (before the convocation), then
+once held its attendance, minutes, decisions and, for the comité de pilotage, amendments."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from .. import forms, services
+from ..models import Comite, PointOrdreDuJour
+from .acces import S, action_sur_reunion, executer, reunion_geree
+
+
+@login_required
+@require_POST
+def point_ajouter(request, pk):
+    reunion = reunion_geree(request, pk)
+    form = forms.PointForm(request.POST)
+    if form.is_valid():
+        executer(
+            request,
+            services.ajouter_point,
+            reunion=reunion,
+            par=request.user,
+            **form.cleaned_data,
+            succes=_("Point ajouté à l'ordre du jour."),
+        )
+    else:
+        messages.error(
+            request, _("Point non ajouté : indiquez un intitulé et une durée d'au moins une minute.")
+        )
+    return redirect(reunion)
+
+
+@login_required
+@require_POST
+def point_retirer(request, pk, point_pk):
+    reunion = reunion_geree(request, pk)
+    point = get_object_or_404(PointOrdreDuJour, pk=point_pk, reunion=reunion)
+    executer(
+        request,
+        services.retirer_point,
+        point=point,
+        par=request.user,
+        succes=_("Point retiré de l'ordre du jour."),
+    )
+    return redirect(reunion)
+
+
+@login_required
+def presences(request, pk):
+    reunion = reunion_geree(request, pk)
+    if reunion.statut != S.TENUE:
+        messages.error(
+            request,
+            _("Les présences s'enregistrent une fois la réunion tenue, avant l'approbation du compte rendu."),
+        )
+        return redirect(reunion)
+    lignes = forms.formulaires_presences(reunion, request.POST or None)
+    if (
+        request.method == "POST"
+        and all(f.is_valid() for f in lignes)
+        and executer(
+            request,
+            services.enregistrer_presences,
+            reunion=reunion,
+            par=request.user,
+            lignes=[(f.presence, f.cleaned_data["statut"], f.cleaned_data["represente_par"]) for f in lignes],
+            succes=_("Présences enregistrées."),
+        )
+    ):
+        return redirect(reunion)
+    return render(request, "comites/presences.html", {"reunion": reunion, "lignes": lignes})
+
+
+@login_required
+def compte_rendu(request, pk):
+    reunion = reunion_geree(request, pk)
+    existant = reunion.compte_rendu_ou_none
+    form = forms.CompteRenduForm(request.POST or None, initial={"texte": existant.texte if existant else ""})
+    if request.method == "POST" and form.is_valid():
+        executer(
+            request,
+            services.rediger_compte_rendu,
+            reunion=reunion,
+            par=request.user,
+            texte=form.cleaned_data["texte"],
+            succes=_("Compte rendu enregistré."),
+        )
+        return redirect(reunion)
+    return render(request, "comites/compte_rendu_form.html", {"reunion": reunion, "form": form})
+
+
+compte_rendu_approuver = action_sur_reunion(
+    services.approuver_compte_rendu, succes=gettext_lazy("Compte rendu approuvé.")
+)
+
+
+@login_required
+def decision_ajouter(request, pk):
+    reunion = reunion_geree(request, pk)
+    form = forms.DecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        executer(
+            request,
+            services.ajouter_decision,
+            reunion=reunion,
+            par=request.user,
+            texte=form.cleaned_data["texte"],
+            succes=lambda decision: _("Décision n°%(n)s enregistrée.") % {"n": decision.numero},
+        )
+        return redirect(reunion)
+    return render(request, "comites/decision_form.html", {"reunion": reunion, "form": form})
+
+
+@login_required
+def avenant_ajouter(request, pk):
+    reunion = reunion_geree(request, pk)
+    if reunion.comite.type != Comite.Type.PILOTAGE:
+        raise PermissionDenied
+    form = forms.AvenantForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            avenant = services.adopter_avenant(reunion=reunion, par=request.user, **form.arguments_service())
+        except services.ActionImpossible as exc:
+            form.add_error(None, str(exc))
+        except ValidationError as exc:
+            form.add_error(None, " ".join(exc.messages))
+        else:
+            messages.success(
+                request, _("Avenant n°%(n)s adopté et appliqué à l'engagement.") % {"n": avenant.numero}
+            )
+            return redirect(reunion)
+    return render(request, "comites/avenant_form.html", {"reunion": reunion, "form": form})
