@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 
 from cls_poitiers.models import Priorite
 from cls_poitiers.permissions import COORDINATION, PARTENAIRE, has_role, role_required
+from cls_poitiers.tableurs import lire_date
 
 from . import exchange, services
 from .filters import EngagementFilter
@@ -35,13 +36,10 @@ SESSION_IMPORT = "engagements_import"
 
 def _date_reference(request) -> datetime.date:
     """`?au=31/12/2000` (or 2000-12-31): read the situation at that date; today by default."""
-    texte = request.GET.get("au", "").strip()
-    for modele in ("%d/%m/%Y", "%Y-%m-%d"):
-        try:
-            return datetime.datetime.strptime(texte, modele).date()
-        except ValueError:
-            continue
-    return timezone.localdate()
+    try:
+        return lire_date(request.GET.get("au", "")) or timezone.localdate()
+    except ValueError:
+        return timezone.localdate()
 
 
 def _engagement(request, reference, au=None) -> Engagement:

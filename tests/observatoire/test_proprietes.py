@@ -9,8 +9,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from cls_poitiers.tableurs import est_manquant, serie_numerique
 from observatoire import calculs
-from observatoire.imports.base import est_manquant, serie_numerique
 from observatoire.imports.figures import lire_periode
 
 comptes = st.integers(min_value=0, max_value=10_000_000)
