@@ -254,12 +254,12 @@ FORMATS_DATE = ("%d/%m/%Y", "%Y-%m-%d")
 
 def lire_date(texte: str, formats=FORMATS_DATE) -> datetime.date | None:
     """'31/12/1999' or '1999-12-31' → the date; blank → None."""
-    texte = (texte or "").strip()
-    if not texte:
+    jour = (texte or "").strip()
+    if not jour:
         return None
     for modele in formats:
         try:
-            return datetime.datetime.strptime(texte, modele).date()
+            return datetime.datetime.strptime(jour, modele).date()
         except ValueError:
             continue
     raise ValueError(_("« %(v)s » n'est pas une date (attendu JJ/MM/AAAA).") % {"v": texte})
@@ -281,6 +281,10 @@ class _Cellule:
 
     lire = None
 
+    def __init__(self, **kwargs):
+        kwargs.setdefault("localize", True)
+        super().__init__(**kwargs)
+
     def to_python(self, value):
         if not isinstance(value, str):
             return super().to_python(value)
@@ -293,17 +297,9 @@ class _Cellule:
 class ChampNombre(_Cellule, forms.DecimalField):
     lire = staticmethod(lire_nombre)
 
-    def __init__(self, **kwargs):
-        kwargs.setdefault("localize", True)
-        super().__init__(**kwargs)
-
 
 class ChampEntier(_Cellule, forms.IntegerField):
     lire = staticmethod(lire_entier)
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("localize", True)
-        super().__init__(**kwargs)
 
 
 class ChampDate(_Cellule, forms.DateField):
