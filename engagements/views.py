@@ -12,7 +12,6 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,6 +19,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from cls_poitiers import tableurs
 from cls_poitiers.models import Priorite
 from cls_poitiers.permissions import COORDINATION, PARTENAIRE, ROLES, has_role, role_required
 
@@ -36,13 +36,10 @@ SESSION_IMPORT = "engagements_import"
 
 def _date_reference(request) -> datetime.date:
     """`?au=31/12/2000` (or 2000-12-31): read the situation at that date; today by default."""
-    texte = request.GET.get("au", "").strip()
-    for modele in ("%d/%m/%Y", "%Y-%m-%d"):
-        try:
-            return datetime.datetime.strptime(texte, modele).date()
-        except ValueError:
-            continue
-    return timezone.localdate()
+    try:
+        return tableurs.lire_date(request.GET.get("au", "")) or timezone.localdate()
+    except ValueError:
+        return timezone.localdate()
 
 
 def _engagement(request, reference, au=None) -> Engagement:
@@ -93,13 +90,8 @@ def export(request):
     format = "xlsx" if request.GET.get("format") == "xlsx" else "csv"
     engagements = _liste_filtree(request, au).qs
     contenu = exchange.export(engagements, format=format)
-    types = {
-        "csv": "text/csv; charset=utf-8",
-        "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    }
-    response = HttpResponse(contenu, content_type=types[format])
-    response["Content-Disposition"] = f'attachment; filename="engagements-{au:%Y%m%d}.{format}"'
-    return response
+    content_type = tableurs.XLSX_MIME if format == "xlsx" else tableurs.CSV_MIME
+    return tableurs.reponse_fichier(contenu, content_type, f"engagements-{au:%Y%m%d}.{format}")
 
 
 @role_required(PARTENAIRE, COORDINATION)
@@ -424,7 +416,7 @@ def import_view(request):
             plan = exchange.importer(
                 contenu=base64.b64decode(en_attente["contenu"]),
                 nom=en_attente["nom"],
-                by=request.user,
+                par=request.user,
                 empreinte=en_attente["empreinte"],
             )
         except exchange.FichierInvalide as exc:
@@ -443,7 +435,7 @@ def import_view(request):
             fichier = form.cleaned_data["fichier"]
             contenu = fichier.read()
             try:
-                plan = exchange.importer(contenu=contenu, nom=fichier.name, by=request.user, dry_run=True)
+                plan = exchange.importer(contenu=contenu, nom=fichier.name, par=request.user, apercu=True)
             except exchange.FichierInvalide as exc:
                 erreurs = exc.erreurs
                 request.session.pop(SESSION_IMPORT, None)

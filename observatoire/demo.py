@@ -15,8 +15,8 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 
 from cls_poitiers.enregistrement import update_or_create_si_change
-from cls_poitiers.exports import csv_bytes
 from cls_poitiers.models import Contrat, Partenaire, Population, Territoire
+from cls_poitiers.tableurs import csv_bytes
 
 from . import nomenclatures, services
 from .imports.base import Rapport

@@ -10,9 +10,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cls_poitiers.exports import reponse_xlsx
 from cls_poitiers.models import Contrat
 from cls_poitiers.permissions import COORDINATION, has_role, role_required, sees_detailed_figures
+from cls_poitiers.tableurs import reponse_xlsx
 
 from .. import forms, services
 from ..bilan import affichage, pdf

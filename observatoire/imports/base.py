@@ -1,39 +1,25 @@
-"""What every import shares: the report (problems with line and column, in French), reading files
-as French partners send them (encodings, separators, decimal commas, thousands separators), and
-the refusal of a bad file as a whole."""
+"""What every import of the observatory shares: the report (what was found and done, with the
+core's problems: line, column, French message), the refusal of a bad file as a whole, and the
+observatory's names for columns and labels. Files are read by the core (`cls_poitiers.tableurs`)."""
 
-import codecs
 import hashlib
-import itertools
 import re
 import unicodedata
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 from django.utils.translation import gettext as _
 
+from cls_poitiers import tableurs
+from cls_poitiers.tableurs import TAILLE_BLOC, Probleme
+
 MAX_PROBLEMES = 200
-TAILLE_BLOC = 1024 * 1024
 
 
 class ImportRefuse(Exception):
     """The file is refused as a whole; the report says why."""
-
-
-@dataclass
-class Probleme:
-    ligne: int | None
-    colonne: str | None
-    message: str
-
-    def __str__(self):
-        lieu = []
-        if self.ligne is not None:
-            lieu.append(_("ligne %(n)s") % {"n": self.ligne})
-        if self.colonne:
-            lieu.append(_("colonne « %(c)s »") % {"c": self.colonne})
-        return (", ".join(lieu) + " : " if lieu else "") + self.message
 
 
 @dataclass
@@ -72,6 +58,17 @@ class Rapport:
         self.erreur(ligne, colonne, message)
         raise ImportRefuse(message)
 
+    @contextmanager
+    def refuser_si_invalide(self):
+        """A file the core refuses (`tableurs.FichierInvalide`) is refused by this report: its
+        problems become the report's errors and the import stops."""
+        try:
+            yield
+        except tableurs.FichierInvalide as exc:
+            for probleme in exc.problemes:
+                self.erreur(probleme.ligne, probleme.colonne, probleme.message)
+            raise ImportRefuse(str(exc)) from exc
+
     @property
     def a_des_erreurs(self) -> bool:
         return bool(self.erreurs) or bool(self.erreurs_en_plus)
@@ -90,7 +87,7 @@ class Rapport:
         }
 
     def lignes_de_texte(self) -> list[str]:
-        lignes = [str(p) for p in self.erreurs]
+        lignes = [p.texte(majuscule=False) for p in self.erreurs]
         if self.erreurs_en_plus:
             lignes.append(_("… et %(n)s autres erreurs.") % {"n": self.erreurs_en_plus})
         return lignes
@@ -118,135 +115,13 @@ def normaliser_libelle(texte: str) -> str:
     return re.sub(r"\s+", " ", texte)
 
 
-def detecter_encodage(chemin: Path, rapport: Rapport, *, windows_accepte: bool) -> str:
-    """UTF-8 (with or without BOM); Windows-1252 when `windows_accepte`. Anything else is refused,
-    with the line of the first byte that is not valid UTF-8."""
-    with open(chemin, "rb") as f:
-        debut = f.read(4096)
-    if not debut.strip(b"\xef\xbb\xbf \r\n\t"):
-        rapport.refuser(_("Le fichier est vide."))
-    if debut.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or b"\x00" in debut:
-        rapport.refuser(
-            _("Encodage non pris en charge (UTF-16 ?) : enregistrez le fichier en CSV UTF-8 ou Windows-1252.")
-        )
-    encodage = "utf-8-sig" if debut.startswith(codecs.BOM_UTF8) else "utf-8"
-    decodeur = codecs.getincrementaldecoder("utf-8")()
-    ligne = 1
-    with open(chemin, "rb") as f:
-        # Streamed block by block (a list of the blocks would hold the whole file in memory).
-        for bloc in itertools.chain(iter(lambda: f.read(TAILLE_BLOC), b""), [None]):
-            try:
-                # The last call (None) flushes the decoder: a sequence cut at the end is invalid too.
-                decodeur.decode(bloc or b"", final=bloc is None)
-            except UnicodeDecodeError as exc:
-                if windows_accepte:
-                    return _verifier_windows(chemin, rapport)
-                ligne += (bloc or b"")[: exc.start].count(b"\n")
-                rapport.refuser(
-                    _(
-                        "Le fichier n'est pas en UTF-8 (octet invalide) : les bases nationales sont publiées "
-                        "en UTF-8, ré-enregistrez le fichier dans cet encodage."
-                    ),
-                    ligne=ligne,
-                )
-            ligne += (bloc or b"").count(b"\n")
-    rapport.lignes_fichier = ligne
-    return encodage
-
-
-def _verifier_windows(chemin: Path, rapport: Rapport) -> str:
-    """Not UTF-8: it must then decode as Windows-1252 (five byte values have no character there)."""
-    ligne = 1
-    decodeur = codecs.getincrementaldecoder("cp1252")()
-    with open(chemin, "rb") as f:
-        for bloc in iter(lambda: f.read(TAILLE_BLOC), b""):
-            try:
-                decodeur.decode(bloc)
-            except UnicodeDecodeError as exc:
-                rapport.refuser(
-                    _(
-                        "Encodage non reconnu : le fichier n'est ni en UTF-8 ni en Windows-1252 "
-                        "(octet 0x%(o)02X). Ré-enregistrez-le en CSV UTF-8."
-                    )
-                    % {"o": bloc[exc.start]},
-                    ligne=ligne + bloc[: exc.start].count(b"\n"),
-                )
-            ligne += bloc.count(b"\n")
-    return "cp1252"
-
-
-def verifier_separateur(entete: str, rapport: Rapport) -> None:
-    if ";" not in entete:
-        autres = [s for s in (",", "\t", "|") if s in entete]
-        trouve = (
-            _(" (séparateur trouvé : « %(s)s »)") % {"s": autres[0].replace("\t", "tabulation")}
-            if autres
-            else ""
-        )
-        rapport.refuser(
-            _("Séparateur attendu : le point-virgule (;)%(trouve)s.") % {"trouve": trouve}, ligne=1
-        )
-
-
-def premiere_ligne(chemin: Path, encodage: str) -> str:
-    with open(chemin, encoding=encodage, errors="replace", newline="") as f:
-        for ligne in f:
-            if ligne.strip():
-                return ligne.rstrip("\r\n")
-    return ""
-
-
-ESPACES = re.compile(r"[\s\u00a0\u202f']")
-
-
-def serie_numerique(valeurs: pd.Series) -> pd.Series:
-    """French numbers to floats: '1 234', '1\u00a0234', '12,5', '1,6e-02'. Unparseable → NaN."""
-    nettoyees = valeurs.astype(str).str.strip().str.strip('"').str.replace(ESPACES, "", regex=True)
-    nettoyees = nettoyees.str.replace(",", ".", regex=False)
-    return pd.to_numeric(nettoyees, errors="coerce")
-
-
-VALEURS_MANQUANTES = {"", "na", "n/a", "nan", "nd", "s", "secret"}
-
-
-def est_manquant(valeurs: pd.Series) -> pd.Series:
-    return valeurs.astype(str).str.strip().str.strip('"').str.lower().isin(VALEURS_MANQUANTES)
-
-
 def lire_tableau(chemin: Path, rapport: Rapport) -> tuple[pd.DataFrame, int]:
-    """A partner's whole spreadsheet (CSV or XLSX) as strings, with blank trailing lines and
-    columns dropped. Returns the frame and the line number of its header."""
-    if chemin.suffix.lower() in (".xlsx", ".xlsm"):
-        try:
-            df = pd.read_excel(chemin, dtype=str, engine="openpyxl", keep_default_na=False)
-        except Exception as exc:  # noqa: BLE001 (openpyxl raises many kinds for a damaged file)
-            rapport.refuser(_("Classeur XLSX illisible : %(e)s") % {"e": exc})
-    else:
-        encodage = detecter_encodage(chemin, rapport, windows_accepte=True)
-        verifier_separateur(premiere_ligne(chemin, encodage), rapport)
-        try:
-            df = pd.read_csv(
-                chemin,
-                sep=";",
-                dtype=str,
-                encoding=encodage,
-                keep_default_na=False,
-                skip_blank_lines=False,
-                quotechar='"',
-            )
-        except pd.errors.ParserError as exc:
-            rapport.refuser(_("Fichier CSV mal formé : %(e)s") % {"e": exc})
-        except pd.errors.EmptyDataError:
-            rapport.refuser(_("Le fichier est vide."))
-    df = df.fillna("")
-    vides = [
-        c for c in df.columns if str(c).startswith("Unnamed:") and (df[c].astype(str).str.strip() == "").all()
-    ]
-    df = df.drop(columns=vides)
+    """A partner's whole spreadsheet as the core reads it (`tableurs.lire_tableau`), with the
+    observatory's column names (`normaliser`); a header without data is refused. Returns the
+    frame and the line number of its header."""
+    with rapport.refuser_si_invalide():
+        df = tableurs.lire_tableau(chemin)
     df.columns = [normaliser(c) for c in df.columns]
-    non_vides = df.apply(lambda ligne: ligne.astype(str).str.strip().ne("").any(), axis=1) if len(df) else []
-    if len(df):
-        df = df[non_vides]
     if df.empty:
         rapport.refuser(_("Le fichier ne contient que l'en-tête : aucune ligne de données."))
     return df, 1

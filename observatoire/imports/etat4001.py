@@ -23,17 +23,10 @@ from django.utils.translation import gettext as _
 
 from cls_poitiers.enregistrement import update_or_create_si_change
 from cls_poitiers.models import Territoire
+from cls_poitiers.tableurs import detecter_encodage, est_manquant, lire_feuilles, serie_numerique
 
 from ..models import Indicateur
-from .base import (
-    ImportRefuse,
-    Rapport,
-    detecter_encodage,
-    est_manquant,
-    lire_tableau,
-    normaliser,
-    serie_numerique,
-)
+from .base import ImportRefuse, Rapport, lire_tableau, normaliser
 from .ecriture import EcritureDonnees
 
 MOIS = re.compile(r"^_?(\d{4})[_-](\d{1,2})$")
@@ -66,7 +59,8 @@ def charger_index(chemin: Path) -> Rapport:
     """Create or update the indicators of the 107 index categories. All or nothing."""
     rapport = Rapport(edition=_("nomenclature de l'État 4001"))
     try:
-        encodage = detecter_encodage(Path(chemin), rapport, windows_accepte=True)
+        with rapport.refuser_si_invalide():
+            encodage, _lignes = detecter_encodage(Path(chemin))
         lignes = Path(chemin).read_text(encoding=encodage).splitlines()
     except ImportRefuse:
         return rapport
@@ -114,12 +108,8 @@ def charger_index(chemin: Path) -> Rapport:
 def _feuilles(chemin: Path, rapport: Rapport) -> list[tuple[str | None, pd.DataFrame]]:
     """(département code when given by the sheet name, frame) pairs."""
     if chemin.suffix.lower() == ".xlsx":
-        try:
-            classeur = pd.read_excel(
-                chemin, sheet_name=None, dtype=str, engine="openpyxl", keep_default_na=False
-            )
-        except Exception as exc:  # noqa: BLE001 (openpyxl raises many kinds for a damaged file)
-            rapport.refuser(_("Classeur XLSX illisible : %(e)s") % {"e": exc})
+        with rapport.refuser_si_invalide():
+            classeur = lire_feuilles(chemin)
         feuilles = []
         for nom, df in classeur.items():
             df.columns = [normaliser(c) for c in df.columns]
@@ -157,8 +147,8 @@ def importer(chemin, *, rapport: Rapport, lot, source, progression=None, creer_t
                 ),
                 ligne=1,
             )
-        for k, (_i, ligne_df) in enumerate(df.iterrows()):
-            ligne = k + 2
+        for index, ligne_df in df.iterrows():
+            ligne = int(index) + 2
             rapport.lignes_lues += 1
             code_dep = feuille or str(ligne_df[col_dep]).strip().zfill(2)
             texte_index = str(ligne_df[col_index]).strip()

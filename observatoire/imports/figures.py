@@ -9,9 +9,10 @@ import numpy as np
 from django.utils.translation import gettext as _
 
 from cls_poitiers.models import Territoire
+from cls_poitiers.tableurs import est_manquant, serie_numerique
 
 from ..models import Donnee, Indicateur
-from .base import Rapport, est_manquant, lire_tableau, serie_numerique
+from .base import Rapport, lire_tableau
 from .ecriture import EcritureDonnees
 
 COLONNES = {

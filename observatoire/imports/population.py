@@ -7,8 +7,9 @@ import numpy as np
 from django.utils.translation import gettext as _
 
 from cls_poitiers.models import Population, Territoire
+from cls_poitiers.tableurs import est_manquant, serie_numerique
 
-from .base import Rapport, est_manquant, lire_tableau, serie_numerique
+from .base import Rapport, lire_tableau
 
 LARGE = re.compile(r"^p(\d{2})_(pop|log)$")
 

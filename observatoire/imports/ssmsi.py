@@ -15,20 +15,17 @@ from django.db import connection
 from django.utils.translation import gettext as _
 
 from cls_poitiers.models import Population, Territoire
-
-from ..models import Correspondance, Indicateur, Nomenclature
-from ..nomenclatures import UNITES_SOURCE
-from .base import (
-    MAX_PROBLEMES,
-    Rapport,
+from cls_poitiers.tableurs import (
     detecter_encodage,
     est_manquant,
-    normaliser,
-    normaliser_libelle,
     premiere_ligne,
     serie_numerique,
     verifier_separateur,
 )
+
+from ..models import Correspondance, Indicateur, Nomenclature
+from ..nomenclatures import UNITES_SOURCE
+from .base import MAX_PROBLEMES, Rapport, normaliser, normaliser_libelle
 from .ecriture import ecrire_populations, ecriture_en_masse, texte_populations
 
 # Rows per chunk: about 40 MB of strings in memory at a time.
@@ -158,9 +155,10 @@ class Colonne:
 
 
 def importer(chemin, *, rapport: Rapport, lot, source, creer_territoires=False, progression=None):
-    encodage = detecter_encodage(chemin, rapport, windows_accepte=False)
-    entete_brut = premiere_ligne(chemin, encodage)
-    verifier_separateur(entete_brut, rapport)
+    with rapport.refuser_si_invalide():
+        encodage, rapport.lignes_fichier = detecter_encodage(chemin, windows_accepte=False)
+        entete_brut = premiere_ligne(chemin, encodage)
+        verifier_separateur(entete_brut)
     lecteur = pd.read_csv(
         chemin,
         sep=";",

@@ -7,7 +7,7 @@ from decimal import Decimal
 import openpyxl
 import pytest
 
-from cls_poitiers.exports import csv_bytes, neutraliser, xlsx_bytes
+from cls_poitiers.tableurs import csv_bytes, neutraliser, xlsx_bytes
 
 
 @pytest.mark.parametrize("dangereux", ["=1+1", "+33 5 49", "-2", "@SUM(A1)", "\tx", "\rx"])
@@ -28,7 +28,7 @@ def test_csv_is_semicolon_utf8_bom_decimal_comma_french_dates():
     lines = data.decode("utf-8-sig").splitlines()
     assert lines[0] == "territoire;taux;date"
     assert lines[1] == "Poitiers;85,4;31/12/1999"
-    assert lines[2] == "'=cmd|' /C calc'!A0;3;"
+    assert lines[2] == "'=cmd|' /C calc'!A0;3,0;"  # a float keeps the digits of its shortest exact form
 
 
 def test_xlsx_keeps_numbers_and_neutralises_text():

@@ -160,7 +160,7 @@ def test_bad_file_is_refused_whole_with_line_and_column_in_french(contrat, tmp_p
 def test_constraint_error_names_its_column(contrat, tmp_path):
     texte = f"{ENTETE}\nnouveau-4;p3-alms;stp;Cible égale;ALMS;4;4;31/12/2000;;1\n"
     with pytest.raises(exchange.FichierInvalide) as exc:
-        exchange.importer(contenu=texte.encode(), nom="f.csv", by=None)
+        exchange.importer(contenu=texte.encode(), nom="f.csv", par=None)
     assert exc.value.erreurs == [
         "Ligne 2, colonne « valeur_cible » : La valeur cible doit différer de la valeur de départ."
     ]
@@ -178,7 +178,7 @@ def test_constraint_error_names_its_column(contrat, tmp_path):
 )
 def test_unreadable_files_are_refused_in_french(contrat, contenu, nom, message):
     with pytest.raises(exchange.FichierInvalide) as exc:
-        exchange.importer(contenu=contenu, nom=nom, by=None)
+        exchange.importer(contenu=contenu, nom=nom, par=None)
     assert message in exc.value.erreurs[0]
 
 
@@ -279,7 +279,7 @@ def test_a_reference_created_during_the_import_is_refused_in_french_and_changes_
     )
     avant = _versions()
     with pytest.raises(exchange.FichierInvalide, match="Un autre utilisateur a créé ou modifié"):
-        exchange.importer(contenu=texte.encode("utf-8"), nom="import.csv", by=None)
+        exchange.importer(contenu=texte.encode("utf-8"), nom="import.csv", par=None)
     contrat.refresh_from_db()
     assert contrat.valeur_cible == Decimal("2.5")  # the update in the same file was rolled back too
     assert {r: v for r, v in _versions().items() if r in avant} == avant

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from observatoire.imports.base import est_manquant, serie_numerique
+from cls_poitiers.tableurs import est_manquant, serie_numerique
 from observatoire.imports.figures import lire_periode
 from observatoire.tableaux_de_bord import calculs
 

@@ -27,7 +27,7 @@ class Command(BaseCommand):
         except OSError as exc:
             raise CommandError(f"Impossible de lire {chemin} : {exc.strerror}.") from exc
         try:
-            plan = exchange.importer(contenu=contenu, nom=chemin.name, by=None, dry_run=apercu)
+            plan = exchange.importer(contenu=contenu, nom=chemin.name, par=None, apercu=apercu)
         except exchange.FichierInvalide as exc:
             for erreur in exc.erreurs:
                 self.stderr.write(erreur)

@@ -1,11 +1,11 @@
 from pathlib import Path
 
-import pandas as pd
 from django.core.management.base import BaseCommand, CommandError
 
+from cls_poitiers import tableurs
 from cls_poitiers.models import Territoire
 from observatoire.models import Indicateur, Source
-from observatoire.tableaux_de_bord import exports, pages
+from observatoire.tableaux_de_bord import pages
 
 
 class Command(BaseCommand):
@@ -70,17 +70,10 @@ class Command(BaseCommand):
                 niveau=niveau,
                 territoire=territoire,
             )
-        df = pd.DataFrame(
-            [[ligne[c] for c in pages.COLONNES_EXPORT] for ligne in lignes],
-            columns=pages.COLONNES_EXPORT,
-            dtype=object,
-        )
-        df = exports.neutraliser_df(df)
+        entetes = pages.COLONNES_EXPORT
+        lignes = [[ligne[c] for c in entetes] for ligne in lignes]
         if sortie.suffix.lower() == ".xlsx":
-            exports.ecrire_xlsx(df, sortie)
+            sortie.write_bytes(tableurs.xlsx_bytes({"Chiffres": (entetes, lignes)}))
         else:
-            df["taux_pour_mille"] = df["taux_pour_mille"].map(
-                lambda v: "" if v is None else repr(v).replace(".", ",")
-            )
-            exports.ecrire_csv(df, sortie)
-        self.stdout.write(self.style.SUCCESS(f"{len(df)} ligne(s) écrite(s) dans {sortie}."))
+            sortie.write_bytes(tableurs.csv_bytes(entetes, lignes))
+        self.stdout.write(self.style.SUCCESS(f"{len(lignes)} ligne(s) écrite(s) dans {sortie}."))
