@@ -2,6 +2,7 @@
 
 import pytest
 from django.contrib.auth.models import Group
+from django.test import Client
 
 from cls_poitiers.permissions import COORDINATION, OBSERVATOIRE, PARTENAIRE, SECRETARIAT
 from tests.factories import PartenaireFactory, UtilisateurFactory
@@ -47,6 +48,19 @@ def analyste(db):
 @pytest.fixture
 def sans_role(db):
     return _persona("p-sans-role", None)
+
+
+@pytest.fixture
+def client_de():
+    """`client_de(user)`: a new test client logged in as `user` (anonymous for None)."""
+
+    def connecte(user):
+        client = Client()
+        if user is not None:
+            client.force_login(user)
+        return client
+
+    return connecte
 
 
 @pytest.fixture

@@ -50,12 +50,6 @@ def chiffres(perimetre, source):
     return perimetre
 
 
-def client_de(user):
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 @pytest.mark.parametrize("url", PAGES)
 def test_anonymous_is_sent_to_login(chiffres, url):
     reponse = Client().get(url)
@@ -63,20 +57,22 @@ def test_anonymous_is_sent_to_login(chiffres, url):
 
 
 @pytest.mark.parametrize("url", PAGES)
-def test_roles_without_dashboards_are_refused(chiffres, sans_role, secretariat, url):
+def test_roles_without_dashboards_are_refused(chiffres, sans_role, secretariat, url, client_de):
     assert client_de(sans_role).get(url).status_code == 403
     assert client_de(secretariat).get(url).status_code == 403
 
 
 @pytest.mark.parametrize("url", PAGES)
 def test_partner_coordination_and_analyst_read_the_dashboards(
-    chiffres, partenaire, coordination, analyste, url
+    chiffres, partenaire, coordination, analyste, url, client_de
 ):
     for user in (partenaire, coordination, analyste):
         assert client_de(user).get(url).status_code == 200
 
 
-def test_partner_sees_small_counts_masked_and_analyst_sees_them(chiffres, partenaire, analyste, coordination):
+def test_partner_sees_small_counts_masked_and_analyst_sees_them(
+    chiffres, partenaire, analyste, coordination, client_de
+):
     url = reverse("observatoire:territoire", kwargs={"code": "86194"}) + "?annee=1997"
     page_partenaire = client_de(partenaire).get(url).content.decode()
     assert "&lt; 5" in page_partenaire
@@ -86,12 +82,12 @@ def test_partner_sees_small_counts_masked_and_analyst_sees_them(chiffres, parten
         assert "<td>15</td>" in page  # 3 non localisés + 12 in the quartier
 
 
-def test_masked_at_source_shows_secret_statistique(chiffres, analyste):
+def test_masked_at_source_shows_secret_statistique(chiffres, analyste, client_de):
     url = reverse("observatoire:par_territoire") + "?annee=1997"
     assert "secret statistique" in client_de(analyste).get(url).content.decode()
 
 
-def test_exports_apply_the_same_masking(chiffres, partenaire, analyste):
+def test_exports_apply_the_same_masking(chiffres, partenaire, analyste, client_de):
     url = reverse("observatoire:territoire", kwargs={"code": "QP086005"}) + "?export=territoire&format=csv"
     Donnee.objects.filter(territoire=chiffres["q"]).update(nombre=4)
     csv_partenaire = client_de(partenaire).get(url).content.decode("utf-8-sig")
@@ -104,7 +100,7 @@ def test_exports_apply_the_same_masking(chiffres, partenaire, analyste):
     assert "< 5" in valeurs
 
 
-def test_json_endpoint_applies_the_same_masking(chiffres, partenaire, analyste):
+def test_json_endpoint_applies_the_same_masking(chiffres, partenaire, analyste, client_de):
     url = reverse("observatoire:api_chiffres") + "?annee=1997&territoire=QP086005"
     Donnee.objects.filter(territoire=chiffres["q"]).update(nombre=4)
     lignes = {ligne["territoire_code"]: ligne for ligne in client_de(partenaire).get(url).json()["resultats"]}
@@ -119,13 +115,13 @@ def test_json_endpoint_applies_the_same_masking(chiffres, partenaire, analyste):
     assert bux["statut"] == "secret" and bux["nombre"] is None
 
 
-def test_unknown_export_is_404(chiffres, analyste):
+def test_unknown_export_is_404(chiffres, analyste, client_de):
     assert (
         client_de(analyste).get(reverse("observatoire:tableau_de_bord") + "?export=rien").status_code == 404
     )
 
 
-def test_dashboard_shows_the_district_rate_and_its_change(chiffres, analyste):
+def test_dashboard_shows_the_district_rate_and_its_change(chiffres, analyste, client_de):
     page = client_de(analyste).get(reverse("observatoire:tableau_de_bord") + "?annee=1998").content.decode()
     # 1998: (40 + 60) / (1000 + 2000) × 1000 = 33,3 ‰, on the 1990 populations (said on the page).
     assert "33,3\u00a0‰" in page
@@ -150,7 +146,7 @@ def _beaucoup_de_chiffres(perimetre, source, n_indicateurs, n_annees, prefixe="i
 
 @pytest.mark.parametrize("url_name", ["tableau_de_bord", "par_territoire", "evolution"])
 def test_dashboard_query_count_does_not_grow_with_figures(
-    perimetre, source, analyste, django_assert_max_num_queries, url_name
+    perimetre, source, analyste, django_assert_max_num_queries, url_name, client_de
 ):
     _beaucoup_de_chiffres(perimetre, source, 1, 1)
     client = client_de(analyste)
@@ -165,14 +161,16 @@ def test_dashboard_query_count_does_not_grow_with_figures(
         assert client.get(url).status_code == 200
 
 
-def test_territory_page_query_count_is_bounded(perimetre, source, analyste, django_assert_max_num_queries):
+def test_territory_page_query_count_is_bounded(
+    perimetre, source, analyste, django_assert_max_num_queries, client_de
+):
     _beaucoup_de_chiffres(perimetre, source, 6, 5)
     client = client_de(analyste)
     with django_assert_max_num_queries(20):
         assert client.get(reverse("observatoire:territoire", kwargs={"code": "86194"})).status_code == 200
 
 
-def test_territory_outside_the_contract_is_404(chiffres, analyste):
+def test_territory_outside_the_contract_is_404(chiffres, analyste, client_de):
     Territoire.objects.create(code="33318", nom="Pessac", niveau="commune")
     assert (
         client_de(analyste).get(reverse("observatoire:territoire", kwargs={"code": "33318"})).status_code
@@ -180,12 +178,12 @@ def test_territory_outside_the_contract_is_404(chiffres, analyste):
     )
 
 
-def test_core_territory_page_links_to_the_observatory(chiffres, partenaire):
+def test_core_territory_page_links_to_the_observatory(chiffres, partenaire, client_de):
     page = client_de(partenaire).get(chiffres["c1"].get_absolute_url()).content.decode()
     assert reverse("observatoire:territoire", kwargs={"code": "86194"}) in page
 
 
-def test_home_panel_and_nav_entries(chiffres, analyste, partenaire):
+def test_home_panel_and_nav_entries(chiffres, analyste, partenaire, client_de):
     page = client_de(analyste).get(reverse("accueil")).content.decode()
     assert reverse("observatoire:imports") in page and reverse("observatoire:par_territoire") in page
     page = client_de(partenaire).get(reverse("accueil")).content.decode()
