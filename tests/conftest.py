@@ -8,6 +8,9 @@ from cls_poitiers.permissions import COORDINATION, OBSERVATOIRE, PARTENAIRE, SEC
 from tests.factories import PartenaireFactory, UtilisateurFactory
 
 MOT_DE_PASSE = "motdepasse-de-test-2026"
+# What a logged-in user's request reads before the view's own queries: the session, the user,
+# their confirmed two-factor device (django-otp's middleware), their roles.
+REQUETES_CONNEXION = 4
 
 
 def _persona(username, role, partenaire=None):

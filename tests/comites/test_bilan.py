@@ -299,10 +299,10 @@ def test_xlsx_has_a_sheet_per_part_and_applies_secrecy(client, projet, partenair
 
 
 def test_printable_page_and_detail_have_bounded_queries(
-    client, coordination, projet, django_assert_max_num_queries
+    client, coordination, projet, django_assert_num_queries
 ):
     client.force_login(coordination)
-    with django_assert_max_num_queries(40):
+    with django_assert_num_queries(40):
         assert client.get(projet.get_absolute_url()).status_code == 200
     services.adopter_bilan(
         bilan=projet,
@@ -310,7 +310,7 @@ def test_printable_page_and_detail_have_bounded_queries(
         by=coordination,
     )
     # Adopted: everything comes from the snapshot.
-    with django_assert_max_num_queries(12):
+    with django_assert_num_queries(12):
         assert client.get(reverse("comites:bilan_imprimable", args=[projet.pk])).status_code == 200
 
 

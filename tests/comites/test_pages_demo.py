@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.mark.parametrize("username", ["secretariat", "coordination", "parquet", "stp"])
-def test_demo_pages_render_for_each_role(demo, username, django_assert_max_num_queries):
+def test_demo_pages_render_for_each_role(demo, username, django_assert_num_queries):
     client = Client()
     client.force_login(Utilisateur.objects.get(username=username))
     urls = [
@@ -25,7 +25,7 @@ def test_demo_pages_render_for_each_role(demo, username, django_assert_max_num_q
         Territoire.objects.get(code="QP086005").get_absolute_url(),
     ]
     for url in urls:
-        with django_assert_max_num_queries(25):
+        with django_assert_num_queries(25):
             response = client.get(url)
         assert response.status_code == 200, url
     reunion = Reunion.objects.filter(comite__code="pilotage", statut="cr_approuve").first()
