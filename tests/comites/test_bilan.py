@@ -14,6 +14,7 @@ from comites import bilan_affichage, services
 from comites.models import Bilan
 from observatoire.models import Donnee
 from tests.comites.bilan_donnees import creer
+from tests.conftest import REQUETES_CONNEXION
 from tests.observatoire.factories import DonneeFactory
 
 pytestmark = pytest.mark.django_db
@@ -298,20 +299,48 @@ def test_xlsx_has_a_sheet_per_part_and_applies_secrecy(client, projet, partenair
     assert buxerolles(coordination)[1] == 3
 
 
-def test_printable_page_and_detail_have_bounded_queries(
-    client, coordination, projet, django_assert_num_queries
-):
+# What a draft review computes from the data: the contract's perimeter (the current contract with
+# its territory, the territories under it, then down to the quartiers, their populations), the
+# sources with figures, the year's surveys, the figures summed, their indicators; the year's
+# decisions; the commitments, the amendments; the steering and the evaluation meetings (rhythm),
+# the attendance per partner; the priorities.
+CALCUL_DU_BILAN = 15
+
+
+def test_review_pages_and_files_query_counts(client, coordination, projet, django_assert_num_queries):
     client.force_login(coordination)
-    with django_assert_num_queries(40):
-        assert client.get(projet.get_absolute_url()).status_code == 200
+    # Login, the review, whether the user may edit it, its computation, the header's organisation,
+    # the other versions of the year, the adoption form's meetings (whether any, then the list).
+    with django_assert_num_queries(REQUETES_CONNEXION + 2 + CALCUL_DU_BILAN + 4):
+        response = client.get(projet.get_absolute_url())
+        assert response.status_code == 200
+        assert "Bilan de l’année 1999" in response.content.decode()
+    # Login, then the header's organisation, the reviews with their adoption meeting.
+    with django_assert_num_queries(REQUETES_CONNEXION + 2):
+        response = client.get(reverse("comites:bilan_list"))
+        assert response.status_code == 200
+        assert projet.get_absolute_url() in response.content.decode()
+    for fichier, debut in (("bilan_pdf", b"%PDF"), ("bilan_xlsx", b"PK")):
+        # Login, the review, its computation.
+        with django_assert_num_queries(REQUETES_CONNEXION + 1 + CALCUL_DU_BILAN):
+            response = client.get(reverse(f"comites:{fichier}", args=[projet.pk]))
+            assert response.status_code == 200
+            assert response.content.startswith(debut)
     services.adopter_bilan(
         bilan=projet,
         reunion=Bilan.objects.get().contrat.comites.get(type="evaluation").reunions.get(),
         by=coordination,
     )
-    # Adopted: everything comes from the snapshot.
-    with django_assert_num_queries(12):
-        assert client.get(reverse("comites:bilan_imprimable", args=[projet.pk])).status_code == 200
+    # Adopted, everything comes from the snapshot: login, then the review.
+    with django_assert_num_queries(REQUETES_CONNEXION + 1):
+        response = client.get(reverse("comites:bilan_imprimable", args=[projet.pk]))
+        assert response.status_code == 200
+        assert "Bilan de l’année 1999" in response.content.decode()
+    for fichier, debut in (("bilan_pdf", b"%PDF"), ("bilan_xlsx", b"PK")):
+        with django_assert_num_queries(REQUETES_CONNEXION + 1):
+            response = client.get(reverse(f"comites:{fichier}", args=[projet.pk]))
+            assert response.status_code == 200
+            assert response.content.startswith(debut)
 
 
 def test_snapshot_round_trips_a_figure():

@@ -130,14 +130,20 @@ def test_demo_diagnostic_page_assembles_figures_surveys_territories_documents_an
 ):
     diagnostic = Diagnostic.objects.get()
     client.force_login(coordination)
-    with django_assert_num_queries(40):
+    # Login, the diagnostic; the observatory's perimeter (the current contract with its territory,
+    # the territories under it, then down to the quartiers, their populations), the sources with
+    # figures, the figures summed, their indicators; the survey year retained and its results;
+    # whether the user may edit, the header's organisation, the later updates, the annexes, the
+    # priority territories, and the committees' panel: the meetings that fed it.
+    with django_assert_num_queries(REQUETES_CONNEXION + 16):
         response = client.get(diagnostic.get_absolute_url())
-    page = response.content.decode()
-    assert "85,4\u00a0‰" in page  # the seed's rate, computed by the observatory for 1997
-    assert "Se sent en insécurité dans son quartier le soir" in page  # the 1997 survey
-    assert "Vouneuil-sous-Biard" in page and "Les Couronneries" in page
-    assert "annexe-statistique-1997-illustrative.csv" in page
-    assert "16 réunions thématiques et rencontres avec les habitants" in page
+        assert response.status_code == 200
+        page = response.content.decode()
+        assert "85,4\u00a0‰" in page  # the seed's rate, computed by the observatory for 1997
+        assert "Se sent en insécurité dans son quartier le soir" in page  # the 1997 survey
+        assert "Vouneuil-sous-Biard" in page and "Les Couronneries" in page
+        assert "annexe-statistique-1997-illustrative.csv" in page
+        assert "16 réunions thématiques et rencontres avec les habitants" in page
     assert diagnostic.territoires_prioritaires.count() == 11
     assert diagnostic.reunions.count() == 16
     annexe = diagnostic.annexes.get()
