@@ -13,6 +13,17 @@ MOT_DE_PASSE = "motdepasse-de-test-2026"
 REQUETES_CONNEXION = 4
 
 
+def lire_page(client, url, *textes) -> str:
+    """The page at `url`, once checked that it answers 200 and shows each of `textes`: inside a
+    query count, it proves the queries counted are those of the page, not of an error."""
+    response = client.get(url)
+    assert response.status_code == 200, url
+    page = response.content.decode()
+    for texte in textes:
+        assert texte in page, texte
+    return page
+
+
 def _persona(username, role, partenaire=None):
     user = UtilisateurFactory(username=username, partenaire=partenaire or PartenaireFactory())
     user.set_password(MOT_DE_PASSE)

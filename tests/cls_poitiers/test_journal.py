@@ -5,7 +5,7 @@ from django.test import Client
 from django.urls import reverse
 
 from cls_poitiers.models import Territoire
-from tests.conftest import MOT_DE_PASSE, REQUETES_CONNEXION
+from tests.conftest import MOT_DE_PASSE, REQUETES_CONNEXION, lire_page
 from tests.factories import TerritoireFactory
 
 pytestmark = pytest.mark.django_db
@@ -33,9 +33,7 @@ def test_journal_list_query_count(coordination, django_assert_num_queries, clien
     client = client_de(coordination)
     # Login, then the count and the page of the territories' history, the header's organisation.
     with django_assert_num_queries(REQUETES_CONNEXION + 3):
-        response = client.get(reverse("journal_modele", args=["cls_poitiers.territoire"]))
-        assert response.status_code == 200
-        assert "T29" in response.content.decode()
+        lire_page(client, reverse("journal_modele", args=["cls_poitiers.territoire"]), "T29")
 
 
 def test_failed_and_successful_logins_are_listed(coordination, partenaire, client_de):

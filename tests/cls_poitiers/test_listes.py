@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from cls_poitiers.models import Signataire
-from tests.conftest import REQUETES_CONNEXION
+from tests.conftest import REQUETES_CONNEXION, lire_page
 from tests.factories import ContratFactory, PartenaireFactory, PopulationFactory, TerritoireFactory
 
 pytestmark = pytest.mark.django_db
@@ -20,10 +20,7 @@ def test_partner_list_query_count(analyste, client_de, django_assert_num_queries
     # Login, then the active partners with their territory and their number of signatures,
     # the header's organisation.
     with django_assert_num_queries(REQUETES_CONNEXION + 2):
-        response = client.get(reverse("partenaire_list"))
-        assert response.status_code == 200
-        page = response.content.decode()
-        assert "Bailleur 00" in page and "Bailleur 11" in page
+        lire_page(client, reverse("partenaire_list"), "Bailleur 00", "Bailleur 11")
 
 
 def test_territory_list_query_count(analyste, client_de, django_assert_num_queries):
@@ -38,7 +35,4 @@ def test_territory_list_query_count(analyste, client_de, django_assert_num_queri
     # Login, then the territories above the quartiers with their parent, their children,
     # their populations, the header's organisation.
     with django_assert_num_queries(REQUETES_CONNEXION + 4):
-        response = client.get(reverse("territoire_list"))
-        assert response.status_code == 200
-        page = response.content.decode()
-        assert "Quartier 07-1" in page and "2\u202f007 (1999)" in page
+        lire_page(client, reverse("territoire_list"), "Quartier 07-1", "2\u202f007 (1999)")

@@ -14,7 +14,7 @@ from comites import bilan_affichage, services
 from comites.models import Bilan
 from observatoire.models import Donnee
 from tests.comites.bilan_donnees import creer
-from tests.conftest import REQUETES_CONNEXION
+from tests.conftest import REQUETES_CONNEXION, lire_page
 from tests.observatoire.factories import DonneeFactory
 
 pytestmark = pytest.mark.django_db
@@ -312,14 +312,10 @@ def test_review_pages_and_files_query_counts(client, coordination, projet, djang
     # Login, the review, whether the user may edit it, its computation, the header's organisation,
     # the other versions of the year, the adoption form's meetings (whether any, then the list).
     with django_assert_num_queries(REQUETES_CONNEXION + 2 + CALCUL_DU_BILAN + 4):
-        response = client.get(projet.get_absolute_url())
-        assert response.status_code == 200
-        assert "Bilan de l’année 1999" in response.content.decode()
+        lire_page(client, projet.get_absolute_url(), "Bilan de l’année 1999")
     # Login, then the header's organisation, the reviews with their adoption meeting.
     with django_assert_num_queries(REQUETES_CONNEXION + 2):
-        response = client.get(reverse("comites:bilan_list"))
-        assert response.status_code == 200
-        assert projet.get_absolute_url() in response.content.decode()
+        lire_page(client, reverse("comites:bilan_list"), projet.get_absolute_url())
     for fichier, debut in (("bilan_pdf", b"%PDF"), ("bilan_xlsx", b"PK")):
         # Login, the review, its computation.
         with django_assert_num_queries(REQUETES_CONNEXION + 1 + CALCUL_DU_BILAN):
@@ -333,9 +329,7 @@ def test_review_pages_and_files_query_counts(client, coordination, projet, djang
     )
     # Adopted, everything comes from the snapshot: login, then the review.
     with django_assert_num_queries(REQUETES_CONNEXION + 1):
-        response = client.get(reverse("comites:bilan_imprimable", args=[projet.pk]))
-        assert response.status_code == 200
-        assert "Bilan de l’année 1999" in response.content.decode()
+        lire_page(client, reverse("comites:bilan_imprimable", args=[projet.pk]), "Bilan de l’année 1999")
     for fichier, debut in (("bilan_pdf", b"%PDF"), ("bilan_xlsx", b"PK")):
         with django_assert_num_queries(REQUETES_CONNEXION + 1):
             response = client.get(reverse(f"comites:{fichier}", args=[projet.pk]))

@@ -14,7 +14,7 @@ from pypdf import PdfReader
 from comites import emails, services
 from comites.models import Presence, Reunion
 from tests.comites.factories import ComiteFactory, MembreFactory, ReunionFactory, a_paris
-from tests.conftest import REQUETES_CONNEXION
+from tests.conftest import REQUETES_CONNEXION, lire_page
 
 pytestmark = pytest.mark.django_db
 
@@ -256,9 +256,7 @@ def test_comite_list_and_meeting_list_query_counts(client_secretariat, comite, d
     # Login, then the committees the user manages, the header's organisation, the committees
     # with their number of coming meetings.
     with django_assert_num_queries(REQUETES_CONNEXION + 3):
-        response = client_secretariat.get(reverse("comites:comite_list"))
-        assert response.status_code == 200
-        assert "Groupe thématique 14" in response.content.decode()
+        lire_page(client_secretariat, reverse("comites:comite_list"), "Groupe thématique 14")
     # Login, then the count, the header's organisation, the filter form's committees, the page of
     # meetings with their committee and territory.
     for filtres in ("", "?annee=2029&statut=convoquee"):

@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from engagements.models import Engagement, Statut
-from tests.conftest import REQUETES_CONNEXION
+from tests.conftest import REQUETES_CONNEXION, lire_page
 from tests.engagements.factories import ActionFactory, EngagementFactory, PointEtapeFactory
 from tests.factories import PartenaireFactory, TerritoireFactory
 
@@ -149,9 +149,7 @@ def test_other_lists_query_counts_whatever_the_number(
     client = client_de(coordination)
     # Login, then the commitments, the priorities, their actions, the header's organisation.
     with django_assert_num_queries(REQUETES_CONNEXION + 4):
-        response = client.get("/engagements/syntheses/")
-        assert response.status_code == 200
-        assert "Synthèses des engagements" in response.content.decode()
+        lire_page(client, "/engagements/syntheses/", "Synthèses des engagements")
     # Login, then the organisation's commitments, their progress reports, the header's organisation.
     with django_assert_num_queries(REQUETES_CONNEXION + 3):
         response = client.get("/engagements/mes-engagements/")

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from observatoire import forms as observatoire_forms
 from observatoire.models import AnnexeDiagnostic, Diagnostic
-from tests.conftest import REQUETES_CONNEXION
+from tests.conftest import REQUETES_CONNEXION, lire_page
 from tests.factories import ContratFactory
 
 pytestmark = pytest.mark.django_db
@@ -175,7 +175,4 @@ def test_diagnostic_list_query_count(partenaire, client_de, django_assert_num_qu
     # Login, then the header's organisation, the diagnostics with the one each updates and their
     # number of annexes (a partner may edit none: asking costs no query).
     with django_assert_num_queries(REQUETES_CONNEXION + 2):
-        response = client.get(reverse("observatoire:diagnostic_list"))
-        assert response.status_code == 200
-        page = response.content.decode()
-        assert "Diagnostic 1997" in page and "Diagnostic 2008" in page
+        lire_page(client, reverse("observatoire:diagnostic_list"), "Diagnostic 1997", "Diagnostic 2008")

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from cls_poitiers.models import Territoire
 from observatoire.models import Donnee, Indicateur
-from tests.conftest import REQUETES_CONNEXION
+from tests.conftest import REQUETES_CONNEXION, lire_page
 
 from .factories import DonneeFactory, IndicateurFactory, LotImportFactory
 
@@ -174,9 +174,7 @@ def test_dashboard_query_count_does_not_grow_with_figures(
     for n_indicateurs, n_annees, prefixe in ((0, 0, ""), (8, 6, "autre")):
         _beaucoup_de_chiffres(perimetre, source, n_indicateurs, n_annees, prefixe=prefixe)
         with django_assert_num_queries(requetes):
-            response = client.get(url)
-            assert response.status_code == 200
-            assert titre in response.content.decode()
+            lire_page(client, url, titre)
 
 
 def test_territory_page_query_count(perimetre, source, analyste, django_assert_num_queries, client_de):
@@ -186,9 +184,7 @@ def test_territory_page_query_count(perimetre, source, analyste, django_assert_n
     # year, the survey results, the header's organisation, the filter form's sources, and the
     # apps' panels: the territory's meetings, its commitments.
     with django_assert_num_queries(CHIFFRES + 7):
-        response = client.get(reverse("observatoire:territoire", kwargs={"code": "86194"}))
-        assert response.status_code == 200
-        assert "Poitiers" in response.content.decode()
+        lire_page(client, reverse("observatoire:territoire", kwargs={"code": "86194"}), "Poitiers")
 
 
 def test_json_api_query_count_does_not_grow_with_figures(
