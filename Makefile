@@ -52,6 +52,7 @@ test: install
 lint: install
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(VENV)/bin/lint-imports
 
 collectstatic: install
 	$(PY) manage.py collectstatic --noinput

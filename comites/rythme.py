@@ -181,10 +181,12 @@ def rythme_evaluation(*, contrat, today: datetime.date) -> list[LignePeriode]:
     return rythme_des_comites(contrat=contrat, type=Comite.Type.EVALUATION, today=today)
 
 
+def alertes(lignes: list[LignePeriode]) -> list[LignePeriode]:
+    """The current and next periods with nothing scheduled, in order: the home page, the rhythm
+    page and the Monday reminder warn about these."""
+    return sorted((ligne for ligne in lignes if ligne.alerte), key=lambda ligne: ligne.periode)
+
+
 def alertes_pilotage(*, contrat, today: datetime.date) -> list[LignePeriode]:
-    """The current and next periods with nothing scheduled for the comité de pilotage, in order:
-    the home page, the rhythm page and the Monday reminder warn about these."""
-    return sorted(
-        (ligne for ligne in rythme_pilotage(contrat=contrat, today=today) if ligne.alerte),
-        key=lambda ligne: ligne.periode,
-    )
+    """`alertes` of the comité de pilotage's rhythm."""
+    return alertes(rythme_pilotage(contrat=contrat, today=today))

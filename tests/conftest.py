@@ -2,11 +2,26 @@
 
 import pytest
 from django.contrib.auth.models import Group
+from django.test import Client
 
 from cls_poitiers.permissions import COORDINATION, OBSERVATOIRE, PARTENAIRE, ROLES, SECRETARIAT
 from tests.factories import PartenaireFactory, UtilisateurFactory
 
 MOT_DE_PASSE = "motdepasse-de-test-2026"
+# What a logged-in user's request reads before the view's own queries: the session, the user,
+# their confirmed two-factor device (django-otp's middleware), their roles.
+REQUETES_CONNEXION = 4
+
+
+def lire_page(client, url, *textes) -> str:
+    """The page at `url`, once checked that it answers 200 and shows each of `textes`: inside a
+    query count, it proves the queries counted are those of the page, not of an error."""
+    response = client.get(url)
+    assert response.status_code == 200, url
+    page = response.content.decode()
+    for texte in textes:
+        assert texte in page, texte
+    return page
 
 
 def _persona(username, role, partenaire=None):
@@ -47,6 +62,19 @@ def analyste(db):
 @pytest.fixture
 def sans_role(db):
     return _persona("p-sans-role", None)
+
+
+@pytest.fixture
+def client_de():
+    """`client_de(user)`: a new test client logged in as `user` (anonymous for None)."""
+
+    def connecte(user):
+        client = Client()
+        if user is not None:
+            client.force_login(user)
+        return client
+
+    return connecte
 
 
 @pytest.fixture

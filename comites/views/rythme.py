@@ -14,14 +14,15 @@ from .. import rythme
 def rythme_page(request):
     contrat = Contrat.objects.order_by("date_signature").first()
     today = timezone.localdate()
+    semestres = rythme.rythme_pilotage(contrat=contrat, today=today) if contrat else []
     return render(
         request,
         "comites/rythme.html",
         {
             "contrat": contrat,
-            "semestres": rythme.rythme_pilotage(contrat=contrat, today=today) if contrat else [],
+            "semestres": semestres,
             "annees": rythme.rythme_evaluation(contrat=contrat, today=today) if contrat else [],
-            "alertes": rythme.alertes_pilotage(contrat=contrat, today=today) if contrat else [],
+            "alertes": rythme.alertes(semestres),
             "secretariat": has_role(request.user, SECRETARIAT, COORDINATION),
         },
     )

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from cls_poitiers import courriels
 from cls_poitiers.models import Courriel
+from tests.conftest import REQUETES_CONNEXION
 from tests.factories import TerritoireFactory
 
 pytestmark = pytest.mark.django_db
@@ -94,3 +95,15 @@ def test_outbox_page_shows_status_to_coordination_only(settings, coordination, p
     assert "En attente d'envoi" in html
     client.force_login(partenaire)
     assert client.get(reverse("courriel_list")).status_code == 403
+
+
+def test_outbox_query_count(settings, coordination, client_de, django_assert_num_queries):
+    settings.MAILERS = PANNE
+    for _ in range(12):
+        _envoyer()
+    client = client_de(coordination)
+    # Login, then the count and the page of messages, the header's organisation.
+    with django_assert_num_queries(REQUETES_CONNEXION + 3):
+        response = client.get(reverse("courriel_list"))
+        assert response.status_code == 200
+        assert response.content.decode().count("Convocation au comité de pilotage") == 12

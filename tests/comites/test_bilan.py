@@ -14,6 +14,7 @@ from comites.bilan import affichage, calcul
 from comites.models import Bilan
 from observatoire.models import Donnee
 from tests.comites.bilan_donnees import creer
+from tests.conftest import REQUETES_CONNEXION, lire_page
 from tests.observatoire.factories import DonneeFactory
 
 pytestmark = pytest.mark.django_db
@@ -298,20 +299,43 @@ def test_xlsx_has_a_sheet_per_part_and_applies_secrecy(client, projet, partenair
     assert buxerolles(coordination)[1] == 3
 
 
-def test_printable_page_and_detail_have_bounded_queries(
-    client, coordination, projet, django_assert_max_num_queries
-):
+# What a draft review computes from the data: the contract's perimeter (the current contract with
+# its territory, the territories under it, then down to the quartiers, their populations), the
+# sources with figures, the year's surveys, the figures summed, their indicators; the year's
+# decisions; the commitments, the amendments; the steering then the evaluation committees' rhythm
+# and meetings,
+# the attendance per partner; the priorities.
+CALCUL_DU_BILAN = 17
+
+
+def test_review_pages_and_files_query_counts(client, coordination, projet, django_assert_num_queries):
     client.force_login(coordination)
-    with django_assert_max_num_queries(40):
-        assert client.get(projet.get_absolute_url()).status_code == 200
+    # Login, the review, whether the user may edit it, its computation, the header's organisation,
+    # the other versions of the year, the adoption form's meetings (whether any, then the list).
+    with django_assert_num_queries(REQUETES_CONNEXION + 2 + CALCUL_DU_BILAN + 4):
+        lire_page(client, projet.get_absolute_url(), "Bilan de l’année 1999")
+    # Login, then the header's organisation, the reviews with their adoption meeting.
+    with django_assert_num_queries(REQUETES_CONNEXION + 2):
+        lire_page(client, reverse("comites:bilan_list"), projet.get_absolute_url())
+    for fichier, debut in (("bilan_pdf", b"%PDF"), ("bilan_xlsx", b"PK")):
+        # Login, the review, its computation.
+        with django_assert_num_queries(REQUETES_CONNEXION + 1 + CALCUL_DU_BILAN):
+            response = client.get(reverse(f"comites:{fichier}", args=[projet.pk]))
+            assert response.status_code == 200
+            assert response.content.startswith(debut)
     services.adopter_bilan(
         bilan=projet,
         reunion=Bilan.objects.get().contrat.comites.get(type="evaluation").reunions.get(),
         par=coordination,
     )
-    # Adopted: everything comes from the snapshot.
-    with django_assert_max_num_queries(12):
-        assert client.get(reverse("comites:bilan_imprimable", args=[projet.pk])).status_code == 200
+    # Adopted, everything comes from the snapshot: login, then the review.
+    with django_assert_num_queries(REQUETES_CONNEXION + 1):
+        lire_page(client, reverse("comites:bilan_imprimable", args=[projet.pk]), "Bilan de l’année 1999")
+    for fichier, debut in (("bilan_pdf", b"%PDF"), ("bilan_xlsx", b"PK")):
+        with django_assert_num_queries(REQUETES_CONNEXION + 1):
+            response = client.get(reverse(f"comites:{fichier}", args=[projet.pk]))
+            assert response.status_code == 200
+            assert response.content.startswith(debut)
 
 
 def test_snapshot_round_trips_a_figure():

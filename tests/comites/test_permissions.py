@@ -4,7 +4,6 @@ answers 404; a forbidden action 403; anonymous users go to the login page."""
 import datetime
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -34,13 +33,6 @@ def _tenue_avec_cr(comite, statut="cr_approuve"):
     return reunion
 
 
-def _client(user):
-    client = Client()
-    if user is not None:
-        client.force_login(user)
-    return client
-
-
 @pytest.fixture
 def acteurs(coordination, secretariat, partenaire, autre_partenaire, analyste, sans_role):
     return {
@@ -66,9 +58,9 @@ def acteurs(coordination, secretariat, partenaire, autre_partenaire, analyste, s
         ("anonyme", 302),
     ],
 )
-def test_confidential_local_group_meeting_and_its_files(acteurs, gltd, acteur, attendu):
+def test_confidential_local_group_meeting_and_its_files(acteurs, gltd, acteur, attendu, client_de):
     reunion = _tenue_avec_cr(gltd)
-    client = _client(acteurs[acteur])
+    client = client_de(acteurs[acteur])
     for nom in ("reunion_detail", "reunion_ics", "reunion_pdf"):
         response = client.get(reverse(f"comites:{nom}", args=[reunion.pk]))
         assert response.status_code == attendu, nom
@@ -80,15 +72,15 @@ def test_confidential_local_group_meeting_and_its_files(acteurs, gltd, acteur, a
         assert "Texte confidentiel du compte rendu" in client.get(reunion.get_absolute_url()).content.decode()
 
 
-def test_confidential_meetings_stay_out_of_lists_calendar_and_territory_page(acteurs, gltd):
+def test_confidential_meetings_stay_out_of_lists_calendar_and_territory_page(acteurs, gltd, client_de):
     reunion = _tenue_avec_cr(gltd)
-    client = _client(acteurs["partenaire"])
+    client = client_de(acteurs["partenaire"])
     assert reunion.titre not in client.get(reverse("comites:reunion_list")).content.decode()
     mois = timezone.localtime(reunion.debut).strftime("%Y-%m")
     assert reunion.titre not in client.get(reverse("comites:calendrier") + f"?mois={mois}").content.decode()
     assert gltd.nom not in client.get(reverse("comites:comite_list")).content.decode()
     assert reunion.titre not in client.get(gltd.territoire.get_absolute_url()).content.decode()
-    membre = _client(acteurs["autre_partenaire"])
+    membre = client_de(acteurs["autre_partenaire"])
     assert reunion.titre in membre.get(gltd.territoire.get_absolute_url()).content.decode()
 
 
@@ -96,35 +88,35 @@ def test_confidential_meetings_stay_out_of_lists_calendar_and_territory_page(act
     ("acteur", "attendu"),
     [("coordination", 200), ("secretariat", 200), ("partenaire", 200), ("analyste", 404), ("sans_role", 404)],
 )
-def test_open_committee_meetings_are_read_by_partners(acteurs, comite, acteur, attendu):
+def test_open_committee_meetings_are_read_by_partners(acteurs, comite, acteur, attendu, client_de):
     reunion = _tenue_avec_cr(comite)
-    assert _client(acteurs[acteur]).get(reunion.get_absolute_url()).status_code == attendu
+    assert client_de(acteurs[acteur]).get(reunion.get_absolute_url()).status_code == attendu
 
 
-def test_draft_meetings_are_seen_only_by_those_who_manage_them(acteurs, comite, reunion):
-    assert _client(acteurs["partenaire"]).get(reunion.get_absolute_url()).status_code == 404
-    assert _client(acteurs["secretariat"]).get(reunion.get_absolute_url()).status_code == 200
-    assert _client(acteurs["coordination"]).get(reunion.get_absolute_url()).status_code == 200
+def test_draft_meetings_are_seen_only_by_those_who_manage_them(acteurs, comite, reunion, client_de):
+    assert client_de(acteurs["partenaire"]).get(reunion.get_absolute_url()).status_code == 404
+    assert client_de(acteurs["secretariat"]).get(reunion.get_absolute_url()).status_code == 200
+    assert client_de(acteurs["coordination"]).get(reunion.get_absolute_url()).status_code == 200
 
 
-def test_minutes_in_progress_are_read_by_members_only_once_approved(acteurs, comite):
+def test_minutes_in_progress_are_read_by_members_only_once_approved(acteurs, comite, client_de):
     reunion = _tenue_avec_cr(comite, statut="tenue")
-    page = _client(acteurs["partenaire"]).get(reunion.get_absolute_url()).content.decode()
+    page = client_de(acteurs["partenaire"]).get(reunion.get_absolute_url()).content.decode()
     assert "Texte confidentiel du compte rendu" not in page
     assert "lisible une fois approuvé" in page
     assert (
         "Texte confidentiel du compte rendu"
-        in _client(acteurs["secretariat"]).get(reunion.get_absolute_url()).content.decode()
+        in client_de(acteurs["secretariat"]).get(reunion.get_absolute_url()).content.decode()
     )
 
 
 @pytest.mark.parametrize("acteur", ["partenaire", "autre_partenaire", "analyste"])
-def test_non_secretaries_cannot_manage(acteurs, comite, acteur):
+def test_non_secretaries_cannot_manage(acteurs, comite, acteur, client_de):
     debut = timezone.now() + datetime.timedelta(days=5)
     reunion = ReunionFactory(
         comite=comite, debut=debut, fin=debut + datetime.timedelta(hours=2), statut="convoquee"
     )
-    client = _client(acteurs[acteur])
+    client = client_de(acteurs[acteur])
     attendu = 404 if acteur == "analyste" else 403
     for nom in (
         "reunion_modifier",
@@ -142,9 +134,9 @@ def test_non_secretaries_cannot_manage(acteurs, comite, acteur):
     assert reunion.statut == "convoquee"
 
 
-def test_a_secretary_does_not_manage_committees_of_others(acteurs, secretariat):
+def test_a_secretary_does_not_manage_committees_of_others(acteurs, secretariat, client_de):
     autre = ComiteFactory(nom="Comité d'évaluation", secretaires=[UtilisateurFactory()])
-    client = _client(secretariat)
+    client = client_de(secretariat)
     assert client.get(reverse("comites:reunion_planifier", args=[autre.code])).status_code == 403
     debut = timezone.now() + datetime.timedelta(days=5)
     reunion = ReunionFactory(
@@ -154,10 +146,10 @@ def test_a_secretary_does_not_manage_committees_of_others(acteurs, secretariat):
     assert client.get(reverse("comites:reunion_annuler", args=[reunion.pk])).status_code == 403
 
 
-def test_secretary_listed_but_without_the_role_cannot_manage(comite, partenaire):
+def test_secretary_listed_but_without_the_role_cannot_manage(comite, partenaire, client_de):
     comite.secretaires.add(partenaire)
     assert (
-        _client(partenaire).get(reverse("comites:reunion_planifier", args=[comite.code])).status_code == 403
+        client_de(partenaire).get(reverse("comites:reunion_planifier", args=[comite.code])).status_code == 403
     )
 
 
@@ -167,11 +159,11 @@ def test_coordination_sees_every_meeting_including_confidential(acteurs, gltd, c
     assert set(Reunion.objects.visible_to(acteurs["partenaire"])) == {r2}
 
 
-def test_rhythm_page_roles(acteurs):
+def test_rhythm_page_roles(acteurs, client_de):
     url = reverse("comites:rythme")
-    assert _client(acteurs["secretariat"]).get(url).status_code == 200
-    assert _client(acteurs["analyste"]).get(url).status_code == 403
-    assert _client(None).get(url).status_code == 302
+    assert client_de(acteurs["secretariat"]).get(url).status_code == 200
+    assert client_de(acteurs["analyste"]).get(url).status_code == 403
+    assert client_de(None).get(url).status_code == 302
 
 
 def test_which_committees_are_confidential_is_the_models_one_list(partenaire, monkeypatch):

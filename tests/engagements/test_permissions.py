@@ -32,13 +32,6 @@ def engagement(partenaire):
     return e
 
 
-def _client(request, persona):
-    client = Client()
-    if persona != "anonyme":
-        client.force_login(request.getfixturevalue(persona))
-    return client
-
-
 @pytest.mark.parametrize(
     ("url", "attendus"),
     [
@@ -57,9 +50,9 @@ def _client(request, persona):
     ],
 )
 @pytest.mark.parametrize("persona", PERSONAS)
-def test_get_answers_per_role(request, engagement, url, attendus, persona):
+def test_get_answers_per_role(request, engagement, url, attendus, persona, client_de):
     url = url.format(action=engagement.action.reference)
-    response = _client(request, persona).get(url)
+    response = client_de(request.getfixturevalue(persona)).get(url)
     assert response.status_code == attendus.get(persona, 403), (persona, url)
 
 
@@ -90,9 +83,9 @@ def test_unknown_reference_answers_404(coordination):
         ("sans_role", 403),
     ],
 )
-def test_adding_a_progress_report_per_role(request, engagement, persona, attendu):
+def test_adding_a_progress_report_per_role(request, engagement, persona, attendu, client_de):
     avant = PointEtape.objects.count()
-    response = _client(request, persona).post(
+    response = client_de(request.getfixturevalue(persona)).post(
         "/engagements/engagement/e-stp/point/",
         {"point-e-stp-date": "2000-01-15", "point-e-stp-valeur": "7", "point-e-stp-commentaire": ""},
     )
@@ -128,16 +121,16 @@ def test_partner_sees_the_add_report_form_on_its_own_commitment_only(engagement,
     ("persona", "voit"),
     [("coordination", True), ("partenaire", True), ("autre_partenaire", False), ("analyste", False)],
 )
-def test_history_is_read_by_coordination_and_the_owner_only(request, engagement, persona, voit):
-    response = _client(request, persona).get("/engagements/engagement/e-stp/")
+def test_history_is_read_by_coordination_and_the_owner_only(request, engagement, persona, voit, client_de):
+    response = client_de(request.getfixturevalue(persona)).get("/engagements/engagement/e-stp/")
     assert ("Historique des modifications" in response.content.decode()) is voit
     assert (response.context["historique"] is not None) is voit
 
 
 @pytest.mark.parametrize("persona", ["partenaire", "autre_partenaire", "secretariat", "analyste"])
-def test_only_coordination_validates_reports(request, engagement, persona):
+def test_only_coordination_validates_reports(request, engagement, persona, client_de):
     point = engagement.points.get()
-    response = _client(request, persona).post(f"/engagements/points/{point.pk}/valider/")
+    response = client_de(request.getfixturevalue(persona)).post(f"/engagements/points/{point.pk}/valider/")
     assert response.status_code == 403
     point.refresh_from_db()
     assert point.valide_le is None

@@ -14,7 +14,7 @@ from cls_poitiers.models import Population, VersionDonnees
 from observatoire.models import Donnee
 from observatoire.tableaux_de_bord import cache
 
-from .test_vues import chiffres, client_de  # noqa: F401  (fixture)
+from .test_vues import chiffres  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.django_db
 
@@ -102,6 +102,7 @@ def test_a_page_is_computed_once_then_refreshed_after_a_committed_change(
     chiffres,  # noqa: F811
     analyste,
     cache_actif,
+    client_de,
 ):
     client = client_de(analyste)
     url = TERRITOIRE + "?annee=1998"
@@ -152,7 +153,7 @@ def test_an_import_changes_the_version_on_commit(donnees_de_reference, chiffres,
     assert Donnee.objects.filter(annee=1999).count() == 1
 
 
-def test_detail_levels_never_share_a_cached_page(chiffres, partenaire, analyste, cache_actif):  # noqa: F811
+def test_detail_levels_never_share_a_cached_page(chiffres, partenaire, analyste, cache_actif, client_de):  # noqa: F811
     url = TERRITOIRE + "?annee=1997"
     assert "&lt; 5" not in client_de(analyste).get(url).content.decode()
     assert "&lt; 5" in client_de(partenaire).get(url).content.decode()
@@ -162,7 +163,7 @@ def test_detail_levels_never_share_a_cached_page(chiffres, partenaire, analyste,
     )
 
 
-def test_filters_and_addresses_have_their_own_entries(chiffres, analyste, cache_actif):  # noqa: F811
+def test_filters_and_addresses_have_their_own_entries(chiffres, analyste, cache_actif, client_de):  # noqa: F811
     client = client_de(analyste)
     page_1997 = client.get(ENSEMBLE + "?annee=1997").content.decode()
     page_1998 = client.get(ENSEMBLE + "?annee=1998").content.decode()
@@ -177,6 +178,7 @@ def test_a_warm_cache_opens_nothing_to_roles_without_access(
     sans_role,
     secretariat,
     cache_actif,
+    client_de,
 ):
     for url in (
         ENSEMBLE,
@@ -194,6 +196,7 @@ def test_user_specific_panels_are_not_cached_with_the_page(
     coordination,
     partenaire,
     cache_actif,
+    client_de,
 ):
     # A local group's meetings (GLTD) are shown on the territory's page to its members and the
     # coordination only: the panel is rendered for each reader, after the cached part.
@@ -207,7 +210,7 @@ def test_user_specific_panels_are_not_cached_with_the_page(
     assert "Réunion restreinte du GLTD" in client_de(coordination).get(TERRITOIRE).content.decode()
 
 
-def test_the_cache_can_be_turned_off(chiffres, analyste, settings):  # noqa: F811
+def test_the_cache_can_be_turned_off(chiffres, analyste, settings, client_de):  # noqa: F811
     settings.CLS_CACHE_TABLEAUX = False
     client = client_de(analyste)
     url = TERRITOIRE + "?annee=1998"

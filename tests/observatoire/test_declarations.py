@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from cls_poitiers.models import Partenaire
 from observatoire.models import Declaration, Donnee
+from tests.conftest import REQUETES_CONNEXION
 
 from .factories import IndicateurFactory
 
@@ -76,3 +77,16 @@ def test_another_partner_cannot_edit_a_declaration(
     client.force_login(analyste)
     assert client.get(reverse("observatoire:declaration_nouvelle")).status_code == 403
     assert client.get(reverse("observatoire:declarations")).status_code == 200
+
+
+def test_declaration_list_query_count(perimetre, partenaire, categorie, client_de, django_assert_num_queries):
+    client = client_de(partenaire)
+    for mois in range(1, 13):
+        donnees = {"territoire": perimetre["q"].pk, "annee": 1998, "mois": mois, "nombre_bus-degrades": mois}
+        assert client.post(reverse("observatoire:declaration_nouvelle"), donnees).status_code == 302
+    # Login, then the partner's declarations with their territory, author and number of figures,
+    # whether the partner has a category to declare, the header's organisation.
+    with django_assert_num_queries(REQUETES_CONNEXION + 3):
+        response = client.get(reverse("observatoire:declarations"))
+        assert response.status_code == 200
+        assert response.content.decode().count("Les Couronneries") == 12

@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from observatoire import forms as observatoire_forms
 from observatoire.models import AnnexeDiagnostic, Diagnostic
+from tests.conftest import REQUETES_CONNEXION, lire_page
 from tests.factories import ContratFactory
 
 pytestmark = pytest.mark.django_db
@@ -125,18 +126,24 @@ def test_partner_and_secretary_read_but_cannot_upload(client, partenaire, secret
 
 
 def test_demo_diagnostic_page_assembles_figures_surveys_territories_documents_and_meetings(
-    client, demo, coordination, django_assert_max_num_queries
+    client, demo, coordination, django_assert_num_queries
 ):
     diagnostic = Diagnostic.objects.get()
     client.force_login(coordination)
-    with django_assert_max_num_queries(40):
+    # Login, the diagnostic; the observatory's perimeter (the current contract with its territory,
+    # the territories under it, then down to the quartiers, their populations), the sources with
+    # figures, the figures summed, their indicators; the survey year retained and its results;
+    # whether the user may edit, the header's organisation, the later updates, the annexes, the
+    # priority territories, and the committees' panel: the meetings that fed it.
+    with django_assert_num_queries(REQUETES_CONNEXION + 16):
         response = client.get(diagnostic.get_absolute_url())
-    page = response.content.decode()
-    assert "85,4\u00a0‰" in page  # the seed's rate, computed by the observatory for 1997
-    assert "Se sent en insécurité dans son quartier le soir" in page  # the 1997 survey
-    assert "Vouneuil-sous-Biard" in page and "Les Couronneries" in page
-    assert "annexe-statistique-1997-illustrative.csv" in page
-    assert "16 réunions thématiques et rencontres avec les habitants" in page
+        assert response.status_code == 200
+        page = response.content.decode()
+        assert "85,4\u00a0‰" in page  # the seed's rate, computed by the observatory for 1997
+        assert "Se sent en insécurité dans son quartier le soir" in page  # the 1997 survey
+        assert "Vouneuil-sous-Biard" in page and "Les Couronneries" in page
+        assert "annexe-statistique-1997-illustrative.csv" in page
+        assert "16 réunions thématiques et rencontres avec les habitants" in page
     assert diagnostic.territoires_prioritaires.count() == 11
     assert diagnostic.reunions.count() == 16
     annexe = diagnostic.annexes.get()
@@ -150,3 +157,22 @@ def test_another_year_can_be_chosen(client, demo, partenaire):
     assert "Insécurité réelle et ressentie en 1999" in response.content.decode()
     response = client.get(Diagnostic.objects.get().get_absolute_url() + "?annee=abc")
     assert "Année invalide" in response.content.decode()
+
+
+def test_diagnostic_list_query_count(partenaire, client_de, django_assert_num_queries):
+    contrat = ContratFactory(annee_diagnostic=1997)
+    precedent = None
+    for annee in range(1997, 2009):
+        precedent = Diagnostic.objects.create(
+            contrat=contrat,
+            titre=f"Diagnostic {annee}",
+            date=datetime.date(annee + 1, 5, 15),
+            annee=annee,
+            auteurs="District",
+            mise_a_jour_de=precedent,
+        )
+    client = client_de(partenaire)
+    # Login, then the header's organisation, the diagnostics with the one each updates and their
+    # number of annexes (a partner may edit none: asking costs no query).
+    with django_assert_num_queries(REQUETES_CONNEXION + 2):
+        lire_page(client, reverse("observatoire:diagnostic_list"), "Diagnostic 1997", "Diagnostic 2008")
