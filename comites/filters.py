@@ -22,4 +22,4 @@ class ReunionFilter(django_filters.FilterSet):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.filters["comite"].queryset = Comite.objects.visible_to(user).order_by("type", "nom")
+        self.filters["comite"].queryset = Comite.objects.visibles_par(user).order_by("type", "nom")

@@ -20,13 +20,13 @@ def accueil(request) -> dict:
     user = request.user
     maintenant = timezone.now()
     prochaines = list(
-        Reunion.objects.visible_to(user)
+        Reunion.objects.visibles_par(user)
         .filter(fin__gte=maintenant)
         .exclude(statut=Reunion.Statut.ANNULEE)
         .select_related("comite", "territoire")
         .order_by("debut")[:NB_PROCHAINES]
     )
-    geres = Comite.objects.manageable_by(user)
+    geres = Comite.objects.geres_par(user)
     contexte = {"prochaines": prochaines, "secretaire": False}
     if not geres.exists():
         return contexte
@@ -64,7 +64,7 @@ def engagement(request, obj) -> dict:
         .order_by("numero")
     )
     visibles = set(
-        Reunion.objects.visible_to(request.user)
+        Reunion.objects.visibles_par(request.user)
         .filter(pk__in=[a.decision.reunion_id for a in avenants])
         .values_list("pk", flat=True)
     )
@@ -78,7 +78,7 @@ def territoire(request, obj) -> dict:
         territoire_id=obj.pk, pointordredujour__reunion_id=OuterRef("pk")
     )
     reunions = list(
-        Reunion.objects.visible_to(request.user)
+        Reunion.objects.visibles_par(request.user)
         .filter(Q(territoire=obj) | Q(comite__territoire=obj) | Q(Exists(concerne)))
         .select_related("comite")
         .order_by("-debut")[:10]
@@ -90,7 +90,7 @@ def diagnostic(request, obj) -> dict:
     """The meetings (thematic groups, meetings with residents) that fed a diagnostic, as far as
     the user may see them."""
     reunions = list(
-        Reunion.objects.visible_to(request.user)
+        Reunion.objects.visibles_par(request.user)
         .filter(diagnostics=obj)
         .select_related("comite", "territoire")
         .order_by("debut")
@@ -100,7 +100,7 @@ def diagnostic(request, obj) -> dict:
 
 def bilans(request) -> dict:
     """The latest adopted review and the draft in progress, as far as the user may read them."""
-    visibles = Bilan.objects.visible_to(request.user).select_related("reunion_adoption")
+    visibles = Bilan.objects.visibles_par(request.user).select_related("reunion_adoption")
     return {
         "adopte": visibles.filter(statut=Bilan.Statut.ADOPTE).order_by("-annee", "-version").first(),
         "projet": visibles.filter(statut=Bilan.Statut.BROUILLON).order_by("-annee").first(),

@@ -35,7 +35,7 @@ def _membre_ou_secretaire(user) -> Q:
 
 
 class ComiteQuerySet(models.QuerySet):
-    def visible_to(self, user):
+    def visibles_par(self, user):
         if not getattr(user, "is_authenticated", False) or not _a_un_role(user):
             return self.none()
         if _est_coordination(user):
@@ -45,7 +45,7 @@ class ComiteQuerySet(models.QuerySet):
             q |= ~Q(type__in=self.model.TYPES_CONFIDENTIELS)
         return self.filter(q)
 
-    def manageable_by(self, user):
+    def geres_par(self, user):
         if not getattr(user, "is_authenticated", False):
             return self.none()
         if _est_coordination(user):
@@ -62,21 +62,21 @@ class ComiteQuerySet(models.QuerySet):
 
 
 class ReunionQuerySet(models.QuerySet):
-    def visible_to(self, user):
+    def visibles_par(self, user):
         from .models import Comite
 
         if not getattr(user, "is_authenticated", False) or not _a_un_role(user):
             return self.none()
         if _est_coordination(user):
             return self.all()
-        comites = Comite.objects.visible_to(user)
-        geres = Comite.objects.manageable_by(user)
+        comites = Comite.objects.visibles_par(user)
+        geres = Comite.objects.geres_par(user)
         return self.filter(comite__in=comites).filter(~Q(statut="brouillon") | Q(comite__in=geres))
 
-    def manageable_by(self, user):
+    def geres_par(self, user):
         from .models import Comite
 
-        return self.filter(comite__in=Comite.objects.manageable_by(user))
+        return self.filter(comite__in=Comite.objects.geres_par(user))
 
     def actives(self):
         """Not cancelled: what counts as scheduled or held."""
@@ -94,7 +94,7 @@ class BilanQuerySet(models.QuerySet):
     """Annual reviews: the coordination drafts and reads everything; the members and secretaries of
     the comité d'évaluation read the drafts of their contract; every role reads adopted reviews."""
 
-    def visible_to(self, user):
+    def visibles_par(self, user):
         from .models import Comite
 
         if not getattr(user, "is_authenticated", False) or not _a_un_role(user):
@@ -104,7 +104,7 @@ class BilanQuerySet(models.QuerySet):
         evaluation = Comite.objects.filter(type="evaluation").filter(_membre_ou_secretaire(user))
         return self.filter(Q(statut="adopte") | Q(contrat__in=evaluation.values("contrat")))
 
-    def editable_by(self, user):
+    def modifiables_par(self, user):
         """Only the coordination writes, and only drafts."""
         if not getattr(user, "is_authenticated", False) or not _est_coordination(user):
             return self.none()

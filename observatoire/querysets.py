@@ -36,7 +36,7 @@ class IndicateurQuerySet(models.QuerySet):
 
 
 class DonneeQuerySet(models.QuerySet):
-    def visible_to(self, user):
+    def visibles_par(self, user):
         # Every reader sees every aggregate; small counts are masked when shown (see secret.py).
         return self if peut_consulter(user) else self.none()
 
@@ -48,22 +48,22 @@ class DonneeQuerySet(models.QuerySet):
 
 
 class LotImportQuerySet(models.QuerySet):
-    def visible_to(self, user):
+    def visibles_par(self, user):
         return self if peut_importer(user) else self.none()
 
 
 class DeclarationQuerySet(models.QuerySet):
-    def visible_to(self, user):
+    def visibles_par(self, user):
         if has_role(user, OBSERVATOIRE, COORDINATION):
             return self
         return de_son_organisation(self, user)
 
-    def editable_by(self, user):
+    def modifiables_par(self, user):
         return de_son_organisation(self, user)
 
 
 class EnqueteQuerySet(models.QuerySet):
-    def visible_to(self, user):
+    def visibles_par(self, user):
         return self if peut_consulter(user) else self.none()
 
 
@@ -74,15 +74,15 @@ ROLES_DIAGNOSTIC_EDITION = (COORDINATION, OBSERVATOIRE)
 
 
 class DiagnosticQuerySet(models.QuerySet):
-    def visible_to(self, user):
+    def visibles_par(self, user):
         return self if has_role(user, *ROLES_DIAGNOSTIC_LECTURE) else self.none()
 
-    def editable_by(self, user):
+    def modifiables_par(self, user):
         return self if has_role(user, *ROLES_DIAGNOSTIC_EDITION) else self.none()
 
 
 class AnnexeDiagnosticQuerySet(models.QuerySet):
-    def visible_to(self, user):
+    def visibles_par(self, user):
         from .models import Diagnostic
 
-        return self.filter(diagnostic__in=Diagnostic.objects.visible_to(user))
+        return self.filter(diagnostic__in=Diagnostic.objects.visibles_par(user))

@@ -40,7 +40,7 @@ FORMATS_EXPORT = ("csv", "xlsx")
 
 
 def _filtre(request):
-    filtre = FiltreChiffres(request.GET, queryset=Donnee.objects.visible_to(request.user))
+    filtre = FiltreChiffres(request.GET, queryset=Donnee.objects.visibles_par(request.user))
     return filtre, filtre.valeurs()
 
 
@@ -228,14 +228,14 @@ def imports(request):
         )
         services.apercu(lot=lot)
         return redirect(lot)
-    lots = LotImport.objects.visible_to(request.user).select_related("cree_par", "source")[:50]
+    lots = LotImport.objects.visibles_par(request.user).select_related("cree_par", "source")[:50]
     return render(request, "observatoire/imports.html", {"form": form, "lots": lots})
 
 
 @role_required(*ROLES_IMPORT)
 def import_detail(request, pk):
     lot = get_object_or_404(
-        LotImport.objects.visible_to(request.user).select_related("cree_par", "source"), pk=pk
+        LotImport.objects.visibles_par(request.user).select_related("cree_par", "source"), pk=pk
     )
     return render(
         request,
@@ -246,7 +246,7 @@ def import_detail(request, pk):
 
 @role_required(*ROLES_IMPORT)
 def import_etat(request, pk):
-    lot = get_object_or_404(LotImport.objects.visible_to(request.user), pk=pk)
+    lot = get_object_or_404(LotImport.objects.visibles_par(request.user), pk=pk)
     return JsonResponse(
         {
             "statut": lot.statut,
@@ -259,7 +259,7 @@ def import_etat(request, pk):
 @require_POST
 @role_required(*ROLES_IMPORT)
 def import_appliquer(request, pk):
-    lot = get_object_or_404(LotImport.objects.visible_to(request.user), pk=pk)
+    lot = get_object_or_404(LotImport.objects.visibles_par(request.user), pk=pk)
     if lot.statut != LotImport.Statut.APERCU or not lot.fichier:
         messages.error(request, _("Ce lot n'est pas en attente de validation."))
         return redirect(lot)
@@ -294,7 +294,7 @@ def _territoires_declarables(user):
 @role_required(*ROLES_DECLARATION, *ROLES_IMPORT, COORDINATION)
 def declarations(request):
     liste = (
-        Declaration.objects.visible_to(request.user)
+        Declaration.objects.visibles_par(request.user)
         .select_related("partenaire", "territoire", "declare_par")
         .annotate(nb=Count("donnees"))[:200]
     )
@@ -356,7 +356,7 @@ def declaration_nouvelle(request):
 
 @role_required(*ROLES_DECLARATION)
 def declaration_modifier(request, pk):
-    declaration = get_object_or_404(Declaration.objects.editable_by(request.user), pk=pk)
+    declaration = get_object_or_404(Declaration.objects.modifiables_par(request.user), pk=pk)
     return _formulaire_declaration(request, declaration)
 
 
@@ -365,13 +365,13 @@ def declaration_modifier(request, pk):
 
 def _diagnostic(request, pk) -> Diagnostic:
     return get_object_or_404(
-        Diagnostic.objects.visible_to(request.user).select_related("contrat", "mise_a_jour_de"), pk=pk
+        Diagnostic.objects.visibles_par(request.user).select_related("contrat", "mise_a_jour_de"), pk=pk
     )
 
 
 def _diagnostic_editable(request, pk) -> Diagnostic:
     diagnostic = _diagnostic(request, pk)
-    if not Diagnostic.objects.editable_by(request.user).filter(pk=diagnostic.pk).exists():
+    if not Diagnostic.objects.modifiables_par(request.user).filter(pk=diagnostic.pk).exists():
         raise PermissionDenied
     return diagnostic
 
@@ -399,7 +399,7 @@ def _telechargement(fichier, nom: str, type_fichier: str) -> FileResponse:
 @role_required(*ROLES_DIAGNOSTIC_LECTURE)
 def diagnostic_list(request):
     diagnostics = (
-        Diagnostic.objects.visible_to(request.user)
+        Diagnostic.objects.visibles_par(request.user)
         .select_related("mise_a_jour_de")
         .annotate(nb_annexes=Count("annexes"))
         .order_by("-date", "-pk")
@@ -409,7 +409,7 @@ def diagnostic_list(request):
         "observatoire/diagnostic_list.html",
         {
             "diagnostics": diagnostics,
-            "peut_editer": Diagnostic.objects.editable_by(request.user).exists()
+            "peut_editer": Diagnostic.objects.modifiables_par(request.user).exists()
             or has_role(request.user, COORDINATION, OBSERVATOIRE),
         },
     )
@@ -460,7 +460,7 @@ def diagnostic_detail(request, pk):
             ),
             "annexes": diagnostic.annexes.all(),
             "mises_a_jour": diagnostic.mises_a_jour.order_by("date"),
-            "peut_editer": Diagnostic.objects.editable_by(request.user).filter(pk=diagnostic.pk).exists(),
+            "peut_editer": Diagnostic.objects.modifiables_par(request.user).filter(pk=diagnostic.pk).exists(),
             **vue,
         },
     )
@@ -537,5 +537,5 @@ def diagnostic_texte(request, pk):
 
 @role_required(*ROLES_DIAGNOSTIC_LECTURE)
 def annexe_fichier(request, pk):
-    annexe = get_object_or_404(AnnexeDiagnostic.objects.visible_to(request.user), pk=pk)
+    annexe = get_object_or_404(AnnexeDiagnostic.objects.visibles_par(request.user), pk=pk)
     return _telechargement(annexe.fichier, annexe.fichier_nom, annexe.fichier_type)

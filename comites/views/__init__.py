@@ -3,6 +3,6 @@
 decisions, amendments), `calendrier` (month calendar, .ics files and feeds), `rythme`, `reponses`
 (the members' answer to a convocation) and `bilans` (the annual review).
 
-Every object is fetched through `visible_to(user)` (outside it: 404); every change checks
-`manageable_by(user)` (outside it: 403) and goes through `services` (see `acces`).
+Every object is fetched through `visibles_par(user)` (outside it: 404); every change checks
+`geres_par(user)` (outside it: 403) and goes through `services` (see `acces`).
 """

@@ -16,7 +16,9 @@ S = Reunion.Statut
 
 
 def comite_visible(request, code) -> Comite:
-    return get_object_or_404(Comite.objects.visible_to(request.user).select_related("territoire"), code=code)
+    return get_object_or_404(
+        Comite.objects.visibles_par(request.user).select_related("territoire"), code=code
+    )
 
 
 def comite_gere(request, code) -> Comite:
@@ -28,7 +30,7 @@ def comite_gere(request, code) -> Comite:
 
 def reunion_visible(request, pk) -> Reunion:
     return get_object_or_404(
-        Reunion.objects.visible_to(request.user).select_related(
+        Reunion.objects.visibles_par(request.user).select_related(
             "comite__contrat", "territoire", "compte_rendu"
         ),
         pk=pk,
@@ -43,7 +45,7 @@ def reunion_geree(request, pk) -> Reunion:
 
 
 def peut_gerer(user, comite) -> bool:
-    return Comite.objects.manageable_by(user).filter(pk=comite.pk).exists()
+    return Comite.objects.geres_par(user).filter(pk=comite.pk).exists()
 
 
 def peut_lire_compte_rendu(user, reunion, peut_gerer: bool) -> bool:

@@ -22,14 +22,14 @@ from .acces import executer
 
 def _bilan(request, pk) -> Bilan:
     return get_object_or_404(
-        Bilan.objects.visible_to(request.user).select_related("contrat", "reunion_adoption", "cree_par"),
+        Bilan.objects.visibles_par(request.user).select_related("contrat", "reunion_adoption", "cree_par"),
         pk=pk,
     )
 
 
 def _bilan_editable(request, pk) -> Bilan:
     bilan = _bilan(request, pk)
-    if not Bilan.objects.editable_by(request.user).filter(pk=bilan.pk).exists():
+    if not Bilan.objects.modifiables_par(request.user).filter(pk=bilan.pk).exists():
         raise PermissionDenied
     return bilan
 
@@ -41,7 +41,7 @@ def _parties(request, bilan: Bilan) -> dict:
 @login_required
 def bilan_list(request):
     bilans = (
-        Bilan.objects.visible_to(request.user)
+        Bilan.objects.visibles_par(request.user)
         .select_related("reunion_adoption")
         .order_by("-annee", "-version")
     )
@@ -75,7 +75,7 @@ def bilan_rediger(request):
 @login_required
 def bilan_detail(request, pk):
     bilan = _bilan(request, pk)
-    peut_editer = Bilan.objects.editable_by(request.user).filter(pk=bilan.pk).exists()
+    peut_editer = Bilan.objects.modifiables_par(request.user).filter(pk=bilan.pk).exists()
     adoption = None
     if peut_editer:
         adoption = forms.AdoptionBilanForm(
@@ -83,7 +83,7 @@ def bilan_detail(request, pk):
             action=reverse("comites:bilan_adopter", kwargs={"pk": bilan.pk}),
         )
     autres = (
-        Bilan.objects.visible_to(request.user)
+        Bilan.objects.visibles_par(request.user)
         .filter(contrat=bilan.contrat, annee=bilan.annee)
         .exclude(pk=bilan.pk)
     )

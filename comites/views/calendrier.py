@@ -57,7 +57,7 @@ def calendrier_mois(request):
         semaines[-1][-1] + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz
     )
     reunions = (
-        Reunion.objects.visible_to(request.user)
+        Reunion.objects.visibles_par(request.user)
         .entre(debut, fin)
         .select_related("comite", "territoire")
         .order_by("debut")
@@ -118,7 +118,7 @@ def calendrier_jeton(request):
 
 def _reunions_flux(user):
     return (
-        Reunion.objects.visible_to(user)
+        Reunion.objects.visibles_par(user)
         .filter(debut__gte=timezone.now() - FENETRE_FLUX)
         .select_related("comite", "territoire")
         .prefetch_related("points")
@@ -140,7 +140,7 @@ def flux_personnel(request, jeton):
 
 
 def _flux_comite(user, code):
-    comite = get_object_or_404(Comite.objects.visible_to(user), code=code)
+    comite = get_object_or_404(Comite.objects.visibles_par(user), code=code)
     return _reponse_ics(
         ics.flux(_reunions_flux(user).filter(comite=comite), nom=comite.nom), f"{comite.code}.ics"
     )

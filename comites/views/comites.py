@@ -13,7 +13,7 @@ from .acces import comite_visible, peut_gerer
 def comite_list(request):
     maintenant = timezone.now()
     comites = (
-        Comite.objects.visible_to(request.user)
+        Comite.objects.visibles_par(request.user)
         .select_related("territoire")
         .annotate(
             nb_membres=Count("membres", distinct=True),
@@ -24,7 +24,7 @@ def comite_list(request):
         )
         .order_by("type", "nom")
     )
-    geres = set(Comite.objects.manageable_by(request.user).values_list("pk", flat=True))
+    geres = set(Comite.objects.geres_par(request.user).values_list("pk", flat=True))
     return render(request, "comites/comite_list.html", {"comites": comites, "geres": geres})
 
 
@@ -32,7 +32,7 @@ def comite_list(request):
 def comite_detail(request, code):
     comite = comite_visible(request, code)
     reunions = (
-        Reunion.objects.visible_to(request.user)
+        Reunion.objects.visibles_par(request.user)
         .filter(comite=comite)
         .select_related("territoire")
         .order_by("-debut")

@@ -31,7 +31,7 @@ from .acces import (
 
 @login_required
 def reunion_list(request):
-    qs = Reunion.objects.visible_to(request.user).select_related("comite", "territoire").order_by("-debut")
+    qs = Reunion.objects.visibles_par(request.user).select_related("comite", "territoire").order_by("-debut")
     filtre = ReunionFilter(request.GET or None, queryset=qs, user=request.user)
     reunions = filtre.qs if filtre.is_bound and filtre.is_valid() else qs
     if filtre.is_bound and not filtre.is_valid():

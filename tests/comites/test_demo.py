@@ -57,11 +57,11 @@ def test_demo_is_idempotent(demo):
 
 def test_demo_secretariat_manages_and_partners_see_only_their_local_groups(demo):
     secretariat = Utilisateur.objects.get(username="secretariat")
-    assert Comite.objects.manageable_by(secretariat).count() == 6
+    assert Comite.objects.geres_par(secretariat).count() == 6
     stp = Utilisateur.objects.get(username="stp")
-    assert not Reunion.objects.visible_to(stp).filter(comite__type__in=("gltd", "veille")).exists()
+    assert not Reunion.objects.visibles_par(stp).filter(comite__type__in=("gltd", "veille")).exists()
     parquet = Utilisateur.objects.get(username="parquet")
-    assert Reunion.objects.visible_to(parquet).filter(comite__code="gltd-bel-air").exists()
+    assert Reunion.objects.visibles_par(parquet).filter(comite__code="gltd-bel-air").exists()
 
 
 def test_demo_amendment_raises_the_target_of_the_referenced_commitment(db):

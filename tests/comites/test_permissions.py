@@ -155,8 +155,8 @@ def test_secretary_listed_but_without_the_role_cannot_manage(comite, partenaire,
 
 def test_coordination_sees_every_meeting_including_confidential(acteurs, gltd, comite):
     r1, r2 = _tenue_avec_cr(gltd), _tenue_avec_cr(comite)
-    assert set(Reunion.objects.visible_to(acteurs["coordination"])) == {r1, r2}
-    assert set(Reunion.objects.visible_to(acteurs["partenaire"])) == {r2}
+    assert set(Reunion.objects.visibles_par(acteurs["coordination"])) == {r1, r2}
+    assert set(Reunion.objects.visibles_par(acteurs["partenaire"])) == {r2}
 
 
 def test_rhythm_page_roles(acteurs, client_de):
@@ -168,7 +168,7 @@ def test_rhythm_page_roles(acteurs, client_de):
 
 def test_which_committees_are_confidential_is_the_models_one_list(partenaire, monkeypatch):
     thematique = ComiteFactory(type=Comite.Type.THEMATIQUE, rythme=Comite.Rythme.BESOIN)
-    assert thematique in Comite.objects.visible_to(partenaire)
+    assert thematique in Comite.objects.visibles_par(partenaire)
     monkeypatch.setattr(Comite, "TYPES_CONFIDENTIELS", (*Comite.TYPES_CONFIDENTIELS, Comite.Type.THEMATIQUE))
     assert thematique.confidentiel
-    assert thematique not in Comite.objects.visible_to(partenaire)
+    assert thematique not in Comite.objects.visibles_par(partenaire)

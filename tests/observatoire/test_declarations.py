@@ -73,7 +73,7 @@ def test_another_partner_cannot_edit_a_declaration(
         client.get(reverse("observatoire:declaration_modifier", kwargs={"pk": declaration.pk})).status_code
         == 404
     )
-    assert declaration.pk not in [d.pk for d in Declaration.objects.visible_to(autre_partenaire)]
+    assert declaration.pk not in [d.pk for d in Declaration.objects.visibles_par(autre_partenaire)]
     client.force_login(analyste)
     assert client.get(reverse("observatoire:declaration_nouvelle")).status_code == 403
     assert client.get(reverse("observatoire:declarations")).status_code == 200
