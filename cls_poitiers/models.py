@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from .modeles_communs import Historise, Illustratif
-from .querysets import PartenaireQuerySet, TerritoireQuerySet
+from .querysets import ContratQuerySet, PartenaireQuerySet, TerritoireQuerySet
 
 
 class Partenaire(Historise):
@@ -198,6 +198,8 @@ class Contrat(Historise):
     )
     resume_diagnostic = models.TextField(_("résumé du diagnostic"), blank=True)
     suivi_evaluation = models.TextField(_("suivi et évaluation"), blank=True)
+
+    objects = ContratQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("contrat")

@@ -10,7 +10,7 @@ from .models import Contrat, Partenaire, Population, Priorite, Territoire
 
 @login_required
 def accueil(request):
-    contrat = Contrat.objects.select_related("territoire").first()
+    contrat = Contrat.objects.select_related("territoire").courant()
     return render(
         request,
         "cls_poitiers/accueil.html",

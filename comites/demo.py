@@ -522,7 +522,7 @@ def _bilans(contrat, stdout):
 
 @transaction.atomic
 def load(*, stdout=None):
-    contrat = Contrat.objects.order_by("date_signature").first()
+    contrat = Contrat.objects.courant()
     if contrat is None:
         return
     secretariat = Utilisateur.objects.get(username="secretariat")

@@ -49,7 +49,7 @@ def accueil(request) -> dict:
         alertes=[],
     )
     if geres.filter(type=Comite.Type.PILOTAGE).exists():
-        contrat = Contrat.objects.order_by("date_signature").first()
+        contrat = Contrat.objects.courant()
         if contrat:
             contexte["alertes"] = rythme.alertes_pilotage(contrat=contrat, today=timezone.localdate())
     return contexte

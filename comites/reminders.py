@@ -62,20 +62,17 @@ def _relances_compte_rendu(today: datetime.date, stdout) -> int:
 def _alertes_rythme(today: datetime.date, stdout) -> int:
     if today.weekday() != JOUR_ALERTE_RYTHME:
         return 0
-    envoyes = 0
-    for contrat in Contrat.objects.all():
-        comites = list(Comite.objects.filter(contrat=contrat, type=Comite.Type.PILOTAGE))
-        if not comites:
-            continue
-        alertes = rythme.alertes_pilotage(contrat=contrat, today=today)
-        if not alertes:
-            continue
-        envoyes += courriels.envoyer_aux_secretaires(
-            destinataires=_secretaires(comites),
-            gabarit="alerte_rythme",
-            contexte={"contrat": contrat, "alertes": alertes, "comites": comites},
-        )
-        stdout.write("Comité de pilotage à planifier : " + ", ".join(a.periode.libelle for a in alertes))
+    contrat = Contrat.objects.courant(today)
+    comites = list(Comite.objects.filter(contrat=contrat, type=Comite.Type.PILOTAGE)) if contrat else []
+    alertes = rythme.alertes_pilotage(contrat=contrat, today=today) if comites else []
+    if not alertes:
+        return 0
+    envoyes = courriels.envoyer_aux_secretaires(
+        destinataires=_secretaires(comites),
+        gabarit="alerte_rythme",
+        contexte={"contrat": contrat, "alertes": alertes, "comites": comites},
+    )
+    stdout.write("Comité de pilotage à planifier : " + ", ".join(a.periode.libelle for a in alertes))
     return envoyes
 
 

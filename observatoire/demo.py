@@ -218,7 +218,7 @@ def _annexe_csv() -> bytes:
 def _diagnostic():
     """The contract's 1998 diagnostic (figures of 1997), its priority territories and a generated
     statistical annex. The meetings that fed it are linked by the committees' demo."""
-    contrat = Contrat.objects.order_by("date_signature").first()
+    contrat = Contrat.objects.courant()
     if contrat is None:
         return None
     diagnostic, _ = update_or_create_si_change(

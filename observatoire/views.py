@@ -467,7 +467,7 @@ def diagnostic_detail(request, pk):
 
 
 def _contrat():
-    contrat = Contrat.objects.order_by("date_signature").first()
+    contrat = Contrat.objects.courant()
     if contrat is None:
         raise Http404(_("Aucun contrat enregistré."))
     return contrat

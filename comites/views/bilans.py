@@ -59,7 +59,7 @@ def bilan_list(request):
 @require_POST
 def bilan_rediger(request):
     form = forms.BilanNouveauForm(request.POST)
-    contrat = Contrat.objects.order_by("date_signature").first()
+    contrat = Contrat.objects.courant()
     if not form.is_valid() or contrat is None:
         messages.error(request, _("Indiquez une année valide."))
         return redirect("comites:bilan_list")

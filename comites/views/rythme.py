@@ -12,7 +12,7 @@ from .. import rythme
 
 @role_required(COORDINATION, SECRETARIAT, PARTENAIRE)
 def rythme_page(request):
-    contrat = Contrat.objects.order_by("date_signature").first()
+    contrat = Contrat.objects.courant()
     today = timezone.localdate()
     semestres = rythme.rythme_pilotage(contrat=contrat, today=today) if contrat else []
     return render(

@@ -48,7 +48,7 @@ NIVEAUX = ["departement", "district", "commune", "quartier"]
 
 
 def racine_du_contrat() -> Territoire | None:
-    contrat = Contrat.objects.select_related("territoire__parent").order_by("-date_signature").first()
+    contrat = Contrat.objects.select_related("territoire__parent").courant()
     if contrat:
         return contrat.territoire
     return Territoire.objects.districts().select_related("parent").order_by("pk").first()
