@@ -1,8 +1,9 @@
 """The Poitiers 1998 contract as demo data: the core part (territories, partners, signatories,
 priorities, users). Apps add theirs in `<app>/demo.py` (see `charger_demo`).
 
-Real facts come from the seed and ../shared/DATA.md (INSEE codes, census populations); every
-other figure is stored with `illustratif=True` or says "illustratif" in its source.
+Real facts come from the 1998 contract and from public sources: INSEE codes, the 1990 and 1999
+censuses, INSEE's recent municipal populations, the centres of five communes. Every other figure
+is stored with `illustratif=True` or says "illustratif" in its source.
 """
 
 import datetime
@@ -25,7 +26,8 @@ SOURCE_ILLUSTRATIVE = "Chiffre illustratif (démonstration)"
 COORDONNEES_INSEE = "Centre de la commune (référentiel IGN / INSEE)"
 COORDONNEES_APPROX = "Coordonnées approximatives (démonstration)"
 
-# INSEE code, name, traitement prioritaire, centre (lat, lon), whether the centre is from DATA.md.
+# INSEE code, name, traitement prioritaire, centre (lat, lon), whether the centre is a published one
+# (the others are approximate, for the demo's map).
 COMMUNES = [
     ("86027", "Biard", False, ("46.579000", "0.310000"), False),
     ("86041", "Buxerolles", True, ("46.605700", "0.367000"), True),
@@ -39,7 +41,7 @@ COMMUNES = [
     ("86297", "Vouneuil-sous-Biard", True, ("46.584300", "0.269400"), True),
 ]
 
-# Census populations. (code, year) → inhabitants; real where DATA.md gives them.
+# Census populations known from INSEE's 1990 and 1999 censuses. (code, year) → inhabitants.
 POPULATIONS_REELLES = {
     ("86194", 1990): 78894,
     ("86194", 1999): 83448,
@@ -62,7 +64,7 @@ POPULATIONS_RECENTES = {
     "86163": 3723,
     "86027": 1910,
 }
-# Where DATA.md has no 1990/1999 figure: illustrative, and stored as such.
+# Where no 1990/1999 census figure is known: illustrative, and stored as such.
 POPULATIONS_ILLUSTRATIVES = {
     ("86062", 1990): 3200,
     ("86062", 1999): 4000,

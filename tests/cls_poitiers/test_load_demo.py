@@ -47,7 +47,7 @@ def test_demo_uses_real_insee_codes_and_census_figures(demo):
     assert poitiers.populations.get(annee=1999).habitants == 83448
     assert poitiers.populations.get(annee=1999).illustratif is False
     assert Territoire.objects.get(code="86041").populations.get(annee=1990).habitants == 6337
-    # DATA.md gives no 1999 figure for Montamisé: the demo's figure says it is illustrative.
+    # No 1999 census figure is known for Montamisé: the demo's figure says it is illustrative.
     assert Territoire.objects.get(code="86163").populations.get(annee=1999).illustratif is True
     assert set(Territoire.objects.quartiers().values_list("parent__code", flat=True)) == {"86194"}
 

@@ -11,7 +11,7 @@ from observatoire.tableaux_de_bord import pages
 pytestmark = pytest.mark.django_db
 
 # The 16 real rows for Poitiers, 2016 (extract of the 2024 edition, two columns added by whoever
-# made the extract), re-typed from ../shared/data/ssmsi-commune-poitiers-2016-extract.csv.
+# made the extract), re-typed from the SSMSI's published commune base.
 ENTETE_2016 = (
     "CODGEO_2024;annee;indicateur;unite_de_compte;nombre;taux_pour_mille;est_diffuse;insee_pop;"
     "COM_CODE;Nom_clean\n"
