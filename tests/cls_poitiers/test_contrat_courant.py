@@ -16,7 +16,9 @@ def successifs(db):
     """The CLS of 1998, then a territorial strategy signed in 2008 on the same territory."""
     cls = ContratFactory(titre="CLS de 1998", date_signature=datetime.date(1998, 10, 16))
     strategie = ContratFactory(
-        titre="Stratégie territoriale 2008", territoire=cls.territoire, date_signature=datetime.date(2008, 3, 1)
+        titre="Stratégie territoriale 2008",
+        territoire=cls.territoire,
+        date_signature=datetime.date(2008, 3, 1),
     )
     return cls, strategie
 
