@@ -473,12 +473,9 @@ def _contrat():
     return contrat
 
 
-@role_required(*ROLES_DIAGNOSTIC_EDITION)
-def diagnostic_nouveau(request):
-    contrat = _contrat()
-    form = DiagnosticForm(
-        request.POST or None, request.FILES or None, initial={"annee": contrat.annee_diagnostic}
-    )
+def _formulaire_diagnostic(request, *, contrat, diagnostic=None, initial=None, succes):
+    """Enter a new diagnostic of `contrat` (`diagnostic` None) or change one, with its main document."""
+    form = DiagnosticForm(request.POST or None, request.FILES or None, instance=diagnostic, initial=initial)
     if request.method == "POST" and form.is_valid():
         diagnostic = services.enregistrer_diagnostic(
             form=form,
@@ -487,26 +484,28 @@ def diagnostic_nouveau(request):
             type_fichier=form.type_fichier,
             par=request.user,
         )
-        messages.success(request, _("Diagnostic enregistré."))
+        messages.success(request, succes)
         return redirect(diagnostic)
-    return render(request, "observatoire/diagnostic_form.html", {"form": form, "diagnostic": None})
+    return render(request, "observatoire/diagnostic_form.html", {"form": form, "diagnostic": diagnostic})
+
+
+@role_required(*ROLES_DIAGNOSTIC_EDITION)
+def diagnostic_nouveau(request):
+    contrat = _contrat()
+    return _formulaire_diagnostic(
+        request,
+        contrat=contrat,
+        initial={"annee": contrat.annee_diagnostic},
+        succes=_("Diagnostic enregistré."),
+    )
 
 
 @role_required(*ROLES_DIAGNOSTIC_EDITION)
 def diagnostic_modifier(request, pk):
     diagnostic = _diagnostic_editable(request, pk)
-    form = DiagnosticForm(request.POST or None, request.FILES or None, instance=diagnostic)
-    if request.method == "POST" and form.is_valid():
-        services.enregistrer_diagnostic(
-            form=form,
-            contrat=diagnostic.contrat,
-            fichier=form.cleaned_data.get("fichier"),
-            type_fichier=form.type_fichier,
-            par=request.user,
-        )
-        messages.success(request, _("Diagnostic modifié."))
-        return redirect(diagnostic)
-    return render(request, "observatoire/diagnostic_form.html", {"form": form, "diagnostic": diagnostic})
+    return _formulaire_diagnostic(
+        request, contrat=diagnostic.contrat, diagnostic=diagnostic, succes=_("Diagnostic modifié.")
+    )
 
 
 @role_required(*ROLES_DIAGNOSTIC_EDITION)
