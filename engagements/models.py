@@ -226,7 +226,7 @@ class PointEtape(Historise, Illustratif):
 
 class RelanceEngagement(models.Model):
     """A reminder e-mailed about a commitment, kept so that the daily run does not send the same
-    reminder twice (see engagements.reminders)."""
+    reminder twice (see engagements.relances)."""
 
     class Motif(models.TextChoices):
         SANS_POINT = "sans_point", _("Pas de point d'étape récent")

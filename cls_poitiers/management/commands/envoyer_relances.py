@@ -1,6 +1,6 @@
 """One command for every reminder of the platform, to run daily from cron.
 
-Each app may provide a module `<app>.reminders` with `send(*, today, stdout) -> int` returning
+Each app may provide a module `<app>.relances` with `envoyer(*, today, stdout) -> int` returning
 the number of e-mails sent; the core calls them in the apps' order.
 """
 
@@ -30,10 +30,10 @@ class Command(BaseCommand):
         self.stdout.write(f"Courriels en attente renvoyés : {envoyes} ; toujours en attente : {restants}.")
         total = 0
         for app_name in settings.CLS_APPS:
-            module_name = f"{app_name}.reminders"
+            module_name = f"{app_name}.relances"
             if find_spec(module_name) is None:
                 continue
-            sent = import_module(module_name).send(today=today, stdout=self.stdout)
-            self.stdout.write(f"{app_name} : {sent} relance(s) envoyée(s).")
-            total += sent
+            nombre = import_module(module_name).envoyer(today=today, stdout=self.stdout)
+            self.stdout.write(f"{app_name} : {nombre} relance(s) envoyée(s).")
+            total += nombre
         self.stdout.write(self.style.SUCCESS(f"Total : {total} relance(s) le {today:%d/%m/%Y}."))

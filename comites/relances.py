@@ -76,5 +76,5 @@ def _alertes_rythme(today: datetime.date, stdout) -> int:
     return envoyes
 
 
-def send(*, today: datetime.date, stdout) -> int:
+def envoyer(*, today: datetime.date, stdout) -> int:
     return _relances_compte_rendu(today, stdout) + _alertes_rythme(today, stdout)

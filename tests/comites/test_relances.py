@@ -8,7 +8,7 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 
-from comites import reminders
+from comites import relances
 from comites.models import CompteRendu
 from tests.comites.factories import ComiteFactory, ReunionFactory, a_paris
 from tests.factories import UtilisateurFactory
@@ -30,7 +30,7 @@ def test_missing_minutes_reminder_on_days_3_and_7(pilotage, secretariat, jour, a
     ReunionFactory(
         comite=pilotage, titre="Pilotage du 10 mars", debut=a_paris(2030, 3, 10, 14), statut="tenue"
     )
-    envoyes = reminders.send(today=datetime.date(2030, 3, jour), stdout=io.StringIO())
+    envoyes = relances.envoyer(today=datetime.date(2030, 3, jour), stdout=io.StringIO())
     assert envoyes == attendu
     assert len(mail.outbox) == attendu
     if attendu:
@@ -42,7 +42,7 @@ def test_no_reminder_when_minutes_are_written_or_meeting_cancelled(pilotage):
     ecrit = ReunionFactory(comite=pilotage, debut=a_paris(2030, 3, 10, 14), statut="tenue")
     CompteRendu.objects.create(reunion=ecrit, texte="Fait", redige_par=UtilisateurFactory())
     ReunionFactory(comite=pilotage, debut=a_paris(2030, 3, 10, 9), statut="annulee", motif_annulation="Grève")
-    assert reminders.send(today=datetime.date(2030, 3, 13), stdout=io.StringIO()) == 0
+    assert relances.envoyer(today=datetime.date(2030, 3, 13), stdout=io.StringIO()) == 0
 
 
 def test_rhythm_warning_on_mondays_when_next_semester_has_nothing(secretariat):
@@ -50,15 +50,15 @@ def test_rhythm_warning_on_mondays_when_next_semester_has_nothing(secretariat):
     ReunionFactory(comite=comite, debut=a_paris(2030, 5, 20), statut="convoquee")
     lundi = datetime.date(2030, 3, 11)
     assert lundi.weekday() == 0
-    assert reminders.send(today=lundi + datetime.timedelta(days=1), stdout=io.StringIO()) == 0
-    assert reminders.send(today=lundi, stdout=io.StringIO()) == 1
+    assert relances.envoyer(today=lundi + datetime.timedelta(days=1), stdout=io.StringIO()) == 0
+    assert relances.envoyer(today=lundi, stdout=io.StringIO()) == 1
     assert mail.outbox[0].subject == "Comité de pilotage à planifier : 2e semestre 2030"
     assert mail.outbox[0].to == [secretariat.email]
 
 
 def test_without_secretary_the_coordination_is_warned(coordination):
     ComiteFactory()
-    assert reminders.send(today=datetime.date(2030, 3, 11), stdout=io.StringIO()) == 1
+    assert relances.envoyer(today=datetime.date(2030, 3, 11), stdout=io.StringIO()) == 1
     assert mail.outbox[0].to == [coordination.email]
     assert "1er semestre 2030, 2e semestre 2030" in mail.outbox[0].subject
 

@@ -73,7 +73,7 @@ def _a_relancer(today: datetime.date) -> dict[int, dict[str, list]]:
     return resultat
 
 
-def send(*, today: datetime.date, stdout=None) -> int:
+def envoyer(*, today: datetime.date, stdout=None) -> int:
     """Send today's reminders; return the number of e-mails sent."""
     a_relancer = _a_relancer(today)
     if not a_relancer:
