@@ -58,7 +58,7 @@ collectstatic: install
 	$(PY) manage.py collectstatic --noinput
 
 lock:
-	$(PY) -m pip install --quiet -e '.[dev]' && $(PY) -m pip freeze --exclude-editable | grep -v '^-e' > requirements.lock.new
+	$(PY) -m pip install --quiet -e '.[dev]' && $(PY) -m pip freeze --exclude-editable | grep -v '^-e' | sort -f > requirements.lock.new
 	@(echo '# Versions exactes installées par `make install` (pip install -r requirements.lock).'; \
 	  echo '# Régénérer après un changement de pyproject.toml : make lock'; cat requirements.lock.new) > requirements.lock
 	@rm requirements.lock.new
