@@ -153,10 +153,6 @@ class Territoire(models.Model):
     def get_absolute_url(self):
         return reverse("territoire_detail", kwargs={"code": self.code})
 
-    def population_pour(self, annee: int):
-        """The population record for `annee`, or the nearest earlier one (None when none is known)."""
-        return self.populations.filter(annee__lte=annee).order_by("-annee").first()
-
 
 class Population(Historise, Illustratif):
     """Inhabitants (and dwellings, the denominator of burglary rates) of a territory for a year, with

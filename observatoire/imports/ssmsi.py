@@ -486,7 +486,7 @@ def _identifier_territoires(
 def _verifier_taux(paquet: Paquet, indicateurs, indicateur_ids, nombres, pops, logs, a_comparer) -> None:
     """The published rate of each row of `a_comparer` (valid, not secret) against count /
     denominator × 1000, the denominator being the dwellings for burglaries, the inhabitants
-    otherwise: a difference is a warning (the source's rate is kept beside the computed one)."""
+    otherwise: a difference beyond rounding is a warning (the published rate itself is not stored)."""
     n = len(paquet.lignes)
     taux = _nombres_fr(paquet.col["taux"])
     par_logements = np.zeros(n, dtype=bool)
