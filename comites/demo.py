@@ -120,31 +120,35 @@ def _dt(jour: datetime.date, heure: int, minute: int = 0) -> datetime.datetime:
     return datetime.datetime(jour.year, jour.month, jour.day, heure, minute, tzinfo=PARIS)
 
 
+def _comite(code, *, membres, partenaires, **champs) -> Comite:
+    """The illustrative committee `code` and its members, in the order given."""
+    comite, _ = update_or_create_si_change(Comite, code=code, defaults={**champs, "illustratif": True})
+    for ordre, (partenaire, representant, qualite) in enumerate(membres, start=1):
+        update_or_create_si_change(
+            Membre,
+            comite=comite,
+            partenaire=partenaires[partenaire],
+            defaults={"representant": representant, "qualite": qualite, "ordre": ordre},
+        )
+    return comite
+
+
 def _comites(contrat, secretariat, partenaires, territoires):
     comites = {}
     for code, nom, type_, territoire, rythme, membres in COMITES:
-        comite, _ = update_or_create_si_change(
-            Comite,
-            code=code,
-            defaults={
-                "contrat": contrat,
-                "nom": nom,
-                "type": type_,
-                "territoire": territoires.get(territoire) if territoire else None,
-                "rythme": rythme,
-                "description": "Comité illustratif (démonstration), prévu par le contrat du 8 juillet 1998.",
-                "illustratif": True,
-            },
+        comite = _comite(
+            code,
+            membres=membres,
+            partenaires=partenaires,
+            contrat=contrat,
+            nom=nom,
+            type=type_,
+            territoire=territoires.get(territoire) if territoire else None,
+            rythme=rythme,
+            description="Comité illustratif (démonstration), prévu par le contrat du 8 juillet 1998.",
         )
         if not comite.secretaires.filter(pk=secretariat.pk).exists():
             comite.secretaires.add(secretariat)
-        for ordre, (partenaire, representant, qualite) in enumerate(membres, start=1):
-            update_or_create_si_change(
-                Membre,
-                comite=comite,
-                partenaire=partenaires[partenaire],
-                defaults={"representant": representant, "qualite": qualite, "ordre": ordre},
-            )
         comites[code] = comite
     return comites
 
@@ -418,26 +422,16 @@ def _reunions_du_diagnostic(secretariat, partenaires, territoires, contrat):
 
     diagnostic = Diagnostic.objects.filter(contrat=contrat, titre=TITRE_DIAGNOSTIC).first()
     for code, nom, type_, membres in COMITES_DIAGNOSTIC:
-        comite, _ = update_or_create_si_change(
-            Comite,
-            code=code,
-            defaults={
-                "contrat": contrat,
-                "nom": nom,
-                "type": type_,
-                "rythme": Comite.Rythme.BESOIN,
-                "description": "Groupe illustratif (démonstration) : réunions préparatoires du diagnostic "
-                "de 1998.",
-                "illustratif": True,
-            },
+        comite = _comite(
+            code,
+            membres=membres,
+            partenaires=partenaires,
+            contrat=contrat,
+            nom=nom,
+            type=type_,
+            rythme=Comite.Rythme.BESOIN,
+            description="Groupe illustratif (démonstration) : réunions préparatoires du diagnostic de 1998.",
         )
-        for ordre, (partenaire, representant, qualite) in enumerate(membres, start=1):
-            update_or_create_si_change(
-                Membre,
-                comite=comite,
-                partenaire=partenaires[partenaire],
-                defaults={"representant": representant, "qualite": qualite, "ordre": ordre},
-            )
         for indice in range(8):
             jour = datetime.date(1998, 1 + indice // 2, 8 + (indice % 2) * 14)
             if type_ == "thematique":
