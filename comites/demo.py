@@ -76,6 +76,7 @@ MEMBRES_VEILLE = [
     ("inspection-academique", "Le Principal du collège du secteur", "membre"),
 ]
 
+DESCRIPTION_COMITE = "Comité illustratif (démonstration), prévu par le contrat du 8 juillet 1998."
 # code, name, type, territory code, rhythm, members.
 COMITES = [
     ("pilotage", "Comité de pilotage du CLS", "pilotage", None, "semestriel", MEMBRES_PILOTAGE),
@@ -120,32 +121,42 @@ def _dt(jour: datetime.date, heure: int, minute: int = 0) -> datetime.datetime:
     return datetime.datetime(jour.year, jour.month, jour.day, heure, minute, tzinfo=PARIS)
 
 
+def _comite(contrat, ligne, *, description: str, partenaires, territoires) -> Comite:
+    """The illustrative committee of a row of COMITES or COMITES_DIAGNOSTIC, and its members in
+    the order given."""
+    code, nom, type_, territoire, rythme, membres = ligne
+    comite, _ = update_or_create_si_change(
+        Comite,
+        code=code,
+        defaults={
+            "contrat": contrat,
+            "nom": nom,
+            "type": type_,
+            "territoire": territoires.get(territoire) if territoire else None,
+            "rythme": rythme,
+            "description": description,
+            "illustratif": True,
+        },
+    )
+    for ordre, (partenaire, representant, qualite) in enumerate(membres, start=1):
+        update_or_create_si_change(
+            Membre,
+            comite=comite,
+            partenaire=partenaires[partenaire],
+            defaults={"representant": representant, "qualite": qualite, "ordre": ordre},
+        )
+    return comite
+
+
 def _comites(contrat, secretariat, partenaires, territoires):
     comites = {}
-    for code, nom, type_, territoire, rythme, membres in COMITES:
-        comite, _ = update_or_create_si_change(
-            Comite,
-            code=code,
-            defaults={
-                "contrat": contrat,
-                "nom": nom,
-                "type": type_,
-                "territoire": territoires.get(territoire) if territoire else None,
-                "rythme": rythme,
-                "description": "Comité illustratif (démonstration), prévu par le contrat du 8 juillet 1998.",
-                "illustratif": True,
-            },
+    for ligne in COMITES:
+        comite = _comite(
+            contrat, ligne, description=DESCRIPTION_COMITE, partenaires=partenaires, territoires=territoires
         )
         if not comite.secretaires.filter(pk=secretariat.pk).exists():
             comite.secretaires.add(secretariat)
-        for ordre, (partenaire, representant, qualite) in enumerate(membres, start=1):
-            update_or_create_si_change(
-                Membre,
-                comite=comite,
-                partenaire=partenaires[partenaire],
-                defaults={"representant": representant, "qualite": qualite, "ordre": ordre},
-            )
-        comites[code] = comite
+        comites[comite.code] = comite
     return comites
 
 
@@ -363,11 +374,15 @@ def _groupes_locaux(comites, secretariat):
 # The diagnostic (observatoire demo) was built on "plus d'une quinzaine de réunions thématiques et de
 # rencontres avec les habitants dans les quartiers" (seed): sixteen illustrative meetings, early 1998.
 TITRE_DIAGNOSTIC = "Diagnostic local de sécurité du District de Poitiers"
+DESCRIPTION_DIAGNOSTIC = "Groupe illustratif (démonstration) : réunions préparatoires du diagnostic de 1998."
+# As COMITES: the diagnostic's groups had no territory of their own and met as needed.
 COMITES_DIAGNOSTIC = [
     (
         "groupes-thematiques-diagnostic",
         "Groupes thématiques du diagnostic de sécurité",
         "thematique",
+        None,
+        Comite.Rythme.BESOIN,
         [
             ("district", "Le Chargé de mission sécurité du District", "president"),
             ("police", "Le Directeur départemental de la sécurité publique", "membre"),
@@ -381,6 +396,8 @@ COMITES_DIAGNOSTIC = [
         "rencontres-habitants-diagnostic",
         "Rencontres avec les habitants (diagnostic de sécurité)",
         "habitants",
+        None,
+        Comite.Rythme.BESOIN,
         [
             ("district", "Le Chargé de mission sécurité du District", "president"),
             ("ville-poitiers", "L'Adjoint au maire chargé de la sécurité", "membre"),
@@ -417,27 +434,15 @@ def _reunions_du_diagnostic(secretariat, partenaires, territoires, contrat):
     from observatoire.models import Diagnostic
 
     diagnostic = Diagnostic.objects.filter(contrat=contrat, titre=TITRE_DIAGNOSTIC).first()
-    for code, nom, type_, membres in COMITES_DIAGNOSTIC:
-        comite, _ = update_or_create_si_change(
-            Comite,
-            code=code,
-            defaults={
-                "contrat": contrat,
-                "nom": nom,
-                "type": type_,
-                "rythme": Comite.Rythme.BESOIN,
-                "description": "Groupe illustratif (démonstration) : réunions préparatoires du diagnostic "
-                "de 1998.",
-                "illustratif": True,
-            },
+    for ligne in COMITES_DIAGNOSTIC:
+        comite = _comite(
+            contrat,
+            ligne,
+            description=DESCRIPTION_DIAGNOSTIC,
+            partenaires=partenaires,
+            territoires=territoires,
         )
-        for ordre, (partenaire, representant, qualite) in enumerate(membres, start=1):
-            update_or_create_si_change(
-                Membre,
-                comite=comite,
-                partenaire=partenaires[partenaire],
-                defaults={"representant": representant, "qualite": qualite, "ordre": ordre},
-            )
+        type_ = comite.type
         for indice in range(8):
             jour = datetime.date(1998, 1 + indice // 2, 8 + (indice % 2) * 14)
             if type_ == "thematique":

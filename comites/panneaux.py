@@ -131,29 +131,11 @@ PANNEAUX_DETAIL = [
         ordre=10,
     ),
 ]
+# The committees' pages are for the roles that sit in them; the annual reviews for every role.
+ROLES_DES_COMITES = (COORDINATION, PARTENAIRE, SECRETARIAT)
 NAV = [
-    NavEntry(
-        label=_("Comités"),
-        url_name="comites:comite_list",
-        roles=(COORDINATION, PARTENAIRE, SECRETARIAT),
-        ordre=30,
-    ),
-    NavEntry(
-        label=_("Calendrier"),
-        url_name="comites:calendrier",
-        roles=(COORDINATION, PARTENAIRE, SECRETARIAT),
-        ordre=31,
-    ),
-    NavEntry(
-        label=_("Bilans annuels"),
-        url_name="comites:bilan_list",
-        roles=ROLES,
-        ordre=33,
-    ),
-    NavEntry(
-        label=_("Rythme des comités"),
-        url_name="comites:rythme",
-        roles=(COORDINATION, PARTENAIRE, SECRETARIAT),
-        ordre=32,
-    ),
+    NavEntry(label=_("Comités"), url_name="comites:comite_list", roles=ROLES_DES_COMITES, ordre=30),
+    NavEntry(label=_("Calendrier"), url_name="comites:calendrier", roles=ROLES_DES_COMITES, ordre=31),
+    NavEntry(label=_("Bilans annuels"), url_name="comites:bilan_list", roles=ROLES, ordre=33),
+    NavEntry(label=_("Rythme des comités"), url_name="comites:rythme", roles=ROLES_DES_COMITES, ordre=32),
 ]

@@ -31,22 +31,34 @@ class ConflitDeVersion(Exception):
         )
 
 
-def _enregistrer(objet, *, par, motif: str = ""):
-    """Save with who and why in the object's history."""
+def _enregistrer(objet, *, par, motif: str = "", territoires=None):
+    """Validate and save with who and why in the object's history; then, when given, set the
+    territories concerned (after the save: a new object has no key before)."""
+    objet.full_clean()
     objet._history_user = par
     objet._change_reason = motif or None
     objet.save()
+    if territoires is not None:
+        objet.territoires.set(territoires)
     return objet
+
+
+def _creer(objet, *, par, motif: str, territoires):
+    # A new object has no territory to clear: without any, nothing is set (no query).
+    return _enregistrer(objet, par=par, motif=motif, territoires=list(territoires) or None)
+
+
+def _appliquer(objet, data: dict, *, par, motif: str):
+    """Apply `data` (field → new value, territories included) to `objet` and save it."""
+    territoires = data.pop("territoires", None)
+    for champ, valeur in data.items():
+        setattr(objet, champ, valeur)
+    return _enregistrer(objet, par=par, motif=motif, territoires=territoires)
 
 
 @transaction.atomic
 def creer_engagement(*, action: Action, par, motif: str = "", territoires=(), **champs) -> Engagement:
-    engagement = Engagement(action=action, **champs)
-    engagement.full_clean()
-    _enregistrer(engagement, par=par, motif=motif)
-    if territoires:
-        engagement.territoires.set(territoires)
-    return engagement
+    return _creer(Engagement(action=action, **champs), par=par, motif=motif, territoires=territoires)
 
 
 @transaction.atomic
@@ -77,15 +89,8 @@ def modifier_engagement(
             par=latest.history_user if latest else None,
             le=latest.history_date if latest else None,
         )
-    territoires = data.pop("territoires", None)
-    for field, value in data.items():
-        setattr(current, field, value)
     current.version += 1
-    current.full_clean()
-    _enregistrer(current, par=par, motif=motif)
-    if territoires is not None:
-        current.territoires.set(territoires)
-    return current
+    return _appliquer(current, data, par=par, motif=motif)
 
 
 def abandonner_engagement(
@@ -103,24 +108,12 @@ def abandonner_engagement(
 
 @transaction.atomic
 def creer_action(*, par, territoires=(), motif: str = "", **champs) -> Action:
-    action = Action(**champs)
-    action.full_clean()
-    _enregistrer(action, par=par, motif=motif)
-    if territoires:
-        action.territoires.set(territoires)
-    return action
+    return _creer(Action(**champs), par=par, motif=motif, territoires=territoires)
 
 
 @transaction.atomic
 def modifier_action(*, action: Action, data: dict, par, motif: str = "") -> Action:
-    territoires = data.pop("territoires", None)
-    for field, value in data.items():
-        setattr(action, field, value)
-    action.full_clean()
-    _enregistrer(action, par=par, motif=motif)
-    if territoires is not None:
-        action.territoires.set(territoires)
-    return action
+    return _appliquer(action, data, par=par, motif=motif)
 
 
 @transaction.atomic
@@ -157,7 +150,6 @@ def enregistrer_point_etape(
     if not validation_requise() or has_role(par, COORDINATION):
         point.valide_le = timezone.now()
         point.valide_par = par
-    point.full_clean()
     return _enregistrer(point, par=par)
 
 

@@ -120,10 +120,7 @@ def _adopter(
     )
     # The number's uniqueness is left to the database constraint (not to full_clean's query),
     # so that a collision raises IntegrityError and the caller retries.
-    avenant._history_user = par
-    avenant._change_reason = motif
-    avenant.full_clean(validate_unique=False, validate_constraints=False)
-    avenant.save()
+    enregistrer(avenant, par=par, motif=motif, validate_unique=False, validate_constraints=False)
     for champ, libelle, ancienne, nouvelle in modifications:
         enregistrer(
             ModificationAvenant(

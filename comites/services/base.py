@@ -20,11 +20,11 @@ class ActionImpossible(Exception):
     """A move the meeting's state does not allow; the message says why, in French."""
 
 
-def enregistrer(obj, *, par, motif: str | None = None):
-    """Validate and save `obj`, its history recording `par` and `motif`."""
+def enregistrer(obj, *, par, motif: str | None = None, **validation):
+    """Validate (`full_clean(**validation)`) and save `obj`, its history recording `par` and `motif`."""
     obj._history_user = par
     obj._change_reason = motif
-    obj.full_clean()
+    obj.full_clean(**validation)
     obj.save()
     return obj
 

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from .. import services
@@ -76,5 +76,24 @@ def action_sur_reunion(service: Callable, *, succes: str | Callable[..., str]):
         reunion = reunion_geree(request, pk)
         executer(request, service, reunion=reunion, par=request.user, succes=succes)
         return redirect(reunion)
+
+    return vue
+
+
+def formulaire_sur_reunion(
+    formulaire: type, service: Callable, *, gabarit: str, succes: str | Callable[..., str], initial=None
+):
+    """A form on a meeting the user manages: shown, then once valid its fields go to
+    `service(reunion=…, par=user, **fields)`, which says how it went, and back to the meeting.
+    `initial(reunion)`, when given, fills the form from what the meeting already has."""
+
+    @login_required
+    def vue(request, pk):
+        reunion = reunion_geree(request, pk)
+        form = formulaire(request.POST or None, initial=initial(reunion) if initial else None)
+        if request.method == "POST" and form.is_valid():
+            executer(request, service, reunion=reunion, par=request.user, **form.cleaned_data, succes=succes)
+            return redirect(reunion)
+        return render(request, gabarit, {"reunion": reunion, "form": form})
 
     return vue

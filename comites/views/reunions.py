@@ -22,6 +22,7 @@ from .acces import (
     action_sur_reunion,
     comite_gere,
     executer,
+    formulaire_sur_reunion,
     peut_gerer,
     peut_lire_compte_rendu,
     reunion_geree,
@@ -143,21 +144,12 @@ reunion_convoquer = action_sur_reunion(
 )
 
 
-@login_required
-def reunion_annuler(request, pk):
-    reunion = reunion_geree(request, pk)
-    form = forms.AnnulationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        executer(
-            request,
-            services.annuler,
-            reunion=reunion,
-            par=request.user,
-            motif=form.cleaned_data["motif"],
-            succes=lambda envoyes: _("Réunion annulée (%(n)s annulation(s) envoyée(s)).") % {"n": envoyes},
-        )
-        return redirect(reunion)
-    return render(request, "comites/reunion_annuler.html", {"reunion": reunion, "form": form})
+reunion_annuler = formulaire_sur_reunion(
+    forms.AnnulationForm,
+    services.annuler,
+    gabarit="comites/reunion_annuler.html",
+    succes=lambda envoyes: _("Réunion annulée (%(n)s annulation(s) envoyée(s)).") % {"n": envoyes},
+)
 
 
 reunion_tenue = action_sur_reunion(

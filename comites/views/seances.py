@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from .. import forms, services
 from ..models import Comite, PointOrdreDuJour
-from .acces import S, action_sur_reunion, executer, reunion_geree
+from .acces import S, action_sur_reunion, executer, formulaire_sur_reunion, reunion_geree
 
 
 @login_required
@@ -76,22 +76,13 @@ def presences(request, pk):
     return render(request, "comites/presences.html", {"reunion": reunion, "lignes": lignes})
 
 
-@login_required
-def compte_rendu(request, pk):
-    reunion = reunion_geree(request, pk)
-    existant = reunion.compte_rendu_ou_none
-    form = forms.CompteRenduForm(request.POST or None, initial={"texte": existant.texte if existant else ""})
-    if request.method == "POST" and form.is_valid():
-        executer(
-            request,
-            services.rediger_compte_rendu,
-            reunion=reunion,
-            par=request.user,
-            texte=form.cleaned_data["texte"],
-            succes=_("Compte rendu enregistré."),
-        )
-        return redirect(reunion)
-    return render(request, "comites/compte_rendu_form.html", {"reunion": reunion, "form": form})
+compte_rendu = formulaire_sur_reunion(
+    forms.CompteRenduForm,
+    services.rediger_compte_rendu,
+    gabarit="comites/compte_rendu_form.html",
+    succes=gettext_lazy("Compte rendu enregistré."),
+    initial=lambda reunion: {"texte": getattr(reunion.compte_rendu_ou_none, "texte", "")},
+)
 
 
 compte_rendu_approuver = action_sur_reunion(
@@ -99,21 +90,12 @@ compte_rendu_approuver = action_sur_reunion(
 )
 
 
-@login_required
-def decision_ajouter(request, pk):
-    reunion = reunion_geree(request, pk)
-    form = forms.DecisionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        executer(
-            request,
-            services.ajouter_decision,
-            reunion=reunion,
-            par=request.user,
-            texte=form.cleaned_data["texte"],
-            succes=lambda decision: _("Décision n°%(n)s enregistrée.") % {"n": decision.numero},
-        )
-        return redirect(reunion)
-    return render(request, "comites/decision_form.html", {"reunion": reunion, "form": form})
+decision_ajouter = formulaire_sur_reunion(
+    forms.DecisionForm,
+    services.ajouter_decision,
+    gabarit="comites/decision_form.html",
+    succes=lambda decision: _("Décision n°%(n)s enregistrée.") % {"n": decision.numero},
+)
 
 
 @login_required
