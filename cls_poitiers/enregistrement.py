@@ -1,6 +1,16 @@
-"""Idempotent writes: `update_or_create` that saves only when something changed, so that loading
-the same data twice (demo, reference nomenclatures, a re-submitted declaration) adds no version
-to the history."""
+"""Writes and their history: who saved an object and why (`historiser`, the one place the platform
+tells django-simple-history), and idempotent writes, an `update_or_create` that saves only when
+something changed, so that loading the same data twice (demo, reference nomenclatures, a
+re-submitted declaration) adds no version to the history."""
+
+
+def historiser(obj, *, par=None, motif: str | None = None):
+    """Record on `obj` who saves it next and why, for the history entry of that save. Without `par`,
+    the history keeps the request's user (or none outside a request)."""
+    if par is not None:
+        obj._history_user = par
+    obj._change_reason = motif or None
+    return obj
 
 
 def update_or_create_si_change(model, defaults: dict | None = None, *, par=None, motif=None, **lookup):
@@ -22,9 +32,6 @@ def update_or_create_si_change(model, defaults: dict | None = None, *, par=None,
                 changed = True
         if not changed:
             return obj, False
-    if par is not None:
-        obj._history_user = par
-    if motif is not None:
-        obj._change_reason = motif
+    historiser(obj, par=par, motif=motif)
     obj.save(force_insert=created)
     return obj, created

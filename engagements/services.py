@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cls_poitiers.enregistrement import historiser
 from cls_poitiers.permissions import COORDINATION, has_role
 
 from .models import Action, Engagement, PointEtape
@@ -35,8 +36,7 @@ def _enregistrer(objet, *, par, motif: str = "", territoires=None):
     """Validate and save with who and why in the object's history; then, when given, set the
     territories concerned (after the save: a new object has no key before)."""
     objet.full_clean()
-    objet._history_user = par
-    objet._change_reason = motif or None
+    historiser(objet, par=par, motif=motif)
     objet.save()
     if territoires is not None:
         objet.territoires.set(territoires)
@@ -162,6 +162,6 @@ def valider_point_etape(*, point: PointEtape, par) -> PointEtape:
     if point.valide_le is None:
         point.valide_le = timezone.now()
         point.valide_par = par
-        point._history_user = par
+        historiser(point, par=par)
         point.save(update_fields=["valide_le", "valide_par"])
     return point

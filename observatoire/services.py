@@ -13,7 +13,7 @@ from django.db import close_old_connections, connection, connections, transactio
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cls_poitiers.enregistrement import update_or_create_si_change
+from cls_poitiers.enregistrement import historiser, update_or_create_si_change
 from cls_poitiers.models import Territoire
 
 from .imports import etat4001, figures, geojson, population, ssmsi
@@ -321,7 +321,7 @@ def declarer(
     if not cree and (rapport.creees or rapport.modifiees or supprimees):
         # The counts live in Donnee; the declaration's history records each correction (who, when).
         declaration.declare_par = par
-        declaration._change_reason = _("Correction des nombres déclarés")
+        historiser(declaration, motif=_("Correction des nombres déclarés"))
         declaration.save()
     return declaration
 

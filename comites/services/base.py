@@ -3,6 +3,8 @@ saving with the history's who and why."""
 
 from django.utils.translation import gettext as _
 
+from cls_poitiers.enregistrement import historiser
+
 from ..models import Reunion
 
 S = Reunion.Statut
@@ -22,8 +24,7 @@ class ActionImpossible(Exception):
 
 def enregistrer(obj, *, par, motif: str | None = None, **validation):
     """Validate (`full_clean(**validation)`) and save `obj`, its history recording `par` and `motif`."""
-    obj._history_user = par
-    obj._change_reason = motif
+    historiser(obj, par=par, motif=motif)
     obj.full_clean(**validation)
     obj.save()
     return obj

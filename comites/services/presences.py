@@ -6,6 +6,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cls_poitiers.enregistrement import historiser
+
 from ..models import Presence, Reunion
 from .base import ActionImpossible, S, exiger, verrouiller
 
@@ -57,6 +59,6 @@ def enregistrer_presences(*, reunion: Reunion, par, lignes: Iterable[tuple[Prese
             raise ActionImpossible(
                 _("Indiquez qui représentait %(membre)s.") % {"membre": presence.membre.partenaire}
             )
-        presence._history_user = par
+        historiser(presence, par=par)
         presence.full_clean()
         presence.save()
