@@ -9,10 +9,11 @@ from django import forms
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
+from cls_poitiers.donnees_personnelles import AIDE_DONNEES_PERSONNELLES, avec_aide_donnees_personnelles
 from cls_poitiers.models import Partenaire, Territoire
 from engagements.models import Action, Engagement
 
-from .models import AIDE_DONNEES_PERSONNELLES, Avenant, Presence
+from .models import Avenant, Presence
 
 FORMAT_DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 
@@ -47,7 +48,7 @@ class ReunionForm(_Form):
         label=_("Titre"),
         max_length=300,
         required=False,
-        help_text=_("Laissé vide : « nom du comité du JJ/MM/AAAA »."),
+        help_text=avec_aide_donnees_personnelles(_("Laissé vide : « nom du comité du JJ/MM/AAAA ».")),
     )
     debut = _champ_date_heure(_("Début"))
     fin = _champ_date_heure(_("Fin"))
@@ -55,7 +56,7 @@ class ReunionForm(_Form):
         label=_("Adresse"),
         max_length=300,
         required=False,
-        help_text=_("Sur le terrain : salle, rue, quartier."),
+        help_text=avec_aide_donnees_personnelles(_("Sur le terrain : salle, rue, quartier.")),
     )
     territoire = forms.ModelChoiceField(
         label=_("Territoire du lieu"), queryset=_territoires(), required=False
@@ -98,7 +99,9 @@ class ReunionUrgenteForm(_Form):
     )
     debut = _champ_date_heure(_("Début"))
     fin = _champ_date_heure(_("Fin"))
-    adresse = forms.CharField(label=_("Adresse"), max_length=300, required=False)
+    adresse = forms.CharField(
+        label=_("Adresse"), max_length=300, required=False, help_text=AIDE_DONNEES_PERSONNELLES
+    )
     territoire = forms.ModelChoiceField(
         label=_("Territoire du lieu"), queryset=_territoires(), required=False
     )
@@ -111,7 +114,7 @@ class ReunionUrgenteForm(_Form):
 
 
 class PointForm(_Form):
-    titre = forms.CharField(label=_("Intitulé du point"), max_length=300)
+    titre = forms.CharField(label=_("Intitulé du point"), max_length=300, help_text=AIDE_DONNEES_PERSONNELLES)
     duree_minutes = forms.IntegerField(label=_("Durée (minutes)"), min_value=1, max_value=600, initial=15)
     engagements = forms.ModelMultipleChoiceField(
         label=_("Engagements concernés"),
@@ -125,7 +128,10 @@ class PointForm(_Form):
 
 class AnnulationForm(_Form):
     motif = forms.CharField(
-        label=_("Motif de l'annulation"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+        label=_("Motif de l'annulation"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        help_text=AIDE_DONNEES_PERSONNELLES,
     )
 
 
@@ -213,7 +219,10 @@ class AvenantForm(_Form):
     )
     reference = forms.SlugField(label=_("Référence du nouvel engagement"), max_length=40, required=False)
     description = forms.CharField(
-        label=_("Description du nouvel engagement"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Description du nouvel engagement"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=AIDE_DONNEES_PERSONNELLES,
     )
     unite = forms.CharField(label=_("Unité de mesure"), max_length=60, required=False)
 

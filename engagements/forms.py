@@ -7,10 +7,11 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cls_poitiers.donnees_personnelles import AIDE_DONNEES_PERSONNELLES
 from cls_poitiers.fichiers import verifier_fichier
 from cls_poitiers.models import Territoire
 
-from .models import AIDE_DONNEES_PERSONNELLES, Action, Engagement, PointEtape
+from .models import Action, Engagement, PointEtape
 
 
 class DateInput(forms.DateInput):
@@ -128,6 +129,7 @@ class EngagementForm(forms.ModelForm):
             "description": forms.Textarea(attrs={"rows": 3}),
             "motif_abandon": forms.Textarea(attrs={"rows": 2}),
         }
+        help_texts = {"motif_abandon": AIDE_DONNEES_PERSONNELLES}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -9,11 +9,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cls_poitiers import fichiers
+from cls_poitiers.donnees_personnelles import AIDE_DONNEES_PERSONNELLES
 from cls_poitiers.fichiers import verifier_fichier
 from cls_poitiers.models import Territoire
 
 from . import services
-from .models import AIDE_DONNEES_PERSONNELLES, AnnexeDiagnostic, Diagnostic, LotImport, Source
+from .models import AnnexeDiagnostic, Diagnostic, LotImport, Source
 
 MOIS = [(m, timezone.datetime(2000, m, 1).strftime("%m")) for m in range(1, 13)]
 
