@@ -10,6 +10,7 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from cls_poitiers.donnees_personnelles import AIDE_DONNEES_PERSONNELLES, avec_aide_donnees_personnelles
+from cls_poitiers.forms import ControleDonneesPersonnelles
 from cls_poitiers.models import Partenaire, Territoire
 from engagements.models import Action, Engagement
 
@@ -40,7 +41,7 @@ def _territoires():
     return Territoire.objects.exclude(niveau=Territoire.Niveau.DEPARTEMENT).order_by("niveau", "nom")
 
 
-class ReunionForm(_Form):
+class ReunionForm(ControleDonneesPersonnelles, _Form):
     """Schedule or change a meeting. When the chosen time overlaps other meetings with the same
     members, the form says so and asks for a confirmation before saving."""
 
@@ -93,7 +94,7 @@ class ReunionForm(_Form):
         return {k: v for k, v in self.cleaned_data.items() if k != "confirmer_chevauchement"}
 
 
-class ReunionUrgenteForm(_Form):
+class ReunionUrgenteForm(ControleDonneesPersonnelles, _Form):
     objet = forms.CharField(
         label=_("Objet de la réunion"), max_length=300, help_text=AIDE_DONNEES_PERSONNELLES
     )
@@ -113,7 +114,7 @@ class ReunionUrgenteForm(_Form):
         return data
 
 
-class PointForm(_Form):
+class PointForm(ControleDonneesPersonnelles, _Form):
     titre = forms.CharField(label=_("Intitulé du point"), max_length=300, help_text=AIDE_DONNEES_PERSONNELLES)
     duree_minutes = forms.IntegerField(label=_("Durée (minutes)"), min_value=1, max_value=600, initial=15)
     engagements = forms.ModelMultipleChoiceField(
@@ -126,7 +127,7 @@ class PointForm(_Form):
     )
 
 
-class AnnulationForm(_Form):
+class AnnulationForm(ControleDonneesPersonnelles, _Form):
     motif = forms.CharField(
         label=_("Motif de l'annulation"),
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -135,7 +136,7 @@ class AnnulationForm(_Form):
     )
 
 
-class CompteRenduForm(_Form):
+class CompteRenduForm(ControleDonneesPersonnelles, _Form):
     texte = forms.CharField(
         label=_("Compte rendu"),
         widget=forms.Textarea(attrs={"rows": 12}),
@@ -143,7 +144,7 @@ class CompteRenduForm(_Form):
     )
 
 
-class DecisionForm(_Form):
+class DecisionForm(ControleDonneesPersonnelles, _Form):
     texte = forms.CharField(
         label=_("Décision"), widget=forms.Textarea(attrs={"rows": 3}), help_text=AIDE_DONNEES_PERSONNELLES
     )
@@ -187,7 +188,7 @@ def _statut_depuis_reponse(presence: Presence) -> str:
     }.get(presence.reponse, Presence.Statut.NON_RENSEIGNE)
 
 
-class AvenantForm(_Form):
+class AvenantForm(ControleDonneesPersonnelles, _Form):
     """An amendment: the decision's text, what it changes and the new value."""
 
     texte = forms.CharField(
@@ -304,7 +305,7 @@ class BilanNouveauForm(forms.Form):
         self.helper.add_input(Submit("rediger", _("Rédiger le bilan")))
 
 
-class BilanForm(forms.Form):
+class BilanForm(ControleDonneesPersonnelles, forms.Form):
     """The coordination's qualitative review: one text per priority, and the year's key events."""
 
     evenements = forms.CharField(

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cls_poitiers.donnees_personnelles import AIDE_DONNEES_PERSONNELLES
 from cls_poitiers.fichiers import verifier_fichier
+from cls_poitiers.forms import ControleDonneesPersonnelles
 from cls_poitiers.models import Territoire
 
 from .models import Action, Engagement, PointEtape
@@ -27,7 +28,7 @@ def _helper(libelle: str) -> FormHelper:
     return helper
 
 
-class PointEtapeForm(forms.ModelForm):
+class PointEtapeForm(ControleDonneesPersonnelles, forms.ModelForm):
     """A new progress report on one commitment; optionally the correction of an earlier one."""
 
     class Meta:
@@ -75,7 +76,7 @@ def _champ_motif() -> forms.CharField:
     )
 
 
-class ActionForm(forms.ModelForm):
+class ActionForm(ControleDonneesPersonnelles, forms.ModelForm):
     motif = _champ_motif()
 
     class Meta:
@@ -99,7 +100,7 @@ class ActionForm(forms.ModelForm):
         self.helper = _helper(_("Enregistrer"))
 
 
-class EngagementForm(forms.ModelForm):
+class EngagementForm(ControleDonneesPersonnelles, forms.ModelForm):
     """The terms of a commitment, edited by the coordination. `version` carries the version the
     editor started from: a save over a newer version is refused (optimistic concurrency)."""
 
