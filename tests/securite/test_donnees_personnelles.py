@@ -13,6 +13,7 @@ from comites.forms import AvenantForm, CompteRenduForm, ReunionForm
 from comites.models import Reunion
 from observatoire.models import Declaration
 from tests.comites.factories import ComiteFactory, ReunionFactory, a_paris
+from tests.conftest import REQUETES_CONNEXION, lire_page
 from tests.engagements.factories import EngagementFactory
 from tests.factories import TerritoireFactory
 from tests.observatoire.factories import IndicateurFactory
@@ -156,6 +157,28 @@ def test_journal_dates_each_alert(partenaire):
     assert alerte.champ == "Description du nouvel engagement"
     assert timezone.now() - alerte.cree_le < datetime.timedelta(minutes=1)
     assert alerte.utilisateur is None  # no request: a form used outside a page
+
+
+def test_coordination_reads_the_alerts_in_the_journal_without_the_text(
+    coordination, secretariat, client_de, django_assert_num_queries
+):
+    reunion = ReunionFactory(comite=ComiteFactory(secretaires=[secretariat]), debut=a_paris(2030, 3, 12))
+    client_de(secretariat).post(
+        reverse("comites:reunion_annuler", args=[reunion.pk]), {"motif": "Agression de Mme Martin"}
+    )
+    client = client_de(coordination)
+    assert "journal/donnees-personnelles/" in client.get(reverse("journal")).content.decode()
+    # Login, then the count of alerts, the header's organisation, the page of alerts with their accounts.
+    with django_assert_num_queries(REQUETES_CONNEXION + 3):
+        page = lire_page(
+            client,
+            reverse("journal_donnees_personnelles"),
+            "comites.AnnulationForm",
+            "Motif de l&#x27;annulation",
+            "une civilité suivie d&#x27;un nom",
+            secretariat.username,
+        )
+    assert "Martin" not in page
 
 
 def test_meeting_title_with_a_name_is_scheduled_only_once_confirmed(secretariat, client_de):
