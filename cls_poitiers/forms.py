@@ -1,6 +1,10 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from .donnees_personnelles import Nature, reperer
+from .models import AlerteDonneesPersonnelles
 
 
 class ConnexionForm(AuthenticationForm):
@@ -33,3 +37,90 @@ class CodeOTPForm(forms.Form):
         if self.device is None or not self.device.verify_token(code):
             raise forms.ValidationError(_("Code incorrect ou expiré : saisissez le code affiché maintenant."))
         return code
+
+
+class ControleDonneesPersonnelles:
+    """Mixed into a form (before `forms.Form` or `forms.ModelForm`): its free-text fields are read
+    for likely personal data before saving (`cls_poitiers.donnees_personnelles`). When something
+    is found, the form is shown again with a warning under each field concerned and a box to
+    tick; posted again with the box ticked, it saves. Each warning is written in the journal,
+    without the text.
+
+    Every `CharField` of the form is read except slugs, e-mails and URLs; `natures_admises` lists
+    what a field holds by design (a meeting's place is an address)."""
+
+    CONFIRMATION = "confirmer_donnees_personnelles"
+    natures_admises = {"adresse": {Nature.ADRESSE}, "auteurs": {Nature.CIVILITE}}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # An unticked box is not posted: the field exists only once it has been shown and ticked.
+        if self.is_bound and self.add_prefix(self.CONFIRMATION) in self.data:
+            self.fields[self.CONFIRMATION] = self._champ_confirmation()
+
+    @staticmethod
+    def _champ_confirmation():
+        return forms.BooleanField(
+            label=_("Je confirme que ce texte ne contient pas de données nominatives"),
+            required=False,
+        )
+
+    @staticmethod
+    def _texte_libre(champ) -> bool:
+        return (
+            isinstance(champ, forms.CharField)
+            and not isinstance(champ, (forms.SlugField, forms.EmailField, forms.URLField))
+            and not champ.widget.is_hidden
+        )
+
+    def clean(self):
+        data = super().clean()
+        # The box is the form's own business: views that pass cleaned_data on to a service never see it.
+        confirme = bool(data.pop(self.CONFIRMATION, False))
+        reperages = {}
+        for nom, champ in self.fields.items():
+            texte = data.get(nom)
+            if isinstance(texte, str) and self._texte_libre(champ):
+                admises = self.natures_admises.get(nom, set())
+                trouves = [r for r in reperer(texte) if r.nature not in admises]
+                if trouves:
+                    reperages[nom] = trouves
+        if not reperages:
+            return data
+        self._journaliser(reperages, confirme=confirme)
+        if not confirme:
+            self.fields[self.CONFIRMATION] = self._champ_confirmation()
+            for nom, trouves in reperages.items():
+                self.add_error(
+                    nom,
+                    _(
+                        "« %(champ)s » semble contenir des données nominatives : %(natures)s (%(extraits)s). "
+                        "Réécrivez ce texte sans désigner personne, ou cochez « Je confirme que ce texte ne "
+                        "contient pas de données nominatives » s'il n'en contient pas."
+                    )
+                    % {
+                        "champ": self.fields[nom].label or nom,
+                        "natures": ", ".join(dict.fromkeys(str(r.nature.label) for r in trouves)),
+                        "extraits": ", ".join(f"« {r.extrait} »" for r in trouves),
+                    },
+                )
+        return data
+
+    def _journaliser(self, reperages, *, confirme: bool) -> None:
+        # The form does not know who posts it: the request is the one simple-history's middleware
+        # keeps for the audit trail.
+        request = getattr(HistoricalRecords.context, "request", None)
+        utilisateur = getattr(request, "user", None)
+        formulaire = f"{type(self).__module__.split('.')[0]}.{type(self).__name__}"
+        AlerteDonneesPersonnelles.objects.bulk_create(
+            AlerteDonneesPersonnelles(
+                utilisateur=utilisateur if getattr(utilisateur, "is_authenticated", False) else None,
+                formulaire=formulaire,
+                page=request.path[:300] if request is not None else "",
+                champ=str(self.fields[nom].label or nom)[:200],
+                nature=nature,
+                confirme=confirme,
+            )
+            for nom, trouves in reperages.items()
+            for nature in dict.fromkeys(r.nature for r in trouves)
+        )

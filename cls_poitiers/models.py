@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from .donnees_personnelles import Nature as NatureDonneePersonnelle
 from .modeles_communs import Historise, Illustratif
 from .querysets import ContratQuerySet, PartenaireQuerySet, TerritoireQuerySet
 
@@ -317,3 +318,28 @@ class VersionDonnees(models.Model):
 
     def __str__(self):
         return f"{self.cle} : {self.version}"
+
+
+class AlerteDonneesPersonnelles(models.Model):
+    """A free-text field that looked like personal data (a name after a civil title, a date of
+    birth, a street address) when someone saved a form, and whether they confirmed it held none.
+    The journal keeps who, when, which form and field and the kind of pattern, never the text:
+    keeping it would keep the very data the warning is about."""
+
+    utilisateur = models.ForeignKey(
+        "Utilisateur", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    cree_le = models.DateTimeField(_("date"), auto_now_add=True)
+    formulaire = models.CharField(_("formulaire"), max_length=200)
+    page = models.CharField(_("page"), max_length=300, blank=True)
+    champ = models.CharField(_("champ"), max_length=200)
+    nature = models.CharField(_("ressemble à"), max_length=20, choices=NatureDonneePersonnelle.choices)
+    confirme = models.BooleanField(_("confirmé sans donnée nominative"), default=False)
+
+    class Meta:
+        verbose_name = _("alerte de données personnelles")
+        verbose_name_plural = _("alertes de données personnelles")
+        ordering = ["-cree_le", "-id"]
+
+    def __str__(self):
+        return f"{self.formulaire} : {self.champ} ({self.get_nature_display()})"

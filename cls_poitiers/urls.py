@@ -51,6 +51,11 @@ urlpatterns = [
     path("journal/", views_audit.journal, name="journal"),
     path("courriels/", views_audit.courriel_list, name="courriel_list"),
     path("journal/connexions/", views_audit.journal_connexions, name="journal_connexions"),
+    path(
+        "journal/donnees-personnelles/",
+        views_audit.journal_donnees_personnelles,
+        name="journal_donnees_personnelles",
+    ),
     path("journal/<str:label>/", views_audit.journal_modele, name="journal_modele"),
     path("journal/<str:label>/<int:history_id>/", views_audit.journal_entree, name="journal_entree"),
     path("engagements/", include("engagements.urls")),

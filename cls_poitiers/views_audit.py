@@ -7,7 +7,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from simple_history.models import registered_models
 
-from .models import Courriel
+from .models import AlerteDonneesPersonnelles, Courriel
 from .permissions import COORDINATION, SECRETARIAT, role_required
 
 PAR_PAGE = 50
@@ -98,6 +98,15 @@ def journal_connexions(request):
     return render(
         request, "cls_poitiers/journal_connexions.html", {"echecs": echecs, "connexions": connexions}
     )
+
+
+@role_required(COORDINATION)
+def journal_donnees_personnelles(request):
+    """The warnings of likely personal data in free text: who, when, which form and field, what
+    it looked like and whether it was confirmed; never the text."""
+    alertes = AlerteDonneesPersonnelles.objects.select_related("utilisateur")
+    page = Paginator(alertes, PAR_PAGE).get_page(request.GET.get("page"))
+    return render(request, "cls_poitiers/journal_donnees_personnelles.html", {"page": page})
 
 
 @role_required(COORDINATION, SECRETARIAT)

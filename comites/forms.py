@@ -9,10 +9,12 @@ from django import forms
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
+from cls_poitiers.donnees_personnelles import AIDE_DONNEES_PERSONNELLES, avec_aide_donnees_personnelles
+from cls_poitiers.forms import ControleDonneesPersonnelles
 from cls_poitiers.models import Partenaire, Territoire
 from engagements.models import Action, Engagement
 
-from .models import AIDE_DONNEES_PERSONNELLES, Avenant, Presence
+from .models import Avenant, Presence
 
 FORMAT_DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 
@@ -39,7 +41,7 @@ def _territoires():
     return Territoire.objects.exclude(niveau=Territoire.Niveau.DEPARTEMENT).order_by("niveau", "nom")
 
 
-class ReunionForm(_Form):
+class ReunionForm(ControleDonneesPersonnelles, _Form):
     """Schedule or change a meeting. When the chosen time overlaps other meetings with the same
     members, the form says so and asks for a confirmation before saving."""
 
@@ -47,7 +49,7 @@ class ReunionForm(_Form):
         label=_("Titre"),
         max_length=300,
         required=False,
-        help_text=_("Laissé vide : « nom du comité du JJ/MM/AAAA »."),
+        help_text=avec_aide_donnees_personnelles(_("Laissé vide : « nom du comité du JJ/MM/AAAA ».")),
     )
     debut = _champ_date_heure(_("Début"))
     fin = _champ_date_heure(_("Fin"))
@@ -55,7 +57,7 @@ class ReunionForm(_Form):
         label=_("Adresse"),
         max_length=300,
         required=False,
-        help_text=_("Sur le terrain : salle, rue, quartier."),
+        help_text=avec_aide_donnees_personnelles(_("Sur le terrain : salle, rue, quartier.")),
     )
     territoire = forms.ModelChoiceField(
         label=_("Territoire du lieu"), queryset=_territoires(), required=False
@@ -92,13 +94,15 @@ class ReunionForm(_Form):
         return {k: v for k, v in self.cleaned_data.items() if k != "confirmer_chevauchement"}
 
 
-class ReunionUrgenteForm(_Form):
+class ReunionUrgenteForm(ControleDonneesPersonnelles, _Form):
     objet = forms.CharField(
         label=_("Objet de la réunion"), max_length=300, help_text=AIDE_DONNEES_PERSONNELLES
     )
     debut = _champ_date_heure(_("Début"))
     fin = _champ_date_heure(_("Fin"))
-    adresse = forms.CharField(label=_("Adresse"), max_length=300, required=False)
+    adresse = forms.CharField(
+        label=_("Adresse"), max_length=300, required=False, help_text=AIDE_DONNEES_PERSONNELLES
+    )
     territoire = forms.ModelChoiceField(
         label=_("Territoire du lieu"), queryset=_territoires(), required=False
     )
@@ -110,8 +114,8 @@ class ReunionUrgenteForm(_Form):
         return data
 
 
-class PointForm(_Form):
-    titre = forms.CharField(label=_("Intitulé du point"), max_length=300)
+class PointForm(ControleDonneesPersonnelles, _Form):
+    titre = forms.CharField(label=_("Intitulé du point"), max_length=300, help_text=AIDE_DONNEES_PERSONNELLES)
     duree_minutes = forms.IntegerField(label=_("Durée (minutes)"), min_value=1, max_value=600, initial=15)
     engagements = forms.ModelMultipleChoiceField(
         label=_("Engagements concernés"),
@@ -123,13 +127,16 @@ class PointForm(_Form):
     )
 
 
-class AnnulationForm(_Form):
+class AnnulationForm(ControleDonneesPersonnelles, _Form):
     motif = forms.CharField(
-        label=_("Motif de l'annulation"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+        label=_("Motif de l'annulation"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        help_text=AIDE_DONNEES_PERSONNELLES,
     )
 
 
-class CompteRenduForm(_Form):
+class CompteRenduForm(ControleDonneesPersonnelles, _Form):
     texte = forms.CharField(
         label=_("Compte rendu"),
         widget=forms.Textarea(attrs={"rows": 12}),
@@ -137,7 +144,7 @@ class CompteRenduForm(_Form):
     )
 
 
-class DecisionForm(_Form):
+class DecisionForm(ControleDonneesPersonnelles, _Form):
     texte = forms.CharField(
         label=_("Décision"), widget=forms.Textarea(attrs={"rows": 3}), help_text=AIDE_DONNEES_PERSONNELLES
     )
@@ -181,7 +188,7 @@ def _statut_depuis_reponse(presence: Presence) -> str:
     }.get(presence.reponse, Presence.Statut.NON_RENSEIGNE)
 
 
-class AvenantForm(_Form):
+class AvenantForm(ControleDonneesPersonnelles, _Form):
     """An amendment: the decision's text, what it changes and the new value."""
 
     texte = forms.CharField(
@@ -213,7 +220,10 @@ class AvenantForm(_Form):
     )
     reference = forms.SlugField(label=_("Référence du nouvel engagement"), max_length=40, required=False)
     description = forms.CharField(
-        label=_("Description du nouvel engagement"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Description du nouvel engagement"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=AIDE_DONNEES_PERSONNELLES,
     )
     unite = forms.CharField(label=_("Unité de mesure"), max_length=60, required=False)
 
@@ -295,7 +305,7 @@ class BilanNouveauForm(forms.Form):
         self.helper.add_input(Submit("rediger", _("Rédiger le bilan")))
 
 
-class BilanForm(forms.Form):
+class BilanForm(ControleDonneesPersonnelles, forms.Form):
     """The coordination's qualitative review: one text per priority, and the year's key events."""
 
     evenements = forms.CharField(

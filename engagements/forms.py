@@ -7,10 +7,12 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cls_poitiers.donnees_personnelles import AIDE_DONNEES_PERSONNELLES
 from cls_poitiers.fichiers import verifier_fichier
+from cls_poitiers.forms import ControleDonneesPersonnelles
 from cls_poitiers.models import Territoire
 
-from .models import AIDE_DONNEES_PERSONNELLES, Action, Engagement, PointEtape
+from .models import Action, Engagement, PointEtape
 
 
 class DateInput(forms.DateInput):
@@ -26,7 +28,7 @@ def _helper(libelle: str) -> FormHelper:
     return helper
 
 
-class PointEtapeForm(forms.ModelForm):
+class PointEtapeForm(ControleDonneesPersonnelles, forms.ModelForm):
     """A new progress report on one commitment; optionally the correction of an earlier one."""
 
     class Meta:
@@ -74,7 +76,7 @@ def _champ_motif() -> forms.CharField:
     )
 
 
-class ActionForm(forms.ModelForm):
+class ActionForm(ControleDonneesPersonnelles, forms.ModelForm):
     motif = _champ_motif()
 
     class Meta:
@@ -98,7 +100,7 @@ class ActionForm(forms.ModelForm):
         self.helper = _helper(_("Enregistrer"))
 
 
-class EngagementForm(forms.ModelForm):
+class EngagementForm(ControleDonneesPersonnelles, forms.ModelForm):
     """The terms of a commitment, edited by the coordination. `version` carries the version the
     editor started from: a save over a newer version is refused (optimistic concurrency)."""
 
@@ -128,6 +130,7 @@ class EngagementForm(forms.ModelForm):
             "description": forms.Textarea(attrs={"rows": 3}),
             "motif_abandon": forms.Textarea(attrs={"rows": 2}),
         }
+        help_texts = {"motif_abandon": AIDE_DONNEES_PERSONNELLES}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

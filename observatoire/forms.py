@@ -9,11 +9,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cls_poitiers import fichiers
+from cls_poitiers.donnees_personnelles import AIDE_DONNEES_PERSONNELLES
 from cls_poitiers.fichiers import verifier_fichier
+from cls_poitiers.forms import ControleDonneesPersonnelles
 from cls_poitiers.models import Territoire
 
 from . import services
-from .models import AIDE_DONNEES_PERSONNELLES, AnnexeDiagnostic, Diagnostic, LotImport, Source
+from .models import AnnexeDiagnostic, Diagnostic, LotImport, Source
 
 MOIS = [(m, timezone.datetime(2000, m, 1).strftime("%m")) for m in range(1, 13)]
 
@@ -64,7 +66,7 @@ class TeleversementForm(forms.Form):
         return fichier
 
 
-class DeclarationForm(forms.Form):
+class DeclarationForm(ControleDonneesPersonnelles, forms.Form):
     """One month, one territory, one count per category of the partner (empty: not declared)."""
 
     territoire = forms.ModelChoiceField(label=_("Territoire"), queryset=Territoire.objects.none())
@@ -136,7 +138,7 @@ def verifier_document(upload) -> str:
     return code
 
 
-class DiagnosticForm(forms.ModelForm):
+class DiagnosticForm(ControleDonneesPersonnelles, forms.ModelForm):
     fichier = forms.FileField(label=_("Texte principal"), required=False, help_text=AIDE_FICHIER_DIAGNOSTIC)
 
     class Meta:
@@ -171,7 +173,7 @@ class DiagnosticForm(forms.ModelForm):
         return fichier
 
 
-class AnnexeForm(forms.Form):
+class AnnexeForm(ControleDonneesPersonnelles, forms.Form):
     type = forms.ChoiceField(label=_("Type d'annexe"), choices=AnnexeDiagnostic.Type.choices)
     titre = forms.CharField(label=_("Titre"), max_length=300)
     fichier = forms.FileField(label=_("Fichier"), help_text=AIDE_FICHIER_DIAGNOSTIC)

@@ -138,6 +138,7 @@ MATRICE = {
     "territoire_detail": tous(),
     "journal": seulement("coordination"),
     "journal_connexions": seulement("coordination"),
+    "journal_donnees_personnelles": seulement("coordination"),
     "journal_modele": seulement("coordination"),
     "journal_entree": seulement("coordination"),
     "courriel_list": seulement("coordination", "secretariat"),
