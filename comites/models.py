@@ -17,14 +17,11 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from cls_poitiers.donnees_personnelles import AIDE_DONNEES_PERSONNELLES
 from cls_poitiers.modeles_communs import Historise, Illustratif
 from cls_poitiers.models import Contrat, Partenaire, Territoire
 
 from .querysets import BilanQuerySet, ComiteQuerySet, ReunionQuerySet
-
-AIDE_DONNEES_PERSONNELLES = _(
-    "Aucune donnée nominative : ne citez ni auteur, ni victime, ni personne suivie."
-)
 
 
 class Comite(Historise, Illustratif):

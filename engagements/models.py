@@ -13,16 +13,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cls_poitiers.donnees_personnelles import AIDE_DONNEES_PERSONNELLES
 from cls_poitiers.modeles_communs import Historise, Illustratif
 from cls_poitiers.models import Partenaire, Priorite, Territoire
 
 from .querysets import ActionQuerySet, EngagementQuerySet, PointEtapeQuerySet, Statut, progression
 
 __all__ = ["Action", "Engagement", "PointEtape", "RelanceEngagement", "Statut"]
-
-AIDE_DONNEES_PERSONNELLES = _(
-    "Aucune donnée nominative : ne citez ni auteur, ni victime, ni personne suivie."
-)
 
 
 # Words the action URLs use: an action with such a reference could not be reached.

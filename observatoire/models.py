@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from cls_poitiers.donnees_personnelles import AIDE_DONNEES_PERSONNELLES
 from cls_poitiers.fichiers import NomDeStockage
 from cls_poitiers.modeles_communs import Historise, Illustratif
 from cls_poitiers.models import Contrat, Partenaire, Territoire
@@ -24,10 +25,6 @@ from .querysets import (
     EnqueteQuerySet,
     IndicateurQuerySet,
     LotImportQuerySet,
-)
-
-AIDE_DONNEES_PERSONNELLES = _(
-    "Aucune donnée nominative : ne citez ni auteur, ni victime, ni personne suivie."
 )
 
 
