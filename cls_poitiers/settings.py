@@ -85,6 +85,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "cls_poitiers.middleware.SansCacheConnecteMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "cls_poitiers.otp.DoubleAuthentificationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
