@@ -155,9 +155,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-# Roles that must use two-factor authentication (TOTP). The demo (DEBUG) requires none, so that
-# a newcomer logs in with the demo password alone; every user may still enrol.
-CLS_2FA_ROLES = env_list("CLS_2FA_ROLES", "" if DEBUG else "Coordination")
+# Roles that must use two-factor authentication (TOTP): the coordination (every right on the
+# contract) and the observatory (figures unmasked, small counts included). The demo (DEBUG) requires
+# none, so that a newcomer logs in with the demo password alone; every user may still enrol.
+CLS_2FA_ROLES = env_list("CLS_2FA_ROLES", "" if DEBUG else "Coordination,Observatoire")
 OTP_TOTP_ISSUER = "CLS"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "accueil"
