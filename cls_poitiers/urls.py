@@ -50,6 +50,9 @@ urlpatterns = [
     path("journal/", views_audit.journal, name="journal"),
     path("courriels/", views_audit.courriel_list, name="courriel_list"),
     path("journal/connexions/", views_audit.journal_connexions, name="journal_connexions"),
+    path(
+        "journal/connexions/debloquer/", views_audit.connexion_debloquer, name="journal_connexion_debloquer"
+    ),
     path("journal/<str:label>/", views_audit.journal_modele, name="journal_modele"),
     path("journal/<str:label>/<int:history_id>/", views_audit.journal_entree, name="journal_entree"),
     path("engagements/", include("engagements.urls")),

@@ -138,6 +138,7 @@ MATRICE = {
     "territoire_detail": tous(),
     "journal": seulement("coordination"),
     "journal_connexions": seulement("coordination"),
+    "journal_connexion_debloquer": dict.fromkeys(PERSONAS, 405),  # POST, coordination (test_verrouillage)
     "journal_modele": seulement("coordination"),
     "journal_entree": seulement("coordination"),
     "courriel_list": seulement("coordination", "secretariat"),

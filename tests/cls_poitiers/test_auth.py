@@ -82,7 +82,7 @@ def test_missing_csrf_token_is_refused_in_french(partenaire):
 
 def test_repeated_failures_lock_the_account(partenaire, settings):
     client = Client()
-    for _ in range(settings.AXES_FAILURE_LIMIT):
+    for _ in range(settings.AXES_ECHECS_COMPTE):
         client.post(reverse("login"), {"username": partenaire.username, "password": "mauvais"})
     response = client.post(reverse("login"), {"username": partenaire.username, "password": MOT_DE_PASSE})
     assert response.status_code == 429
