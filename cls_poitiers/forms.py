@@ -1,6 +1,9 @@
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.template import loader
 from django.utils.translation import gettext_lazy as _
+
+from . import courriels
 
 
 class ConnexionForm(AuthenticationForm):
@@ -33,3 +36,22 @@ class CodeOTPForm(forms.Form):
         if self.device is None or not self.device.verify_token(code):
             raise forms.ValidationError(_("Code incorrect ou expiré : saisissez le code affiché maintenant."))
         return code
+
+
+class ReinitialisationForm(PasswordResetForm):
+    """Password reset whose e-mail goes to the outbox instead of the mail server: the answer is the
+    same, and takes the same time, whether or not the address belongs to an account (no SMTP
+    exchange in the request, a server down or slow tells nothing); `envoyer_courriels` sends it."""
+
+    def send_mail(
+        self,
+        subject_template_name,
+        email_template_name,
+        context,
+        from_email,
+        to_email,
+        html_email_template_name=None,
+    ):
+        sujet = "".join(loader.render_to_string(subject_template_name, context).splitlines())
+        corps = loader.render_to_string(email_template_name, context)
+        courriels.mettre_en_attente(destinataires=[to_email], sujet=sujet, corps=corps)

@@ -4,7 +4,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from . import views, views_audit, views_otp
-from .forms import ConnexionForm
+from .forms import ConnexionForm, ReinitialisationForm
 
 admin.site.site_header = _("Administration du CLS")
 admin.site.site_title = _("Administration du CLS")
@@ -22,7 +22,11 @@ auth_patterns = [
     path("double-authentification/", views_otp.configurer, name="otp_configurer"),
     path("double-authentification/code/", views_otp.verifier, name="otp_verifier"),
     path("double-authentification/desactiver/", views_otp.desactiver, name="otp_desactiver"),
-    path("mot-de-passe/oubli/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "mot-de-passe/oubli/",
+        auth_views.PasswordResetView.as_view(form_class=ReinitialisationForm),
+        name="password_reset",
+    ),
     path(
         "mot-de-passe/oubli/envoye/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"
     ),
