@@ -1,13 +1,69 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.models import Permission
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import Contrat, Courriel, Partenaire, Population, Priorite, Signataire, Territoire, Utilisateur
 
+# Fields through which an account's rights go beyond its roles: a superuser's alone.
+CHAMPS_SUPERUTILISATEUR = ("is_superuser", "user_permissions")
+
+
+def _sans_champs_superutilisateur(fieldsets):
+    return tuple(
+        (
+            titre,
+            {**options, "fields": tuple(f for f in options["fields"] if f not in CHAMPS_SUPERUTILISATEUR)},
+        )
+        for titre, options in fieldsets
+    )
+
+
+def permissions_du_groupe(groupe) -> set[str]:
+    return {
+        f"{app}.{codename}"
+        for app, codename in Permission.objects.filter(group=groupe).values_list(
+            "content_type__app_label", "codename"
+        )
+    }
+
+
+class RolesAccordablesMixin:
+    """Nobody grants a role that carries a permission they do not hold themselves. `demandeur`,
+    the person acting, is set by the admin on the form class it builds for each request."""
+
+    demandeur = None
+
+    def clean_groups(self):
+        groupes = self.cleaned_data["groups"]
+        demandeur = self.demandeur
+        if demandeur is None or demandeur.is_superuser:
+            return groupes
+        deja = set(self.instance.groups.all()) if self.instance.pk else set()
+        detenues = demandeur.get_all_permissions()
+        refuses = sorted(
+            g.name for g in groupes if g not in deja and not permissions_du_groupe(g) <= detenues
+        )
+        if refuses:
+            raise forms.ValidationError(
+                _(
+                    "Vous ne pouvez pas accorder un rôle dont vous n’avez pas vous-même "
+                    "tous les droits : %(roles)s."
+                ),
+                params={"roles": ", ".join(refuses)},
+            )
+        return groupes
+
 
 @admin.register(Utilisateur)
 class UtilisateurAdmin(UserAdmin, SimpleHistoryAdmin):
+    """Accounts, managed by the coordination. Superuser status and individual permissions are a
+    superuser's alone, and so are superusers' accounts (changing one's password would be taking
+    it). Staff status stays editable: it opens the admin and grants nothing by itself, what a staff
+    account may see or change comes from its roles' permissions, which the rule on roles bounds."""
+
     list_display = ("username", "first_name", "last_name", "partenaire", "is_active")
     list_filter = ("groups", "partenaire", "is_active")
     list_select_related = ("partenaire",)
@@ -19,6 +75,28 @@ class UtilisateurAdmin(UserAdmin, SimpleHistoryAdmin):
         *UserAdmin.add_fieldsets,
         (_("Organisation"), {"fields": ("partenaire", "fonction", "email", "groups")}),
     )
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if request.user.is_superuser:
+            return fieldsets
+        return _sans_champs_superutilisateur(fieldsets)
+
+    def get_form(self, request, obj=None, **kwargs):
+        # The form holds only the fields of get_fieldsets: a forged `is_superuser=on` is ignored.
+        form = super().get_form(request, obj, **kwargs)
+        return type(form.__name__, (RolesAccordablesMixin, form), {"demandeur": request.user})
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        return queryset.filter(is_superuser=False)
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
 
 
 @admin.register(Partenaire)

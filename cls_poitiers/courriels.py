@@ -30,7 +30,30 @@ def envoyer(
     objet=None,
 ) -> Courriel:
     """Store the message and try to send it now. `pieces_jointes`: (file name, content, MIME type)."""
-    courriel = Courriel.objects.create(
+    # Not due yet: `relancer` must not pick it up while this first attempt runs.
+    courriel = _enregistrer(destinataires, sujet, corps, pieces_jointes, objet, prochaine_tentative=None)
+    tenter(courriel)
+    return courriel
+
+
+def mettre_en_attente(
+    *,
+    destinataires: list[str],
+    sujet: str,
+    corps: str,
+    pieces_jointes: list[tuple[str, bytes, str]] = (),
+    objet=None,
+) -> Courriel:
+    """Store the message, due now, without contacting the mail server: `manage.py
+    envoyer_courriels` (cron) sends it. For a request whose answer must not depend on the mail
+    server, nor take longer when there is a message to send (password reset)."""
+    return _enregistrer(
+        destinataires, sujet, corps, pieces_jointes, objet, prochaine_tentative=timezone.now()
+    )
+
+
+def _enregistrer(destinataires, sujet, corps, pieces_jointes, objet, *, prochaine_tentative) -> Courriel:
+    return Courriel.objects.create(
         destinataires=sorted(set(destinataires)),
         sujet=sujet,
         corps=corps,
@@ -40,9 +63,8 @@ def envoyer(
         ],
         objet_type=ContentType.objects.get_for_model(objet) if objet is not None else None,
         objet_id=objet.pk if objet is not None else None,
+        prochaine_tentative=prochaine_tentative,
     )
-    tenter(courriel)
-    return courriel
 
 
 def tenter(courriel: Courriel) -> bool:

@@ -1,8 +1,10 @@
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.template import loader
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from . import courriels
 from .donnees_personnelles import Nature, reperer
 from .models import AlerteDonneesPersonnelles
 
@@ -124,3 +126,22 @@ class ControleDonneesPersonnelles:
             for nom, trouves in reperages.items()
             for nature in dict.fromkeys(r.nature for r in trouves)
         )
+
+
+class ReinitialisationForm(PasswordResetForm):
+    """Password reset whose e-mail goes to the outbox instead of the mail server: the answer is the
+    same, and takes the same time, whether or not the address belongs to an account (no SMTP
+    exchange in the request, a server down or slow tells nothing); `envoyer_courriels` sends it."""
+
+    def send_mail(
+        self,
+        subject_template_name,
+        email_template_name,
+        context,
+        from_email,
+        to_email,
+        html_email_template_name=None,
+    ):
+        sujet = "".join(loader.render_to_string(subject_template_name, context).splitlines())
+        corps = loader.render_to_string(email_template_name, context)
+        courriels.mettre_en_attente(destinataires=[to_email], sujet=sujet, corps=corps)

@@ -1,5 +1,6 @@
 """Two-factor authentication (TOTP, django-otp): available to every user, required for the roles
-listed in settings.CLS_2FA_ROLES (the coordination by default), which reach nothing before enrolling."""
+listed in settings.CLS_2FA_ROLES (outside development, the coordination and the observatory by
+default), which reach nothing before enrolling."""
 
 import base64
 import io

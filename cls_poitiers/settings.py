@@ -85,6 +85,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "cls_poitiers.middleware.SansCacheConnecteMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "cls_poitiers.otp.DoubleAuthentificationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -154,23 +155,32 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-# Roles that must use two-factor authentication (TOTP). The demo (DEBUG) requires none, so that
-# a newcomer logs in with the demo password alone; every user may still enrol.
-CLS_2FA_ROLES = env_list("CLS_2FA_ROLES", "" if DEBUG else "Coordination")
+# Roles that must use two-factor authentication (TOTP): the coordination (every right on the
+# contract) and the observatory (figures unmasked, small counts included). The demo (DEBUG) requires
+# none, so that a newcomer logs in with the demo password alone; every user may still enrol.
+CLS_2FA_ROLES = env_list("CLS_2FA_ROLES", "" if DEBUG else "Coordination,Observatoire")
 OTP_TOTP_ISSUER = "CLS"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "accueil"
 LOGOUT_REDIRECT_URL = "login"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
 
-# Login throttling: after AXES_FAILURE_LIMIT failures the account is locked for AXES_COOLOFF_TIME hours.
-AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+# Login throttling (django-axes, cls_poitiers/verrouillage.py): an account is locked after
+# AXES_ECHECS_COMPTE failures, an address after AXES_ECHECS_ADRESSE failures across accounts (one
+# address trying many accounts is stopped), for AXES_COOLOFF_TIME hours. The address's limit is
+# higher: partners' offices reach the platform through shared gateways, and one person's typos must
+# not shut out a whole prefecture.
+AXES_ECHECS_COMPTE = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_ECHECS_ADRESSE = env_int("AXES_ECHECS_ADRESSE", 10)
+AXES_FAILURE_LIMIT = "cls_poitiers.verrouillage.limite_echecs"
 AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_HOURS", 1)
-# Locked per account, not per address: partners' offices reach the platform through shared
-# gateways, and an address lock would shut out a whole prefecture for one mistyped password.
-AXES_LOCKOUT_PARAMETERS = ["username"]
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
-AXES_RESET_ON_SUCCESS = True
+# Two separate keys (either one locks), not the combination [["username", "ip_address"]], which
+# would only lock one account from one address and let an address try account after account.
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# A success does not wipe the failures: with the address as a key, axes would delete every failure
+# from that address, and anyone holding one account behind the gateway could reset the count of
+# the accounts being tried. Failures expire after AXES_COOLOFF_TIME.
+AXES_RESET_ON_SUCCESS = False
 AXES_LOCKOUT_TEMPLATE = "registration/verrouille.html"
 AXES_VERBOSE = False
 # Successful and failed logins are kept (axes AccessLog, AccessFailureLog) for the audit page.

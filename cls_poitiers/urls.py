@@ -1,11 +1,10 @@
-from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from . import views, views_audit, views_otp
-from .forms import ConnexionForm
+from .forms import ConnexionForm, ReinitialisationForm
 
 admin.site.site_header = _("Administration du CLS")
 admin.site.site_title = _("Administration du CLS")
@@ -23,7 +22,11 @@ auth_patterns = [
     path("double-authentification/", views_otp.configurer, name="otp_configurer"),
     path("double-authentification/code/", views_otp.verifier, name="otp_verifier"),
     path("double-authentification/desactiver/", views_otp.desactiver, name="otp_desactiver"),
-    path("mot-de-passe/oubli/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "mot-de-passe/oubli/",
+        auth_views.PasswordResetView.as_view(form_class=ReinitialisationForm),
+        name="password_reset",
+    ),
     path(
         "mot-de-passe/oubli/envoye/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"
     ),
@@ -56,6 +59,9 @@ urlpatterns = [
         views_audit.journal_donnees_personnelles,
         name="journal_donnees_personnelles",
     ),
+    path(
+        "journal/connexions/debloquer/", views_audit.connexion_debloquer, name="journal_connexion_debloquer"
+    ),
     path("journal/<str:label>/", views_audit.journal_modele, name="journal_modele"),
     path("journal/<str:label>/<int:history_id>/", views_audit.journal_entree, name="journal_entree"),
     path("engagements/", include("engagements.urls")),
@@ -64,7 +70,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# No URL serves MEDIA_ROOT, in any mode: an uploaded file (import, diagnostic, annex) is read only
+# through its app's view, which checks the role.

@@ -1,14 +1,22 @@
 """The audit trail, read by the coordination: every recorded change (django-simple-history) of
 every historised model, and the logins and failed logins (django-axes)."""
 
+import logging
+
 from axes.models import AccessFailureLog, AccessLog
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 from simple_history.models import registered_models
 
 from .models import AlerteDonneesPersonnelles, Courriel
 from .permissions import COORDINATION, SECRETARIAT, role_required
+from .verrouillage import debloquer
+
+logger = logging.getLogger("cls.auth")
 
 PAR_PAGE = 50
 
@@ -107,6 +115,24 @@ def journal_donnees_personnelles(request):
     alertes = AlerteDonneesPersonnelles.objects.select_related("utilisateur")
     page = Paginator(alertes, PAR_PAGE).get_page(request.GET.get("page"))
     return render(request, "cls_poitiers/journal_donnees_personnelles.html", {"page": page})
+
+
+@require_POST
+@role_required(COORDINATION)
+def connexion_debloquer(request):
+    """The coordination lifts the lock of an account (`username`) or of an address (`adresse`)."""
+    username = request.POST.get("username", "").strip()
+    adresse = "" if username else request.POST.get("adresse", "").strip()
+    if not username and not adresse:
+        messages.error(request, _("Indiquez le compte ou l’adresse à débloquer."))
+        return redirect("journal_connexions")
+    debloquer(username=username, adresse=adresse)
+    logger.info("Déblocage par %s : %s", request.user.get_username(), username or adresse)
+    if username:
+        messages.success(request, _("Le compte « %(nom)s » est débloqué.") % {"nom": username})
+    else:
+        messages.success(request, _("L’adresse %(adresse)s est débloquée.") % {"adresse": adresse})
+    return redirect("journal_connexions")
 
 
 @role_required(COORDINATION, SECRETARIAT)

@@ -139,6 +139,7 @@ MATRICE = {
     "journal": seulement("coordination"),
     "journal_connexions": seulement("coordination"),
     "journal_donnees_personnelles": seulement("coordination"),
+    "journal_connexion_debloquer": dict.fromkeys(PERSONAS, 405),  # POST, coordination (test_verrouillage)
     "journal_modele": seulement("coordination"),
     "journal_entree": seulement("coordination"),
     "courriel_list": seulement("coordination", "secretariat"),

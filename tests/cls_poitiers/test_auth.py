@@ -1,6 +1,9 @@
 """Login, logout, the home page per role, and refusals in French."""
 
+from io import StringIO
+
 import pytest
+from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
@@ -82,7 +85,7 @@ def test_missing_csrf_token_is_refused_in_french(partenaire):
 
 def test_repeated_failures_lock_the_account(partenaire, settings):
     client = Client()
-    for _ in range(settings.AXES_FAILURE_LIMIT):
+    for _ in range(settings.AXES_ECHECS_COMPTE):
         client.post(reverse("login"), {"username": partenaire.username, "password": "mauvais"})
     response = client.post(reverse("login"), {"username": partenaire.username, "password": MOT_DE_PASSE})
     assert response.status_code == 429
@@ -101,6 +104,8 @@ def test_logout_ends_the_session(partenaire):
 def test_password_reset_sends_a_french_single_use_link(partenaire, mailoutbox):
     client = Client()
     client.post(reverse("password_reset"), {"email": partenaire.email})
+    assert mailoutbox == []  # in the outbox, sent by `envoyer_courriels`
+    call_command("envoyer_courriels", stdout=StringIO())
     assert len(mailoutbox) == 1
     message = mailoutbox[0]
     assert "Réinitialisation de votre mot de passe" in message.subject
