@@ -9,10 +9,11 @@ from django import forms
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
+from cls_poitiers.limites import COMPTE_RENDU_MAX, TEXTE_COURT_MAX, TEXTE_LONG_MAX, TITRE_MAX
 from cls_poitiers.models import Partenaire, Territoire
 from engagements.models import Action, Engagement
 
-from .models import AIDE_DONNEES_PERSONNELLES, Avenant, Presence
+from .models import AIDE_DONNEES_PERSONNELLES, Avenant, Presence, erreurs_de_plage
 
 FORMAT_DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 
@@ -35,6 +36,15 @@ class _Form(forms.Form):
         self.helper.form_tag = False
 
 
+def _verifier_plage(form, data, comite) -> bool:
+    """Add the bounds of a meeting's time (cls_poitiers.limites) as field errors; True if none."""
+    debut, fin = data.get("debut"), data.get("fin")
+    erreurs = erreurs_de_plage(debut, fin, date_signature=comite.contrat.date_signature)
+    for champ, message in erreurs.items():
+        form.add_error(champ, message)
+    return not erreurs
+
+
 def _territoires():
     return Territoire.objects.exclude(niveau=Territoire.Niveau.DEPARTEMENT).order_by("niveau", "nom")
 
@@ -45,7 +55,7 @@ class ReunionForm(_Form):
 
     titre = forms.CharField(
         label=_("Titre"),
-        max_length=300,
+        max_length=TITRE_MAX,
         required=False,
         help_text=_("Laissé vide : « nom du comité du JJ/MM/AAAA »."),
     )
@@ -76,7 +86,7 @@ class ReunionForm(_Form):
         if debut and fin:
             if fin <= debut:
                 self.add_error("fin", _("La fin de la réunion doit suivre son début."))
-            elif self.chevauchements_fn is not None:
+            elif _verifier_plage(self, data, self.comite) and self.chevauchements_fn is not None:
                 self.chevauchements = list(self.chevauchements_fn(debut, fin))
                 if self.chevauchements and not data.get("confirmer_chevauchement"):
                     raise forms.ValidationError(
@@ -93,8 +103,10 @@ class ReunionForm(_Form):
 
 
 class ReunionUrgenteForm(_Form):
+    """A crisis meeting of `comite`, convened at once."""
+
     objet = forms.CharField(
-        label=_("Objet de la réunion"), max_length=300, help_text=AIDE_DONNEES_PERSONNELLES
+        label=_("Objet de la réunion"), max_length=TITRE_MAX, help_text=AIDE_DONNEES_PERSONNELLES
     )
     debut = _champ_date_heure(_("Début"))
     fin = _champ_date_heure(_("Fin"))
@@ -103,15 +115,22 @@ class ReunionUrgenteForm(_Form):
         label=_("Territoire du lieu"), queryset=_territoires(), required=False
     )
 
+    def __init__(self, *args, comite, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.comite = comite
+
     def clean(self):
         data = super().clean()
-        if data.get("debut") and data.get("fin") and data["fin"] <= data["debut"]:
-            self.add_error("fin", _("La fin de la réunion doit suivre son début."))
+        if data.get("debut") and data.get("fin"):
+            if data["fin"] <= data["debut"]:
+                self.add_error("fin", _("La fin de la réunion doit suivre son début."))
+            else:
+                _verifier_plage(self, data, self.comite)
         return data
 
 
 class PointForm(_Form):
-    titre = forms.CharField(label=_("Intitulé du point"), max_length=300)
+    titre = forms.CharField(label=_("Intitulé du point"), max_length=TITRE_MAX)
     duree_minutes = forms.IntegerField(label=_("Durée (minutes)"), min_value=1, max_value=600, initial=15)
     engagements = forms.ModelMultipleChoiceField(
         label=_("Engagements concernés"),
@@ -125,13 +144,14 @@ class PointForm(_Form):
 
 class AnnulationForm(_Form):
     motif = forms.CharField(
-        label=_("Motif de l'annulation"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+        label=_("Motif de l'annulation"), widget=forms.Textarea(attrs={"rows": 3}), max_length=TEXTE_COURT_MAX
     )
 
 
 class CompteRenduForm(_Form):
     texte = forms.CharField(
         label=_("Compte rendu"),
+        max_length=COMPTE_RENDU_MAX,
         widget=forms.Textarea(attrs={"rows": 12}),
         help_text=AIDE_DONNEES_PERSONNELLES,
     )
@@ -139,7 +159,10 @@ class CompteRenduForm(_Form):
 
 class DecisionForm(_Form):
     texte = forms.CharField(
-        label=_("Décision"), widget=forms.Textarea(attrs={"rows": 3}), help_text=AIDE_DONNEES_PERSONNELLES
+        label=_("Décision"),
+        max_length=TEXTE_LONG_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=AIDE_DONNEES_PERSONNELLES,
     )
 
 
@@ -186,6 +209,7 @@ class AvenantForm(_Form):
 
     texte = forms.CharField(
         label=_("Texte de la décision"),
+        max_length=TEXTE_LONG_MAX,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=AIDE_DONNEES_PERSONNELLES,
     )
@@ -213,7 +237,10 @@ class AvenantForm(_Form):
     )
     reference = forms.SlugField(label=_("Référence du nouvel engagement"), max_length=40, required=False)
     description = forms.CharField(
-        label=_("Description du nouvel engagement"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Description du nouvel engagement"),
+        required=False,
+        max_length=TEXTE_COURT_MAX,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     unite = forms.CharField(label=_("Unité de mesure"), max_length=60, required=False)
 
@@ -301,6 +328,7 @@ class BilanForm(forms.Form):
     evenements = forms.CharField(
         label=_("Faits marquants de l'année"),
         required=False,
+        max_length=TEXTE_LONG_MAX,
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=AIDE_DONNEES_PERSONNELLES,
     )
@@ -314,6 +342,7 @@ class BilanForm(forms.Form):
             self.fields[f"priorite_{p.numero}"] = forms.CharField(
                 label=str(p),
                 required=False,
+                max_length=TEXTE_LONG_MAX,
                 widget=forms.Textarea(attrs={"rows": 5}),
                 help_text=_(
                     "Texte simple : une ligne vide sépare les paragraphes, « - » en début de ligne fait une "
