@@ -11,10 +11,11 @@ from django.utils.translation import gettext_lazy as _
 
 from cls_poitiers.donnees_personnelles import AIDE_DONNEES_PERSONNELLES, avec_aide_donnees_personnelles
 from cls_poitiers.forms import ControleDonneesPersonnelles
+from cls_poitiers.limites import COMPTE_RENDU_MAX, TEXTE_COURT_MAX, TEXTE_LONG_MAX, TITRE_MAX
 from cls_poitiers.models import Partenaire, Territoire
 from engagements.models import Action, Engagement
 
-from .models import Avenant, Presence
+from .models import Avenant, Presence, erreurs_de_plage
 
 FORMAT_DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 
@@ -37,6 +38,15 @@ class _Form(forms.Form):
         self.helper.form_tag = False
 
 
+def _verifier_plage(form, data, comite) -> bool:
+    """Add the bounds of a meeting's time (cls_poitiers.limites) as field errors; True if none."""
+    debut, fin = data.get("debut"), data.get("fin")
+    erreurs = erreurs_de_plage(debut, fin, date_signature=comite.contrat.date_signature)
+    for champ, message in erreurs.items():
+        form.add_error(champ, message)
+    return not erreurs
+
+
 def _territoires():
     return Territoire.objects.exclude(niveau=Territoire.Niveau.DEPARTEMENT).order_by("niveau", "nom")
 
@@ -47,7 +57,7 @@ class ReunionForm(ControleDonneesPersonnelles, _Form):
 
     titre = forms.CharField(
         label=_("Titre"),
-        max_length=300,
+        max_length=TITRE_MAX,
         required=False,
         help_text=avec_aide_donnees_personnelles(_("Laissé vide : « nom du comité du JJ/MM/AAAA ».")),
     )
@@ -78,7 +88,7 @@ class ReunionForm(ControleDonneesPersonnelles, _Form):
         if debut and fin:
             if fin <= debut:
                 self.add_error("fin", _("La fin de la réunion doit suivre son début."))
-            elif self.chevauchements_fn is not None:
+            elif _verifier_plage(self, data, self.comite) and self.chevauchements_fn is not None:
                 self.chevauchements = list(self.chevauchements_fn(debut, fin))
                 if self.chevauchements and not data.get("confirmer_chevauchement"):
                     raise forms.ValidationError(
@@ -95,8 +105,10 @@ class ReunionForm(ControleDonneesPersonnelles, _Form):
 
 
 class ReunionUrgenteForm(ControleDonneesPersonnelles, _Form):
+    """A crisis meeting of `comite`, convened at once."""
+
     objet = forms.CharField(
-        label=_("Objet de la réunion"), max_length=300, help_text=AIDE_DONNEES_PERSONNELLES
+        label=_("Objet de la réunion"), max_length=TITRE_MAX, help_text=AIDE_DONNEES_PERSONNELLES
     )
     debut = _champ_date_heure(_("Début"))
     fin = _champ_date_heure(_("Fin"))
@@ -107,15 +119,24 @@ class ReunionUrgenteForm(ControleDonneesPersonnelles, _Form):
         label=_("Territoire du lieu"), queryset=_territoires(), required=False
     )
 
+    def __init__(self, *args, comite, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.comite = comite
+
     def clean(self):
         data = super().clean()
-        if data.get("debut") and data.get("fin") and data["fin"] <= data["debut"]:
-            self.add_error("fin", _("La fin de la réunion doit suivre son début."))
+        if data.get("debut") and data.get("fin"):
+            if data["fin"] <= data["debut"]:
+                self.add_error("fin", _("La fin de la réunion doit suivre son début."))
+            else:
+                _verifier_plage(self, data, self.comite)
         return data
 
 
 class PointForm(ControleDonneesPersonnelles, _Form):
-    titre = forms.CharField(label=_("Intitulé du point"), max_length=300, help_text=AIDE_DONNEES_PERSONNELLES)
+    titre = forms.CharField(
+        label=_("Intitulé du point"), max_length=TITRE_MAX, help_text=AIDE_DONNEES_PERSONNELLES
+    )
     duree_minutes = forms.IntegerField(label=_("Durée (minutes)"), min_value=1, max_value=600, initial=15)
     engagements = forms.ModelMultipleChoiceField(
         label=_("Engagements concernés"),
@@ -131,7 +152,7 @@ class AnnulationForm(ControleDonneesPersonnelles, _Form):
     motif = forms.CharField(
         label=_("Motif de l'annulation"),
         widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=2000,
+        max_length=TEXTE_COURT_MAX,
         help_text=AIDE_DONNEES_PERSONNELLES,
     )
 
@@ -139,6 +160,7 @@ class AnnulationForm(ControleDonneesPersonnelles, _Form):
 class CompteRenduForm(ControleDonneesPersonnelles, _Form):
     texte = forms.CharField(
         label=_("Compte rendu"),
+        max_length=COMPTE_RENDU_MAX,
         widget=forms.Textarea(attrs={"rows": 12}),
         help_text=AIDE_DONNEES_PERSONNELLES,
     )
@@ -146,7 +168,10 @@ class CompteRenduForm(ControleDonneesPersonnelles, _Form):
 
 class DecisionForm(ControleDonneesPersonnelles, _Form):
     texte = forms.CharField(
-        label=_("Décision"), widget=forms.Textarea(attrs={"rows": 3}), help_text=AIDE_DONNEES_PERSONNELLES
+        label=_("Décision"),
+        max_length=TEXTE_LONG_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=AIDE_DONNEES_PERSONNELLES,
     )
 
 
@@ -193,6 +218,7 @@ class AvenantForm(ControleDonneesPersonnelles, _Form):
 
     texte = forms.CharField(
         label=_("Texte de la décision"),
+        max_length=TEXTE_LONG_MAX,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=AIDE_DONNEES_PERSONNELLES,
     )
@@ -222,6 +248,7 @@ class AvenantForm(ControleDonneesPersonnelles, _Form):
     description = forms.CharField(
         label=_("Description du nouvel engagement"),
         required=False,
+        max_length=TEXTE_COURT_MAX,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=AIDE_DONNEES_PERSONNELLES,
     )
@@ -311,6 +338,7 @@ class BilanForm(ControleDonneesPersonnelles, forms.Form):
     evenements = forms.CharField(
         label=_("Faits marquants de l'année"),
         required=False,
+        max_length=TEXTE_LONG_MAX,
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=AIDE_DONNEES_PERSONNELLES,
     )
@@ -324,6 +352,7 @@ class BilanForm(ControleDonneesPersonnelles, forms.Form):
             self.fields[f"priorite_{p.numero}"] = forms.CharField(
                 label=str(p),
                 required=False,
+                max_length=TEXTE_LONG_MAX,
                 widget=forms.Textarea(attrs={"rows": 5}),
                 help_text=_(
                     "Texte simple : une ligne vide sépare les paragraphes, « - » en début de ligne fait une "

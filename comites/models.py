@@ -12,16 +12,56 @@ import secrets
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from cls_poitiers.donnees_personnelles import AIDE_DONNEES_PERSONNELLES
+from cls_poitiers.limites import (
+    COMPTE_RENDU_MAX,
+    DUREE_REUNION_MAX,
+    TEXTE_COURT_MAX,
+    TEXTE_LONG_MAX,
+    date_plafond,
+    date_plancher,
+)
 from cls_poitiers.modeles_communs import Historise, Illustratif
 from cls_poitiers.models import Contrat, Partenaire, Territoire
 
 from .querysets import BilanQuerySet, ComiteQuerySet, ReunionQuerySet
+
+
+def _longueur_max(n: int) -> dict:
+    """A TextField's bound: `max_length` for its form, the validator for `full_clean` (services)."""
+    return {"max_length": n, "validators": [MaxLengthValidator(n)]}
+
+
+def erreurs_de_plage(debut, fin, *, date_signature=None) -> dict[str, str]:
+    """What is wrong with a meeting from `debut` to `fin`, field by field, in French: a start before
+    the contract's signature (or 1990) or beyond the planning horizon, a meeting longer than
+    DUREE_REUNION_MAX. Forms and the model's validation share it."""
+    erreurs = {}
+    if debut is not None:
+        jour = timezone.localtime(debut).date() if timezone.is_aware(debut) else debut.date()
+        plancher, plafond = date_plancher(date_signature), date_plafond()
+        if jour < plancher:
+            if date_signature and plancher == date_signature:
+                message = _("Une réunion ne peut pas précéder la signature du contrat (%(date)s).")
+            else:
+                message = _("Une réunion ne peut pas précéder le %(date)s.")
+            erreurs["debut"] = message % {"date": date_format(plancher, "SHORT_DATE_FORMAT")}
+        elif jour > plafond:
+            erreurs["debut"] = _(
+                "Une réunion se planifie au plus tard le %(date)s (dix ans à partir d'aujourd'hui)."
+            ) % {"date": date_format(plafond, "SHORT_DATE_FORMAT")}
+    if debut is not None and fin is not None and fin - debut > DUREE_REUNION_MAX:
+        erreurs["fin"] = _("Une réunion dure au plus %(jours)s jours.") % {"jours": DUREE_REUNION_MAX.days}
+    return erreurs
 
 
 class Comite(Historise, Illustratif):
@@ -63,7 +103,7 @@ class Comite(Historise, Illustratif):
         help_text=_("Obligatoire pour un groupe local (GLTD, veille sociale) : son quartier."),
     )
     rythme = models.CharField(_("rythme attendu"), max_length=20, choices=Rythme.choices)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), blank=True, **_longueur_max(TEXTE_COURT_MAX))
     secretaires = models.ManyToManyField(
         settings.AUTH_USER_MODEL, verbose_name=_("secrétaires"), blank=True, related_name="comites_secretaire"
     )
@@ -162,7 +202,9 @@ class Reunion(Historise, Illustratif):
         related_name="reunions",
     )
     statut = models.CharField(_("statut"), max_length=20, choices=Statut.choices, default=Statut.BROUILLON)
-    motif_annulation = models.TextField(_("motif de l'annulation"), blank=True)
+    motif_annulation = models.TextField(
+        _("motif de l'annulation"), blank=True, **_longueur_max(TEXTE_COURT_MAX)
+    )
     convoquee_le = models.DateTimeField(_("convoquée le"), null=True, blank=True)
     uid = models.UUIDField(_("identifiant de calendrier"), default=uuid.uuid4, unique=True, editable=False)
     sequence = models.PositiveIntegerField(_("version de l'invitation"), default=0, editable=False)
@@ -199,6 +241,13 @@ class Reunion(Historise, Illustratif):
 
     def get_absolute_url(self):
         return reverse("comites:reunion_detail", kwargs={"pk": self.pk})
+
+    def clean(self):
+        super().clean()
+        signature = self.comite.contrat.date_signature if self.comite_id else None
+        erreurs = erreurs_de_plage(self.debut, self.fin, date_signature=signature)
+        if erreurs:
+            raise ValidationError(erreurs)
 
     @property
     def ics_uid(self) -> str:
@@ -321,7 +370,9 @@ class CompteRendu(Historise, Illustratif):
     """The minutes of a held meeting; approved, they are frozen. Kept with their history."""
 
     reunion = models.OneToOneField(Reunion, on_delete=models.CASCADE, related_name="compte_rendu")
-    texte = models.TextField(_("compte rendu"), help_text=AIDE_DONNEES_PERSONNELLES)
+    texte = models.TextField(
+        _("compte rendu"), help_text=AIDE_DONNEES_PERSONNELLES, **_longueur_max(COMPTE_RENDU_MAX)
+    )
     redige_par = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("rédigé par"), on_delete=models.PROTECT, related_name="+"
     )
@@ -341,7 +392,9 @@ class Decision(Historise, Illustratif):
 
     reunion = models.ForeignKey(Reunion, on_delete=models.PROTECT, related_name="decisions")
     numero = models.PositiveSmallIntegerField(_("numéro"))
-    texte = models.TextField(_("décision"), help_text=AIDE_DONNEES_PERSONNELLES)
+    texte = models.TextField(
+        _("décision"), help_text=AIDE_DONNEES_PERSONNELLES, **_longueur_max(TEXTE_LONG_MAX)
+    )
     cree_par = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("saisie par"), on_delete=models.PROTECT, related_name="+"
     )
@@ -423,8 +476,8 @@ class ModificationAvenant(Historise):
     avenant = models.ForeignKey(Avenant, on_delete=models.PROTECT, related_name="modifications")
     champ = models.CharField(_("champ"), max_length=60)
     libelle = models.CharField(_("libellé"), max_length=200)
-    ancienne_valeur = models.TextField(_("ancienne valeur"), blank=True)
-    nouvelle_valeur = models.TextField(_("nouvelle valeur"), blank=True)
+    ancienne_valeur = models.TextField(_("ancienne valeur"), blank=True, **_longueur_max(TEXTE_COURT_MAX))
+    nouvelle_valeur = models.TextField(_("nouvelle valeur"), blank=True, **_longueur_max(TEXTE_COURT_MAX))
 
     class Meta:
         verbose_name = _("modification d'un avenant")
@@ -485,7 +538,10 @@ class Bilan(Historise, Illustratif):
         help_text=_("Texte de la coordination pour chaque priorité (clé : numéro de la priorité)."),
     )
     evenements = models.TextField(
-        _("faits marquants de l'année"), blank=True, help_text=AIDE_DONNEES_PERSONNELLES
+        _("faits marquants de l'année"),
+        blank=True,
+        help_text=AIDE_DONNEES_PERSONNELLES,
+        **_longueur_max(TEXTE_LONG_MAX),
     )
     reunion_adoption = models.ForeignKey(
         Reunion,

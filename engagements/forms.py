@@ -41,6 +41,8 @@ class PointEtapeForm(ControleDonneesPersonnelles, forms.ModelForm):
         kwargs.setdefault("prefix", f"point-{engagement.reference}")
         super().__init__(*args, **kwargs)
         self.engagement = engagement
+        # The model's own bounds (not before the contract, no negative count) run in validation.
+        self.instance.engagement = engagement
         self.fields["date"].initial = timezone.localdate()
         self.fields["valeur"].label = _("Valeur atteinte (%(unite)s)") % {"unite": engagement.unite}
         self.fields["corrige"].queryset = engagement.points.filter(correction__isnull=True).order_by("-date")

@@ -7,13 +7,23 @@ the one it corrects. Every change to an action or a commitment is kept (django-s
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from cls_poitiers.donnees_personnelles import AIDE_DONNEES_PERSONNELLES
+from cls_poitiers.limites import (
+    COMMENTAIRE_POINT_ETAPE_MAX,
+    TEXTE_COURT_MAX,
+    TEXTE_LONG_MAX,
+    VALEUR_ABSOLUE_MAX,
+    date_plafond,
+    date_plancher,
+)
 from cls_poitiers.modeles_communs import Historise, Illustratif
 from cls_poitiers.models import Partenaire, Priorite, Territoire
 
@@ -24,6 +34,47 @@ __all__ = ["Action", "Engagement", "PointEtape", "RelanceEngagement", "Statut"]
 
 # Words the action URLs use: an action with such a reference could not be reached.
 REFERENCES_RESERVEES = {"nouvelle"}
+
+
+def _longueur_max(n: int) -> dict:
+    """A TextField's bound: `max_length` for its form, the validator for `full_clean` (services)."""
+    return {"max_length": n, "validators": [MaxLengthValidator(n)]}
+
+
+# A commitment's values and progress stay within ±VALEUR_ABSOLUE_MAX (see cls_poitiers.limites).
+VALIDATEURS_VALEUR = [
+    MinValueValidator(
+        -VALEUR_ABSOLUE_MAX,
+        message=_("La valeur doit être comprise entre −1 000 000 000 et 1 000 000 000."),
+    ),
+    MaxValueValidator(
+        VALEUR_ABSOLUE_MAX,
+        message=_("La valeur doit être comprise entre −1 000 000 000 et 1 000 000 000."),
+    ),
+]
+
+
+def erreur_date_plancher(date, date_signature) -> str | None:
+    """The French refusal of a date before the contract's signature (or before 1990), or None."""
+    plancher = date_plancher(date_signature)
+    if date >= plancher:
+        return None
+    if date_signature and plancher == date_signature:
+        return _("La date ne peut pas précéder la signature du contrat (%(date)s).") % {
+            "date": date_format(plancher, "SHORT_DATE_FORMAT")
+        }
+    return _("La date ne peut pas précéder le %(date)s.") % {
+        "date": date_format(plancher, "SHORT_DATE_FORMAT")
+    }
+
+
+def erreur_date_plafond(date) -> str | None:
+    plafond = date_plafond()
+    if date <= plafond:
+        return None
+    return _("La date ne peut pas dépasser le %(date)s (dix ans à partir d'aujourd'hui).") % {
+        "date": date_format(plafond, "SHORT_DATE_FORMAT")
+    }
 
 
 def reference_non_reservee(value: str) -> None:
@@ -49,7 +100,9 @@ class Action(Historise, Illustratif):
         validators=[reference_non_reservee],
     )
     titre = models.CharField(_("intitulé"), max_length=300)
-    description = models.TextField(_("description"), blank=True, help_text=AIDE_DONNEES_PERSONNELLES)
+    description = models.TextField(
+        _("description"), blank=True, help_text=AIDE_DONNEES_PERSONNELLES, **_longueur_max(TEXTE_LONG_MAX)
+    )
     pilote = models.ForeignKey(
         Partenaire,
         verbose_name=_("partenaire pilote"),
@@ -92,12 +145,18 @@ class Engagement(Historise, Illustratif):
     partenaire = models.ForeignKey(
         Partenaire, verbose_name=_("partenaire"), on_delete=models.PROTECT, related_name="engagements"
     )
-    description = models.TextField(_("engagement"), help_text=AIDE_DONNEES_PERSONNELLES)
+    description = models.TextField(
+        _("engagement"), help_text=AIDE_DONNEES_PERSONNELLES, **_longueur_max(TEXTE_COURT_MAX)
+    )
     unite = models.CharField(
         _("unité de mesure"), max_length=60, help_text=_("Par exemple : agents, réunions, mesures.")
     )
-    valeur_initiale = models.DecimalField(_("valeur de départ"), max_digits=12, decimal_places=2, default=0)
-    valeur_cible = models.DecimalField(_("valeur cible"), max_digits=12, decimal_places=2)
+    valeur_initiale = models.DecimalField(
+        _("valeur de départ"), max_digits=12, decimal_places=2, default=0, validators=VALIDATEURS_VALEUR
+    )
+    valeur_cible = models.DecimalField(
+        _("valeur cible"), max_digits=12, decimal_places=2, validators=VALIDATEURS_VALEUR
+    )
     echeance = models.DateField(_("échéance"))
     territoires = models.ManyToManyField(
         Territoire, verbose_name=_("territoires concernés"), blank=True, related_name="engagements"
@@ -106,7 +165,12 @@ class Engagement(Historise, Illustratif):
         _("poids"), default=1, help_text=_("Poids de l'engagement dans les synthèses pondérées.")
     )
     abandonne_le = models.DateField(_("abandonné le"), null=True, blank=True)
-    motif_abandon = models.TextField(_("motif de l'abandon"), blank=True)
+    motif_abandon = models.TextField(
+        # An amendment that closes a commitment gives its decision's text as the reason.
+        _("motif de l'abandon"),
+        blank=True,
+        **_longueur_max(TEXTE_LONG_MAX),
+    )
     # Optimistic concurrency: a save carrying an older version is refused (see services).
     version = models.PositiveIntegerField(_("version"), default=1)
     # When the commitment entered the platform: the start of "no report for N days" reminders.
@@ -143,6 +207,33 @@ class Engagement(Historise, Illustratif):
     def get_absolute_url(self):
         return reverse("engagements:engagement_detail", kwargs={"reference": self.reference})
 
+    def clean(self):
+        super().clean()
+        signature = self.date_signature_du_contrat() if self.action_id else None
+        erreurs = {}
+        for champ in ("echeance", "abandonne_le"):
+            date = getattr(self, champ)
+            if date is not None:
+                erreur = erreur_date_plancher(date, signature) or erreur_date_plafond(date)
+                if erreur:
+                    erreurs[champ] = erreur
+        if erreurs:
+            raise ValidationError(erreurs)
+
+    def date_signature_du_contrat(self):
+        """The signature of the contract the commitment belongs to (one query)."""
+        return (
+            Action.objects.filter(pk=self.action_id)
+            .values_list("priorite__contrat__date_signature", flat=True)
+            .first()
+        )
+
+    @property
+    def sans_valeur_negative(self) -> bool:
+        """A commitment whose baseline and target are both ≥ 0 counts something that cannot be
+        negative (agents, meetings, incidents): no progress report below 0."""
+        return self.valeur_initiale >= 0 and self.valeur_cible >= 0
+
     # The properties below read the annotations of `Engagement.objects.avec_avancement()`.
     @property
     def progression(self):
@@ -171,8 +262,15 @@ class PointEtape(Historise, Illustratif):
         Engagement, verbose_name=_("engagement"), on_delete=models.PROTECT, related_name="points"
     )
     date = models.DateField(_("date"))
-    valeur = models.DecimalField(_("valeur atteinte"), max_digits=12, decimal_places=2)
-    commentaire = models.TextField(_("commentaire"), blank=True, help_text=AIDE_DONNEES_PERSONNELLES)
+    valeur = models.DecimalField(
+        _("valeur atteinte"), max_digits=12, decimal_places=2, validators=VALIDATEURS_VALEUR
+    )
+    commentaire = models.TextField(
+        _("commentaire"),
+        blank=True,
+        help_text=AIDE_DONNEES_PERSONNELLES,
+        **_longueur_max(COMMENTAIRE_POINT_ETAPE_MAX),
+    )
     auteur = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("auteur"),
@@ -219,6 +317,30 @@ class PointEtape(Historise, Illustratif):
     @property
     def valide(self) -> bool:
         return self.valide_le is not None
+
+    def clean(self):
+        super().clean()
+        if not self.engagement_id:
+            return
+        erreurs = {}
+        if self.date is not None:
+            if self.date > timezone.localdate():
+                erreurs["date"] = _("Un point d'étape ne peut pas être daté dans le futur.")
+            else:
+                erreur = erreur_date_plancher(self.date, self.engagement.date_signature_du_contrat())
+                if erreur:
+                    erreurs["date"] = erreur
+        if self.valeur is not None and self.valeur < 0 and self.engagement.sans_valeur_negative:
+            erreurs["valeur"] = _(
+                "La valeur ne peut pas être négative : l'engagement compte des %(unite)s, "
+                "de %(depart)s à %(cible)s."
+            ) % {
+                "unite": self.engagement.unite,
+                "depart": self.engagement.valeur_initiale,
+                "cible": self.engagement.valeur_cible,
+            }
+        if erreurs:
+            raise ValidationError(erreurs)
 
 
 class RelanceEngagement(models.Model):

@@ -5,7 +5,7 @@ from collections.abc import Callable
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -56,11 +56,15 @@ def peut_lire_compte_rendu(user, reunion, peut_gerer: bool) -> bool:
 def executer(request, service: Callable, *, succes: str | Callable[..., str], **arguments) -> bool:
     """Call `service(**arguments)`. Its refusal (`ActionImpossible`) becomes an error message; its
     success the message `succes`, or `succes(result)` when the message quotes the result.
-    Says whether the service succeeded."""
+    Says whether the service succeeded. A bound the model checks (`ValidationError`) is a refusal
+    too: nothing is written and its messages are shown."""
     try:
         resultat = service(**arguments)
     except services.ActionImpossible as exc:
         messages.error(request, str(exc))
+        return False
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
         return False
     messages.success(request, succes(resultat) if callable(succes) else succes)
     return True

@@ -14,6 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from cls_poitiers.limites import ANNEE_PLANCHER, date_plafond
+
 from .. import ics
 from ..models import Comite, JetonCalendrier, Reunion
 from .acces import reunion_visible
@@ -34,22 +36,31 @@ def reunion_ics(request, pk):
     return _reponse_ics(ics.fichier_reunion(reunion), f"reunion-{reunion.pk}.ics")
 
 
-def _mois_demande(valeur: str | None, aujourd_hui: datetime.date) -> tuple[datetime.date, bool]:
+def _mois_demande(valeur: str | None, aujourd_hui: datetime.date) -> tuple[datetime.date, str | None]:
+    """The first day of the month asked for, or of this month with the French reason why not."""
     if not valeur:
-        return aujourd_hui.replace(day=1), True
+        return aujourd_hui.replace(day=1), None
     try:
         annee, mois = (int(x) for x in valeur.split("-"))
-        return datetime.date(annee, mois, 1), True
+        premier = datetime.date(annee, mois, 1)
     except ValueError:
-        return aujourd_hui.replace(day=1), False
+        return aujourd_hui.replace(day=1), _("Mois invalide (attendu AAAA-MM) : voici le mois en cours.")
+    # The same span as the meetings themselves (cls_poitiers.limites); it also keeps the grid's
+    # first and last weeks within the dates Python can represent.
+    dernier = date_plafond(aujourd_hui)
+    if premier.year < ANNEE_PLANCHER or premier > dernier:
+        return aujourd_hui.replace(day=1), _(
+            "Le calendrier couvre les mois de janvier %(debut)s à %(fin)s : voici le mois en cours."
+        ) % {"debut": ANNEE_PLANCHER, "fin": dernier.strftime("%m/%Y")}
+    return premier, None
 
 
 @login_required
 def calendrier_mois(request):
     aujourd_hui = timezone.localdate()
-    premier, valide = _mois_demande(request.GET.get("mois"), aujourd_hui)
-    if not valide:
-        messages.error(request, _("Mois invalide (attendu AAAA-MM) : voici le mois en cours."))
+    premier, erreur = _mois_demande(request.GET.get("mois"), aujourd_hui)
+    if erreur:
+        messages.error(request, erreur)
     semaines = calendar.Calendar(firstweekday=0).monthdatescalendar(premier.year, premier.month)
     tz = timezone.get_current_timezone()
     debut = datetime.datetime.combine(semaines[0][0], datetime.time.min, tzinfo=tz)

@@ -103,7 +103,9 @@ def reunion_modifier(request, pk):
 @login_required
 def reunion_urgente(request, code):
     comite = comite_gere(request, code)
-    form = forms.ReunionUrgenteForm(request.POST or None, initial={"territoire": comite.territoire_id})
+    form = forms.ReunionUrgenteForm(
+        request.POST or None, comite=comite, initial={"territoire": comite.territoire_id}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             reunion = services.convoquer_en_urgence(comite=comite, par=request.user, **form.cleaned_data)

@@ -13,7 +13,8 @@ class ActionFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Action
 
-    priorite = factory.SubFactory(PrioriteFactory)
+    # Signed as the reference contract: dates of commitments and reports may not precede it.
+    priorite = factory.SubFactory(PrioriteFactory, contrat__date_signature=datetime.date(1998, 7, 8))
     reference = factory.Sequence(lambda n: f"action-{n}")
     titre = factory.Sequence(lambda n: f"Fiche-action {n}")
 

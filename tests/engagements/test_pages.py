@@ -236,7 +236,8 @@ def test_coordination_creates_an_action_and_a_commitment(coordination, client_de
     from cls_poitiers.models import Priorite
     from tests.factories import PrioriteFactory
 
-    priorite = PrioriteFactory()
+    # Signed as the reference contract: the deadline below may not precede it.
+    priorite = PrioriteFactory(contrat__date_signature=datetime.date(1998, 7, 8))
     partenaire = PartenaireFactory(code="parquet")
     client = client_de(coordination)
     response = client.post(

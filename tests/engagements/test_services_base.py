@@ -13,7 +13,11 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def engagement(coordination):
-    action = Action.objects.create(priorite=PrioriteFactory(), reference="a-1", titre="Action")
+    action = Action.objects.create(
+        priorite=PrioriteFactory(contrat__date_signature=datetime.date(1998, 7, 8)),
+        reference="a-1",
+        titre="Action",
+    )
     return Engagement.objects.create(
         action=action,
         reference="e-1",
