@@ -24,6 +24,7 @@ from .querysets import (
     EnqueteQuerySet,
     IndicateurQuerySet,
     LotImportQuerySet,
+    SourceQuerySet,
 )
 
 AIDE_DONNEES_PERSONNELLES = _(
@@ -175,6 +176,8 @@ class Source(Historise, Illustratif):
     ordre = models.PositiveSmallIntegerField(
         _("ordre"), default=100, help_text=_("La première source est celle des tableaux de bord par défaut.")
     )
+
+    objects = SourceQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("source")
