@@ -246,7 +246,8 @@ def imports(request):
             type_lot=type_lot,
             fichier=form.cleaned_data["fichier"],
             par=request.user,
-            source=source or services.source_par_code(None, type_lot),
+            # None: the type's default source, created only if the file is applied.
+            source=source,
             options={"creer_territoires": form.cleaned_data["creer_territoires"]}
             if type_lot == LotImport.Type.SSMSI
             else {},
