@@ -4,8 +4,10 @@ refused, and storage names that never come from the user's file name.
 Every upload of the platform (imports, diagnostic annexes, minutes) goes through `verifier_fichier`.
 """
 
+import codecs
 import io
 import os
+import re
 import uuid
 import zipfile
 from dataclasses import dataclass
@@ -107,18 +109,27 @@ def detecter_type(data: bytes) -> str | None:
     for code in ("pdf", "png", "jpeg"):
         if mime == TYPES[code].mime:
             return code
-    if b"\x00" in data[:65536]:
+    utf16 = data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+    if b"\x00" in data[:65536] and not utf16:
         return None
-    texte = _decoder(data)
+    texte = _decoder(data, utf16=utf16)
     if texte is None:
         return None
+    if _BALISAGE.search(texte[:65536]):
+        return "html"
     if texte.lstrip().startswith("{"):
         return "geojson"
     return "csv"
 
 
-def _decoder(data: bytes) -> str | None:
-    for encodage in ("utf-8-sig", "cp1252"):
+# Markup is never a CSV nor a GeoJSON: a web page (or SVG, XML) renamed .csv would run its
+# scripts in a browser that opens it. A document starting with a tag, or holding a tag that
+# loads or runs something, is taken for markup.
+_BALISAGE = re.compile(r"\A\s*<|<\s*(?:!doctype|html|script|iframe|svg|body|object|embed)\b", re.IGNORECASE)
+
+
+def _decoder(data: bytes, *, utf16: bool = False) -> str | None:
+    for encodage in ("utf-16",) if utf16 else ("utf-8-sig", "cp1252"):
         try:
             return data.decode(encodage)
         except UnicodeDecodeError:
@@ -145,6 +156,14 @@ def verifier_fichier(upload, *, types: set[str] | tuple[str, ...], taille_max: i
             % {"ext": extension or _("sans extension"), "types": libelles}
         )
     reel = detecter_type(_lire(upload))
+    if reel == "html" and annonce.code in ("csv", "geojson"):
+        raise ValidationError(
+            _(
+                "Le fichier %(ext)s contient une page web (HTML) ou du balisage, "
+                "pas un %(type)s : il est refusé."
+            )
+            % {"ext": extension, "type": annonce.libelle}
+        )
     if reel != annonce.code:
         raise ValidationError(
             _("Le contenu du fichier ne correspond pas à son extension %(ext)s (%(type)s attendu).")

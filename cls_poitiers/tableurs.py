@@ -121,9 +121,15 @@ def detecter_encodage(fichier: Fichier, *, windows_accepte: bool = True) -> Enco
         debut = f.read(4096)
     if not debut.strip(b"\xef\xbb\xbf \r\n\t"):
         refuser(_("Le fichier est vide."))
-    if debut.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or b"\x00" in debut:
+    if debut.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        # Excel's "Texte Unicode" and some exports of partners' tools: UTF-16 with its BOM.
+        return _verifier_utf16(fichier)
+    if b"\x00" in debut:
         refuser(
-            _("Encodage non pris en charge (UTF-16 ?) : enregistrez le fichier en CSV UTF-8 ou Windows-1252.")
+            _(
+                "Le fichier semble encodé en UTF-16 sans marque d'ordre des octets (BOM) : "
+                "enregistrez-le en CSV UTF-8, Windows-1252 ou UTF-16 avec BOM."
+            )
         )
     encodage = "utf-8-sig" if debut.startswith(codecs.BOM_UTF8) else "utf-8"
     decodeur = codecs.getincrementaldecoder("utf-8")()
@@ -146,6 +152,20 @@ def detecter_encodage(fichier: Fichier, *, windows_accepte: bool = True) -> Enco
                 )
             ligne += (bloc or b"").count(b"\n")
     return Encodage(encodage, ligne)
+
+
+def _verifier_utf16(fichier: Fichier) -> Encodage:
+    """UTF-16 with a BOM (which says the byte order): it must decode throughout."""
+    ligne = 1
+    decodeur = codecs.getincrementaldecoder("utf-16")()
+    with _ouvrir(fichier) as f:
+        for bloc in itertools.chain(iter(lambda: f.read(TAILLE_BLOC), b""), [None]):
+            try:
+                texte = decodeur.decode(bloc or b"", final=bloc is None)
+            except UnicodeDecodeError:
+                refuser(_("Le fichier est encodé en UTF-16 mais contient des octets invalides."), ligne=ligne)
+            ligne += texte.count("\n")
+    return Encodage("utf-16", ligne)
 
 
 def _verifier_windows(fichier: Fichier) -> Encodage:

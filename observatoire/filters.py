@@ -48,8 +48,9 @@ class FiltreChiffres(django_filters.FilterSet):
         label=_("Niveau de territoire"),
         empty_label=_("(communes)"),
     )
+    # Narrowed to the reader's sources in __init__ (querysets.SourceQuerySet.visibles_par).
     source = django_filters.ModelChoiceFilter(
-        queryset=Source.objects.all(),
+        queryset=Source.objects.none(),
         to_field_name="code",
         label=_("Source"),
         empty_label=_("(source principale)"),
@@ -75,6 +76,8 @@ class FiltreChiffres(django_filters.FilterSet):
         from .tableaux_de_bord import cache
 
         perimetre = cache.memoriser("filtre-perimetre", _perimetre, detail=False)
+        user = self.request.user if self.request is not None else None
+        self.form.fields["source"].queryset = Source.objects.visibles_par(user)
         if perimetre is not None:
             champ = self.form.fields["territoires"]
             champ.queryset = champ.queryset.filter(perimetre)
@@ -82,8 +85,14 @@ class FiltreChiffres(django_filters.FilterSet):
     def ne_filtre_pas(self, queryset, name, value):
         return queryset
 
+    def source_refusee(self) -> bool:
+        """A source was asked that this reader may not read (or that does not exist): the page
+        refuses it rather than showing another source in its place."""
+        return "source" in self.form.errors
+
     def valeurs(self) -> dict:
-        """The cleaned choices (invalid ones are ignored: the page falls back to its defaults)."""
+        """The cleaned choices (other invalid ones are ignored: the page falls back to its
+        defaults; an invalid source is refused by the views, see `source_refusee`)."""
         if self.form.is_valid():
             return self.form.cleaned_data
         return {k: v for k, v in self.form.cleaned_data.items() if k not in self.form.errors}

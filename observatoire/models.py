@@ -25,6 +25,7 @@ from .querysets import (
     EnqueteQuerySet,
     IndicateurQuerySet,
     LotImportQuerySet,
+    SourceQuerySet,
 )
 
 
@@ -173,6 +174,8 @@ class Source(Historise, Illustratif):
         _("ordre"), default=100, help_text=_("La première source est celle des tableaux de bord par défaut.")
     )
 
+    objects = SourceQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("source")
         verbose_name_plural = _("sources")
@@ -203,7 +206,9 @@ class LotImport(models.Model):
 
     type = models.CharField(_("type"), max_length=20, choices=Type.choices)
     fichier_nom = models.CharField(_("nom du fichier"), max_length=255)
-    fichier = models.FileField(_("fichier déposé"), upload_to="imports/", blank=True)
+    # Stored under a random name (the uploader's name is only `fichier_nom`, for display); removed
+    # when the file is refused: a refused batch keeps its record and nothing else.
+    fichier = models.FileField(_("fichier déposé"), upload_to=NomDeStockage("imports"), blank=True)
     empreinte = models.CharField(_("empreinte SHA-256"), max_length=64, blank=True)
     taille = models.BigIntegerField(_("taille (octets)"), default=0)
     source = models.ForeignKey(Source, on_delete=models.PROTECT, null=True, blank=True, related_name="lots")

@@ -2,6 +2,7 @@
 
 from cls_poitiers.permissions import sees_detailed_figures
 
+from .querysets import portee_des_sources
 from .tableaux_de_bord import cache, pages
 
 
@@ -15,7 +16,10 @@ def _accueil(user) -> dict:
 
 def accueil(request) -> dict:
     return cache.memoriser(
-        "panneau-accueil", lambda: _accueil(request.user), detail=sees_detailed_figures(request.user)
+        "panneau-accueil",
+        lambda: _accueil(request.user),
+        detail=sees_detailed_figures(request.user),
+        parametres={"portee": portee_des_sources(request.user)},
     )
 
 
@@ -26,7 +30,7 @@ def territoire(request, territoire) -> dict | None:
         "panneau-territoire",
         lambda: _territoire(request.user, territoire),
         detail=sees_detailed_figures(request.user),
-        parametres=territoire,
+        parametres={"territoire": territoire, "portee": portee_des_sources(request.user)},
     )
 
 

@@ -1,6 +1,16 @@
-"""Reads on the observatory's models, scoped by user (see cls_poitiers.permissions)."""
+"""Reads on the observatory's models, scoped by user (see cls_poitiers.permissions).
+
+Partners' declarations (decision of issue 16): a partner sees the declarations of ITS OWN
+organisation only. Another partner's declaration sources are neither offered nor readable, on
+every dashboard page, export and the JSON endpoint, not even aggregated; the Coordination and the
+Observatoire see them all. This is enforced once, by `SourceQuerySet.visibles_par`: the dashboards'
+filter offers and accepts only those sources (another one in a query parameter is refused as
+invalid, never replaced by the default source), and the pages, their exports, the JSON endpoint
+and the home panels read their sources through it.
+"""
 
 from django.db import models
+from django.db.models import Q
 
 from cls_poitiers.permissions import (
     COORDINATION,
@@ -24,6 +34,32 @@ def peut_consulter(user) -> bool:
 
 def peut_importer(user) -> bool:
     return has_role(user, *ROLES_IMPORT)
+
+
+def portee_des_sources(user) -> int | None:
+    """What makes two readers see different sources (part of the dashboards' cache key): None for
+    whoever sees them all, else the reader's organisation (0 without one)."""
+    if has_role(user, OBSERVATOIRE, COORDINATION):
+        return None
+    return getattr(user, "partenaire_id", None) or 0
+
+
+class SourceQuerySet(models.QuerySet):
+    def visibles_par(self, user):
+        """Every source for the Coordination and the Observatoire; for the other readers of the
+        dashboards, every source but the declarations of another organisation than their own."""
+        if not peut_consulter(user):
+            return self.none()
+        if has_role(user, OBSERVATOIRE, COORDINATION):
+            return self
+        from .models import Source
+
+        siennes = (
+            Q(partenaire_id=user.partenaire_id)
+            if has_role(user, PARTENAIRE) and user.partenaire_id
+            else Q(pk__in=[])
+        )
+        return self.filter(~Q(nature=Source.Nature.PARTENAIRE) | siennes)
 
 
 class IndicateurQuerySet(models.QuerySet):

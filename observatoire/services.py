@@ -167,12 +167,16 @@ def executer_lot(*, lot: LotImport, chemin: Path, appliquer: bool, progression=N
     lot.statut = LotImport.Statut.EN_COURS
     lot.save(update_fields=["statut"])
     message = trop_gros(type_lot=lot.type, taille=chemin.stat().st_size)
+    source = lot.source
     try:
         if message:
             rapport.refuser(message)
         with transaction.atomic():
+            # A type's default source is created inside the import's transaction: a refused file
+            # (or a preview) leaves no new source behind.
+            source = source or source_par_code(None, lot.type)
             IMPORTEURS[lot.type](
-                chemin, rapport=rapport, lot=lot, source=lot.source, progression=progression, **lot.options
+                chemin, rapport=rapport, lot=lot, source=source, progression=progression, **lot.options
             )
             if rapport.a_des_erreurs or not appliquer:
                 transaction.set_rollback(True)
@@ -189,7 +193,13 @@ def executer_lot(*, lot: LotImport, chemin: Path, appliquer: bool, progression=N
     futur = getattr(lot, "empreinte_en_cours", None)
     if futur is not None:
         lot.empreinte, lot.empreinte_en_cours = futur.result(), None
+    champs = {}
+    if statut == LotImport.Statut.APPLIQUE and lot.source_id is None and source is not None:
+        champs["source"] = source
+    if statut == LotImport.Statut.REFUSE:
+        champs["fichier"] = _oublier_fichier(lot)
     LotImport.objects.filter(pk=lot.pk).update(
+        **champs,
         empreinte=lot.empreinte,
         statut=statut,
         edition=rapport.edition[:100],
@@ -204,6 +214,14 @@ def executer_lot(*, lot: LotImport, chemin: Path, appliquer: bool, progression=N
     )
     lot.refresh_from_db()
     return rapport
+
+
+def _oublier_fichier(lot: LotImport) -> str:
+    """Remove a refused batch's stored copy of the file (never a file the batch did not store: the
+    command line imports the operator's own file in place); the batch keeps its name and report."""
+    if lot.fichier:
+        lot.fichier.delete(save=False)
+    return ""
 
 
 def chemin_progression(lot: LotImport) -> Path:
@@ -234,6 +252,7 @@ def traiter(lot_id: int) -> None:
     except Exception:
         logger.exception("Import %s interrompu", lot_id)
         LotImport.objects.filter(pk=lot_id).update(
+            fichier=_oublier_fichier(lot),
             statut=LotImport.Statut.REFUSE,
             rapport={
                 "erreurs": [

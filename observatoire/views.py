@@ -33,15 +33,27 @@ from .querysets import (
     ROLES_DIAGNOSTIC_LECTURE,
     ROLES_IMPORT,
     peut_consulter,
+    portee_des_sources,
 )
 from .tableaux_de_bord import cache, exports, pages
 
 FORMATS_EXPORT = ("csv", "xlsx")
 
 
+def _filtre_de(request) -> FiltreChiffres:
+    return FiltreChiffres(request.GET, queryset=Donnee.objects.visibles_par(request.user), request=request)
+
+
 def _filtre(request):
-    filtre = FiltreChiffres(request.GET, queryset=Donnee.objects.visibles_par(request.user))
+    filtre = _filtre_de(request)
     return filtre, filtre.valeurs()
+
+
+def _source_refusee(request, filtre):
+    """Another partner's declarations (or an unknown source) asked in the query: refused, never
+    replaced by the default source, on the pages and their exports (the JSON endpoint answers
+    the form's errors)."""
+    return render(request, "observatoire/source_refusee.html", {"filtre": filtre}, status=400)
 
 
 def _exporter(request, tableaux: dict, nom: str):
@@ -72,7 +84,10 @@ def _calculee(request, page: str, valeurs: dict, construire, **parametres):
         return cache.contexte_leger(ctx), vue
 
     calcule, cle = cache.memoriser_avec_cle(
-        page, calculer, detail=sees_detailed_figures(request.user), parametres={**valeurs, **parametres}
+        page,
+        calculer,
+        detail=sees_detailed_figures(request.user),
+        parametres={**valeurs, **parametres, "portee": portee_des_sources(request.user)},
     )
     if calcule is None:
         return None
@@ -84,6 +99,8 @@ def _calculee(request, page: str, valeurs: dict, construire, **parametres):
 @role_required(*ROLES_CONSULTATION)
 def tableau_de_bord(request):
     filtre, valeurs = _filtre(request)
+    if filtre.source_refusee():
+        return _source_refusee(request, filtre)
     calcule = _calculee(
         request, "ensemble", valeurs, lambda ctx: pages.vue_ensemble(ctx, valeurs.get("famille"))
     )
@@ -109,6 +126,8 @@ def _indicateur_choisi(valeurs, ctx):
 @role_required(*ROLES_CONSULTATION)
 def par_territoire(request):
     filtre, valeurs = _filtre(request)
+    if filtre.source_refusee():
+        return _source_refusee(request, filtre)
 
     def construire(ctx):
         indicateur = _indicateur_choisi(valeurs, ctx)
@@ -127,6 +146,8 @@ def par_territoire(request):
 @role_required(*ROLES_CONSULTATION)
 def evolution(request):
     filtre, valeurs = _filtre(request)
+    if filtre.source_refusee():
+        return _source_refusee(request, filtre)
 
     def construire(ctx):
         indicateur = _indicateur_choisi(valeurs, ctx)
@@ -147,6 +168,8 @@ def evolution(request):
 def territoire(request, code):
     territoire = get_object_or_404(Territoire.objects.select_related("parent"), code=code)
     filtre, valeurs = _filtre(request)
+    if filtre.source_refusee():
+        return _source_refusee(request, filtre)
 
     def construire(ctx):
         if territoire.pk not in ctx.perimetre.territoires:
@@ -172,9 +195,11 @@ def territoire(request, code):
 @role_required(*ROLES_CONSULTATION)
 def api_chiffres(request):
     """Read-only JSON of the aggregated figures, with the same permissions and masking as the pages."""
-    filtre, valeurs = _filtre(request)
+    filtre = _filtre_de(request)
     if not filtre.form.is_valid():
+        # Another partner's declarations as `source` are refused here too, with the form's error.
         return JsonResponse({"erreurs": filtre.form.errors.get_json_data()}, status=400)
+    valeurs = filtre.valeurs()
     ctx = pages.contexte(request.user, valeurs)
     if ctx is None:
         return JsonResponse({"resultats": []})
@@ -221,7 +246,8 @@ def imports(request):
             type_lot=type_lot,
             fichier=form.cleaned_data["fichier"],
             par=request.user,
-            source=source or services.source_par_code(None, type_lot),
+            # None: the type's default source, created only if the file is applied.
+            source=source,
             options={"creer_territoires": form.cleaned_data["creer_territoires"]}
             if type_lot == LotImport.Type.SSMSI
             else {},

@@ -154,12 +154,8 @@ class Colonne:
         return np.asarray(fonction(_distinctes(self.uniques)))[self.codes]
 
 
-def importer(chemin, *, rapport: Rapport, lot, source, creer_territoires=False, progression=None):
-    with rapport.refuser_si_invalide():
-        encodage, rapport.lignes_fichier = detecter_encodage(chemin, windows_accepte=False)
-        entete_brut = premiere_ligne(chemin, encodage)
-        verifier_separateur(entete_brut)
-    lecteur = pd.read_csv(
+def _lecteur(chemin, encodage):
+    return pd.read_csv(
         chemin,
         sep=";",
         # Categories: the parser keeps each distinct string of a chunk's column once, with a code
@@ -172,6 +168,20 @@ def importer(chemin, *, rapport: Rapport, lot, source, creer_territoires=False, 
         quotechar='"',
         chunksize=TAILLE_PAQUET,
     )
+
+
+def importer(chemin, *, rapport: Rapport, lot, source, creer_territoires=False, progression=None):
+    with rapport.refuser_si_invalide():
+        encodage, rapport.lignes_fichier = detecter_encodage(chemin, windows_accepte=False)
+        entete_brut = premiere_ligne(chemin, encodage)
+        verifier_separateur(entete_brut)
+    try:
+        lecteur = _lecteur(chemin, encodage)
+    except pd.errors.ParserError as exc:
+        # The header is tokenised when the reader opens (an unclosed quote: EOF inside a string).
+        rapport.refuser(_("Fichier CSV mal formé : %(e)s") % {"e": exc})
+    except pd.errors.EmptyDataError:
+        rapport.refuser(_("Le fichier est vide."))
     correspondances = {
         normaliser_libelle(libelle): indicateur_id
         for libelle, indicateur_id in Correspondance.objects.filter(

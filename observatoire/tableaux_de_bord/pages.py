@@ -61,10 +61,15 @@ class Contexte:
 
 
 def contexte(user, valeurs: dict) -> Contexte | None:
+    """The page context for `user` (None: no reader, the command line), over the sources this
+    user may read (`Source.objects.visibles_par`): `valeurs["source"]` comes from the filter,
+    which offers and accepts only those."""
     perimetre = tableaux.perimetre()
-    sources = tableaux.sources_avec_donnees()
+    sources = tableaux.sources_avec_donnees(None if user is None else Source.objects.visibles_par(user))
     source = valeurs.get("source") or tableaux.source_par_defaut(sources)
     if perimetre is None or source is None:
+        return None
+    if source not in sources:
         return None
     comptes = tableaux.Comptes.lire(perimetre, source=source)
     annees = comptes.annees() or []
@@ -426,10 +431,12 @@ def _round(valeur):
 
 
 def tableau_declarations(ctx: Contexte, territoire: Territoire) -> Tableau:
-    """Partners' declarations on the territory (and its quartiers), per year: one query."""
+    """Partners' declarations on the territory (and its quartiers), per year, of the sources the
+    reader may read (`ctx.sources`): one query."""
     ids = [territoire.pk, *ctx.perimetre.enfants.get(territoire.pk, [])]
+    declarations = [s.pk for s in ctx.sources if s.nature == Source.Nature.PARTENAIRE]
     lignes = (
-        Donnee.objects.filter(territoire_id__in=ids, source__nature=Source.Nature.PARTENAIRE)
+        Donnee.objects.filter(territoire_id__in=ids, source_id__in=declarations)
         .values("source__libelle", "indicateur__libelle", "annee")
         .annotate(
             total=Sum("nombre"),

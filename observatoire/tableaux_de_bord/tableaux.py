@@ -91,13 +91,13 @@ def perimetre(racine: Territoire | None = None) -> Perimetre | None:
     return resultat
 
 
-def sources_avec_donnees() -> list[Source]:
-    """One index probe per source (the figures' unique index starts with the source), never a scan
-    of the figures."""
+def sources_avec_donnees(sources=None) -> list[Source]:
+    """The sources among `sources` (a queryset, by default every source: the command line and the
+    annual review) that have figures. One index probe per source (the figures' unique index
+    starts with the source), never a scan of the figures."""
+    sources = Source.objects.all() if sources is None else sources
     return list(
-        Source.objects.filter(Exists(Donnee.objects.filter(source=OuterRef("pk")))).order_by(
-            "ordre", "libelle"
-        )
+        sources.filter(Exists(Donnee.objects.filter(source=OuterRef("pk")))).order_by("ordre", "libelle")
     )
 
 

@@ -60,9 +60,10 @@ def test_utf8_with_or_without_bom_and_windows_1252_are_read(contenu, encodage):
     assert tableurs.lire_tableau(contenu, nom="f.csv").to_dict("records") == [{"a": "é", "b": "1"}]
 
 
-def test_utf16_is_refused():
-    (probleme,) = _refus("a;b\n1;2\n".encode("utf-16"), nom="f.csv")
-    assert "UTF-16" in probleme.message
+def test_utf16_without_bom_is_refused_saying_so():
+    # With its BOM, UTF-16 is read (tests/securite/test_observatoire_fichiers.py).
+    (probleme,) = _refus("a;b\n1;2\n".encode("utf-16-le"), nom="f.csv")
+    assert "UTF-16 sans marque" in probleme.message
 
 
 def test_a_byte_that_is_neither_utf8_nor_windows_1252_is_refused_with_its_line():

@@ -63,7 +63,7 @@ BON = "territoire;indicateur;periode;nombre\n86194;total-faits-constates;1997;10
     ("contenu", "message"),
     [
         (BON.replace(";", ","), "Séparateur attendu"),
-        (BON.encode("utf-16"), "UTF-16"),
+        (BON.encode("utf-16-le"), "UTF-16 sans marque"),  # with its BOM, UTF-16 is read
         (
             BON.replace("total-faits-constates", "inconnu"),
             "ligne 2, colonne « indicateur » : Indicateur inconnu",

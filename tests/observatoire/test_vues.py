@@ -180,10 +180,11 @@ def test_dashboard_query_count_does_not_grow_with_figures(
 def test_territory_page_query_count(perimetre, source, analyste, django_assert_num_queries, client_de):
     _beaucoup_de_chiffres(perimetre, source, 6, 5)
     client = client_de(analyste)
-    # + the territory with its parent, the partners' declarations summed per source × indicator ×
-    # year, the survey results, the header's organisation, the filter form's sources, and the
-    # apps' panels: the territory's meetings, its commitments.
-    with django_assert_num_queries(CHIFFRES + 7):
+    # + the territory with its parent, the survey results, the header's organisation, the filter
+    # form's sources, and the apps' panels: the territory's meetings, its commitments. (The
+    # partners' declarations are read only from the declaration sources that have figures among
+    # the reader's sources: none here, so no query.)
+    with django_assert_num_queries(CHIFFRES + 6):
         lire_page(client, reverse("observatoire:territoire", kwargs={"code": "86194"}), "Poitiers")
 
 

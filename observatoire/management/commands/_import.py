@@ -38,8 +38,10 @@ class ImportCommand(BaseCommand):
         chemin = Path(fichier)
         if not chemin.is_file():
             raise CommandError(f"Fichier introuvable : {chemin}")
-        source = services.source_par_code(self.code_source(options), self.type_lot)
-        if self.code_source(options) and source is None:
+        # Without a code, the type's default source is created only if the file is applied.
+        code = self.code_source(options)
+        source = services.source_par_code(code, self.type_lot) if code else None
+        if code and source is None:
             raise CommandError(f"Source inconnue : {self.code_source(options)}")
         lot = services.creer_lot(
             type_lot=self.type_lot,
