@@ -20,7 +20,7 @@ AVERTISSEMENT = "Aucune donnée nominative"
         (lambda: EngagementForm(), "motif_abandon"),
         (lambda: ReunionForm(comite=ComiteFactory()), "titre"),
         (lambda: ReunionForm(comite=ComiteFactory()), "adresse"),
-        (lambda: ReunionUrgenteForm(), "adresse"),
+        (lambda: ReunionUrgenteForm(comite=ComiteFactory()), "adresse"),
         (lambda: PointForm(), "titre"),
     ],
     ids=[
