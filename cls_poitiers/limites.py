@@ -60,3 +60,17 @@ def date_plafond(aujourd_hui: datetime.date | None = None) -> datetime.date:
         return aujourd_hui.replace(year=aujourd_hui.year + HORIZON_ANNEES)
     except ValueError:  # 29 February
         return aujourd_hui.replace(year=aujourd_hui.year + HORIZON_ANNEES, day=28)
+
+
+# --- The observatory's counts ------------------------------------------------------------------
+
+# A count of facts (a declaration, an imported figure): France records about 4 million facts a year
+# in all, so a billion for one territory, indicator and period is a typing or file error. It also
+# keeps every count, and the sums of a few thousand of them, inside PostgreSQL's integer column
+# (2 147 483 647), where a larger one was a server error.
+NOMBRE_FAITS_MAX = 10**9
+
+
+def annee_declarable_max(aujourd_hui: datetime.date | None = None) -> int:
+    """A partner declares what happened: the latest year is the current one."""
+    return (aujourd_hui or timezone.localdate()).year

@@ -5,6 +5,7 @@ from crispy_forms.layout import Submit
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -12,6 +13,7 @@ from cls_poitiers import fichiers
 from cls_poitiers.donnees_personnelles import AIDE_DONNEES_PERSONNELLES
 from cls_poitiers.fichiers import verifier_fichier
 from cls_poitiers.forms import ControleDonneesPersonnelles
+from cls_poitiers.limites import ANNEE_PLANCHER, NOMBRE_FAITS_MAX, annee_declarable_max
 from cls_poitiers.models import Territoire
 
 from . import services
@@ -70,7 +72,7 @@ class DeclarationForm(ControleDonneesPersonnelles, forms.Form):
     """One month, one territory, one count per category of the partner (empty: not declared)."""
 
     territoire = forms.ModelChoiceField(label=_("Territoire"), queryset=Territoire.objects.none())
-    annee = forms.IntegerField(label=_("Année"), min_value=1990, max_value=2100)
+    annee = forms.IntegerField(label=_("Année"), min_value=ANNEE_PLANCHER)
     mois = forms.TypedChoiceField(label=_("Mois"), choices=MOIS, coerce=int)
     commentaire = forms.CharField(
         label=_("Commentaire"),
@@ -82,11 +84,14 @@ class DeclarationForm(ControleDonneesPersonnelles, forms.Form):
     def __init__(self, *args, partenaire, territoires, indicateurs, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["territoire"].queryset = territoires
+        self.fields["annee"].validators.append(MaxValueValidator(annee_declarable_max()))
+        self.fields["annee"].widget.attrs["max"] = annee_declarable_max()
         self.indicateurs = list(indicateurs)
         for indicateur in self.indicateurs:
             self.fields[f"nombre_{indicateur.code}"] = forms.IntegerField(
                 label=indicateur.libelle,
                 min_value=0,
+                max_value=NOMBRE_FAITS_MAX,
                 required=False,
                 help_text=_("Nombre d'incidents (%(u)s) ; vide si non déclaré.")
                 % {"u": indicateur.get_unite_display()},
@@ -96,6 +101,10 @@ class DeclarationForm(ControleDonneesPersonnelles, forms.Form):
 
     def clean(self):
         donnees = super().clean()
+        aujourd_hui = timezone.localdate()
+        annee, mois = donnees.get("annee"), donnees.get("mois")
+        if annee is not None and mois is not None and (annee, mois) > (aujourd_hui.year, aujourd_hui.month):
+            self.add_error("mois", _("Ce mois n'est pas encore passé : on déclare ce qui a eu lieu."))
         if self.indicateurs and all(donnees.get(f"nombre_{i.code}") is None for i in self.indicateurs):
             raise forms.ValidationError(_("Indiquez au moins un nombre."))
         return donnees

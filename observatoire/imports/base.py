@@ -13,6 +13,7 @@ import pandas as pd
 from django.utils.translation import gettext as _
 
 from cls_poitiers import tableurs
+from cls_poitiers.limites import NOMBRE_FAITS_MAX
 from cls_poitiers.tableurs import TAILLE_BLOC, Probleme
 
 MAX_PROBLEMES = 200
@@ -91,6 +92,18 @@ class Rapport:
         if self.erreurs_en_plus:
             lignes.append(_("… et %(n)s autres erreurs.") % {"n": self.erreurs_en_plus})
         return lignes
+
+
+def nombre_trop_grand(valeur) -> bool:
+    """A count beyond what one territory, indicator and period can hold (`NOMBRE_FAITS_MAX`)."""
+    return valeur > NOMBRE_FAITS_MAX
+
+
+def message_nombre_trop_grand(texte) -> str:
+    return _("Nombre de faits hors limites (au plus %(max)s) : « %(v)s ».") % {
+        "max": f"{NOMBRE_FAITS_MAX:_}".replace("_", "\u00a0"),
+        "v": texte,
+    }
 
 
 def empreinte(chemin: Path) -> str:

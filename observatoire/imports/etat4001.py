@@ -26,7 +26,14 @@ from cls_poitiers.models import Territoire
 from cls_poitiers.tableurs import detecter_encodage, est_manquant, lire_feuilles, serie_numerique
 
 from ..models import Indicateur
-from .base import ImportRefuse, Rapport, lire_tableau, normaliser
+from .base import (
+    ImportRefuse,
+    Rapport,
+    lire_tableau,
+    message_nombre_trop_grand,
+    nombre_trop_grand,
+    normaliser,
+)
 from .ecriture import EcritureDonnees
 
 MOIS = re.compile(r"^_?(\d{4})[_-](\d{1,2})$")
@@ -193,6 +200,9 @@ def importer(chemin, *, rapport: Rapport, lot, source, progression=None, creer_t
                         _("Nombre de faits attendu (entier positif), lu : « %(v)s ».")
                         % {"v": str(ligne_df[colonne]).strip()},
                     )
+                    continue
+                if nombre_trop_grand(nombre):
+                    rapport.erreur(ligne, colonne, message_nombre_trop_grand(str(ligne_df[colonne]).strip()))
                     continue
                 cle = (departements[code_dep], indicateurs[numero], annee, numero_mois)
                 if cle in vus:

@@ -12,7 +12,7 @@ from cls_poitiers.models import Territoire
 from cls_poitiers.tableurs import est_manquant, serie_numerique
 
 from ..models import Donnee, Indicateur
-from .base import Rapport, lire_tableau
+from .base import Rapport, lire_tableau, message_nombre_trop_grand, nombre_trop_grand
 from .ecriture import EcritureDonnees
 
 COLONNES = {
@@ -114,6 +114,9 @@ def importer(chemin, *, rapport: Rapport, lot, source, progression=None, **_opti
                     _("Nombre de faits entier et positif attendu : « %(v)s ».")
                     % {"v": valeurs["nombre"].iloc[k]},
                 )
+                continue
+            if nombre_trop_grand(valeur):
+                rapport.erreur(ligne, roles["nombre"], message_nombre_trop_grand(valeurs["nombre"].iloc[k]))
                 continue
             nombre = int(valeur)
         if territoire_id is None or indicateur_id is None or periode is None:

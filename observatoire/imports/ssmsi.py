@@ -25,7 +25,14 @@ from cls_poitiers.tableurs import (
 
 from ..models import Correspondance, Indicateur, Nomenclature
 from ..nomenclatures import UNITES_SOURCE
-from .base import MAX_PROBLEMES, Rapport, normaliser, normaliser_libelle
+from .base import (
+    MAX_PROBLEMES,
+    Rapport,
+    message_nombre_trop_grand,
+    nombre_trop_grand,
+    normaliser,
+    normaliser_libelle,
+)
 from .ecriture import ecrire_populations, ecriture_en_masse, texte_populations
 
 # Rows per chunk: about 40 MB of strings in memory at a time.
@@ -447,7 +454,10 @@ def _verifier_nombres(paquet: Paquet) -> tuple[np.ndarray, np.ndarray, np.ndarra
         "nombre",
         lambda i: _("Nombre de faits entier et positif attendu : « %(v)s ».") % {"v": colonne[i]},
     )
-    return nombres, manquant, texte | non_entier
+    with np.errstate(invalid="ignore"):
+        trop_grand = (~manquant) & (~texte) & (~non_entier) & nombre_trop_grand(nombres)
+    paquet.erreur(trop_grand, "nombre", lambda i: message_nombre_trop_grand(colonne[i]))
+    return nombres, manquant, texte | non_entier | trop_grand
 
 
 def _verifier_diffusion(paquet: Paquet, manquant: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -1,6 +1,6 @@
-"""Property-based tests (hypothesis) of the public forms of engagements and committees: arbitrary
-strings and numbers posted into a progress report, a commitment, a meeting (planned or urgent),
-minutes, a decision and an amendment never give a server error. The form is valid or says what is
+"""Property-based tests (hypothesis) of the public forms: arbitrary strings and numbers posted into
+a progress report, a commitment, a meeting (planned or urgent), minutes, a decision, an amendment
+and a partner's declaration never give a server error. The form is valid or says what is
 wrong; the test client re-raises any exception a view lets through, so a 500 fails the test."""
 
 import datetime
@@ -11,9 +11,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cls_poitiers.limites import COMPTE_RENDU_MAX
+from cls_poitiers.models import Partenaire
 from comites import services as comites_services
 from tests.comites.factories import ComiteFactory, MembreFactory, ReunionFactory
 from tests.engagements.factories import ActionFactory, EngagementFactory
+from tests.observatoire.factories import IndicateurFactory
 
 # What a tester types: numbers of every size and shape, dates out of range, long or odd texts.
 BORDS = [
@@ -184,3 +186,29 @@ def test_arbitrary_amendments_never_give_a_server_error(
     )
     response = client_de(secretariat).post(f"/comites/reunions/{reunion_tenue.pk}/avenants/ajouter/", donnees)
     _sans_erreur_serveur(response)
+
+
+@pytest.fixture
+def declarant(partenaire):
+    """A transport operator with one category of its own to declare."""
+    partenaire.partenaire.nature = Partenaire.Nature.TRANSPORT
+    partenaire.partenaire.save()
+    IndicateurFactory(code="bus-degrades", nomenclature="partenaire", partenaire=partenaire.partenaire)
+    return partenaire
+
+
+@given(data=st.data())
+@REGLAGES
+def test_arbitrary_declarations_never_give_a_server_error(client_de, declarant, perimetre, data):
+    donnees = data.draw(
+        formulaires(
+            "territoire",
+            "annee",
+            "mois",
+            "nombre_bus-degrades",
+            "commentaire",
+            territoire=[str(perimetre["q"].pk)],
+            mois=[str(m) for m in range(1, 13)],
+        )
+    )
+    _sans_erreur_serveur(client_de(declarant).post("/observatoire/declarations/nouvelle/", donnees))
