@@ -10,6 +10,7 @@ of lateness; texts because one very long text is served to every reader of the p
 
 import datetime
 
+from django.core.validators import MaxLengthValidator
 from django.utils import timezone
 
 # --- Texts -------------------------------------------------------------------------------------
@@ -46,6 +47,12 @@ DUREE_REUNION_MAX = datetime.timedelta(days=3)
 # A commitment's values (baseline, target, value reached) count agents, meetings, incidents, euros:
 # a billion in absolute value is beyond any of them, and keeps sums far from the columns' limits.
 VALEUR_ABSOLUE_MAX = 10**9
+
+
+def longueur_max(n: int) -> dict:
+    """A TextField's bound, as keyword arguments: `max_length` for its form, the validator for
+    `full_clean` (services), which a TextField's `max_length` alone does not check."""
+    return {"max_length": n, "validators": [MaxLengthValidator(n)]}
 
 
 def date_plancher(date_signature: datetime.date | None = None) -> datetime.date:

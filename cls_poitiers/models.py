@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from .donnees_personnelles import Nature as NatureDonneePersonnelle
+from .limites import TEXTE_LONG_MAX, longueur_max
 from .modeles_communs import Historise, Illustratif
 from .querysets import ContratQuerySet, PartenaireQuerySet, TerritoireQuerySet
 
@@ -193,8 +194,10 @@ class Contrat(Historise):
     annee_diagnostic = models.PositiveSmallIntegerField(
         _("année du diagnostic"), help_text=_("Année des chiffres du diagnostic de sécurité.")
     )
-    resume_diagnostic = models.TextField(_("résumé du diagnostic"), blank=True)
-    suivi_evaluation = models.TextField(_("suivi et évaluation"), blank=True)
+    resume_diagnostic = models.TextField(
+        _("résumé du diagnostic"), blank=True, **longueur_max(TEXTE_LONG_MAX)
+    )
+    suivi_evaluation = models.TextField(_("suivi et évaluation"), blank=True, **longueur_max(TEXTE_LONG_MAX))
 
     objects = ContratQuerySet.as_manager()
 
@@ -243,7 +246,7 @@ class Priorite(Historise):
     contrat = models.ForeignKey(Contrat, on_delete=models.CASCADE, related_name="priorites")
     numero = models.PositiveSmallIntegerField(_("numéro"))
     titre = models.CharField(_("intitulé"), max_length=300)
-    texte = models.TextField(_("texte"), blank=True)
+    texte = models.TextField(_("texte"), blank=True, **longueur_max(TEXTE_LONG_MAX))
 
     class Meta:
         verbose_name = _("priorité")

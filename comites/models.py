@@ -13,7 +13,6 @@ import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -29,16 +28,12 @@ from cls_poitiers.limites import (
     TEXTE_LONG_MAX,
     date_plafond,
     date_plancher,
+    longueur_max,
 )
 from cls_poitiers.modeles_communs import Historise, Illustratif
 from cls_poitiers.models import Contrat, Partenaire, Territoire
 
 from .querysets import BilanQuerySet, ComiteQuerySet, ReunionQuerySet
-
-
-def _longueur_max(n: int) -> dict:
-    """A TextField's bound: `max_length` for its form, the validator for `full_clean` (services)."""
-    return {"max_length": n, "validators": [MaxLengthValidator(n)]}
 
 
 def erreurs_de_plage(debut, fin, *, date_signature=None) -> dict[str, str]:
@@ -103,7 +98,7 @@ class Comite(Historise, Illustratif):
         help_text=_("Obligatoire pour un groupe local (GLTD, veille sociale) : son quartier."),
     )
     rythme = models.CharField(_("rythme attendu"), max_length=20, choices=Rythme.choices)
-    description = models.TextField(_("description"), blank=True, **_longueur_max(TEXTE_COURT_MAX))
+    description = models.TextField(_("description"), blank=True, **longueur_max(TEXTE_COURT_MAX))
     secretaires = models.ManyToManyField(
         settings.AUTH_USER_MODEL, verbose_name=_("secrétaires"), blank=True, related_name="comites_secretaire"
     )
@@ -203,7 +198,7 @@ class Reunion(Historise, Illustratif):
     )
     statut = models.CharField(_("statut"), max_length=20, choices=Statut.choices, default=Statut.BROUILLON)
     motif_annulation = models.TextField(
-        _("motif de l'annulation"), blank=True, **_longueur_max(TEXTE_COURT_MAX)
+        _("motif de l'annulation"), blank=True, **longueur_max(TEXTE_COURT_MAX)
     )
     convoquee_le = models.DateTimeField(_("convoquée le"), null=True, blank=True)
     uid = models.UUIDField(_("identifiant de calendrier"), default=uuid.uuid4, unique=True, editable=False)
@@ -371,7 +366,7 @@ class CompteRendu(Historise, Illustratif):
 
     reunion = models.OneToOneField(Reunion, on_delete=models.CASCADE, related_name="compte_rendu")
     texte = models.TextField(
-        _("compte rendu"), help_text=AIDE_DONNEES_PERSONNELLES, **_longueur_max(COMPTE_RENDU_MAX)
+        _("compte rendu"), help_text=AIDE_DONNEES_PERSONNELLES, **longueur_max(COMPTE_RENDU_MAX)
     )
     redige_par = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("rédigé par"), on_delete=models.PROTECT, related_name="+"
@@ -393,7 +388,7 @@ class Decision(Historise, Illustratif):
     reunion = models.ForeignKey(Reunion, on_delete=models.PROTECT, related_name="decisions")
     numero = models.PositiveSmallIntegerField(_("numéro"))
     texte = models.TextField(
-        _("décision"), help_text=AIDE_DONNEES_PERSONNELLES, **_longueur_max(TEXTE_LONG_MAX)
+        _("décision"), help_text=AIDE_DONNEES_PERSONNELLES, **longueur_max(TEXTE_LONG_MAX)
     )
     cree_par = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("saisie par"), on_delete=models.PROTECT, related_name="+"
@@ -476,8 +471,8 @@ class ModificationAvenant(Historise):
     avenant = models.ForeignKey(Avenant, on_delete=models.PROTECT, related_name="modifications")
     champ = models.CharField(_("champ"), max_length=60)
     libelle = models.CharField(_("libellé"), max_length=200)
-    ancienne_valeur = models.TextField(_("ancienne valeur"), blank=True, **_longueur_max(TEXTE_COURT_MAX))
-    nouvelle_valeur = models.TextField(_("nouvelle valeur"), blank=True, **_longueur_max(TEXTE_COURT_MAX))
+    ancienne_valeur = models.TextField(_("ancienne valeur"), blank=True, **longueur_max(TEXTE_COURT_MAX))
+    nouvelle_valeur = models.TextField(_("nouvelle valeur"), blank=True, **longueur_max(TEXTE_COURT_MAX))
 
     class Meta:
         verbose_name = _("modification d'un avenant")
@@ -541,7 +536,7 @@ class Bilan(Historise, Illustratif):
         _("faits marquants de l'année"),
         blank=True,
         help_text=AIDE_DONNEES_PERSONNELLES,
-        **_longueur_max(TEXTE_LONG_MAX),
+        **longueur_max(TEXTE_LONG_MAX),
     )
     reunion_adoption = models.ForeignKey(
         Reunion,

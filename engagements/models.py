@@ -7,7 +7,7 @@ the one it corrects. Every change to an action or a commitment is kept (django-s
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -23,6 +23,7 @@ from cls_poitiers.limites import (
     VALEUR_ABSOLUE_MAX,
     date_plafond,
     date_plancher,
+    longueur_max,
 )
 from cls_poitiers.modeles_communs import Historise, Illustratif
 from cls_poitiers.models import Partenaire, Priorite, Territoire
@@ -34,11 +35,6 @@ __all__ = ["Action", "Engagement", "PointEtape", "RelanceEngagement", "Statut"]
 
 # Words the action URLs use: an action with such a reference could not be reached.
 REFERENCES_RESERVEES = {"nouvelle"}
-
-
-def _longueur_max(n: int) -> dict:
-    """A TextField's bound: `max_length` for its form, the validator for `full_clean` (services)."""
-    return {"max_length": n, "validators": [MaxLengthValidator(n)]}
 
 
 # A commitment's values and progress stay within ±VALEUR_ABSOLUE_MAX (see cls_poitiers.limites).
@@ -101,7 +97,7 @@ class Action(Historise, Illustratif):
     )
     titre = models.CharField(_("intitulé"), max_length=300)
     description = models.TextField(
-        _("description"), blank=True, help_text=AIDE_DONNEES_PERSONNELLES, **_longueur_max(TEXTE_LONG_MAX)
+        _("description"), blank=True, help_text=AIDE_DONNEES_PERSONNELLES, **longueur_max(TEXTE_LONG_MAX)
     )
     pilote = models.ForeignKey(
         Partenaire,
@@ -146,7 +142,7 @@ class Engagement(Historise, Illustratif):
         Partenaire, verbose_name=_("partenaire"), on_delete=models.PROTECT, related_name="engagements"
     )
     description = models.TextField(
-        _("engagement"), help_text=AIDE_DONNEES_PERSONNELLES, **_longueur_max(TEXTE_COURT_MAX)
+        _("engagement"), help_text=AIDE_DONNEES_PERSONNELLES, **longueur_max(TEXTE_COURT_MAX)
     )
     unite = models.CharField(
         _("unité de mesure"), max_length=60, help_text=_("Par exemple : agents, réunions, mesures.")
@@ -169,7 +165,7 @@ class Engagement(Historise, Illustratif):
         # An amendment that closes a commitment gives its decision's text as the reason.
         _("motif de l'abandon"),
         blank=True,
-        **_longueur_max(TEXTE_LONG_MAX),
+        **longueur_max(TEXTE_LONG_MAX),
     )
     # Optimistic concurrency: a save carrying an older version is refused (see services).
     version = models.PositiveIntegerField(_("version"), default=1)
@@ -269,7 +265,7 @@ class PointEtape(Historise, Illustratif):
         _("commentaire"),
         blank=True,
         help_text=AIDE_DONNEES_PERSONNELLES,
-        **_longueur_max(COMMENTAIRE_POINT_ETAPE_MAX),
+        **longueur_max(COMMENTAIRE_POINT_ETAPE_MAX),
     )
     auteur = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -13,7 +13,7 @@ from cls_poitiers import fichiers
 from cls_poitiers.donnees_personnelles import AIDE_DONNEES_PERSONNELLES
 from cls_poitiers.fichiers import verifier_fichier
 from cls_poitiers.forms import ControleDonneesPersonnelles
-from cls_poitiers.limites import ANNEE_PLANCHER, NOMBRE_FAITS_MAX, annee_declarable_max
+from cls_poitiers.limites import ANNEE_PLANCHER, NOMBRE_FAITS_MAX, TEXTE_COURT_MAX, annee_declarable_max
 from cls_poitiers.models import Territoire
 
 from . import services
@@ -78,6 +78,7 @@ class DeclarationForm(ControleDonneesPersonnelles, forms.Form):
         label=_("Commentaire"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=TEXTE_COURT_MAX,
         help_text=AIDE_DONNEES_PERSONNELLES,
     )
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cls_poitiers.donnees_personnelles import AIDE_DONNEES_PERSONNELLES
 from cls_poitiers.fichiers import NomDeStockage
+from cls_poitiers.limites import TEXTE_COURT_MAX, TEXTE_LONG_MAX, longueur_max
 from cls_poitiers.modeles_communs import Historise, Illustratif
 from cls_poitiers.models import Contrat, Partenaire, Territoire
 
@@ -270,7 +271,9 @@ class Declaration(Historise, Illustratif):
     )
     annee = models.PositiveSmallIntegerField(_("année"))
     mois = models.PositiveSmallIntegerField(_("mois"))
-    commentaire = models.TextField(_("commentaire"), blank=True, help_text=AIDE_DONNEES_PERSONNELLES)
+    commentaire = models.TextField(
+        _("commentaire"), blank=True, help_text=AIDE_DONNEES_PERSONNELLES, **longueur_max(TEXTE_COURT_MAX)
+    )
     declare_par = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -411,7 +414,11 @@ class Enquete(Historise, Illustratif):
     titre = models.CharField(_("titre"), max_length=200)
     date_debut = models.DateField(_("début"))
     date_fin = models.DateField(_("fin"))
-    methode = models.TextField(_("méthode"), help_text=_("Échantillon, mode d'interrogation, questions."))
+    methode = models.TextField(
+        _("méthode"),
+        help_text=_("Échantillon, mode d'interrogation, questions."),
+        **longueur_max(TEXTE_COURT_MAX),
+    )
     realisee_par = models.CharField(_("réalisée par"), max_length=200, blank=True)
     repondants = models.PositiveIntegerField(_("nombre de répondants"), null=True, blank=True)
 
@@ -480,7 +487,9 @@ class Diagnostic(Historise, Illustratif):
         _("année des chiffres"), help_text=_("L'année dont le diagnostic analyse les chiffres.")
     )
     auteurs = models.CharField(_("auteurs"), max_length=300)
-    resume = models.TextField(_("résumé"), help_text=AIDE_DONNEES_PERSONNELLES)
+    resume = models.TextField(
+        _("résumé"), help_text=AIDE_DONNEES_PERSONNELLES, **longueur_max(TEXTE_LONG_MAX)
+    )
     nombre_pages = models.PositiveSmallIntegerField(_("nombre de pages"), null=True, blank=True)
     texte_principal = models.FileField(
         _("texte principal"), upload_to=NomDeStockage("diagnostics"), blank=True

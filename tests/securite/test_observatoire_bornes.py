@@ -51,8 +51,9 @@ def milieu_d_annee(monkeypatch):
         ({"annee": 2027}, "inférieure ou égale à 2026"),
         ({"annee": 1989}, "supérieure ou égale à 1990"),
         ({"annee": 2026, "mois": 7}, "Ce mois n&#x27;est pas encore passé"),
+        ({"commentaire": "x" * 2_001}, "au plus 2000 caractères"),
     ],
-    ids=["2^31", "10^12", "négatif", "2099", "l'an prochain", "1989", "mois à venir"],
+    ids=["2^31", "10^12", "négatif", "2099", "l'an prochain", "1989", "mois à venir", "commentaire"],
 )
 def test_declaration_out_of_bounds_is_refused_in_french(
     declarant,
@@ -104,3 +105,25 @@ def test_national_base_count_out_of_bounds_is_refused(tmp_path, perimetre):
     with pytest.raises(CommandError, match="Nombre de faits hors limites"):
         call_command("importer_ssmsi", str(chemin), stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert not Donnee.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("modele", "champ", "limite"),
+    [
+        ("cls_poitiers.Contrat", "resume_diagnostic", 20_000),
+        ("cls_poitiers.Contrat", "suivi_evaluation", 20_000),
+        ("cls_poitiers.Priorite", "texte", 20_000),
+        ("observatoire.Declaration", "commentaire", 2_000),
+        ("observatoire.Enquete", "methode", 2_000),
+        ("observatoire.Diagnostic", "resume", 20_000),
+    ],
+)
+def test_free_texts_of_the_core_and_the_observatory_are_bounded_in_model_and_form(modele, champ, limite):
+    from django.apps import apps
+    from django.core.exceptions import ValidationError
+
+    champ_modele = apps.get_model(modele)._meta.get_field(champ)
+    assert champ_modele.formfield().max_length == limite
+    with pytest.raises(ValidationError):
+        champ_modele.clean("x" * (limite + 1), None)
+    champ_modele.clean("x" * limite, None)
