@@ -11,6 +11,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -51,7 +52,7 @@ def _mois_demande(valeur: str | None, aujourd_hui: datetime.date) -> tuple[datet
     if premier.year < ANNEE_PLANCHER or premier > dernier:
         return aujourd_hui.replace(day=1), _(
             "Le calendrier couvre les mois de janvier %(debut)s à %(fin)s : voici le mois en cours."
-        ) % {"debut": ANNEE_PLANCHER, "fin": dernier.strftime("%m/%Y")}
+        ) % {"debut": ANNEE_PLANCHER, "fin": date_format(dernier, "F Y").lower()}
     return premier, None
 
 
