@@ -28,28 +28,21 @@ def envoyer(
     corps: str,
     pieces_jointes: list[tuple[str, bytes, str]] = (),
     objet=None,
+    differe: bool = False,
 ) -> Courriel:
-    """Store the message and try to send it now. `pieces_jointes`: (file name, content, MIME type)."""
+    """Store the message and try to send it now. `pieces_jointes`: (file name, content, MIME type).
+
+    `differe`: store it due now without contacting the mail server, for `manage.py
+    envoyer_courriels` (cron) to send; for a request whose answer must not depend on the mail
+    server, nor take longer when there is a message to send (password reset)."""
+    if differe:
+        return _enregistrer(
+            destinataires, sujet, corps, pieces_jointes, objet, prochaine_tentative=timezone.now()
+        )
     # Not due yet: `relancer` must not pick it up while this first attempt runs.
     courriel = _enregistrer(destinataires, sujet, corps, pieces_jointes, objet, prochaine_tentative=None)
     tenter(courriel)
     return courriel
-
-
-def mettre_en_attente(
-    *,
-    destinataires: list[str],
-    sujet: str,
-    corps: str,
-    pieces_jointes: list[tuple[str, bytes, str]] = (),
-    objet=None,
-) -> Courriel:
-    """Store the message, due now, without contacting the mail server: `manage.py
-    envoyer_courriels` (cron) sends it. For a request whose answer must not depend on the mail
-    server, nor take longer when there is a message to send (password reset)."""
-    return _enregistrer(
-        destinataires, sujet, corps, pieces_jointes, objet, prochaine_tentative=timezone.now()
-    )
 
 
 def _enregistrer(destinataires, sujet, corps, pieces_jointes, objet, *, prochaine_tentative) -> Courriel:

@@ -144,4 +144,4 @@ class ReinitialisationForm(PasswordResetForm):
     ):
         sujet = "".join(loader.render_to_string(subject_template_name, context).splitlines())
         corps = loader.render_to_string(email_template_name, context)
-        courriels.mettre_en_attente(destinataires=[to_email], sujet=sujet, corps=corps)
+        courriels.envoyer(destinataires=[to_email], sujet=sujet, corps=corps, differe=True)

@@ -53,7 +53,7 @@ def _source_refusee(request, filtre):
     """Another partner's declarations (or an unknown source) asked in the query: refused, never
     replaced by the default source, on the pages and their exports (the JSON endpoint answers
     the form's errors)."""
-    return render(request, "observatoire/source_refusee.html", {"filtre": filtre}, status=400)
+    return render(request, "observatoire/vide.html", {"filtre": filtre, "source_refusee": True}, status=400)
 
 
 def _exporter(request, tableaux: dict, nom: str):
@@ -67,7 +67,7 @@ def _exporter(request, tableaux: dict, nom: str):
 
 
 def _vide(request, filtre):
-    return render(request, "observatoire/vide.html", {"filtre": filtre})
+    return render(request, "observatoire/vide.html", {"filtre": filtre, "source_refusee": False})
 
 
 def _calculee(request, page: str, valeurs: dict, construire, **parametres):
