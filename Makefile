@@ -44,7 +44,7 @@ run: install
 	DJANGO_DEBUG=1 $(PY) manage.py charger_demo
 	@echo ""
 	@echo "Plateforme CLS : http://127.0.0.1:$(PORT)/  (comptes ci-dessus, mot de passe poitiers1998)"
-	DJANGO_DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
+	DJANGO_DEBUG=1 CLS_PLATEFORME_NOM="$${CLS_PLATEFORME_NOM:-CLS du District de Poitiers}" $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: install
 	$(PY) -m pytest $(PYTEST_ARGS)

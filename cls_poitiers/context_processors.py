@@ -7,9 +7,9 @@ from .permissions import roles_of
 def plateforme(request):
     user = getattr(request, "user", None)
     if user is None:
-        return {"nav_entries": [], "user_roles": frozenset(), "plateforme_nom": "CLS"}
+        return {"nav_entries": [], "user_roles": frozenset(), "plateforme_nom": settings.CLS_PLATEFORME_NOM}
     return {
         "nav_entries": registry.nav_for(user),
         "user_roles": roles_of(user),
-        "plateforme_nom": getattr(settings, "CLS_PLATEFORME_NOM", "CLS du District de Poitiers"),
+        "plateforme_nom": settings.CLS_PLATEFORME_NOM,
     }

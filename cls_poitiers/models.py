@@ -241,7 +241,7 @@ class Signataire(Historise):
 
 
 class Priorite(Historise):
-    """One of the contract's priorities (Poitiers 1998 has six), with its text."""
+    """One of the contract's priorities (as many as the council chose), with its text."""
 
     contrat = models.ForeignKey(Contrat, on_delete=models.CASCADE, related_name="priorites")
     numero = models.PositiveSmallIntegerField(_("numéro"))

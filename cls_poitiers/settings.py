@@ -242,12 +242,12 @@ MAILERS = {
         "OPTIONS": _SMTP_OPTIONS if _EMAIL_BACKEND.endswith("smtp.EmailBackend") else {},
     }
 }
-DEFAULT_FROM_EMAIL = os.environ.get(
-    "DJANGO_DEFAULT_FROM_EMAIL", "CLS du District de Poitiers <cls@localhost>"
-)
+# The platform's identity is the council's own: neutral defaults, set per installation (the demo's
+# `make run` gives the demo council's name).
+CLS_PLATEFORME_NOM = os.environ.get("CLS_PLATEFORME_NOM", "Plateforme CLS")
+DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", f"{CLS_PLATEFORME_NOM} <cls@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 PLATEFORME_URL = os.environ.get("CLS_PLATEFORME_URL", "http://127.0.0.1:8000").rstrip("/")
-CLS_PLATEFORME_NOM = os.environ.get("CLS_PLATEFORME_NOM", "CLS du District de Poitiers")
 
 # Security headers. HTTPS settings follow DEBUG: a development server speaks plain HTTP.
 SECURE_CONTENT_TYPE_NOSNIFF = True

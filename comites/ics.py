@@ -17,12 +17,10 @@ from icalendar import Calendar, Event, vCalAddress, vText
 
 from .models import Reunion
 
-PRODID = "-//CLS du District de Poitiers//Comités//FR"
-
 
 def _calendrier(method: str, nom: str | None = None) -> Calendar:
     cal = Calendar()
-    cal.add("prodid", PRODID)
+    cal.add("prodid", f"-//{settings.CLS_PLATEFORME_NOM}//Comités//FR")
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", method)
