@@ -11,7 +11,7 @@ from django.core.management import call_command
 from comites import relances
 from comites.models import CompteRendu
 from tests.comites.factories import ComiteFactory, ReunionFactory, a_paris
-from tests.factories import UtilisateurFactory
+from tests.factories import ContratFactory, UtilisateurFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -69,3 +69,18 @@ def test_core_command_calls_the_committees_reminders(pilotage):
     call_command("envoyer_relances", "--date=2030-03-17", stdout=sortie)
     assert "comites : 1 relance(s) envoyée(s)." in sortie.getvalue()
     assert len(mail.outbox) == 1
+
+
+def test_rhythm_warning_is_about_the_current_contract_only(secretariat, coordination):
+    """A contract that a later one replaced no longer meets: its steering committee is not chased."""
+    ancien = ComiteFactory(secretaires=[secretariat])
+    strategie = ContratFactory(
+        titre="Stratégie 2029",
+        territoire=ancien.contrat.territoire,
+        date_signature=datetime.date(2029, 1, 15),
+    )
+    nouveau = ComiteFactory(contrat=strategie, secretaires=[coordination])
+    ReunionFactory(comite=nouveau, debut=a_paris(2030, 5, 20), statut="convoquee")
+    ReunionFactory(comite=nouveau, debut=a_paris(2030, 10, 20), statut="brouillon")
+    assert relances.envoyer(today=datetime.date(2030, 3, 11), stdout=io.StringIO()) == 0
+    assert mail.outbox == []
