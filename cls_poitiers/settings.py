@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_tasks_db",
     # The contract's core first: the apps depend on it, never the reverse.
     "cls_poitiers",
     *CLS_APPS,
@@ -245,6 +246,10 @@ MAILERS = {
 # The platform's identity is the council's own: neutral defaults, set per installation (the demo's
 # `make run` gives the demo council's name).
 CLS_PLATEFORME_NOM = os.environ.get("CLS_PLATEFORME_NOM", "Plateforme CLS")
+# Background work (imports, e-mail) runs on Django's task framework, queued in the database by
+# django-tasks-db and run by its worker (`manage.py db_worker`, started by `make run`).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", f"{CLS_PLATEFORME_NOM} <cls@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 PLATEFORME_URL = os.environ.get("CLS_PLATEFORME_URL", "http://127.0.0.1:8000").rstrip("/")
