@@ -2,6 +2,7 @@
 have them without JavaScript. Every value is also written as text beside its bar and in the
 review's tables: nothing is told by colour alone."""
 
+import textwrap
 from collections.abc import Callable
 from xml.sax.saxutils import escape, quoteattr
 
@@ -13,6 +14,16 @@ LARGEUR = 640
 MARGE_GAUCHE = 230
 HAUTEUR_BARRE = 14
 ECART = 4
+# A label is written in full, on as many lines as it needs within the left margin: at 12 px, 28
+# characters of a French label fit in MARGE_GAUCHE even in a wide font (DejaVu Sans, the PDF's).
+CARACTERES_PAR_LIGNE = 28
+INTERLIGNE = 14
+
+
+def lignes_du_libelle(libelle: str) -> list[str]:
+    """The label cut at word boundaries into lines that fit the left margin; a word longer than a
+    line is cut."""
+    return textwrap.wrap(libelle, CARACTERES_PAR_LIGNE, break_on_hyphens=False) or [""]
 
 
 def barres(
@@ -27,8 +38,11 @@ def barres(
     """Horizontal bars: one group per line, one bar per series, the value written after each bar."""
     maximum = maximum or max((v for _l, valeurs in lignes for v in valeurs if v is not None), default=0) or 1
     zone = LARGEUR - MARGE_GAUCHE - 90
-    hauteur_groupe = len(series) * (HAUTEUR_BARRE + ECART) + 10
-    hauteur = 40 + len(lignes) * hauteur_groupe + 10
+    hauteur_barres = len(series) * (HAUTEUR_BARRE + ECART) + 10
+    libelles = [lignes_du_libelle(libelle) for libelle, _valeurs in lignes]
+    # A group is as tall as its bars or its label, whichever is taller.
+    hauteurs = [max(hauteur_barres, len(texte) * INTERLIGNE + 10) for texte in libelles]
+    hauteur = 40 + sum(hauteurs) + 10
     parties = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="graphique-bilan" viewBox="0 0 {LARGEUR} {hauteur}" '
         f'width="{LARGEUR}" height="{hauteur}" role="img" aria-label={quoteattr(titre)}>',
@@ -47,10 +61,15 @@ def barres(
         )
         x += 30 + 8 * len(serie)
     y = 40
-    for libelle, valeurs in lignes:
+    for (_libelle, valeurs), texte, hauteur_groupe in zip(lignes, libelles, hauteurs, strict=True):
         parties.append(
-            f'<text x="{MARGE_GAUCHE - 8}" y="{y + HAUTEUR_BARRE}" font-size="12" text-anchor="end" '
-            f'fill="#161616">{escape(libelle[:38])}</text>'
+            f'<text x="{MARGE_GAUCHE - 8}" y="{y + HAUTEUR_BARRE - 2}" font-size="12" text-anchor="end" '
+            'fill="#161616">'
+            + "".join(
+                f'<tspan x="{MARGE_GAUCHE - 8}" dy="{0 if rang == 0 else INTERLIGNE}">{escape(ligne)}</tspan>'
+                for rang, ligne in enumerate(texte)
+            )
+            + "</text>"
         )
         for rang, valeur in enumerate(valeurs):
             yb = y + rang * (HAUTEUR_BARRE + ECART)
