@@ -11,7 +11,9 @@ minutes and attendance here are invented for the demonstration and stored with `
 - a GLTD in Les Couronneries, Les Trois Cités and Bel-Air, and a veille sociale cell in Les
   Couronneries, with confidential minutes;
 - one amendment (Avenant n°1, December 1999) raises the target of a commitment of the engagements
-  demo, found by its stable reference; if that commitment is absent the amendment is skipped.
+  demo, found by its stable reference; if that commitment is absent the amendment is skipped;
+- minutes are approved by the committee's next held meeting, on that meeting's date; the minutes of
+  a committee's latest held meeting await the next one (held, minutes not yet approved).
 
 Idempotent: committees are updated on their code, meetings created once on (committee, start).
 """
@@ -224,7 +226,8 @@ def _reunion(
             reunion=reunion,
             texte=texte_cr,
             redige_par=secretariat,
-            approuve_le=None if garder_tenue else fin + datetime.timedelta(days=10),
+            # Dated by _dater_les_approbations, once every meeting of the committee exists.
+            approuve_le=None if garder_tenue else fin,
             illustratif=True,
         )
         for numero, texte in enumerate(decisions, start=1):
@@ -323,6 +326,28 @@ def _avenant(reunion, secretariat, stdout):
         )
     if reunion.statut == "tenue":
         services.approuver_compte_rendu(reunion=reunion, par=secretariat)
+
+
+def _dater_les_approbations(contrat):
+    """The minutes of a meeting are approved by the next held meeting of its committee: their
+    approval date is that meeting's start. Without such a meeting yet, the minutes wait (the meeting
+    stays held, its minutes not approved). Only what differs is written (idempotent)."""
+    S = Reunion.Statut
+    for comite in Comite.objects.filter(contrat=contrat):
+        tenues = list(
+            Reunion.objects.filter(comite=comite, statut__in=(S.TENUE, S.CR_APPROUVE))
+            .select_related("compte_rendu")
+            .order_by("debut")
+        )
+        for reunion, suivante in zip(tenues, [*tenues[1:], None], strict=True):
+            compte_rendu = reunion.compte_rendu_ou_none
+            if compte_rendu is None or compte_rendu.approuve_le is None:
+                continue
+            if suivante is None:
+                CompteRendu.objects.filter(pk=compte_rendu.pk).update(approuve_le=None)
+                Reunion.objects.filter(pk=reunion.pk).update(statut=S.TENUE)
+            elif compte_rendu.approuve_le != suivante.debut:
+                CompteRendu.objects.filter(pk=compte_rendu.pk).update(approuve_le=suivante.debut)
 
 
 def _evaluation(comite, secretariat, territoires):
@@ -538,4 +563,5 @@ def load(*, stdout=None):
     _evaluation(comites["evaluation"], secretariat, territoires)
     _groupes_locaux(comites, secretariat)
     _reunions_du_diagnostic(secretariat, partenaires, territoires, contrat)
+    _dater_les_approbations(contrat)
     _bilans(contrat, stdout)

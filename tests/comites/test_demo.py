@@ -99,3 +99,27 @@ def test_demo_without_the_commitment_skips_the_amendment_with_a_note(db):
     demo_comites.load(stdout=sortie)
     assert not Avenant.objects.exists()
     assert "l'avenant de démonstration n'est pas créé" in sortie.getvalue()
+
+
+def test_demo_minutes_are_approved_on_the_date_of_the_next_held_meeting(db):
+    """Minutes of 1999 do not say « Approuvé le » today: the committee's next meeting approved them."""
+    demo_coeur.load()
+    demo_comites.load(stdout=io.StringIO())
+    demo_comites.load(stdout=io.StringIO())  # a second load changes none of the dates
+    S = Reunion.Statut
+    approuves = 0
+    for comite in Comite.objects.all():
+        tenues = list(comite.reunions.filter(statut__in=(S.TENUE, S.CR_APPROUVE)).order_by("debut"))
+        for reunion, suivante in zip(tenues, [*tenues[1:], None], strict=True):
+            compte_rendu = CompteRendu.objects.get(reunion=reunion)
+            if suivante is None:
+                assert reunion.statut == S.TENUE and compte_rendu.approuve_le is None
+            else:
+                assert reunion.statut == S.CR_APPROUVE
+                assert compte_rendu.approuve_le == suivante.debut
+                approuves += 1
+    assert approuves > 20
+    urgente = Reunion.objects.get(nature="urgente")
+    assert urgente.compte_rendu.approuve_le == Reunion.objects.get(
+        comite=urgente.comite, debut__date=datetime.date(1999, 12, 9)
+    ).debut
