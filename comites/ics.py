@@ -39,6 +39,16 @@ def ordre_du_jour_texte(reunion: Reunion) -> str:
     return "\n".join(lignes)
 
 
+def statut(reunion: Reunion, *, annulation: bool = False) -> str:
+    """The event's STATUS: CANCELLED once cancelled, TENTATIVE while in preparation (only its
+    secretaries download it), CONFIRMED once convened or held."""
+    if annulation or reunion.statut == Reunion.Statut.ANNULEE:
+        return "CANCELLED"
+    if reunion.statut == Reunion.Statut.BROUILLON:
+        return "TENTATIVE"
+    return "CONFIRMED"
+
+
 def evenement(reunion: Reunion, *, annulation: bool = False, participants: Iterable[str] = ()) -> Event:
     tz = ZoneInfo(settings.TIME_ZONE)
     event = Event()
@@ -58,9 +68,7 @@ def evenement(reunion: Reunion, *, annulation: bool = False, participants: Itera
         description += ["", _("Motif de l'annulation : %(motif)s") % {"motif": reunion.motif_annulation}]
     event.add("description", "\n".join(description))
     event.add("url", settings.PLATEFORME_URL + reunion.get_absolute_url())
-    event.add(
-        "status", "CANCELLED" if annulation or reunion.statut == Reunion.Statut.ANNULEE else "CONFIRMED"
-    )
+    event.add("status", statut(reunion, annulation=annulation))
     nom_expediteur, adresse_expediteur = parseaddr(settings.DEFAULT_FROM_EMAIL)
     organisateur = vCalAddress(f"mailto:{adresse_expediteur}")
     organisateur.params["cn"] = vText(nom_expediteur or settings.CLS_PLATEFORME_NOM)
@@ -90,7 +98,8 @@ def fichier_reunion(reunion: Reunion) -> bytes:
 
 
 def flux(reunions: Iterable[Reunion], *, nom: str) -> bytes:
-    """A subscription feed: every meeting given, cancelled ones included (marked CANCELLED)."""
+    """A subscription feed of the meetings given (`ReunionQuerySet.publiees`: no draft), cancelled
+    ones included (marked CANCELLED)."""
     cal = _calendrier("PUBLISH", nom=nom)
     for reunion in reunions:
         cal.add_component(evenement(reunion))

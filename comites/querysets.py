@@ -82,6 +82,12 @@ class ReunionQuerySet(models.QuerySet):
         """Not cancelled: what counts as scheduled or held."""
         return self.exclude(statut="annulee")
 
+    def publiees(self):
+        """What calendars carry: meetings convened at some point (then held or cancelled) and
+        meetings recorded as held. A draft, or a draft cancelled before any convocation, was never
+        announced to the members."""
+        return self.exclude(statut="brouillon").exclude(statut="annulee", convoquee_le__isnull=True)
+
     def entre(self, debut, fin):
         """Meetings that start in [debut, fin)."""
         return self.filter(debut__gte=debut, debut__lt=fin)

@@ -131,6 +131,7 @@ def calendrier_jeton(request):
 def _reunions_flux(user):
     return (
         Reunion.objects.visibles_par(user)
+        .publiees()
         .filter(debut__gte=timezone.now() - FENETRE_FLUX)
         .select_related("comite", "territoire")
         .prefetch_related("points")

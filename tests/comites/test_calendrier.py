@@ -130,3 +130,65 @@ def test_feed_query_count(comite, partenaire, django_assert_num_queries):
         response = Client().get(reverse("comites:flux_personnel", args=[jeton]))
         assert response.status_code == 200
         assert len(_uids(response.content)) == 20
+
+
+def _evenements(contenu: bytes) -> dict[str, dict]:
+    return {
+        str(e["UID"]): {
+            "statut": str(e["STATUS"]),
+            "sequence": int(e["SEQUENCE"]),
+            "debut": e.decoded("DTSTART"),
+        }
+        for e in Calendar.from_ical(contenu).walk("VEVENT")
+    }
+
+
+def test_feed_leaves_drafts_out_and_gives_each_event_its_true_status(comite, secretariat):
+    """The secretary sees their drafts on the platform, but the feed carries only what was announced."""
+    debut = timezone.now() + datetime.timedelta(days=3)
+    brouillon = ReunionFactory(comite=comite, debut=debut)
+    brouillon_annule = ReunionFactory(
+        comite=comite, debut=debut, statut="annulee", motif_annulation="Doublon"
+    )
+    convoquee = ReunionFactory(comite=comite, debut=debut, statut="convoquee", convoquee_le=timezone.now())
+    annulee = ReunionFactory(
+        comite=comite,
+        debut=debut,
+        statut="annulee",
+        motif_annulation="Salle indisponible",
+        convoquee_le=timezone.now(),
+    )
+    tenue = ReunionFactory(comite=comite, debut=timezone.now() - datetime.timedelta(days=3), statut="tenue")
+    jeton = JetonCalendrier.objects.create(utilisateur=secretariat).jeton
+    evenements = _evenements(Client().get(reverse("comites:flux_personnel", args=[jeton])).content)
+    assert {uid: e["statut"] for uid, e in evenements.items()} == {
+        convoquee.ics_uid: "CONFIRMED",
+        annulee.ics_uid: "CANCELLED",
+        tenue.ics_uid: "CONFIRMED",
+    }
+    assert brouillon.ics_uid not in evenements and brouillon_annule.ics_uid not in evenements
+
+
+def test_a_draft_downloaded_from_its_page_is_tentative(reunion, secretariat, client_de):
+    contenu = client_de(secretariat).get(reverse("comites:reunion_ics", args=[reunion.pk])).content
+    assert _evenements(contenu)[reunion.ics_uid]["statut"] == "TENTATIVE"
+
+
+def test_a_moved_meeting_keeps_its_uid_with_a_higher_sequence_in_the_feed(reunion, secretariat, mailoutbox):
+    from comites import services
+
+    services.convoquer(reunion=reunion, par=secretariat)
+    jeton = JetonCalendrier.objects.create(utilisateur=secretariat).jeton
+    avant = _evenements(Client().get(reverse("comites:flux_personnel", args=[jeton])).content)[
+        reunion.ics_uid
+    ]
+    nouveau = reunion.debut + datetime.timedelta(days=2)
+    services.modifier_reunion(
+        reunion=reunion,
+        par=secretariat,
+        data={"debut": nouveau, "fin": nouveau + datetime.timedelta(hours=2)},
+    )
+    apres = _evenements(Client().get(reverse("comites:flux_personnel", args=[jeton])).content)
+    assert set(apres) == {reunion.ics_uid}
+    assert apres[reunion.ics_uid]["sequence"] == avant["sequence"] + 1
+    assert apres[reunion.ics_uid]["debut"] == nouveau

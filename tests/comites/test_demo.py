@@ -120,6 +120,7 @@ def test_demo_minutes_are_approved_on_the_date_of_the_next_held_meeting(db):
                 approuves += 1
     assert approuves > 20
     urgente = Reunion.objects.get(nature="urgente")
-    assert urgente.compte_rendu.approuve_le == Reunion.objects.get(
-        comite=urgente.comite, debut__date=datetime.date(1999, 12, 9)
-    ).debut
+    assert (
+        urgente.compte_rendu.approuve_le
+        == Reunion.objects.get(comite=urgente.comite, debut__date=datetime.date(1999, 12, 9)).debut
+    )
