@@ -2,6 +2,7 @@
 it, and declaring it held."""
 
 import datetime
+import re
 from collections.abc import Iterable
 
 from django.db import transaction
@@ -19,10 +20,27 @@ CHAMPS_INVITATION = ("titre", "debut", "fin", "adresse", "territoire")
 
 
 def titre_par_defaut(comite: Comite, debut: datetime.datetime, nature: str = Reunion.Nature.ORDINAIRE) -> str:
-    date = timezone.localtime(debut).strftime("%d/%m/%Y")
+    date = _date_du_titre(debut)
     if nature == Reunion.Nature.URGENTE:
         return _("%(comite)s — réunion urgente du %(date)s") % {"comite": comite.nom, "date": date}
     return _("%(comite)s du %(date)s") % {"comite": comite.nom, "date": date}
+
+
+def _date_du_titre(debut: datetime.datetime) -> str:
+    return timezone.localtime(debut).strftime("%d/%m/%Y")
+
+
+# A title that ends with its meeting's date ("… du 03/12/2026"), as the default titles do.
+TITRE_DATE = re.compile(r"^(?P<debut>.* )(?P<date>\d{2}/\d{2}/\d{4})$")
+
+
+def retitrer(titre: str, *, ancien_debut: datetime.datetime, debut: datetime.datetime) -> str:
+    """The title of a meeting moved from `ancien_debut` to `debut`: a title that ended with the old
+    date ends with the new one, so that the title never gives another date than the meeting's."""
+    trouve = TITRE_DATE.match(titre)
+    if trouve and trouve["date"] == _date_du_titre(ancien_debut):
+        return trouve["debut"] + _date_du_titre(debut)
+    return titre
 
 
 def chevauchements(*, comite: Comite, debut, fin, exclure: Reunion | None = None):
@@ -74,7 +92,9 @@ def planifier_reunion(
 @transaction.atomic
 def modifier_reunion(*, reunion: Reunion, par, data: dict) -> Reunion:
     """Change a meeting in preparation or convened. For a convened meeting, a change of date,
-    time, place or title sends every member an updated invitation (SEQUENCE + 1)."""
+    time, place or title sends every member an updated invitation (SEQUENCE + 1); it cannot move
+    into the past. A title that gave the old date gives the new one (`retitrer`); an empty title
+    is the default one."""
     reunion = verrouiller(reunion)
     exiger(
         reunion,
@@ -82,6 +102,21 @@ def modifier_reunion(*, reunion: Reunion, par, data: dict) -> Reunion:
         S.CONVOQUEE,
         message=_("Seule une réunion en préparation ou convoquée peut être modifiée."),
     )
+    ancien_debut = reunion.debut
+    debut = data.get("debut", ancien_debut)
+    if reunion.statut == S.CONVOQUEE and debut != ancien_debut and debut <= timezone.now():
+        raise ActionImpossible(
+            _(
+                "Une réunion convoquée ne peut pas être déplacée dans le passé : choisissez une date à "
+                "venir, ou annulez-la."
+            )
+        )
+    data = {
+        **data,
+        "titre": retitrer(data.get("titre", reunion.titre), ancien_debut=ancien_debut, debut=debut),
+    }
+    if not data["titre"].strip():
+        data["titre"] = titre_par_defaut(reunion.comite, debut, reunion.nature)
     change = False
     for champ, valeur in data.items():
         if getattr(reunion, champ) != valeur:

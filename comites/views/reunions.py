@@ -84,7 +84,8 @@ def reunion_modifier(request, pk):
     if request.method == "POST" and form.is_valid():
         donnees = form.donnees()
         donnees["titre"] = donnees["titre"] or reunion.titre
-        executer(
+        # Refused (a convened meeting moved into the past…): the form stays, with what was typed.
+        if executer(
             request,
             services.modifier_reunion,
             reunion=reunion,
@@ -93,8 +94,8 @@ def reunion_modifier(request, pk):
             succes=_("Réunion modifiée : les membres ont reçu l'invitation mise à jour.")
             if reunion.statut == S.CONVOQUEE
             else _("Réunion modifiée."),
-        )
-        return redirect(reunion)
+        ):
+            return redirect(reunion)
     return render(
         request, "comites/reunion_form.html", {"comite": reunion.comite, "form": form, "reunion": reunion}
     )
