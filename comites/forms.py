@@ -7,6 +7,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 from django.urls import reverse_lazy
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cls_poitiers.donnees_personnelles import AIDE_DONNEES_PERSONNELLES, avec_aide_donnees_personnelles
@@ -102,6 +103,24 @@ class ReunionForm(ControleDonneesPersonnelles, _Form):
 
     def donnees(self) -> dict:
         return {k: v for k, v in self.cleaned_data.items() if k != "confirmer_chevauchement"}
+
+
+class ReunionPasseeForm(ReunionForm):
+    """A meeting that took place without a convocation through the platform, recorded afterwards.
+    It must have started; no overlap warning (what happened, happened)."""
+
+    def __init__(self, *args, comite, **kwargs):
+        super().__init__(*args, comite=comite, **kwargs)
+        del self.fields["confirmer_chevauchement"]
+        self.fields["debut"].help_text = _("La réunion a déjà eu lieu : son début est passé.")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("debut") and data["debut"] > timezone.now():
+            self.add_error(
+                "debut", _("Cette réunion n'a pas encore eu lieu : planifiez-la, puis convoquez les membres.")
+            )
+        return data
 
 
 class ReunionUrgenteForm(ControleDonneesPersonnelles, _Form):
@@ -306,6 +325,8 @@ class AvenantForm(ControleDonneesPersonnelles, _Form):
 
 
 class ReponseForm(_Form):
+    """A member's answer to a convocation, from the e-mail's link or from the meeting's page."""
+
     reponse = forms.ChoiceField(
         label=_("Votre réponse"),
         choices=[c for c in Presence.Reponse.choices if c[0] != Presence.Reponse.SANS_REPONSE],

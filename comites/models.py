@@ -33,7 +33,7 @@ from cls_poitiers.limites import (
 from cls_poitiers.modeles_communs import Historise, Illustratif
 from cls_poitiers.models import Contrat, Partenaire, Territoire
 
-from .querysets import BilanQuerySet, ComiteQuerySet, ReunionQuerySet
+from .querysets import BilanQuerySet, ComiteQuerySet, PresenceQuerySet, ReunionQuerySet
 
 
 def erreurs_de_plage(debut, fin, *, date_signature=None) -> dict[str, str]:
@@ -264,6 +264,11 @@ class Reunion(Historise, Illustratif):
     def terminee(self) -> bool:
         return self.statut in (self.Statut.TENUE, self.Statut.CR_APPROUVE)
 
+    @property
+    def attend_des_reponses(self) -> bool:
+        """Convened and not over: the members may still answer the convocation."""
+        return self.statut == self.Statut.CONVOQUEE and self.fin > timezone.now()
+
 
 class PointOrdreDuJour(models.Model):
     """An item of a meeting's agenda, in order, with its planned duration and the commitments or
@@ -334,6 +339,8 @@ class Presence(Historise):
         _("présence"), max_length=20, choices=Statut.choices, default=Statut.NON_RENSEIGNE
     )
     represente_par = models.CharField(_("représenté par"), max_length=200, blank=True)
+
+    objects = PresenceQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("présence")

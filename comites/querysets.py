@@ -96,6 +96,21 @@ class ReunionQuerySet(models.QuerySet):
         return self.filter(debut__lt=fin, fin__gt=debut)
 
 
+class PresenceQuerySet(models.QuerySet):
+    def repondables_par(self, user):
+        """The convocations this user may answer from a meeting's page: their own organisation's,
+        for the meetings they see. Nobody answers for another organisation, whatever their role
+        (a secretary or the coordination answers only where their organisation is a member). When
+        an answer is still possible is the service's rule (`services.repondre`)."""
+        from .models import Reunion
+
+        if not getattr(user, "is_authenticated", False) or not user.partenaire_id:
+            return self.none()
+        return self.filter(
+            membre__partenaire_id=user.partenaire_id, reunion__in=Reunion.objects.visibles_par(user)
+        )
+
+
 class BilanQuerySet(models.QuerySet):
     """Annual reviews: the coordination drafts and reads everything; the members and secretaries of
     the comité d'évaluation read the drafts of their contract; every role reads adopted reviews."""

@@ -13,6 +13,7 @@ pages_reunion = [
     path("convoquer/", reunions.reunion_convoquer, name="reunion_convoquer"),
     path("annuler/", reunions.reunion_annuler, name="reunion_annuler"),
     path("tenue/", reunions.reunion_tenue, name="reunion_tenue"),
+    path("repondre/", reponses.repondre_connecte, name="reunion_repondre"),
     path("presences/", seances.presences, name="presences"),
     path("compte-rendu/", seances.compte_rendu, name="compte_rendu"),
     path("compte-rendu/approuver/", seances.compte_rendu_approuver, name="compte_rendu_approuver"),
@@ -48,4 +49,5 @@ urlpatterns = [
     path("<slug:code>/flux.ics", calendrier.flux_comite, name="flux_comite"),
     path("<slug:code>/planifier/", reunions.reunion_planifier, name="reunion_planifier"),
     path("<slug:code>/urgence/", reunions.reunion_urgente, name="reunion_urgente"),
+    path("<slug:code>/reunion-passee/", seances.reunion_passee, name="reunion_passee"),
 ]

@@ -32,7 +32,11 @@ def _demo_kwargs(name):
     from engagements.models import PointEtape
 
     # A confidential GLTD meeting (OPARC is a member, the STP is not) and a convened steering meeting.
-    gltd = Reunion.objects.filter(comite__code="gltd-couronneries").order_by("-debut").first()
+    gltd = (
+        Reunion.objects.filter(comite__code="gltd-couronneries", statut="cr_approuve")
+        .order_by("-debut")
+        .first()
+    )
     convoquee = Reunion.objects.filter(comite__code="pilotage", statut="convoquee").first()
     point = PointOrdreDuJour.objects.filter(reunion=convoquee).first()
     from comites.models import Bilan
@@ -60,13 +64,14 @@ def _demo_kwargs(name):
         **{
             f"comites:{n}": {"pk": convoquee.pk}
             for n in ("reunion_modifier", "avenant_ajouter", "reunion_annuler", "point_ajouter")
-            + ("reunion_convoquer", "reunion_tenue")
+            + ("reunion_convoquer", "reunion_tenue", "reunion_repondre")
         },
         "comites:point_retirer": {"pk": convoquee.pk, "point_pk": point.pk},
         "comites:comite_detail": {"code": "gltd-couronneries"},
         "comites:flux_comite": {"code": "gltd-couronneries"},
         "comites:reunion_planifier": {"code": "pilotage"},
         "comites:reunion_urgente": {"code": "pilotage"},
+        "comites:reunion_passee": {"code": "pilotage"},
         "comites:repondre": {"jeton": "jeton-invalide"},
         "comites:flux_personnel": {"jeton": "jeton-invalide"},
         "comites:flux_comite_jeton": {"jeton": "jeton-invalide", "code": "pilotage"},
@@ -194,10 +199,11 @@ MATRICE = {
     "comites:reunion_annuler": PILOTAGE_GESTION,
     "comites:reunion_planifier": PILOTAGE_GESTION,
     "comites:reunion_urgente": PILOTAGE_GESTION,
+    "comites:reunion_passee": PILOTAGE_GESTION,
     **{
         f"comites:{n}": {"anonyme": LOGIN, **dict.fromkeys(CONNECTES, 405)}
         for n in ("point_ajouter", "point_retirer", "reunion_convoquer", "reunion_tenue")
-        + ("compte_rendu_approuver", "calendrier_jeton")
+        + ("compte_rendu_approuver", "calendrier_jeton", "reunion_repondre")
     },
     # Annual reviews: the 2000 draft is read by the coordination and by the comité d'évaluation (its
     # secretary here; the STP, OPARC and the analyst's organisation are not members: 404); only the

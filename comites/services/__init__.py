@@ -2,13 +2,15 @@
 acting is always `par=`, the reason written in the history always `motif=`.
 
 The life of a meeting: draft → convened → held → minutes approved, or cancelled (with a reason)
-from draft or convened. Any other move raises `ActionImpossible` with a French message and changes
-nothing. Convening, changing a convened meeting and cancelling it e-mail every member with the
+from draft or convened; a draft whose time has passed may be declared held (a meeting held without
+a convocation through the platform, recorded afterwards). Any other move raises `ActionImpossible`
+with a French message and changes nothing. Convening, changing a convened meeting and cancelling it e-mail every member with the
 calendar invitation (same UID, higher SEQUENCE at every change).
 
 By subject: `reunions` (scheduling, convening, cancelling, holding), `ordre_du_jour`, `presences`
 (members' answers and attendance), `comptes_rendus` (minutes and decisions), `avenants`,
-`bilans` (the annual review's draft and adoption).
+`bilans` (the annual review's draft and adoption), `reunions_passees` (a meeting held without a
+convocation through the platform, recorded afterwards).
 """
 
 from .avenants import adopter_avenant, motif_avenant
@@ -27,6 +29,7 @@ from .reunions import (
     planifier_reunion,
     titre_par_defaut,
 )
+from .reunions_passees import enregistrer_reunion_passee
 
 __all__ = [
     "ActionImpossible",
@@ -40,6 +43,7 @@ __all__ = [
     "convoquer",
     "convoquer_en_urgence",
     "enregistrer_presences",
+    "enregistrer_reunion_passee",
     "marquer_tenue",
     "modifier_bilan",
     "modifier_reunion",

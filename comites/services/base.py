@@ -9,8 +9,10 @@ from ..models import Reunion
 
 S = Reunion.Statut
 
+# A draft whose time has passed may be declared held: the meeting took place without a convocation
+# through the platform and is recorded afterwards (`marquer_tenue`, `enregistrer_reunion_passee`).
 TRANSITIONS = {
-    S.BROUILLON: {S.CONVOQUEE, S.ANNULEE},
+    S.BROUILLON: {S.CONVOQUEE, S.TENUE, S.ANNULEE},
     S.CONVOQUEE: {S.TENUE, S.ANNULEE},
     S.TENUE: {S.CR_APPROUVE},
     S.CR_APPROUVE: set(),

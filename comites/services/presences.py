@@ -21,11 +21,12 @@ def inscrire_membres(reunion: Reunion) -> None:
 
 
 @transaction.atomic
-def repondre(*, presence: Presence, reponse: str, represente_par: str = "") -> Presence:
-    """A member's answer to the convocation (from the link in the e-mail)."""
+def repondre(*, presence: Presence, reponse: str, represente_par: str = "", par=None) -> Presence:
+    """A member's answer to the convocation: from the link in the e-mail (no login, `par` is
+    None) or from the meeting's page (`par`, the logged-in member)."""
     reunion = verrouiller(presence.reunion)
     exiger(reunion, S.CONVOQUEE, message=_("Cette convocation n'attend plus de réponse."))
-    if reunion.fin <= timezone.now():
+    if not reunion.attend_des_reponses:
         raise ActionImpossible(_("Cette réunion est passée : la réponse n'est plus possible."))
     if reponse not in Presence.Reponse.values or reponse == Presence.Reponse.SANS_REPONSE:
         raise ActionImpossible(_("Réponse inconnue."))
@@ -34,6 +35,7 @@ def repondre(*, presence: Presence, reponse: str, represente_par: str = "") -> P
     presence.reponse = reponse
     presence.reponse_represente_par = represente_par.strip() if reponse == Presence.Reponse.REPRESENTE else ""
     presence.repondu_le = timezone.now()
+    historiser(presence, par=par, motif=_("Réponse à la convocation"))
     presence.full_clean()
     presence.save()
     return presence

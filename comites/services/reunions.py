@@ -140,7 +140,12 @@ def convoquer(*, reunion: Reunion, par, now: datetime.datetime | None = None) ->
     reunion = verrouiller(reunion)
     now = now or timezone.now()
     if reunion.statut == S.BROUILLON and reunion.debut <= now:
-        raise ActionImpossible(_("La réunion a déjà commencé : il est trop tard pour la convoquer."))
+        raise ActionImpossible(
+            _(
+                "La réunion a déjà commencé : il est trop tard pour la convoquer. Si elle s'est tenue, "
+                "déclarez-la tenue pour en enregistrer les présences, le compte rendu et les décisions."
+            )
+        )
     if reunion.statut == S.BROUILLON and not reunion.comite.membres.exists():
         raise ActionImpossible(_("Le comité n'a aucun membre à convoquer."))
     passer(reunion, S.CONVOQUEE)
@@ -196,12 +201,18 @@ def annuler(*, reunion: Reunion, par, motif: str) -> int:
 
 @transaction.atomic
 def marquer_tenue(*, reunion: Reunion, par, now: datetime.datetime | None = None) -> Reunion:
+    """Declare a convened meeting held once it has started; or a draft whose time has passed: it
+    was held without a convocation through the platform (the history says so)."""
     reunion = verrouiller(reunion)
     if reunion.debut > (now or timezone.now()):
         raise ActionImpossible(
             _("La réunion n'a pas encore commencé : elle ne peut pas être déclarée tenue.")
         )
+    if reunion.statut == S.BROUILLON:
+        motif = _("Réunion tenue sans convocation par la plateforme")
+    else:
+        motif = _("Réunion tenue")
     passer(reunion, S.TENUE)
-    enregistrer(reunion, par=par, motif=_("Réunion tenue"))
+    enregistrer(reunion, par=par, motif=motif)
     inscrire_membres(reunion)
     return reunion

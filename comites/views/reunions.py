@@ -28,6 +28,7 @@ from .acces import (
     reunion_geree,
     reunion_visible,
 )
+from .reponses import reponse_sur_la_page
 
 
 @login_required
@@ -137,6 +138,7 @@ def reunion_detail(request, pk):
         "peut_lire_cr": peut_lire_compte_rendu(request.user, reunion, gere),
         "commencee": reunion.debut <= timezone.now(),
         "point_form": forms.PointForm() if gere and reunion.statut == S.BROUILLON else None,
+        **reponse_sur_la_page(request.user, reunion),
     }
     return render(request, "comites/reunion_detail.html", contexte)
 

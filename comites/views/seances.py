@@ -1,5 +1,6 @@
 """What a meeting records, by those who manage it: its agenda (before the convocation), then
-once held its attendance, minutes, decisions and, for the comité de pilotage, amendments."""
+once held its attendance, minutes, decisions and, for the comité de pilotage, amendments; and a
+meeting held without a convocation through the platform, recorded afterwards."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -11,7 +12,30 @@ from django.views.decorators.http import require_POST
 
 from .. import forms, services
 from ..models import Comite, PointOrdreDuJour
-from .acces import S, action_sur_reunion, executer, formulaire_sur_reunion, reunion_geree
+from .acces import S, action_sur_reunion, comite_gere, executer, formulaire_sur_reunion, reunion_geree
+
+
+@login_required
+def reunion_passee(request, code):
+    """Record a meeting that took place without a convocation through the platform: it is held at
+    once, and its page then takes the attendance, minutes and decisions."""
+    comite = comite_gere(request, code)
+    form = forms.ReunionPasseeForm(request.POST or None, comite=comite)
+    if request.method == "POST" and form.is_valid():
+        try:
+            reunion = services.enregistrer_reunion_passee(comite=comite, par=request.user, **form.donnees())
+        except services.ActionImpossible as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request,
+                _(
+                    "Réunion passée enregistrée comme tenue : saisissez les présences, le compte rendu "
+                    "et les décisions."
+                ),
+            )
+            return redirect(reunion)
+    return render(request, "comites/reunion_passee.html", {"comite": comite, "form": form})
 
 
 @login_required

@@ -58,7 +58,6 @@ def test_cancelling_needs_a_reason(reunion, secretariat):
 @pytest.mark.parametrize(
     ("statut", "action"),
     [
-        ("brouillon", "tenue"),
         ("annulee", "convoquer"),
         ("annulee", "tenue"),
         ("tenue", "convoquer"),
