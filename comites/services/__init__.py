@@ -4,8 +4,8 @@ acting is always `par=`, the reason written in the history always `motif=`.
 The life of a meeting: draft → convened → held → minutes approved, or cancelled (with a reason)
 from draft or convened; a draft whose time has passed may be declared held (a meeting held without
 a convocation through the platform, recorded afterwards). Any other move raises `ActionImpossible`
-with a French message and changes nothing. Convening, changing a convened meeting and cancelling it e-mail every member with the
-calendar invitation (same UID, higher SEQUENCE at every change).
+with a French message and changes nothing. Convening, changing a convened meeting and cancelling
+it e-mail every member with the calendar invitation (same UID, higher SEQUENCE at every change).
 
 By subject: `reunions` (scheduling, convening, cancelling, holding), `ordre_du_jour`, `presences`
 (members' answers and attendance), `comptes_rendus` (minutes and decisions), `avenants`,
