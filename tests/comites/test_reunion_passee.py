@@ -37,6 +37,9 @@ def test_a_secretary_records_a_past_meeting_with_attendance_minutes_and_decision
         "Réunion tenue sans convocation par la plateforme",
     ]
     assert mailoutbox == []  # nobody is convened afterwards
+    page = client.get(reunion.get_absolute_url()).content.decode()
+    assert "2 membres, réunion tenue sans convocation par la plateforme." in page
+    assert "membres convoqués" not in page
     presences = list(reunion.presences.select_related("membre__partenaire"))
     assert len(presences) == comite.membres.count()
     donnees = {}
