@@ -74,7 +74,8 @@ def _a_relancer(today: datetime.date) -> dict[int, dict[str, list]]:
 
 
 def envoyer(*, today: datetime.date, stdout=None) -> int:
-    """Send today's reminders; return the number of e-mails sent."""
+    """Write today's reminders to the outbox; return their number. Each partner user gets at most
+    one a day, whatever the number of runs (the outbox key: user and day)."""
     a_relancer = _a_relancer(today)
     if not a_relancer:
         return 0
@@ -129,6 +130,13 @@ def envoyer(*, today: datetime.date, stdout=None) -> int:
                 corps = render_to_string(
                     "engagements/courriels/relance.txt", {**contexte, "destinataire": utilisateur}
                 )
-                courriels.envoyer(destinataires=[utilisateur.email], sujet=sujet, corps=corps)
-                envoyes += 1
+                envoyes += (
+                    courriels.envoyer(
+                        destinataires=[utilisateur.email],
+                        sujet=sujet,
+                        corps=corps,
+                        cle=f"engagements.relance:{utilisateur.pk}:{today.isoformat()}",
+                    )
+                    is not None
+                )
     return envoyes
