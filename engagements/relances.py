@@ -14,6 +14,7 @@ commitment stays silent, and a deadline reminder is sent once per approaching de
 """
 
 import datetime
+import hashlib
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -74,8 +75,8 @@ def _a_relancer(today: datetime.date) -> dict[int, dict[str, list]]:
 
 
 def envoyer(*, today: datetime.date, stdout=None) -> int:
-    """Write today's reminders to the outbox; return their number. Each partner user gets at most
-    one a day, whatever the number of runs (the outbox key: user and day)."""
+    """Write today's reminders to the outbox; return their number. Run again the same day, it sends
+    nothing twice (the log above, and the outbox key: user, day and the reminders listed)."""
     a_relancer = _a_relancer(today)
     if not a_relancer:
         return 0
@@ -126,6 +127,10 @@ def envoyer(*, today: datetime.date, stdout=None) -> int:
                     ],
                     ignore_conflicts=True,
                 )
+            # What this e-mail reminds of: the same reminders run again the same day send nothing,
+            # reminders that appeared since (a new commitment) go in a new e-mail.
+            contenu = sorted(f"{e.pk}:{motif}" for motif, engagements in motifs.items() for e in engagements)
+            empreinte = hashlib.sha256(";".join(contenu).encode()).hexdigest()[:16]
             for utilisateur in comptes:
                 corps = render_to_string(
                     "engagements/courriels/relance.txt", {**contexte, "destinataire": utilisateur}
@@ -135,7 +140,7 @@ def envoyer(*, today: datetime.date, stdout=None) -> int:
                         destinataires=[utilisateur.email],
                         sujet=sujet,
                         corps=corps,
-                        cle=f"engagements.relance:{utilisateur.pk}:{today.isoformat()}",
+                        cle=f"engagements.relance:{utilisateur.pk}:{today.isoformat()}:{empreinte}",
                     )
                     is not None
                 )

@@ -292,3 +292,17 @@ def test_email_detail_query_count(coordination, client_de, django_assert_num_que
         response = client.get(reverse("courriel_detail", args=[courriel.pk]))
         assert response.status_code == 200
         assert "invitation.ics" in response.content.decode()
+
+
+def test_the_mail_server_timeout_is_a_setting_of_ten_seconds_by_default(settings):
+    from django.core import mail
+
+    from cls_poitiers import settings as reglages
+
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": reglages._SMTP_OPTIONS,
+        }
+    }
+    assert mail.mailers["default"].timeout == 10

@@ -124,3 +124,28 @@ def test_envoyer_relances_command_reports_the_count(partenaire, envoi):
         call_command("envoyer_relances", "--date", AUJOURDHUI.isoformat(), stdout=sortie)
     assert "engagements : 1 relance(s) mise(s) en file d'envoi." in sortie.getvalue()
     assert len(mail.outbox) == 1
+
+
+def test_two_runs_at_once_send_one_email(partenaire):
+    """The second run read the log before the first one wrote it: the outbox's key still lets only
+    one e-mail through."""
+    EngagementFactory(
+        partenaire=partenaire.partenaire, echeance=datetime.date(2001, 1, 1), cree_le=_cree_le(100)
+    )
+    assert _relancer(today=AUJOURDHUI) == 1
+    RelanceEngagement.objects.all().delete()
+    assert _relancer(today=AUJOURDHUI) == 0
+    assert len(mail.outbox) == 1
+
+
+def test_a_commitment_that_falls_due_later_the_same_day_is_still_reminded(partenaire):
+    EngagementFactory(
+        partenaire=partenaire.partenaire, echeance=datetime.date(2001, 1, 1), cree_le=_cree_le(100)
+    )
+    assert _relancer(today=AUJOURDHUI) == 1
+    nouveau = EngagementFactory(
+        partenaire=partenaire.partenaire, echeance=AUJOURDHUI + datetime.timedelta(days=5)
+    )
+    assert _relancer(today=AUJOURDHUI) == 1
+    assert len(mail.outbox) == 2
+    assert nouveau.reference in mail.outbox[1].body
