@@ -1,24 +1,48 @@
-"""The platform's outbox: every e-mail is stored, then sent; a failure is retried later with an
-increasing delay (`manage.py envoyer_courriels`, also run by `envoyer_relances`), and its status is
-visible. Apps send through `envoyer()` rather than `send_mail()`."""
+"""The platform's outbox: every e-mail is stored, then sent by a background task (Django's task
+framework, `envoyer_courriel`), never inside the request that wrote it. A failed attempt is
+retried later with a growing delay, until CLS_COURRIEL_TENTATIVES attempts, then the e-mail is
+marked as failed for good; its status is visible and the coordination can send it again. Apps
+send through `envoyer()` rather than `send_mail()`.
+
+The task is queued once the writing transaction commits (a rolled-back meeting sends nothing).
+Should the worker be down, or die during an attempt, the e-mail stays due in the outbox and
+`manage.py envoyer_courriels` (cron) sends it (`relancer`)."""
 
 import base64
 import datetime
 import logging
 import smtplib
+from functools import partial
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.mail import EmailMessage
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.tasks import task
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .models import Courriel
 
 logger = logging.getLogger("cls.courriels")
 
-TENTATIVES_MAX = 10
-DELAI_INITIAL = datetime.timedelta(minutes=5)
+
+def tentatives_max() -> int:
+    return settings.CLS_COURRIEL_TENTATIVES
+
+
+def delai(tentatives: int) -> datetime.timedelta:
+    """The wait before the next attempt, after `tentatives` failed ones: the initial delay, doubled
+    each time (5 min, 10 min, 20 min… by default)."""
+    return datetime.timedelta(seconds=settings.CLS_COURRIEL_DELAI_SECONDES) * 2 ** (tentatives - 1)
+
+
+def _bail() -> datetime.timedelta:
+    """How long an attempt holds its e-mail: past this, a worker that died during the attempt is
+    presumed dead and the e-mail is due again. Well beyond the mail server's timeout (connection,
+    then each exchange)."""
+    timeout = settings.MAILERS["default"].get("OPTIONS", {}).get("timeout") or 10
+    return datetime.timedelta(seconds=max(60, 6 * timeout))
 
 
 def envoyer(
@@ -28,25 +52,18 @@ def envoyer(
     corps: str,
     pieces_jointes: list[tuple[str, bytes, str]] = (),
     objet=None,
-    differe: bool = False,
-) -> Courriel:
-    """Store the message and try to send it now. `pieces_jointes`: (file name, content, MIME type).
+    cle: str = "",
+    confidentiel: bool = False,
+) -> Courriel | None:
+    """Store the message, due now, and queue its sending once the current transaction commits: no
+    request ever waits on the mail server. `pieces_jointes`: (file name, content, MIME type).
 
-    `differe`: store it due now without contacting the mail server, for `manage.py
-    envoyer_courriels` (cron) to send; for a request whose answer must not depend on the mail
-    server, nor take longer when there is a message to send (password reset)."""
-    if differe:
-        return _enregistrer(
-            destinataires, sujet, corps, pieces_jointes, objet, prochaine_tentative=timezone.now()
-        )
-    # Not due yet: `relancer` must not pick it up while this first attempt runs.
-    courriel = _enregistrer(destinataires, sujet, corps, pieces_jointes, objet, prochaine_tentative=None)
-    tenter(courriel)
-    return courriel
-
-
-def _enregistrer(destinataires, sujet, corps, pieces_jointes, objet, *, prochaine_tentative) -> Courriel:
-    return Courriel.objects.create(
+    `cle`: what makes the message unique (a reminder: its kind, object and day). A message whose
+    key is already in the outbox is not stored again, and None is returned: a reminder run twice
+    the same day sends nothing twice.
+    `confidentiel`: the body holds a secret (a password-reset link): the e-mails page never shows it.
+    """
+    courriel = Courriel(
         destinataires=sorted(set(destinataires)),
         sujet=sujet,
         corps=corps,
@@ -56,8 +73,66 @@ def _enregistrer(destinataires, sujet, corps, pieces_jointes, objet, *, prochain
         ],
         objet_type=ContentType.objects.get_for_model(objet) if objet is not None else None,
         objet_id=objet.pk if objet is not None else None,
-        prochaine_tentative=prochaine_tentative,
+        prochaine_tentative=timezone.now(),
+        cle=cle,
+        confidentiel=confidentiel,
     )
+    if cle:
+        if Courriel.objects.filter(cle=cle).exists():
+            return None
+        try:
+            # Two runs at once: the unique key lets one through.
+            with transaction.atomic():
+                courriel.save()
+        except IntegrityError:
+            return None
+    else:
+        courriel.save()
+    mettre_en_file(courriel)
+    return courriel
+
+
+def mettre_en_file(courriel: Courriel) -> None:
+    """Queue the sending task, once the current transaction commits, to run when the e-mail is due."""
+    transaction.on_commit(partial(_enfiler, courriel.pk, courriel.prochaine_tentative))
+
+
+def _enfiler(courriel_id: int, quand: datetime.datetime | None) -> None:
+    tache = envoyer_courriel
+    if quand is not None and quand > timezone.now():
+        if not tache.get_backend().supports_defer:
+            return  # a backend that cannot wait: `relancer` (cron) makes the next attempt
+        tache = tache.using(run_after=quand)
+    try:
+        tache.enqueue(courriel_id)
+    except Exception:
+        # The queue is out of reach: the e-mail stays due in the outbox, for `relancer`.
+        logger.exception("Courriel %s non mis en file d'envoi", courriel_id)
+
+
+@task
+def envoyer_courriel(courriel_id: int) -> str:
+    """The background task that makes one attempt at sending an e-mail, and queues itself again for
+    the next attempt when it fails. Does nothing when the e-mail is not due (sent meanwhile, or
+    another attempt holds it)."""
+    courriel = _reserver(courriel_id)
+    if courriel is None:
+        return "rien à faire"
+    if tenter(courriel):
+        return "envoyé"
+    if courriel.statut == Courriel.Statut.EN_ATTENTE:
+        mettre_en_file(courriel)
+    return courriel.get_statut_display()
+
+
+def _reserver(courriel_id: int, *, maintenant: datetime.datetime | None = None) -> Courriel | None:
+    """Take the e-mail for one attempt if it is due, in one UPDATE: two workers (or the worker and
+    the cron) never send it twice, on SQLite as on PostgreSQL; no lock is held during the attempt."""
+    maintenant = maintenant or timezone.now()
+    pris = Courriel.objects.filter(
+        pk=courriel_id, statut=Courriel.Statut.EN_ATTENTE, prochaine_tentative__lte=maintenant
+    ).update(prochaine_tentative=timezone.now() + _bail())
+    return Courriel.objects.get(pk=courriel_id) if pris else None
 
 
 def tenter(courriel: Courriel) -> bool:
@@ -75,39 +150,60 @@ def tenter(courriel: Courriel) -> bool:
         message.send()
     except (smtplib.SMTPException, OSError) as exc:
         courriel.derniere_erreur = f"{type(exc).__name__}: {exc}"
-        if courriel.tentatives >= TENTATIVES_MAX:
+        if courriel.tentatives >= tentatives_max():
             courriel.statut = Courriel.Statut.ECHEC
             courriel.prochaine_tentative = None
         else:
-            courriel.prochaine_tentative = timezone.now() + DELAI_INITIAL * 2 ** (courriel.tentatives - 1)
+            courriel.prochaine_tentative = timezone.now() + delai(courriel.tentatives)
         logger.warning(
             "Envoi du courriel %s impossible (tentative %s) : %s", courriel.pk, courriel.tentatives, exc
         )
-        courriel.save()
+        courriel.save(update_fields=["tentatives", "derniere_erreur", "statut", "prochaine_tentative"])
         return False
     courriel.statut = Courriel.Statut.ENVOYE
     courriel.envoye_le = timezone.now()
     courriel.prochaine_tentative = None
     courriel.derniere_erreur = ""
-    courriel.save()
+    courriel.save(
+        update_fields=["tentatives", "derniere_erreur", "statut", "prochaine_tentative", "envoye_le"]
+    )
     return True
 
 
 def relancer(*, maintenant: datetime.datetime | None = None) -> tuple[int, int]:
-    """Retry the pending e-mails that are due. Returns (sent, still pending)."""
+    """Attempt now every pending e-mail that is due (`manage.py envoyer_courriels`, for when no
+    worker ran the task). Returns (sent, still pending)."""
     maintenant = maintenant or timezone.now()
     envoyes = restants = 0
     dus = Courriel.objects.filter(statut=Courriel.Statut.EN_ATTENTE, prochaine_tentative__lte=maintenant)
     for pk in dus.values_list("pk", flat=True):
-        with transaction.atomic():
-            courriel = Courriel.objects.select_for_update().get(pk=pk)
-            if courriel.statut != Courriel.Statut.EN_ATTENTE:
-                continue
-            if tenter(courriel):
-                envoyes += 1
-            else:
-                restants += 1
+        courriel = _reserver(pk, maintenant=maintenant)
+        if courriel is None:
+            continue
+        if tenter(courriel):
+            envoyes += 1
+        elif courriel.statut == Courriel.Statut.EN_ATTENTE:
+            restants += 1
+            mettre_en_file(courriel)
     return envoyes, restants
+
+
+class RenvoiImpossible(Exception):
+    pass
+
+
+def renvoyer(*, courriel: Courriel, par) -> Courriel:
+    """A failed e-mail, sent again on request: its attempts start over and it is queued at once."""
+    with transaction.atomic():
+        repris = Courriel.objects.filter(pk=courriel.pk, statut=Courriel.Statut.ECHEC).update(
+            statut=Courriel.Statut.EN_ATTENTE, tentatives=0, prochaine_tentative=timezone.now()
+        )
+        if not repris:
+            raise RenvoiImpossible(_("Seul un courriel en échec définitif peut être renvoyé."))
+        courriel.refresh_from_db()
+        mettre_en_file(courriel)
+    logger.info("Courriel %s renvoyé par %s", courriel.pk, par.get_username())
+    return courriel
 
 
 def statut_pour(objet) -> dict[str, int]:

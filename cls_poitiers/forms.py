@@ -129,9 +129,10 @@ class ControleDonneesPersonnelles:
 
 
 class ReinitialisationForm(PasswordResetForm):
-    """Password reset whose e-mail goes to the outbox instead of the mail server: the answer is the
+    """Password reset whose e-mail goes to the outbox, sent by a background task: the answer is the
     same, and takes the same time, whether or not the address belongs to an account (no SMTP
-    exchange in the request, a server down or slow tells nothing); `envoyer_courriels` sends it."""
+    exchange in the request, a server down or slow tells nothing). Its body holds the reset link:
+    it is stored as confidential, never shown on the e-mails page."""
 
     def send_mail(
         self,
@@ -144,4 +145,4 @@ class ReinitialisationForm(PasswordResetForm):
     ):
         sujet = "".join(loader.render_to_string(subject_template_name, context).splitlines())
         corps = loader.render_to_string(email_template_name, context)
-        courriels.envoyer(destinataires=[to_email], sujet=sujet, corps=corps, differe=True)
+        courriels.envoyer(destinataires=[to_email], sujet=sujet, corps=corps, confidentiel=True)

@@ -293,6 +293,17 @@ class Courriel(models.Model):
     derniere_erreur = models.TextField(_("dernière erreur"), blank=True)
     cree_le = models.DateTimeField(_("créé le"), auto_now_add=True)
     envoye_le = models.DateTimeField(_("envoyé le"), null=True, blank=True)
+    cle = models.CharField(
+        _("clé"),
+        max_length=200,
+        blank=True,
+        help_text=_("Ce qui rend le courriel unique (une relance : sa nature, son objet, son jour)."),
+    )
+    confidentiel = models.BooleanField(
+        _("confidentiel"),
+        default=False,
+        help_text=_("Le message contient un secret (lien de réinitialisation) : il n'est jamais affiché."),
+    )
 
     class Meta:
         verbose_name = _("courriel")
@@ -301,6 +312,14 @@ class Courriel(models.Model):
         indexes = [
             models.Index(fields=["statut", "prochaine_tentative"], name="courriel_a_relancer"),
             models.Index(fields=["objet_type", "objet_id"], name="courriel_par_objet"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cle"],
+                condition=~models.Q(cle=""),
+                name="courriel_cle_unique",
+                violation_error_message=_("Ce courriel est déjà dans la boîte d'envoi."),
+            )
         ]
 
     def __str__(self):

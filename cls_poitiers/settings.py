@@ -243,6 +243,10 @@ MAILERS = {
         "OPTIONS": _SMTP_OPTIONS if _EMAIL_BACKEND.endswith("smtp.EmailBackend") else {},
     }
 }
+# The outbox (cls_poitiers/courriels.py): a failed sending is tried again after
+# CLS_COURRIEL_DELAI_SECONDES, then twice as long each time, CLS_COURRIEL_TENTATIVES times in all.
+CLS_COURRIEL_TENTATIVES = env_int("CLS_COURRIEL_TENTATIVES", 10)
+CLS_COURRIEL_DELAI_SECONDES = env_int("CLS_COURRIEL_DELAI_SECONDES", 300)
 # The platform's identity is the council's own: neutral defaults, set per installation (the demo's
 # `make run` gives the demo council's name).
 CLS_PLATEFORME_NOM = os.environ.get("CLS_PLATEFORME_NOM", "Plateforme CLS")

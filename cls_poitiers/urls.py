@@ -53,6 +53,8 @@ urlpatterns = [
     path("territoires/<str:code>/", views.territoire_detail, name="territoire_detail"),
     path("journal/", views_audit.journal, name="journal"),
     path("courriels/", views_audit.courriel_list, name="courriel_list"),
+    path("courriels/<int:pk>/", views_audit.courriel_detail, name="courriel_detail"),
+    path("courriels/<int:pk>/renvoyer/", views_audit.courriel_renvoyer, name="courriel_renvoyer"),
     path("journal/connexions/", views_audit.journal_connexions, name="journal_connexions"),
     path(
         "journal/donnees-personnelles/",

@@ -1,6 +1,7 @@
 """The audit trail, read by the coordination: every recorded change (django-simple-history) of
-every historised model, and the logins and failed logins (django-axes)."""
+every historised model, the logins and failed logins (django-axes), and the outbox's e-mails."""
 
+import base64
 import logging
 
 from axes.models import AccessFailureLog, AccessLog
@@ -12,8 +13,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from simple_history.models import registered_models
 
+from .courriels import RenvoiImpossible, renvoyer
 from .models import AlerteDonneesPersonnelles, Courriel
-from .permissions import COORDINATION, SECRETARIAT, role_required
+from .permissions import COORDINATION, SECRETARIAT, is_coordination, role_required
 from .verrouillage import debloquer
 
 logger = logging.getLogger("cls.auth")
@@ -137,8 +139,11 @@ def connexion_debloquer(request):
 
 @role_required(COORDINATION, SECRETARIAT)
 def courriel_list(request):
-    """The outbox: what was sent, what waits for the mail server, what failed for good."""
-    courriels = Courriel.objects.order_by("-cree_le")
+    """The outbox: what was sent, what waits for the mail server, what failed for good. The
+    secretariat sees subjects and statuses; the coordination also the addresses, and opens each
+    e-mail (`courriel_detail`) to read it and send a failed one again."""
+    # The bodies and attachments are not read here: an invitation carries its .ics file.
+    courriels = Courriel.objects.defer("corps", "pieces_jointes").order_by("-cree_le")
     statut = request.GET.get("statut")
     if statut in Courriel.Statut.values:
         courriels = courriels.filter(statut=statut)
@@ -146,5 +151,42 @@ def courriel_list(request):
     return render(
         request,
         "cls_poitiers/courriel_list.html",
-        {"page": page, "statuts": Courriel.Statut.choices, "statut": statut},
+        {
+            "page": page,
+            "statuts": Courriel.Statut.choices,
+            "statut": statut,
+            "coordination": is_coordination(request.user),
+        },
     )
+
+
+@role_required(COORDINATION)
+def courriel_detail(request, pk):
+    """One e-mail as it was written: recipients, body (unless it holds a secret), the attachments'
+    names, its attempts and last error; a failed one can be sent again."""
+    courriel = get_object_or_404(Courriel, pk=pk)
+    pieces = [
+        {"nom": piece["nom"], "type": piece["type"], "taille": len(base64.b64decode(piece["contenu"]))}
+        for piece in courriel.pieces_jointes
+    ]
+    return render(
+        request,
+        "cls_poitiers/courriel_detail.html",
+        {"courriel": courriel, "pieces": pieces, "echec": courriel.statut == Courriel.Statut.ECHEC},
+    )
+
+
+@require_POST
+@role_required(COORDINATION)
+def courriel_renvoyer(request, pk):
+    """The coordination sends a failed e-mail again: its attempts start over, it is queued."""
+    courriel = get_object_or_404(Courriel, pk=pk)
+    try:
+        renvoyer(courriel=courriel, par=request.user)
+    except RenvoiImpossible as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request, _("Le courriel « %(sujet)s » est remis en file d'envoi.") % {"sujet": courriel.sujet}
+        )
+    return redirect("courriel_detail", pk=courriel.pk)

@@ -1,7 +1,8 @@
 """E-mails of the committees, in French: convocations (with the .ics invitation), updated
 invitations, cancellations, and the reminders to secretaries. They go through the platform's
-outbox (cls_poitiers.courriels): an unreachable mail server loses nothing, the message is retried
-and the meeting page shows the convocations' status.
+outbox (cls_poitiers.courriels), sent by a background task once the meeting is committed: an
+unreachable mail server loses nothing and delays no page, the message is retried and the meeting
+page shows the convocations' status.
 
 Members answer a convocation from a link carrying a signed token (see `jeton_reponse`): no login
 is needed, because many representatives (a deputy mayor, a head teacher) have no account on the
@@ -81,7 +82,7 @@ def _envoyer_aux_membres(
     reunion: Reunion, *, gabarit: str, annulation: bool, extra=lambda presence: {}
 ) -> int:
     """One e-mail per member who has an address, with the calendar invitation (or its
-    cancellation) attached. Returns the number of e-mails sent."""
+    cancellation) attached. Returns the number of e-mails queued."""
     nom, methode = ("annulation.ics", "CANCEL") if annulation else ("invitation.ics", "REQUEST")
     envoyes = 0
     for presence in _presences(reunion):
@@ -110,7 +111,7 @@ def _envoyer_aux_membres(
 
 def envoyer_invitations(reunion: Reunion, *, mise_a_jour: bool = False) -> int:
     """One e-mail per member (each with their own answer link) with the invitation attached.
-    Returns the number of e-mails sent."""
+    Returns the number of e-mails queued."""
     return _envoyer_aux_membres(
         reunion,
         gabarit="convocation",
@@ -123,7 +124,9 @@ def envoyer_annulation(reunion: Reunion) -> int:
     return _envoyer_aux_membres(reunion, gabarit="annulation", annulation=True)
 
 
-def envoyer_aux_secretaires(*, destinataires: list[str], gabarit: str, contexte: dict) -> int:
+def envoyer_aux_secretaires(*, destinataires: list[str], gabarit: str, contexte: dict, cle: str) -> int:
+    """One e-mail to the secretaries; `cle` (kind, object, day) keeps it from going twice.
+    Returns 1 when written to the outbox, 0 when it already was (or nobody is to be written to)."""
     if not destinataires:
         return 0
     contexte = {
@@ -132,5 +135,6 @@ def envoyer_aux_secretaires(*, destinataires: list[str], gabarit: str, contexte:
         **contexte,
     }
     sujet, corps = _rediger(gabarit, contexte)
-    boite_d_envoi.envoyer(destinataires=destinataires, sujet=sujet, corps=corps)
-    return 1
+    return int(
+        boite_d_envoi.envoyer(destinataires=destinataires, sujet=sujet, corps=corps, cle=cle) is not None
+    )

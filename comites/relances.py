@@ -1,4 +1,5 @@
-"""Daily reminders of the committees, called by `manage.py envoyer_relances`:
+"""Daily reminders of the committees, called by `manage.py envoyer_relances` and its daily task
+(cls_poitiers/relances.py), at most once a day each (keyed in the outbox by kind, object and day):
 
 - the minutes of a meeting are still missing 3 and 7 days after it: the committee's secretaries
   receive a reminder (on those two days only);
@@ -50,12 +51,15 @@ def _relances_compte_rendu(today: datetime.date, stdout) -> int:
     envoyes = 0
     for delai in DELAIS_COMPTE_RENDU:
         for reunion in reunions_sans_compte_rendu(jour=today - datetime.timedelta(days=delai)):
-            envoyes += courriels.envoyer_aux_secretaires(
+            envoye = courriels.envoyer_aux_secretaires(
                 destinataires=_secretaires([reunion.comite]),
                 gabarit="relance_compte_rendu",
                 contexte={"reunion": reunion, "delai": delai},
+                cle=f"comites.relance_compte_rendu:{reunion.pk}:{today.isoformat()}",
             )
-            stdout.write(f"Compte rendu manquant ({delai} jours) : {reunion}")
+            if envoye:
+                stdout.write(f"Compte rendu manquant ({delai} jours) : {reunion}")
+            envoyes += envoye
     return envoyes
 
 
@@ -71,8 +75,10 @@ def _alertes_rythme(today: datetime.date, stdout) -> int:
         destinataires=_secretaires(comites),
         gabarit="alerte_rythme",
         contexte={"contrat": contrat, "alertes": alertes, "comites": comites},
+        cle=f"comites.alerte_rythme:{contrat.pk}:{today.isoformat()}",
     )
-    stdout.write("Comité de pilotage à planifier : " + ", ".join(a.periode.libelle for a in alertes))
+    if envoyes:
+        stdout.write("Comité de pilotage à planifier : " + ", ".join(a.periode.libelle for a in alertes))
     return envoyes
 
 

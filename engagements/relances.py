@@ -14,6 +14,7 @@ commitment stays silent, and a deadline reminder is sent once per approaching de
 """
 
 import datetime
+import hashlib
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -74,7 +75,8 @@ def _a_relancer(today: datetime.date) -> dict[int, dict[str, list]]:
 
 
 def envoyer(*, today: datetime.date, stdout=None) -> int:
-    """Send today's reminders; return the number of e-mails sent."""
+    """Write today's reminders to the outbox; return their number. Run again the same day, it sends
+    nothing twice (the log above, and the outbox key: user, day and the reminders listed)."""
     a_relancer = _a_relancer(today)
     if not a_relancer:
         return 0
@@ -125,10 +127,21 @@ def envoyer(*, today: datetime.date, stdout=None) -> int:
                     ],
                     ignore_conflicts=True,
                 )
+            # What this e-mail reminds of: the same reminders run again the same day send nothing,
+            # reminders that appeared since (a new commitment) go in a new e-mail.
+            contenu = sorted(f"{e.pk}:{motif}" for motif, engagements in motifs.items() for e in engagements)
+            empreinte = hashlib.sha256(";".join(contenu).encode()).hexdigest()[:16]
             for utilisateur in comptes:
                 corps = render_to_string(
                     "engagements/courriels/relance.txt", {**contexte, "destinataire": utilisateur}
                 )
-                courriels.envoyer(destinataires=[utilisateur.email], sujet=sujet, corps=corps)
-                envoyes += 1
+                envoyes += (
+                    courriels.envoyer(
+                        destinataires=[utilisateur.email],
+                        sujet=sujet,
+                        corps=corps,
+                        cle=f"engagements.relance:{utilisateur.pk}:{today.isoformat()}:{empreinte}",
+                    )
+                    is not None
+                )
     return envoyes

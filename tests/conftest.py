@@ -78,6 +78,14 @@ def client_de():
 
 
 @pytest.fixture
+def envoi(django_capture_on_commit_callbacks):
+    """`with envoi(): ...`: run what the block's commits trigger, as after a real request. The
+    outbox queues its sending tasks on commit (cls_poitiers/courriels.py), and the tests' task
+    backend runs them at once: the e-mails reach `mail.outbox` when the block ends."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+@pytest.fixture
 def demo(db):
     """The whole Poitiers demo (core and apps), as `manage.py charger_demo` loads it."""
     from django.core.management import call_command

@@ -33,3 +33,7 @@ CLS_2FA_ROLES = []
 # on_commit callbacks never run. tests/observatoire/test_cache.py turns it on and commits.
 # The benchmark's gunicorn runs these settings with CLS_TESTS_CACHE_TABLEAUX=1, as in production.
 CLS_CACHE_TABLEAUX = os.environ.get("CLS_TESTS_CACHE_TABLEAUX") == "1"
+# Background tasks run at once, in the test's process, when enqueued (after the commit, for the
+# e-mails: tests that send use django_capture_on_commit_callbacks). The fault tests of the outbox
+# switch to the database queue and run its worker (tests/cls_poitiers/test_courriels_taches.py).
+TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}

@@ -9,7 +9,7 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from cls_poitiers.models import Contrat, Partenaire, Priorite, Territoire, Utilisateur
+from cls_poitiers.models import Contrat, Courriel, Partenaire, Priorite, Territoire, Utilisateur
 
 PERSONAS = ("anonyme", "coordination", "partenaire", "autre_partenaire", "secretariat", "analyste")
 CONNECTES = PERSONAS[1:]
@@ -43,6 +43,10 @@ def _demo_kwargs(name):
     from observatoire.models import AnnexeDiagnostic, Declaration, Diagnostic, LotImport
 
     contrat = Contrat.objects.get()
+    # The demo sends no e-mail: one in the outbox for its page.
+    courriel = Courriel.objects.first() or Courriel.objects.create(
+        destinataires=["prefet@example.fr"], sujet="Convocation", corps="Bonjour"
+    )
     projet_2000 = Bilan.objects.get(annee=2000, statut="brouillon")
     diagnostic = Diagnostic.objects.get()
     return {
@@ -67,6 +71,7 @@ def _demo_kwargs(name):
             + ("reunion_convoquer", "reunion_tenue", "reunion_repondre")
         },
         "comites:point_retirer": {"pk": convoquee.pk, "point_pk": point.pk},
+        **{n: {"pk": courriel.pk} for n in ("courriel_detail", "courriel_renvoyer")},
         "comites:comite_detail": {"code": "gltd-couronneries"},
         "comites:flux_comite": {"code": "gltd-couronneries"},
         "comites:reunion_planifier": {"code": "pilotage"},
@@ -148,6 +153,10 @@ MATRICE = {
     "journal_modele": seulement("coordination"),
     "journal_entree": seulement("coordination"),
     "courriel_list": seulement("coordination", "secretariat"),
+    "courriel_detail": seulement("coordination"),
+    "courriel_renvoyer": dict.fromkeys(
+        PERSONAS, 405
+    ),  # POST, coordination (tests/cls_poitiers/test_courriels.py)
     # Observatoire: dashboards for every reading role (secrecy applied inside), imports for analysts,
     # declarations by partners for their own organisation.
     "observatoire:tableau_de_bord": seulement("coordination", "partenaire", "autre_partenaire", "analyste"),

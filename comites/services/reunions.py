@@ -135,8 +135,9 @@ def modifier_reunion(*, reunion: Reunion, par, data: dict) -> Reunion:
 
 @transaction.atomic
 def convoquer(*, reunion: Reunion, par, now: datetime.datetime | None = None) -> int:
-    """Convene the meeting: every member of the committee receives the convocation and its
-    invitation. Returns the number of e-mails sent."""
+    """Convene the meeting: every member of the committee is sent the convocation and its
+    invitation, queued in the outbox and sent by a background task once the meeting is committed
+    (no mail server is waited on). Returns the number of e-mails queued."""
     reunion = verrouiller(reunion)
     now = now or timezone.now()
     if reunion.statut == S.BROUILLON and reunion.debut <= now:
@@ -186,7 +187,7 @@ def convoquer_en_urgence(
 @transaction.atomic
 def annuler(*, reunion: Reunion, par, motif: str) -> int:
     """Cancel a meeting in preparation or convened, with a reason. Members already convened
-    receive the cancellation (METHOD:CANCEL, same UID, higher SEQUENCE). Returns e-mails sent."""
+    receive the cancellation (METHOD:CANCEL, same UID, higher SEQUENCE). Returns e-mails queued."""
     if not motif.strip():
         raise ActionImpossible(_("Indiquez le motif de l'annulation."))
     reunion = verrouiller(reunion)

@@ -92,7 +92,7 @@ def reunion_modifier(request, pk):
             reunion=reunion,
             par=request.user,
             data=donnees,
-            succes=_("Réunion modifiée : les membres ont reçu l'invitation mise à jour.")
+            succes=_("Réunion modifiée : l'invitation mise à jour est en file d'envoi pour les membres.")
             if reunion.statut == S.CONVOQUEE
             else _("Réunion modifiée."),
         ):
@@ -114,7 +114,7 @@ def reunion_urgente(request, code):
         except services.ActionImpossible as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, _("Réunion urgente convoquée : chaque membre a reçu la convocation."))
+            messages.success(request, _convoquee(sum(statut_pour(reunion).values()), urgente=True))
             return redirect(reunion)
     return render(request, "comites/reunion_urgente.html", {"comite": comite, "form": form})
 
@@ -143,17 +143,21 @@ def reunion_detail(request, pk):
     return render(request, "comites/reunion_detail.html", contexte)
 
 
-reunion_convoquer = action_sur_reunion(
-    services.convoquer,
-    succes=lambda envoyes: _("Réunion convoquée : %(n)s convocation(s) envoyée(s).") % {"n": envoyes},
-)
+def _convoquee(n: int, *, urgente: bool = False) -> str:
+    """The answer to a convocation: the e-mails are queued, not sent yet."""
+    if urgente:
+        return _("Réunion urgente convoquée : %(n)s convocation(s) en file d'envoi.") % {"n": n}
+    return _("Réunion convoquée : %(n)s convocation(s) en file d'envoi.") % {"n": n}
+
+
+reunion_convoquer = action_sur_reunion(services.convoquer, succes=_convoquee)
 
 
 reunion_annuler = formulaire_sur_reunion(
     forms.AnnulationForm,
     services.annuler,
     gabarit="comites/reunion_annuler.html",
-    succes=lambda envoyes: _("Réunion annulée (%(n)s annulation(s) envoyée(s)).") % {"n": envoyes},
+    succes=lambda envoyes: _("Réunion annulée (%(n)s annulation(s) en file d'envoi).") % {"n": envoyes},
 )
 
 

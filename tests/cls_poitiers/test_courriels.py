@@ -1,11 +1,15 @@
-"""The outbox: an unreachable mail server loses nothing; messages are retried; status is shown."""
+"""The outbox: every e-mail is stored, then sent by a background task after the commit; an
+unreachable mail server loses nothing; failed attempts are retried with a growing delay, then the
+e-mail fails for good; the e-mails page shows it, and the coordination reads it and sends it again.
+
+The tests' task backend runs a task at once; `envoi()` runs what a block's commit triggers."""
 
 import datetime
 from html import unescape
 
 import pytest
 from django.core.management import call_command
-from django.test import Client
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -18,33 +22,59 @@ pytestmark = pytest.mark.django_db
 
 PANNE = {"default": {"BACKEND": "tests.support.mail.ServeurInjoignableBackend"}}
 LOCMEM = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+CORPS = "Bonjour,\nvous êtes convoqué(e) au comité de pilotage."
+
+
+@pytest.fixture(autouse=True)
+def reglages(settings):
+    settings.CLS_COURRIEL_TENTATIVES = 4
+    settings.CLS_COURRIEL_DELAI_SECONDES = 300
 
 
 def _envoyer(**kwargs):
     return courriels.envoyer(
-        destinataires=["a@example.fr", "b@example.fr"],
+        destinataires=["b@example.fr", "a@example.fr"],
         sujet="Convocation au comité de pilotage",
-        corps="Bonjour",
+        corps=CORPS,
         pieces_jointes=[("invitation.ics", b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n", "text/calendar")],
         **kwargs,
     )
 
 
-def test_message_is_sent_with_its_attachment(mailoutbox):
-    courriel = _envoyer()
+def test_message_is_stored_then_sent_by_its_task_once_committed(envoi, mailoutbox):
+    with envoi():
+        courriel = _envoyer()
+        # Inside the writing transaction: stored, due, not sent.
+        assert courriel.statut == Courriel.Statut.EN_ATTENTE
+        assert mailoutbox == []
+    courriel.refresh_from_db()
     assert courriel.statut == Courriel.Statut.ENVOYE
+    assert courriel.tentatives == 1
     assert len(mailoutbox) == 1
     assert mailoutbox[0].to == ["a@example.fr", "b@example.fr"]
     assert mailoutbox[0].attachments[0].filename == "invitation.ics"
 
 
-def test_unreachable_server_keeps_the_message_pending_then_retries(settings, mailoutbox):
+def test_a_rolled_back_transaction_sends_nothing(envoi, mailoutbox):
+    with envoi():
+        try:
+            with transaction.atomic():
+                _envoyer()
+                raise RuntimeError("la convocation échoue")
+        except RuntimeError:
+            pass
+    assert mailoutbox == []
+    assert not Courriel.objects.exists()
+
+
+def test_unreachable_server_keeps_the_message_pending_then_retries(settings, envoi, mailoutbox):
     settings.MAILERS = PANNE
-    courriel = _envoyer()
+    with envoi():
+        courriel = _envoyer()
     courriel.refresh_from_db()
     assert courriel.statut == Courriel.Statut.EN_ATTENTE
     assert "SMTPServerDisconnected" in courriel.derniere_erreur
-    assert courriel.prochaine_tentative > timezone.now()
+    assert courriel.prochaine_tentative > timezone.now() + datetime.timedelta(minutes=4)
 
     # Not due yet: nothing happens.
     assert courriels.relancer() == (0, 0)
@@ -57,53 +87,222 @@ def test_unreachable_server_keeps_the_message_pending_then_retries(settings, mai
     assert len(mailoutbox) == 1
 
 
+def test_the_delay_doubles_after_each_failure(settings):
+    settings.MAILERS = PANNE
+    courriel = _envoyer()
+    ecarts = []
+    for _ in range(3):
+        avant = timezone.now()
+        Courriel.objects.filter(pk=courriel.pk).update(prochaine_tentative=avant)
+        courriels.relancer()
+        courriel.refresh_from_db()
+        ecarts.append(round((courriel.prochaine_tentative - avant).total_seconds() / 60))
+    assert ecarts == [5, 10, 20]
+
+
 def test_message_fails_for_good_after_the_last_attempt(settings):
     settings.MAILERS = PANNE
     courriel = _envoyer()
-    for _ in range(courriels.TENTATIVES_MAX - 1):
+    for _ in range(4):
         courriels.relancer(maintenant=timezone.now() + datetime.timedelta(days=30))
     courriel.refresh_from_db()
     assert courriel.statut == Courriel.Statut.ECHEC
-    assert courriel.tentatives == courriels.TENTATIVES_MAX
+    assert courriel.tentatives == 4
+    assert courriel.prochaine_tentative is None
+    # Failed for good: never tried again by itself.
+    assert courriels.relancer(maintenant=timezone.now() + datetime.timedelta(days=60)) == (0, 0)
 
 
-def test_status_per_object(settings):
+def test_a_due_message_is_taken_by_one_attempt_only(mailoutbox):
+    courriel = _envoyer()
+    assert courriels._reserver(courriel.pk) is not None
+    # The worker holds it: neither another worker nor the cron sends it meanwhile.
+    assert courriels._reserver(courriel.pk) is None
+    assert courriels.relancer() == (0, 0)
+    assert courriels.envoyer_courriel.call(courriel.pk) == "rien à faire"
+    assert mailoutbox == []
+
+
+def test_a_message_held_by_a_dead_worker_is_sent_once_its_hold_expires(mailoutbox):
+    courriel = _envoyer()
+    courriels._reserver(courriel.pk)  # the worker dies during the attempt
+    assert courriels.relancer(maintenant=timezone.now() + datetime.timedelta(minutes=2)) == (1, 0)
+    assert len(mailoutbox) == 1
+
+
+def test_a_key_already_in_the_outbox_stores_nothing_twice(envoi, mailoutbox):
+    with envoi():
+        premier = _envoyer(cle="relance:1:2030-03-13")
+        assert _envoyer(cle="relance:1:2030-03-13") is None
+        autre_jour = _envoyer(cle="relance:1:2030-03-17")
+    assert premier is not None and autre_jour is not None
+    assert Courriel.objects.count() == 2
+    assert len(mailoutbox) == 2
+
+
+def test_status_per_object(settings, envoi):
     territoire = TerritoireFactory()
-    _envoyer(objet=territoire)
+    with envoi():
+        _envoyer(objet=territoire)
     settings.MAILERS = PANNE
-    _envoyer(objet=territoire)
-    assert courriels.statut_pour(territoire) == {"en_attente": 1, "envoye": 1, "echec": 0}
+    with envoi():
+        _envoyer(objet=territoire)
+    _envoyer(objet=territoire)  # not committed yet in a real request: waiting
+    assert courriels.statut_pour(territoire) == {"en_attente": 2, "envoye": 1, "echec": 0}
 
 
-def test_envoyer_relances_retries_pending_messages(settings, mailoutbox):
+def test_envoyer_relances_retries_pending_messages(settings):
     settings.MAILERS = PANNE
     courriel = _envoyer()
-    Courriel.objects.filter(pk=courriel.pk).update(prochaine_tentative=timezone.now())
     settings.MAILERS = LOCMEM
     call_command("envoyer_relances", stdout=open("/dev/null", "w"))  # noqa: SIM115
     courriel.refresh_from_db()
     assert courriel.statut == Courriel.Statut.ENVOYE
 
 
-def test_outbox_page_shows_status_to_coordination_only(settings, coordination, partenaire):
-    settings.MAILERS = PANNE
-    _envoyer()
-    client = Client()
-    client.force_login(coordination)
-    html = unescape(client.get(reverse("courriel_list")).content.decode())
+def _echoue(**kwargs) -> Courriel:
+    courriel = _envoyer(**kwargs)
+    Courriel.objects.filter(pk=courriel.pk).update(
+        statut=Courriel.Statut.ECHEC,
+        tentatives=4,
+        prochaine_tentative=None,
+        derniere_erreur="SMTPServerDisconnected: Connexion refusée",
+    )
+    return courriel
+
+
+# The e-mails page.
+
+
+def test_outbox_page_shows_statuses_to_the_secretariat_without_addresses(secretariat, client_de):
+    _echoue()
+    html = unescape(client_de(secretariat).get(reverse("courriel_list")).content.decode())
     assert "Convocation au comité de pilotage" in html
-    assert "En attente d'envoi" in html
-    client.force_login(partenaire)
-    assert client.get(reverse("courriel_list")).status_code == 403
+    assert "Échec définitif" in html
+    assert "SMTPServerDisconnected: Connexion refusée" in html
+    assert "a@example.fr" not in html
+    assert "Renvoyer" not in html
+    assert reverse("courriel_detail", args=[Courriel.objects.get().pk]) not in html
 
 
-def test_outbox_query_count(settings, coordination, client_de, django_assert_num_queries):
-    settings.MAILERS = PANNE
+def test_coordination_sees_recipients_and_opens_an_email(coordination, client_de):
+    courriel = _echoue()
+    client = client_de(coordination)
+    liste = unescape(client.get(reverse("courriel_list")).content.decode())
+    assert "a@example.fr, b@example.fr" in liste
+    assert reverse("courriel_detail", args=[courriel.pk]) in liste
+    assert reverse("courriel_renvoyer", args=[courriel.pk]) in liste
+    detail = unescape(client.get(reverse("courriel_detail", args=[courriel.pk])).content.decode())
+    for attendu in (
+        "a@example.fr",
+        "b@example.fr",
+        CORPS,
+        "invitation.ics",
+        "text/calendar",
+        "Échec définitif",
+        "SMTPServerDisconnected: Connexion refusée",
+        "Renvoyer",
+    ):
+        assert attendu in detail, attendu
+
+
+def test_a_password_reset_body_is_never_shown(coordination, client_de):
+    courriel = courriels.envoyer(
+        destinataires=["a@example.fr"],
+        sujet="Réinitialisation de votre mot de passe",
+        corps="Lien : /compte/reinitialisation/MQ/secret-jeton/",
+        confidentiel=True,
+    )
+    detail = unescape(
+        client_de(coordination).get(reverse("courriel_detail", args=[courriel.pk])).content.decode()
+    )
+    assert "Réinitialisation de votre mot de passe" in detail
+    assert "secret-jeton" not in detail
+    assert "il n’est pas affiché" in detail
+
+
+def test_coordination_resends_a_failed_email(coordination, client_de, envoi, mailoutbox):
+    courriel = _echoue()
+    client = client_de(coordination)
+    with envoi():
+        response = client.post(reverse("courriel_renvoyer", args=[courriel.pk]))
+    assert response["Location"] == reverse("courriel_detail", args=[courriel.pk])
+    courriel.refresh_from_db()
+    assert (courriel.statut, courriel.tentatives) == (Courriel.Statut.ENVOYE, 1)
+    assert len(mailoutbox) == 1
+    page = unescape(client.get(response["Location"]).content.decode())
+    assert "Le courriel « Convocation au comité de pilotage » est remis en file d'envoi." in page
+
+
+def test_only_a_failed_email_can_be_resent(coordination, client_de, mailoutbox):
+    courriel = _envoyer()
+    client = client_de(coordination)
+    response = client.post(reverse("courriel_renvoyer", args=[courriel.pk]), follow=True)
+    assert "Seul un courriel en échec définitif peut être renvoyé." in unescape(response.content.decode())
+    courriel.refresh_from_db()
+    assert (courriel.statut, courriel.tentatives) == (Courriel.Statut.EN_ATTENTE, 0)
+    # A resend is a POST.
+    assert client.get(reverse("courriel_renvoyer", args=[courriel.pk])).status_code == 405
+
+
+@pytest.mark.parametrize("role", ["secretariat", "partenaire", "analyste", "sans_role"])
+def test_other_roles_cannot_read_or_resend_an_email(request, role, client_de, envoi, mailoutbox):
+    courriel = _echoue()
+    client = client_de(request.getfixturevalue(role))
+    assert client.get(reverse("courriel_detail", args=[courriel.pk])).status_code == 403
+    with envoi():
+        assert client.post(reverse("courriel_renvoyer", args=[courriel.pk])).status_code == 403
+    courriel.refresh_from_db()
+    assert courriel.statut == Courriel.Statut.ECHEC
+    assert mailoutbox == []
+
+
+@pytest.mark.parametrize("role", ["partenaire", "analyste"])
+def test_other_roles_do_not_see_the_outbox(request, role, client_de):
+    _echoue()
+    assert client_de(request.getfixturevalue(role)).get(reverse("courriel_list")).status_code == 403
+
+
+def test_anonymous_is_sent_to_login(client_de):
+    courriel = _echoue()
+    for url in (reverse("courriel_list"), reverse("courriel_detail", args=[courriel.pk])):
+        assert client_de(None).get(url).status_code == 302
+    assert client_de(None).post(reverse("courriel_renvoyer", args=[courriel.pk])).status_code == 302
+    courriel.refresh_from_db()
+    assert courriel.statut == Courriel.Statut.ECHEC
+
+
+@pytest.mark.parametrize("role", ["coordination", "secretariat"])
+def test_outbox_query_count(request, role, client_de, django_assert_num_queries):
     for _ in range(12):
         _envoyer()
-    client = client_de(coordination)
+    client = client_de(request.getfixturevalue(role))
     # Login, then the count and the page of messages, the header's organisation.
     with django_assert_num_queries(REQUETES_CONNEXION + 3):
         response = client.get(reverse("courriel_list"))
         assert response.status_code == 200
         assert response.content.decode().count("Convocation au comité de pilotage") == 12
+
+
+def test_email_detail_query_count(coordination, client_de, django_assert_num_queries):
+    courriel = _envoyer()
+    client = client_de(coordination)
+    # Login, then the e-mail, the header's organisation.
+    with django_assert_num_queries(REQUETES_CONNEXION + 2):
+        response = client.get(reverse("courriel_detail", args=[courriel.pk]))
+        assert response.status_code == 200
+        assert "invitation.ics" in response.content.decode()
+
+
+def test_the_mail_server_timeout_is_a_setting_of_ten_seconds_by_default(settings):
+    from django.core import mail
+
+    from cls_poitiers import settings as reglages
+
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": reglages._SMTP_OPTIONS,
+        }
+    }
+    assert mail.mailers["default"].timeout == 10

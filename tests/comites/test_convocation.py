@@ -1,5 +1,8 @@
 """Convening e-mails every member in French with an .ics invitation; a change sends an updated
-invitation and a cancellation a cancelled one, with the same UID and a higher SEQUENCE."""
+invitation and a cancellation a cancelled one, with the same UID and a higher SEQUENCE.
+
+The e-mails leave by a background task once the meeting is committed: `envoi()` (tests/conftest.py)
+runs what the commit triggers."""
 
 import datetime
 from zoneinfo import ZoneInfo
@@ -25,12 +28,15 @@ def _ics(message):
     return cal, event
 
 
-def test_every_member_receives_a_french_convocation_with_date_time_place_and_agenda(reunion, secretariat):
+def test_every_member_receives_a_french_convocation_with_date_time_place_and_agenda(
+    reunion, secretariat, envoi
+):
     reunion.adresse = "Maison de quartier des Couronneries"
     reunion.save()
     services.ajouter_point(reunion=reunion, par=secretariat, titre="Bilan de l'îlotage", duree_minutes=30)
     services.ajouter_point(reunion=reunion, par=secretariat, titre="Avenants", duree_minutes=20)
-    envoyes = services.convoquer(reunion=reunion, par=secretariat)
+    with envoi():
+        envoyes = services.convoquer(reunion=reunion, par=secretariat)
     assert envoyes == 2
     assert sorted(m.to[0] for m in mail.outbox) == ["prefete@example.fr", "procureur@example.fr"]
     message = mail.outbox[0]
@@ -47,8 +53,9 @@ def test_every_member_receives_a_french_convocation_with_date_time_place_and_age
         assert attendu in message.body
 
 
-def test_invitation_is_a_request_with_stable_uid_and_paris_time(reunion, secretariat):
-    services.convoquer(reunion=reunion, par=secretariat)
+def test_invitation_is_a_request_with_stable_uid_and_paris_time(reunion, secretariat, envoi):
+    with envoi():
+        services.convoquer(reunion=reunion, par=secretariat)
     cal, event = _ics(mail.outbox[0])
     assert cal["METHOD"] == "REQUEST"
     assert str(event["UID"]) == f"reunion-{reunion.uid}@cls-poitiers"
@@ -60,15 +67,17 @@ def test_invitation_is_a_request_with_stable_uid_and_paris_time(reunion, secreta
     assert cal.walk("VTIMEZONE")[0]["TZID"] == "Europe/Paris"
 
 
-def test_a_change_sends_an_updated_invitation_with_a_higher_sequence(reunion, secretariat):
-    services.convoquer(reunion=reunion, par=secretariat)
+def test_a_change_sends_an_updated_invitation_with_a_higher_sequence(reunion, secretariat, envoi):
+    with envoi():
+        services.convoquer(reunion=reunion, par=secretariat)
     _, premiere = _ics(mail.outbox[0])
     mail.outbox.clear()
-    services.modifier_reunion(
-        reunion=reunion,
-        par=secretariat,
-        data={"debut": a_paris(2030, 3, 13, 9), "fin": a_paris(2030, 3, 13, 12)},
-    )
+    with envoi():
+        services.modifier_reunion(
+            reunion=reunion,
+            par=secretariat,
+            data={"debut": a_paris(2030, 3, 13, 9), "fin": a_paris(2030, 3, 13, 12)},
+        )
     assert len(mail.outbox) == 2
     assert mail.outbox[0].subject.startswith("Modification : ")
     cal, event = _ics(mail.outbox[0])
@@ -78,18 +87,22 @@ def test_a_change_sends_an_updated_invitation_with_a_higher_sequence(reunion, se
     assert event.decoded("DTSTART") == datetime.datetime(2030, 3, 13, 9, tzinfo=ZoneInfo("Europe/Paris"))
 
 
-def test_a_change_of_a_draft_sends_nothing(reunion, secretariat):
-    services.modifier_reunion(reunion=reunion, par=secretariat, data={"adresse": "Mairie"})
+def test_a_change_of_a_draft_sends_nothing(reunion, secretariat, envoi):
+    with envoi():
+        services.modifier_reunion(reunion=reunion, par=secretariat, data={"adresse": "Mairie"})
     assert mail.outbox == []
     reunion.refresh_from_db()
     assert reunion.sequence == 0
 
 
-def test_cancellation_sends_method_cancel_same_uid_higher_sequence(reunion, secretariat):
-    services.convoquer(reunion=reunion, par=secretariat)
-    services.modifier_reunion(reunion=reunion, par=secretariat, data={"adresse": "Mairie de Buxerolles"})
+def test_cancellation_sends_method_cancel_same_uid_higher_sequence(reunion, secretariat, envoi):
+    with envoi():
+        services.convoquer(reunion=reunion, par=secretariat)
+    with envoi():
+        services.modifier_reunion(reunion=reunion, par=secretariat, data={"adresse": "Mairie de Buxerolles"})
     mail.outbox.clear()
-    services.annuler(reunion=reunion, par=secretariat, motif="Préfet retenu par une crise")
+    with envoi():
+        services.annuler(reunion=reunion, par=secretariat, motif="Préfet retenu par une crise")
     assert len(mail.outbox) == 2
     message = mail.outbox[0]
     assert message.subject.startswith("Annulation : ")
@@ -101,30 +114,33 @@ def test_cancellation_sends_method_cancel_same_uid_higher_sequence(reunion, secr
     assert event["STATUS"] == "CANCELLED"
 
 
-def test_cancelling_a_draft_sends_nothing(reunion, secretariat):
-    services.annuler(reunion=reunion, par=secretariat, motif="Doublon")
+def test_cancelling_a_draft_sends_nothing(reunion, secretariat, envoi):
+    with envoi():
+        services.annuler(reunion=reunion, par=secretariat, motif="Doublon")
     assert mail.outbox == []
 
 
-def test_member_without_representative_address_is_reached_through_its_users(secretariat):
+def test_member_without_representative_address_is_reached_through_its_users(secretariat, envoi):
     comite = ComiteFactory(secretaires=[secretariat])
     membre = MembreFactory(comite=comite, email="")
     UtilisateurFactory(partenaire=membre.partenaire, email="agent1@stp.example")
     UtilisateurFactory(partenaire=membre.partenaire, email="agent2@stp.example")
     reunion = ReunionFactory(comite=comite)
-    services.convoquer(reunion=reunion, par=secretariat)
+    with envoi():
+        services.convoquer(reunion=reunion, par=secretariat)
     assert mail.outbox[0].to == ["agent1@stp.example", "agent2@stp.example"]
 
 
-def test_urgent_meeting_is_convened_at_once(comite, secretariat):
-    reunion = services.convoquer_en_urgence(
-        comite=comite,
-        par=secretariat,
-        debut=a_paris(2030, 1, 5, 18),
-        fin=a_paris(2030, 1, 5, 19, 30),
-        objet="Violences urbaines aux Couronneries",
-        adresse="Préfecture",
-    )
+def test_urgent_meeting_is_convened_at_once(comite, secretariat, envoi):
+    with envoi():
+        reunion = services.convoquer_en_urgence(
+            comite=comite,
+            par=secretariat,
+            debut=a_paris(2030, 1, 5, 18),
+            fin=a_paris(2030, 1, 5, 19, 30),
+            objet="Violences urbaines aux Couronneries",
+            adresse="Préfecture",
+        )
     assert reunion.statut == "convoquee"
     assert reunion.nature == "urgente"
     assert list(reunion.points.values_list("titre", "duree_minutes")) == [
@@ -150,6 +166,7 @@ def test_overlapping_meetings_with_the_same_members_are_found(comite, partenaire
     ).exists()
 
 
-def test_presences_keep_one_row_per_member(reunion, secretariat):
-    services.convoquer(reunion=reunion, par=secretariat)
+def test_presences_keep_one_row_per_member(reunion, secretariat, envoi):
+    with envoi():
+        services.convoquer(reunion=reunion, par=secretariat)
     assert Presence.objects.filter(reunion=reunion).count() == 2

@@ -2,6 +2,7 @@
 page and its actions, the PDF, the .ics, and the members' answers from the convocation link."""
 
 import datetime
+from html import unescape
 
 import pytest
 from django.core import mail
@@ -75,24 +76,32 @@ def test_bad_dates_are_refused_in_french(client_secretariat, comite):
     assert not Reunion.objects.exists()
 
 
-def test_convene_from_the_meeting_page(client_secretariat, reunion):
+def test_convene_from_the_meeting_page(client_secretariat, reunion, envoi):
     client_secretariat.post(
         reverse("comites:point_ajouter", args=[reunion.pk]), {"titre": "Tour de table", "duree_minutes": 20}
     )
-    response = client_secretariat.post(reverse("comites:reunion_convoquer", args=[reunion.pk]), follow=True)
-    assert "2 convocation(s) envoyée(s)" in response.content.decode()
+    with envoi():
+        response = client_secretariat.post(reverse("comites:reunion_convoquer", args=[reunion.pk]))
+        # The answer comes before any e-mail leaves: they are queued, sent after the commit.
+        assert mail.outbox == []
     assert len(mail.outbox) == 2
+    page = unescape(client_secretariat.get(response["Location"]).content.decode())
+    assert "Réunion convoquée : 2 convocation(s) en file d'envoi." in page
+    assert "Courriels de convocation : 2 envoyé(s), 0 en file d'envoi, 0 en échec." in page
 
 
-def test_urgent_meeting_form_convenes_at_once(client_secretariat, comite):
-    response = client_secretariat.post(
-        reverse("comites:reunion_urgente", args=[comite.code]),
-        {"objet": "Incendies de véhicules", "debut": "2030-01-02T18:00", "fin": "2030-01-02T19:00"},
-    )
+def test_urgent_meeting_form_convenes_at_once(client_secretariat, comite, envoi):
+    with envoi():
+        response = client_secretariat.post(
+            reverse("comites:reunion_urgente", args=[comite.code]),
+            {"objet": "Incendies de véhicules", "debut": "2030-01-02T18:00", "fin": "2030-01-02T19:00"},
+        )
     reunion = Reunion.objects.get()
     assert response["Location"] == reunion.get_absolute_url()
     assert (reunion.statut, reunion.nature) == ("convoquee", "urgente")
     assert len(mail.outbox) == 2
+    page = unescape(client_secretariat.get(response["Location"]).content.decode())
+    assert "Réunion urgente convoquée : 2 convocation(s) en file d'envoi." in page
 
 
 def test_meeting_ics_is_text_calendar(client_secretariat, reunion):

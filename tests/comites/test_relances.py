@@ -7,6 +7,7 @@ import io
 import pytest
 from django.core import mail
 from django.core.management import call_command
+from django.test import TestCase
 
 from comites import relances
 from comites.models import CompteRendu
@@ -14,6 +15,12 @@ from tests.comites.factories import ComiteFactory, ReunionFactory, a_paris
 from tests.factories import ContratFactory, UtilisateurFactory
 
 pytestmark = pytest.mark.django_db
+
+
+def _relancer(today: datetime.date) -> int:
+    """The day's reminders, then what their commit triggers: the outbox's sending tasks."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return relances.envoyer(today=today, stdout=io.StringIO())
 
 
 @pytest.fixture
@@ -30,7 +37,7 @@ def test_missing_minutes_reminder_on_days_3_and_7(pilotage, secretariat, jour, a
     ReunionFactory(
         comite=pilotage, titre="Pilotage du 10 mars", debut=a_paris(2030, 3, 10, 14), statut="tenue"
     )
-    envoyes = relances.envoyer(today=datetime.date(2030, 3, jour), stdout=io.StringIO())
+    envoyes = _relancer(datetime.date(2030, 3, jour))
     assert envoyes == attendu
     assert len(mail.outbox) == attendu
     if attendu:
@@ -42,7 +49,7 @@ def test_no_reminder_when_minutes_are_written_or_meeting_cancelled(pilotage):
     ecrit = ReunionFactory(comite=pilotage, debut=a_paris(2030, 3, 10, 14), statut="tenue")
     CompteRendu.objects.create(reunion=ecrit, texte="Fait", redige_par=UtilisateurFactory())
     ReunionFactory(comite=pilotage, debut=a_paris(2030, 3, 10, 9), statut="annulee", motif_annulation="Grève")
-    assert relances.envoyer(today=datetime.date(2030, 3, 13), stdout=io.StringIO()) == 0
+    assert _relancer(datetime.date(2030, 3, 13)) == 0
 
 
 def test_rhythm_warning_on_mondays_when_next_semester_has_nothing(secretariat):
@@ -50,25 +57,55 @@ def test_rhythm_warning_on_mondays_when_next_semester_has_nothing(secretariat):
     ReunionFactory(comite=comite, debut=a_paris(2030, 5, 20), statut="convoquee")
     lundi = datetime.date(2030, 3, 11)
     assert lundi.weekday() == 0
-    assert relances.envoyer(today=lundi + datetime.timedelta(days=1), stdout=io.StringIO()) == 0
-    assert relances.envoyer(today=lundi, stdout=io.StringIO()) == 1
+    assert _relancer(lundi + datetime.timedelta(days=1)) == 0
+    assert _relancer(lundi) == 1
     assert mail.outbox[0].subject == "Comité de pilotage à planifier : 2e semestre 2030"
     assert mail.outbox[0].to == [secretariat.email]
 
 
 def test_without_secretary_the_coordination_is_warned(coordination):
     ComiteFactory()
-    assert relances.envoyer(today=datetime.date(2030, 3, 11), stdout=io.StringIO()) == 1
+    assert _relancer(datetime.date(2030, 3, 11)) == 1
     assert mail.outbox[0].to == [coordination.email]
     assert "1er semestre 2030, 2e semestre 2030" in mail.outbox[0].subject
 
 
-def test_core_command_calls_the_committees_reminders(pilotage):
+def test_core_command_calls_the_committees_reminders(pilotage, envoi):
     ReunionFactory(comite=pilotage, debut=a_paris(2030, 3, 10, 14), statut="convoquee")
     sortie = io.StringIO()
-    call_command("envoyer_relances", "--date=2030-03-17", stdout=sortie)
-    assert "comites : 1 relance(s) envoyée(s)." in sortie.getvalue()
+    with envoi():
+        call_command("envoyer_relances", "--date=2030-03-17", stdout=sortie)
+    assert "comites : 1 relance(s) mise(s) en file d'envoi." in sortie.getvalue()
     assert len(mail.outbox) == 1
+
+
+def test_missing_minutes_reminder_run_twice_the_same_day_goes_once(pilotage, secretariat):
+    ReunionFactory(comite=pilotage, debut=a_paris(2030, 3, 10, 14), statut="tenue")
+    assert _relancer(datetime.date(2030, 3, 13)) == 1
+    assert _relancer(datetime.date(2030, 3, 13)) == 0
+    assert len(mail.outbox) == 1
+    # The 7-day reminder is another day's: it goes.
+    assert _relancer(datetime.date(2030, 3, 17)) == 1
+    assert len(mail.outbox) == 2
+
+
+def test_rhythm_warning_run_twice_on_a_monday_goes_once(secretariat):
+    ComiteFactory(secretaires=[secretariat])
+    lundi = datetime.date(2030, 3, 11)
+    assert [_relancer(lundi), _relancer(lundi)] == [1, 0]
+    assert len(mail.outbox) == 1
+    assert _relancer(lundi + datetime.timedelta(days=7)) == 1
+
+
+def test_the_command_run_twice_the_same_day_sends_each_reminder_once(pilotage, envoi):
+    ReunionFactory(comite=pilotage, debut=a_paris(2030, 3, 10, 14), statut="convoquee")
+    sortie = io.StringIO()
+    with envoi():
+        call_command("envoyer_relances", "--date=2030-03-13", stdout=sortie)
+        call_command("envoyer_relances", "--date=2030-03-13", stdout=sortie)
+    assert "comites : 1 relance(s) mise(s) en file d'envoi." in sortie.getvalue()
+    assert "comites : 0 relance(s) mise(s) en file d'envoi." in sortie.getvalue()
+    assert [m.subject for m in mail.outbox] == [mail.outbox[0].subject]
 
 
 def test_rhythm_warning_is_about_the_current_contract_only(secretariat, coordination):
@@ -82,5 +119,5 @@ def test_rhythm_warning_is_about_the_current_contract_only(secretariat, coordina
     nouveau = ComiteFactory(contrat=strategie, secretaires=[coordination])
     ReunionFactory(comite=nouveau, debut=a_paris(2030, 5, 20), statut="convoquee")
     ReunionFactory(comite=nouveau, debut=a_paris(2030, 10, 20), statut="brouillon")
-    assert relances.envoyer(today=datetime.date(2030, 3, 11), stdout=io.StringIO()) == 0
+    assert _relancer(datetime.date(2030, 3, 11)) == 0
     assert mail.outbox == []

@@ -59,7 +59,7 @@ def test_secretary_schedules_convenes_then_records_attendance_and_minutes(
 
     page.get_by_role("button", name="Convoquer les membres").click()
     page.wait_for_load_state()
-    assert page.get_by_text("Réunion convoquée : 2 convocation(s) envoyée(s).").is_visible()
+    assert page.get_by_text("Réunion convoquée : 2 convocation(s) en file d'envoi.").is_visible()
     assert sorted(m.to[0] for m in mail.outbox) == ["prefet@example.fr", "procureur@example.fr"]
     assert page.get_by_role("link", name="Ajouter à mon agenda (.ics)").is_visible()
     axe(page, "réunion convoquée")

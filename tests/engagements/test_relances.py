@@ -7,6 +7,7 @@ import io
 import pytest
 from django.core import mail
 from django.core.management import call_command
+from django.test import TestCase
 from django.utils import timezone
 
 from engagements import relances
@@ -15,6 +16,14 @@ from tests.engagements.factories import EngagementFactory, PointEtapeFactory
 from tests.factories import UtilisateurFactory
 
 pytestmark = pytest.mark.django_db
+
+
+def _relancer(*, today: datetime.date) -> int:
+    """The day's reminders, then what their commit triggers: the outbox's sending tasks."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return relances.envoyer(today=today)
+
+
 AUJOURDHUI = datetime.date(1999, 6, 30)
 
 
@@ -36,7 +45,7 @@ def test_silent_commitment_triggers_a_french_email_to_partner_users_only(partena
         partenaire=partenaire.partenaire, echeance=datetime.date(2001, 1, 1), cree_le=_cree_le(200)
     )
     PointEtapeFactory(engagement=e, date=AUJOURDHUI - datetime.timedelta(days=91), valeur=2)
-    assert relances.envoyer(today=AUJOURDHUI) == 1
+    assert _relancer(today=AUJOURDHUI) == 1
     [message] = mail.outbox
     assert message.to == [partenaire.email]
     assert collegue_sans_role.email not in message.to
@@ -60,15 +69,15 @@ def test_recent_report_or_achieved_commitment_sends_nothing(partenaire):
         abandonne_le=datetime.date(1999, 1, 1),
         motif_abandon="Retiré",
     )
-    assert relances.envoyer(today=AUJOURDHUI) == 0
+    assert _relancer(today=AUJOURDHUI) == 0
     assert mail.outbox == []
 
 
 def test_near_deadline_triggers_a_reminder_from_thirty_days_before(partenaire):
     e = EngagementFactory(partenaire=partenaire.partenaire, echeance=AUJOURDHUI + datetime.timedelta(days=30))
     PointEtapeFactory(engagement=e, date=AUJOURDHUI, valeur=1)
-    assert relances.envoyer(today=AUJOURDHUI - datetime.timedelta(days=1)) == 0
-    assert relances.envoyer(today=AUJOURDHUI) == 1
+    assert _relancer(today=AUJOURDHUI - datetime.timedelta(days=1)) == 0
+    assert _relancer(today=AUJOURDHUI) == 1
     assert "Échéance dans les 30 prochains jours" in mail.outbox[0].body
     assert "30/07/1999" in mail.outbox[0].body
 
@@ -79,16 +88,16 @@ def test_running_twice_the_same_day_sends_nothing_more(partenaire):
         echeance=AUJOURDHUI + datetime.timedelta(days=10),
         cree_le=_cree_le(200),
     )
-    assert relances.envoyer(today=AUJOURDHUI) == 1
-    assert relances.envoyer(today=AUJOURDHUI) == 0
+    assert _relancer(today=AUJOURDHUI) == 1
+    assert _relancer(today=AUJOURDHUI) == 0
     assert len(mail.outbox) == 1
     assert set(RelanceEngagement.objects.filter(engagement=e).values_list("motif", flat=True)) == {
         "sans_point",
         "echeance",
     }
     # The deadline reminder is not repeated the next day; the silence one waits a week.
-    assert relances.envoyer(today=AUJOURDHUI + datetime.timedelta(days=1)) == 0
-    assert relances.envoyer(today=AUJOURDHUI + datetime.timedelta(days=7)) == 1
+    assert _relancer(today=AUJOURDHUI + datetime.timedelta(days=1)) == 0
+    assert _relancer(today=AUJOURDHUI + datetime.timedelta(days=7)) == 1
     assert "Échéance" not in mail.outbox[-1].body
 
 
@@ -101,16 +110,42 @@ def test_one_email_per_user_lists_all_their_commitments(partenaire):
         EngagementFactory(
             partenaire=partenaire.partenaire, echeance=datetime.date(2001, 1, 1), cree_le=_cree_le(100)
         )
-    assert relances.envoyer(today=AUJOURDHUI) == 2
+    assert _relancer(today=AUJOURDHUI) == 2
     assert sorted(m.to[0] for m in mail.outbox) == ["collegue@example.fr", partenaire.email]
     assert mail.outbox[0].body.count("- engagement-") == 3
 
 
-def test_envoyer_relances_command_reports_the_count(partenaire):
+def test_envoyer_relances_command_reports_the_count(partenaire, envoi):
     EngagementFactory(
         partenaire=partenaire.partenaire, echeance=datetime.date(2001, 1, 1), cree_le=_cree_le(100)
     )
     sortie = io.StringIO()
-    call_command("envoyer_relances", "--date", AUJOURDHUI.isoformat(), stdout=sortie)
-    assert "engagements : 1 relance(s) envoyée(s)." in sortie.getvalue()
+    with envoi():
+        call_command("envoyer_relances", "--date", AUJOURDHUI.isoformat(), stdout=sortie)
+    assert "engagements : 1 relance(s) mise(s) en file d'envoi." in sortie.getvalue()
     assert len(mail.outbox) == 1
+
+
+def test_two_runs_at_once_send_one_email(partenaire):
+    """The second run read the log before the first one wrote it: the outbox's key still lets only
+    one e-mail through."""
+    EngagementFactory(
+        partenaire=partenaire.partenaire, echeance=datetime.date(2001, 1, 1), cree_le=_cree_le(100)
+    )
+    assert _relancer(today=AUJOURDHUI) == 1
+    RelanceEngagement.objects.all().delete()
+    assert _relancer(today=AUJOURDHUI) == 0
+    assert len(mail.outbox) == 1
+
+
+def test_a_commitment_that_falls_due_later_the_same_day_is_still_reminded(partenaire):
+    EngagementFactory(
+        partenaire=partenaire.partenaire, echeance=datetime.date(2001, 1, 1), cree_le=_cree_le(100)
+    )
+    assert _relancer(today=AUJOURDHUI) == 1
+    nouveau = EngagementFactory(
+        partenaire=partenaire.partenaire, echeance=AUJOURDHUI + datetime.timedelta(days=5)
+    )
+    assert _relancer(today=AUJOURDHUI) == 1
+    assert len(mail.outbox) == 2
+    assert nouveau.reference in mail.outbox[1].body

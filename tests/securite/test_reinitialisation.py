@@ -57,3 +57,28 @@ def test_outbox_holds_the_reset_mail_for_the_known_address_only(client_de, parte
     assert courriel.statut == Courriel.Statut.EN_ATTENTE
     assert courriel.tentatives == 0
     assert "/reinitialisation/" in courriel.corps
+
+
+@pytest.mark.django_db(transaction=True)
+def test_password_reset_never_connects_to_a_listening_mail_server(settings, client_de, partenaire):
+    """On a real socket and the production queue: both answers come, the same, without one
+    connection to the mail server; the known address's e-mail waits for the worker."""
+    from django_tasks_db.models import DBTaskResult
+
+    from cls_poitiers.courriels import envoyer_courriel
+    from tests.support.smtp import ServeurMuet
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    with ServeurMuet() as serveur:
+        settings.MAILERS = serveur.reglages(timeout=5)
+        reponses = [
+            client_de(None).post(reverse("password_reset"), {"email": adresse})
+            for adresse in ("personne@example.fr", partenaire.email)
+        ]
+        assert serveur.connexions == 0
+    assert {(r.status_code, r["Location"]) for r in reponses} == {(302, reverse("password_reset_done"))}
+    courriel = Courriel.objects.get()
+    assert courriel.destinataires == [partenaire.email]
+    assert courriel.confidentiel
+    (tache,) = DBTaskResult.objects.all()
+    assert (tache.task_path, tache.args_kwargs["args"]) == (envoyer_courriel.module_path, [courriel.pk])

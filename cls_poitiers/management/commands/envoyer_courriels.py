@@ -4,8 +4,11 @@ from cls_poitiers.courriels import relancer
 
 
 class Command(BaseCommand):
-    help = "Renvoie les courriels en attente dont l'envoi avait échoué (serveur injoignable…)."
+    help = (
+        "Envoie les courriels en attente dont l'heure est venue, sans attendre le worker "
+        "(worker arrêté, ou mort pendant un envoi)."
+    )
 
     def handle(self, *args, **options):
         envoyes, restants = relancer()
-        self.stdout.write(f"Courriels renvoyés : {envoyes} ; toujours en attente : {restants}.")
+        self.stdout.write(f"Courriels envoyés : {envoyes} ; toujours en attente : {restants}.")

@@ -1,17 +1,12 @@
-"""One command for every reminder of the platform, to run daily from cron.
-
-Each app may provide a module `<app>.relances` with `envoyer(*, today, stdout) -> int` returning
-the number of e-mails sent; the core calls them in the apps' order.
-"""
+"""One command for every reminder of the platform (cls_poitiers/relances.py): run the day's
+reminders now (daily from cron), or start their periodic background task (`--planifier`)."""
 
 import datetime
-from importlib import import_module
-from importlib.util import find_spec
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from cls_poitiers import relances
 from cls_poitiers.courriels import relancer
 
 
@@ -20,20 +15,29 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--date", help="Date du jour à simuler (AAAA-MM-JJ), pour les essais.")
+        parser.add_argument(
+            "--planifier",
+            action="store_true",
+            help="Met en file la tâche quotidienne des relances (chaque matin, par le worker) "
+            "au lieu de les envoyer maintenant.",
+        )
 
-    def handle(self, *args, date=None, **options):
+    def handle(self, *args, date=None, planifier=False, **options):
+        if planifier:
+            quand = relances.planifier()
+            if quand is None:
+                self.stdout.write("Relances déjà planifiées (ou file d'attente sans exécution différée).")
+            else:
+                self.stdout.write(f"Prochaines relances le {timezone.localtime(quand):%d/%m/%Y à %H:%M}.")
+            return
         try:
             today = datetime.date.fromisoformat(date) if date else timezone.localdate()
         except ValueError as exc:
             raise CommandError(f"Date invalide : {date!r} (attendu AAAA-MM-JJ).") from exc
         envoyes, restants = relancer()
         self.stdout.write(f"Courriels en attente renvoyés : {envoyes} ; toujours en attente : {restants}.")
-        total = 0
-        for app_name in settings.CLS_APPS:
-            module_name = f"{app_name}.relances"
-            if find_spec(module_name) is None:
-                continue
-            nombre = import_module(module_name).envoyer(today=today, stdout=self.stdout)
-            self.stdout.write(f"{app_name} : {nombre} relance(s) envoyée(s).")
-            total += nombre
+        par_app = relances.envoyer_relances(today=today, stdout=self.stdout)
+        for app_name, nombre in par_app.items():
+            self.stdout.write(f"{app_name} : {nombre} relance(s) mise(s) en file d'envoi.")
+        total = sum(par_app.values())
         self.stdout.write(self.style.SUCCESS(f"Total : {total} relance(s) le {today:%d/%m/%Y}."))
