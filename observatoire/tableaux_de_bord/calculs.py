@@ -43,6 +43,7 @@ HORS_DES_PARTIES = "hors_des_parties"
 PARTIE_SANS_DENOMINATEUR = "partie_sans_denominateur"
 PROPRE_MASQUE = "propre_masque"
 PARTIE_MANQUANTE_SANS_DENOMINATEUR = "partie_manquante_sans_denominateur"
+PARTIES_AU_DELA = "parties_au_dela"
 
 Valeur = int | float | Decimal
 
@@ -101,6 +102,10 @@ def motif_texte(motif: str, *, par_logements: bool = False) -> str:
         PARTIE_MANQUANTE_SANS_DENOMINATEUR: _(
             "taux non calculable : une partie sans chiffre (ou masquée) n'a pas de %(quoi)s "
             "connu, qu'il faudrait retirer de celui du territoire."
+        ),
+        PARTIES_AU_DELA: _(
+            "taux non calculable : le %(quoi)s des parties sans chiffre (ou masquées) atteint "
+            "celui du territoire entier."
         ),
     }
     return textes.get(motif, textes[SANS_DENOMINATEUR]) % {"quoi": quoi}
@@ -317,6 +322,8 @@ def denominateur_couvrant(
             if manquant.denominateur_territoire is None:
                 return None, frozenset(), PARTIE_MANQUANTE_SANS_DENOMINATEUR
             denominateur -= manquant.denominateur_territoire
+        if denominateur <= 0:
+            return None, frozenset(), PARTIES_AU_DELA
         return denominateur, frozenset([propre_denominateur.annee]), ""
     # The count is the sum of the children's figures: so is the denominator.
     if any(c.denominateur is None for c in avec_chiffres):

@@ -5,6 +5,8 @@ from decimal import Decimal
 import pytest
 from django.db.models import Sum
 from django.urls import reverse
+from hypothesis import given
+from hypothesis import strategies as st
 
 from cls_poitiers.models import Population, Territoire
 from observatoire.models import Donnee
@@ -79,6 +81,10 @@ def test_the_communes_own_denominator_loses_the_parts_missing_from_its_count():
     commune = _consolider(comptes, {"Q1": Denominateur(300, 1990), "C": Denominateur(5000, 1990)})["C"]
     assert commune.total.taux is None
     assert commune.total.motif == calculs.PARTIE_MANQUANTE_SANS_DENOMINATEUR
+    # Missing parts as large as the whole: populations that do not add up, no rate.
+    commune = _consolider(comptes, {**QUARTIERS, "C": Denominateur(200, 1990)})["C"]
+    assert commune.total.taux is None
+    assert commune.total.motif == calculs.PARTIES_AU_DELA
 
 
 def test_a_territory_without_any_denominator_says_so():
@@ -104,6 +110,42 @@ def test_the_sources_own_rate_is_shown_for_its_own_figure_only():
     assert resultat["C2"].total.taux == 2.5
     assert resultat["C2"].total.taux_calcule == pytest.approx(12 / 5000 * 1000)
     assert resultat["D"].total.taux_publie is None  # the district's is a sum: the platform's
+
+
+# Any commune and quartiers ----------------------------------------------------------------------
+
+propres = st.one_of(
+    st.just(Compte()),
+    st.builds(lambda n: Compte(n, 1, 0), st.integers(min_value=0, max_value=1000)),
+    st.just(Compte(0, 0, 1)),
+)
+denominateurs = st.one_of(
+    st.none(), st.builds(Denominateur, st.integers(min_value=1, max_value=100_000), st.just(1990))
+)
+
+
+@given(propres, denominateurs, st.lists(st.tuples(propres, denominateurs), max_size=5))
+def test_a_rate_is_always_over_the_place_of_its_count(propre, denominateur, quartiers):
+    noms = [f"Q{i}" for i in range(len(quartiers))]
+    comptes = {"C": propre, **{nom: c for nom, (c, _d) in zip(noms, quartiers, strict=True)}}
+    dens = {"C": denominateur, **{nom: d for nom, (_c, d) in zip(noms, quartiers, strict=True)}}
+    commune = calculs.consolider({"C": noms}, ["C"], comptes, dens, annee=1998)["C"].total
+    avec_chiffres = [(c, d) for c, d in quartiers if c.publies]
+    if commune.statut in (calculs.SECRET, calculs.VIDE):
+        assert commune.taux is None and commune.motif == ""
+        return
+    if commune.taux is None:
+        assert commune.motif  # never a silent missing rate
+        return
+    assert not propre.secrets
+    if propre.publies and (propre.nombre or not avec_chiffres):
+        # The count includes facts recorded on the commune: its own denominator, less the parts missing.
+        manquants = [d for c, d in quartiers if c.secrets or (not c.publies and avec_chiffres)]
+        assert commune.denominateur == denominateur.valeur - sum(d.valeur for d in manquants)
+        assert commune.denominateur > 0
+    else:
+        # The count is the quartiers': so is the denominator, whatever the commune's own.
+        assert commune.denominateur == sum(d.valeur for _c, d in avec_chiffres)
 
 
 # The demo ---------------------------------------------------------------------------------------
