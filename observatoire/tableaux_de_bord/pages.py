@@ -319,6 +319,7 @@ def vue_territoires(ctx: Contexte, indicateur: Indicateur, niveau: str | None) -
         chiffre = ctx.chiffre(indicateur, ctx.annee, t.pk)
         affiche = secret.afficher(chiffre, ctx.detail)
         ratio = calculs.rapport(chiffre_visible, reference) if not affiche.masque else None
+        motif = motif_sans_taux(chiffre, affiche, indicateur)
         tableau.lignes.append(
             [
                 Cellule(str(rang) if rang else "—", rang or ""),
@@ -328,7 +329,7 @@ def vue_territoires(ctx: Contexte, indicateur: Indicateur, niveau: str | None) -
                     formats.nombre(affiche.denominateur) if affiche.denominateur else "—",
                     affiche.denominateur or "",
                 ),
-                cellule_taux(affiche, motif_sans_taux(chiffre, affiche, indicateur)),
+                cellule_taux(affiche, motif),
                 cellule_ratio(ratio),
             ]
         )
@@ -340,7 +341,8 @@ def vue_territoires(ctx: Contexte, indicateur: Indicateur, niveau: str | None) -
                 "lon": float(t.longitude) if t.longitude is not None else None,
                 "contour": t.contour,
                 "taux": round(affiche.taux, 2) if affiche.taux is not None else None,
-                "texte": f"{t.nom} : {affiche.taux_texte or affiche.nombre_texte}",
+                "texte": f"{t.nom} : {affiche.taux_texte or affiche.nombre_texte}"
+                + (f" ({_('taux non calculable')})" if motif else ""),
             }
         )
         if affiche.taux is not None:
