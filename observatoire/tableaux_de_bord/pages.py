@@ -396,19 +396,26 @@ def vue_evolution(
         _("%(i)s, %(p)s") % {"i": indicateur.libelle, "p": _("par mois") if mensuel else _("par année")},
         colonnes,
     )
-    series = {t.pk: [] for t in territoires}
+    affiches = {t.pk: [] for t in territoires}
     for periode, libelle in zip(periodes, libelles, strict=True):
         ligne = [Cellule(libelle)]
         for t in territoires:
             c = chiffre(periode, t)
             affiche = secret.afficher(c, ctx.detail)
             ligne += [cellule_nombre(affiche), cellule_taux(affiche, motif_sans_taux(c, affiche, indicateur))]
-            series[t.pk].append(affiche.taux if affiche.taux is not None else None)
+            affiches[t.pk].append(affiche)
         tableau.lignes.append(ligne)
+    # Like the sparklines: rates when every figure shown has one, else counts; never both.
+    montres = [a for serie in affiches.values() for a in serie if not a.masque and a.nombre is not None]
+    en_taux = all(a.taux is not None for a in montres)
     graphique = {
         "libelles": libelles,
-        "series": [{"nom": t.nom, "valeurs": series[t.pk]} for t in territoires],
-        "unite": "‰",
+        "series": [
+            {"nom": t.nom, "valeurs": [(a.taux if en_taux else a.nombre) for a in affiches[t.pk]]}
+            for t in territoires
+        ],
+        "unite": "‰" if en_taux else "",
+        "titre": _("Taux pour mille") if en_taux else _("Nombres (taux non disponible)"),
     }
     notes = notes_sans_taux(tableau, colonne=None)
     if mensuel:

@@ -2,12 +2,13 @@
 of the contract's own territories, a trend that never mixes counts and rates, a published zero
 shown as 0 (issue 14, §7)."""
 
+import json
 import re
 
 import pytest
 from django.urls import reverse
 
-from cls_poitiers.models import Territoire
+from cls_poitiers.models import Population, Territoire
 from observatoire.models import Indicateur, Source
 from observatoire.tableaux_de_bord import calculs, secret
 from observatoire.tableaux_de_bord.calculs import Chiffre, Denominateur
@@ -125,3 +126,28 @@ def test_a_partner_reads_a_published_zero_as_0(perimetre, source, partenaire, cl
     lignes = {r["territoire_code"]: r for r in reponse["resultats"]}
     assert lignes["86194"]["nombre"] == 0 and lignes["86194"]["nombre_affiche"] == "0"
     assert lignes["86041"]["nombre"] == f"< {secret.seuil()}"
+
+
+def _graphique_evolution(page: str) -> dict:
+    return json.loads(
+        re.search(r'<script id="donnees-evolution" type="application/json">(.*?)</script>', page).group(1)
+    )
+
+
+def test_the_evolution_chart_is_of_counts_when_a_rate_is_missing(perimetre, source, analyste, client_de):
+    _chiffres(source, [(perimetre["c1"], 1985, 30), (perimetre["c1"], 1998, 40)])
+    url = reverse("observatoire:evolution") + "?indicateur=total-faits-constates&territoires=86194"
+    page = client_de(analyste).get(url).content.decode()
+    graphique = _graphique_evolution(page)
+    assert graphique["series"][0]["valeurs"] == [30, 40]
+    assert graphique["unite"] == ""
+    assert "Nombres (taux non disponible)" in page
+
+
+def test_the_evolution_chart_is_of_rates_when_every_year_has_one(perimetre, source, analyste, client_de):
+    Population.objects.create(territoire=perimetre["c1"], annee=1997, habitants=1250, source="test")
+    _chiffres(source, [(perimetre["c1"], 1997, 25), (perimetre["c1"], 1998, 40)])
+    url = reverse("observatoire:evolution") + "?indicateur=total-faits-constates&territoires=86194"
+    graphique = _graphique_evolution(client_de(analyste).get(url).content.decode())
+    assert graphique["series"][0]["valeurs"] == pytest.approx([25 / 1250 * 1000, 40 / 1250 * 1000])
+    assert graphique["unite"] == "‰"
