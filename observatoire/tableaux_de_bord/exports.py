@@ -17,6 +17,8 @@ class Cellule:
     valeur: object = None
     serie: list | None = None
     lien: str = ""
+    # Shown under the cell's text on the page (why a rate is not computed, what a trend plots).
+    note: str = ""
 
 
 @dataclass

@@ -3,6 +3,7 @@ tables of `Cellule`s (display text and exported value), chart and map data, with
 by `secret.afficher` for the user at hand."""
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import Count, Q, Sum
@@ -65,17 +66,21 @@ def contexte(user, valeurs: dict) -> Contexte | None:
     user may read (`Source.objects.visibles_par`): `valeurs["source"]` comes from the filter,
     which offers and accepts only those."""
     perimetre = tableaux.perimetre()
-    sources = tableaux.sources_avec_donnees(None if user is None else Source.objects.visibles_par(user))
-    source = valeurs.get("source") or tableaux.source_par_defaut(sources)
-    if perimetre is None or source is None:
+    if perimetre is None:
         return None
-    if source not in sources:
+    sources = tableaux.sources_avec_donnees(
+        None if user is None else Source.objects.visibles_par(user), perimetre=perimetre
+    )
+    source = valeurs.get("source") or tableaux.source_par_defaut(sources)
+    if source is None or source not in sources:
         return None
     comptes = tableaux.Comptes.lire(perimetre, source=source)
     annees = comptes.annees() or []
     annee = valeurs.get("annee")
     if annee not in annees:
-        annee = annees[-1] if annees else None
+        # By default, the latest year in which the contract's own territories have figures (not
+        # a later one that only the département has).
+        annee = comptes.derniere_annee_de(perimetre.territoires) or (annees[-1] if annees else None)
     if annee is None:
         return None
     return Contexte(perimetre, sources, source, comptes, annees, int(annee), sees_detailed_figures(user))
@@ -85,17 +90,50 @@ def cellule_nombre(affiche: secret.Affiche) -> Cellule:
     return Cellule(affiche.nombre_texte, affiche.valeur_export if affiche.statut != calculs.SECRET else None)
 
 
-def cellule_taux(affiche: secret.Affiche) -> Cellule:
+def cellule_taux(affiche: secret.Affiche, motif: str = "") -> Cellule:
+    """A rate: one decimal on the page (23,1 ‰), the computation's full precision in exports;
+    "non calculable" with its reason (`motif`, see `motif_sans_taux`) when the figure is shown
+    but has no denominator covering it."""
     if affiche.taux is None:
+        if motif:
+            return Cellule(_("non calculable"), None, note=motif)
         return Cellule(affiche.taux_texte or "—", "")
-    return Cellule(affiche.taux_texte + (" *" if affiche.anterieur else ""), round(affiche.taux, 2))
+    return Cellule(affiche.taux_texte + (" *" if affiche.anterieur else ""), affiche.taux)
+
+
+def motif_sans_taux(chiffre: calculs.Chiffre, affiche: secret.Affiche, indicateur: Indicateur) -> str:
+    """Why a figure shown in full has no rate, in French ("" when it has one or is masked: the
+    reason would say more than the reader may see)."""
+    if affiche.masque or affiche.taux is not None or not chiffre.motif:
+        return ""
+    return calculs.motif_texte(chiffre.motif, par_logements=indicateur.par_logements)
+
+
+def cellule_ratio(ratio: float | None) -> Cellule:
+    return Cellule(formats.nombre(ratio, 2) if ratio else "—", ratio if ratio else "")
 
 
 def cellule_evolution(evolution) -> Cellule:
     if evolution is None:
         return Cellule("—", "")
     signe = "+" if evolution.pourcentage > 0 else ""
-    return Cellule(signe + formats.pourcentage(evolution.pourcentage, 1), round(evolution.pourcentage, 1))
+    return Cellule(signe + formats.pourcentage(evolution.pourcentage, 1), evolution.pourcentage)
+
+
+def notes_sans_taux(tableau: Tableau, colonne: int | None = 0) -> list[str]:
+    """The page's notes for the rates of `tableau` that are "non calculable": what (the row's
+    `colonne`, else the column's title) and why, each once."""
+    notes: list[str] = []
+    for ligne in tableau.lignes:
+        for index, cellule in enumerate(ligne):
+            if cellule.note and cellule.serie is None:
+                quoi = ligne[colonne].texte if colonne is not None else tableau.colonnes[index]
+                if colonne is not None and tableau.colonnes[index] != _("Taux"):
+                    quoi = f"{quoi} ({tableau.colonnes[index].lower()})"
+                note = f"{quoi} : {cellule.note}"
+                if note not in notes:
+                    notes.append(note)
+    return notes
 
 
 def _evolution(ctx: Contexte, indicateur, annee, territoire_id):
@@ -142,22 +180,15 @@ def vue_ensemble(ctx: Contexte, famille: str | None) -> dict:
     )
     for indicateur in indicateurs:
         affiche = ctx.affiche(indicateur, ctx.annee, racine.pk)
-        serie = [ctx.affiche(indicateur, a, racine.pk) for a in ctx.annees]
-        valeurs = [a.taux if a.taux is not None else a.nombre for a in serie]
-        tendance = " ; ".join(
-            f"{annee} : {a.taux_texte or a.nombre_texte}" for annee, a in zip(ctx.annees, serie, strict=True)
-        )
+        motif = motif_sans_taux(ctx.chiffre(indicateur, ctx.annee, racine.pk), affiche, indicateur)
         tableau.lignes.append(
             [
                 Cellule(indicateur.libelle, lien=_lien_evolution(indicateur, ctx.source)),
                 Cellule(f"{indicateur.get_unite_display()} ({indicateur.get_denominateur_display()})"),
                 cellule_nombre(affiche),
-                cellule_taux(affiche),
+                cellule_taux(affiche, motif),
                 cellule_evolution(_evolution(ctx, indicateur, ctx.annee, racine.pk)),
-                Cellule(
-                    tendance,
-                    serie=[{"annee": a, "valeur": v} for a, v in zip(ctx.annees, valeurs, strict=True)],
-                ),
+                cellule_tendance([(a, ctx.affiche(indicateur, a, racine.pk)) for a in ctx.annees]),
             ]
         )
     principal = _indicateur_principal(indicateurs)
@@ -172,7 +203,29 @@ def vue_ensemble(ctx: Contexte, famille: str | None) -> dict:
         note = _note_denominateur(ctx, principal, ctx.annee, racine.pk)
         if note:
             notes.append(note)
+    notes += notes_sans_taux(tableau)
+    if prioritaires:
+        notes += [n for n in notes_sans_taux(prioritaires) if n not in notes]
     return {"tableau": tableau, "entete": entete, "prioritaires": prioritaires, "notes": notes}
+
+
+def cellule_tendance(serie: list[tuple[int, secret.Affiche]]) -> Cellule:
+    """The "Tendance" sparkline: of rates when every year shown in full has one, else of counts,
+    never the two mixed on one line; the cell says which (a masked year is a gap)."""
+    montres = [a for _annee, a in serie if not a.masque and a.nombre is not None]
+    en_taux = bool(montres) and all(a.taux is not None for a in montres)
+    points = [
+        {"annee": annee, "valeur": (a.taux if en_taux else a.nombre) if not a.masque else None}
+        for annee, a in serie
+    ]
+    valeurs = " ; ".join(
+        f"{annee} : {(a.taux_texte if en_taux and a.taux is not None else a.nombre_texte)}"
+        for annee, a in serie
+    )
+    if en_taux:
+        return Cellule(_("Taux pour 1000 — %(v)s") % {"v": valeurs}, serie=points)
+    legende = _("nombres (taux non disponible)") if montres else ""
+    return Cellule(_("Nombres, taux non disponible — %(v)s") % {"v": valeurs}, serie=points, note=legende)
 
 
 def _lien_evolution(indicateur: Indicateur, source: Source) -> str:
@@ -223,8 +276,8 @@ def tableau_prioritaires(ctx: Contexte, indicateur: Indicateur) -> Tableau:
                 [
                     Cellule(t.nom, lien=_lien_territoire(t)),
                     Cellule(t.get_niveau_display()),
-                    cellule_taux(affiche),
-                    Cellule(formats.nombre(ratio, 2) if ratio else "—", round(ratio, 2) if ratio else ""),
+                    cellule_taux(affiche, motif_sans_taux(chiffre, affiche, indicateur)),
+                    cellule_ratio(ratio),
                     Cellule(_("oui") if t.prioritaire else _("non")),
                     Cellule(
                         _("oui (taux > %(m)s × district)") % {"m": formats.nombre(multiple, 1)}
@@ -263,8 +316,10 @@ def vue_territoires(ctx: Contexte, indicateur: Indicateur, niveau: str | None) -
     )
     carte, barres = [], []
     for rang, t, chiffre_visible in classement:
-        affiche = secret.afficher(ctx.chiffre(indicateur, ctx.annee, t.pk), ctx.detail)
+        chiffre = ctx.chiffre(indicateur, ctx.annee, t.pk)
+        affiche = secret.afficher(chiffre, ctx.detail)
         ratio = calculs.rapport(chiffre_visible, reference) if not affiche.masque else None
+        motif = motif_sans_taux(chiffre, affiche, indicateur)
         tableau.lignes.append(
             [
                 Cellule(str(rang) if rang else "—", rang or ""),
@@ -274,8 +329,8 @@ def vue_territoires(ctx: Contexte, indicateur: Indicateur, niveau: str | None) -
                     formats.nombre(affiche.denominateur) if affiche.denominateur else "—",
                     affiche.denominateur or "",
                 ),
-                cellule_taux(affiche),
-                Cellule(formats.nombre(ratio, 2) if ratio else "—", round(ratio, 2) if ratio else ""),
+                cellule_taux(affiche, motif),
+                cellule_ratio(ratio),
             ]
         )
         carte.append(
@@ -286,7 +341,8 @@ def vue_territoires(ctx: Contexte, indicateur: Indicateur, niveau: str | None) -
                 "lon": float(t.longitude) if t.longitude is not None else None,
                 "contour": t.contour,
                 "taux": round(affiche.taux, 2) if affiche.taux is not None else None,
-                "texte": f"{t.nom} : {affiche.taux_texte or affiche.nombre_texte}",
+                "texte": f"{t.nom} : {affiche.taux_texte or affiche.nombre_texte}"
+                + (f" ({_('taux non calculable')})" if motif else ""),
             }
         )
         if affiche.taux is not None:
@@ -301,11 +357,12 @@ def vue_territoires(ctx: Contexte, indicateur: Indicateur, niveau: str | None) -
                 formats.nombre(affiche_district.denominateur) if affiche_district.denominateur else "—",
                 affiche_district.denominateur or "",
             ),
-            cellule_taux(affiche_district),
+            cellule_taux(affiche_district, motif_sans_taux(reference, affiche_district, indicateur)),
             Cellule("1,00" if affiche_district.taux else "—", 1 if affiche_district.taux else ""),
         ]
     )
     notes = [n for n in [_note_denominateur(ctx, indicateur, ctx.annee, racine.pk)] if n]
+    notes += notes_sans_taux(tableau, colonne=1)
     return {"tableau": tableau, "carte": carte, "barres": barres, "notes": notes, "niveau": niveau}
 
 
@@ -339,20 +396,28 @@ def vue_evolution(
         _("%(i)s, %(p)s") % {"i": indicateur.libelle, "p": _("par mois") if mensuel else _("par année")},
         colonnes,
     )
-    series = {t.pk: [] for t in territoires}
+    affiches = {t.pk: [] for t in territoires}
     for periode, libelle in zip(periodes, libelles, strict=True):
         ligne = [Cellule(libelle)]
         for t in territoires:
-            affiche = secret.afficher(chiffre(periode, t), ctx.detail)
-            ligne += [cellule_nombre(affiche), cellule_taux(affiche)]
-            series[t.pk].append(affiche.taux if affiche.taux is not None else None)
+            c = chiffre(periode, t)
+            affiche = secret.afficher(c, ctx.detail)
+            ligne += [cellule_nombre(affiche), cellule_taux(affiche, motif_sans_taux(c, affiche, indicateur))]
+            affiches[t.pk].append(affiche)
         tableau.lignes.append(ligne)
+    # Like the sparklines: rates when every figure shown has one, else counts; never both.
+    montres = [a for serie in affiches.values() for a in serie if not a.masque and a.nombre is not None]
+    en_taux = all(a.taux is not None for a in montres)
     graphique = {
         "libelles": libelles,
-        "series": [{"nom": t.nom, "valeurs": series[t.pk]} for t in territoires],
-        "unite": "‰",
+        "series": [
+            {"nom": t.nom, "valeurs": [(a.taux if en_taux else a.nombre) for a in affiches[t.pk]]}
+            for t in territoires
+        ],
+        "unite": "‰" if en_taux else "",
+        "titre": _("Taux pour mille") if en_taux else _("Nombres (taux non disponible)"),
     }
-    notes = []
+    notes = notes_sans_taux(tableau, colonne=None)
     if mensuel:
         notes.append(
             _(
@@ -392,19 +457,17 @@ def vue_territoire(ctx: Contexte, territoire: Territoire) -> dict:
                 if consolide.non_localise
                 else Cellule("—", "")
             )
-            ratio = calculs.rapport(consolide.total, ctx.chiffre(indicateur, annee, racine.pk))
+            chiffre_district = ctx.chiffre(indicateur, annee, racine.pk)
+            ratio = calculs.rapport(consolide.total, chiffre_district)
             tableau.lignes.append(
                 [
                     Cellule(indicateur.libelle),
                     Cellule(str(annee), annee),
                     cellule_nombre(affiche),
                     non_localise,
-                    cellule_taux(affiche),
-                    cellule_taux(district),
-                    Cellule(
-                        formats.nombre(ratio, 2) if ratio and not affiche.masque else "—",
-                        round(ratio, 2) if ratio and not affiche.masque else "",
-                    ),
+                    cellule_taux(affiche, motif_sans_taux(consolide.total, affiche, indicateur)),
+                    cellule_taux(district, motif_sans_taux(chiffre_district, district, indicateur)),
+                    cellule_ratio(ratio if not affiche.masque else None),
                 ]
             )
     principal = _indicateur_principal(indicateurs)
@@ -416,6 +479,7 @@ def vue_territoire(ctx: Contexte, territoire: Territoire) -> dict:
     notes = (
         [n for n in [_note_denominateur(ctx, principal, ctx.annee, territoire.pk)] if n] if principal else []
     )
+    notes += notes_sans_taux(tableau)
     return {
         "tableau": tableau,
         "graphique": graphique,
@@ -528,17 +592,26 @@ def lignes_chiffres(
                         "periode": str(annee),
                         "nombre": affiche.valeur_export if affiche.statut != calculs.SECRET else None,
                         "nombre_affiche": affiche.nombre_texte,
-                        "denominateur": affiche.denominateur,
+                        "denominateur": _nombre_json(affiche.denominateur),
                         "annees_denominateur": sorted(chiffre.annees_denominateur)
                         if not affiche.masque
                         else [],
-                        "taux_pour_mille": round(affiche.taux, 4) if affiche.taux is not None else None,
+                        "taux_pour_mille": affiche.taux,
+                        "motif_sans_taux": motif_sans_taux(chiffre, affiche, indicateur),
                         "statut": "secret"
                         if affiche.statut == calculs.SECRET
                         else ("partiel" if affiche.statut == calculs.PARTIEL else "publie"),
                     }
                 )
     return lignes
+
+
+def _nombre_json(valeur):
+    """A denominator as a JSON number (fractional dwellings are Decimals, which the JSON encoder
+    would write as strings)."""
+    if isinstance(valeur, Decimal):
+        return int(valeur) if valeur == valeur.to_integral_value() else float(valeur)
+    return valeur
 
 
 def enquetes_de_l_annee(annee: int) -> tuple[list, int | None]:

@@ -2,8 +2,9 @@
 the JSON endpoint alike.
 
 - A figure masked at the source shows "secret statistique".
-- For every role but Observatoire and Coordination, a count under settings.CLS_SEUIL_SECRET shows
-  "< N" and its rate is hidden.
+- For every role but Observatoire and Coordination, a count from 1 to under
+  settings.CLS_SEUIL_SECRET shows "< N" and its rate is hidden; a published zero is a real zero
+  (the SSMSI publishes zeros) and shows 0.
 """
 
 from dataclasses import dataclass
@@ -62,7 +63,7 @@ def afficher(chiffre: calculs.Chiffre, detail: bool) -> Affiche:
         return Affiche(None, _("secret statistique"), None, "", None, statut, False)
     if statut == calculs.VIDE:
         return Affiche(None, "—", None, "", None, statut, False)
-    if not detail and chiffre.nombre is not None and chiffre.nombre < seuil():
+    if not detail and chiffre.nombre is not None and 0 < chiffre.nombre < seuil():
         return Affiche(None, f"< {seuil()}", None, "", None, SOUS_SEUIL, False)
     taux = chiffre.taux
     return Affiche(

@@ -80,29 +80,59 @@ def perimetre(racine: Territoire | None = None) -> Perimetre | None:
             enfants[t.parent_id].append(t.pk)
     reference = racine.parent if racine.parent_id else None
     resultat = Perimetre(racine=racine, territoires=territoires, enfants=dict(enfants), reference=reference)
-    populations: dict[int, dict[int, tuple[int | None, int | None]]] = defaultdict(dict)
+    resultat.populations = populations_par_millesime(resultat.ids)
+    return resultat
+
+
+def populations_par_millesime(territoire_ids: list[int]) -> dict[int, dict[int, tuple]]:
+    """{territory: {millésime: (inhabitants, dwellings)}}, what `calculs.denominateur_pour` picks
+    from, in one query. Each value is kept as stored (fractional dwellings stay Decimals).
+
+    The one place that says which year a denominator belongs to: when a row carries dwellings
+    of another millésime than its inhabitants, they go under their own year here."""
+    populations: dict[int, dict[int, tuple]] = defaultdict(dict)
     for territoire_id, annee, habitants, logements in (
-        Population.objects.filter(territoire_id__in=resultat.ids)
+        Population.objects.filter(territoire_id__in=territoire_ids)
         .order_by()
         .values_list("territoire_id", "annee", "habitants", "logements")
     ):
         populations[territoire_id][annee] = (habitants, logements)
-    resultat.populations = dict(populations)
-    return resultat
+    return dict(populations)
 
 
-def sources_avec_donnees(sources=None) -> list[Source]:
+def sources_avec_donnees(sources=None, perimetre: Perimetre | None = None) -> list[Source]:
     """The sources among `sources` (a queryset, by default every source: the command line and the
     annual review) that have figures. One index probe per source (the figures' unique index
-    starts with the source), never a scan of the figures."""
+    starts with the source), never a scan of the figures; with `perimetre`, the same query also
+    says whether each has figures on the contract's territories (`sur_le_perimetre`)."""
     sources = Source.objects.all() if sources is None else sources
-    return list(
-        sources.filter(Exists(Donnee.objects.filter(source=OuterRef("pk")))).order_by("ordre", "libelle")
-    )
+    sources = sources.filter(Exists(Donnee.objects.filter(source=OuterRef("pk"))))
+    if perimetre is not None:
+        sources = sources.annotate(
+            sur_le_perimetre=Exists(
+                Donnee.objects.filter(source=OuterRef("pk"), territoire_id__in=list(perimetre.territoires))
+            )
+        )
+    return list(sources.order_by("ordre", "libelle"))
 
 
 def source_par_defaut(sources: list[Source]) -> Source | None:
-    return sources[0] if sources else None
+    """The source a dashboard opens on, among `sources` (`sources_avec_donnees`): one with figures
+    on the contract's territories when there is any, a real source before an illustrative one
+    (after a real national import, the demo is no longer the default), a statistical source
+    before a partner's declarations, then the sources' order."""
+    if not sources:
+        return None
+    return min(
+        sources,
+        key=lambda s: (
+            not getattr(s, "sur_le_perimetre", True),
+            s.nature == Source.Nature.PARTENAIRE,
+            s.illustratif,
+            s.ordre,
+            s.libelle,
+        ),
+    )
 
 
 @dataclass
@@ -164,6 +194,8 @@ class Comptes:
                 secrets=Count("pk", filter=Q(secret=True)),
             )
         )
+        # The source's published rate (`Donnee.taux_publie`, to come) plugs in here: read it
+        # for groups of one row and pass it as `Compte(taux_publie=…)`; `calculs` does the rest.
         valeurs = {
             tuple(ligne[c] for c in cles): calculs.Compte(
                 nombre=ligne["total"] or 0, publies=ligne["publies"], secrets=ligne["secrets"]
@@ -174,6 +206,12 @@ class Comptes:
 
     def annees(self, indicateur: Indicateur | None = None) -> list[int]:
         return sorted({cle[2] for cle in self.valeurs if indicateur is None or cle[0] == indicateur.pk})
+
+    def derniere_annee_de(self, territoire_ids) -> int | None:
+        """The latest year in which one of `territoire_ids` (the contract's own territories, not
+        the reference) has a figure."""
+        ids = set(territoire_ids)
+        return max((cle[2] for cle, compte in self.valeurs.items() if cle[1] in ids), default=None)
 
     def mois(self, indicateur: Indicateur) -> list[tuple[int, int]]:
         return sorted({(cle[2], cle[3]) for cle in self.valeurs if cle[0] == indicateur.pk})

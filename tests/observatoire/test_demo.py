@@ -62,7 +62,10 @@ def test_exporter_chiffres_writes_the_issues_columns_with_the_district_row(demo,
         == "territoire_code;territoire;indicateur;unite;periode;nombre;denominateur;taux_pour_mille;statut"
     )
     district = next(ligne for ligne in lignes if ligne.startswith("district-poitiers;"))
-    assert district.split(";")[5:] == ["9730", "113938", "85,3973", "publie"]
+    nombre, denominateur, taux, statut = district.split(";")[5:]
+    assert (nombre, denominateur, statut) == ("9730", "113938", "publie")
+    # Full precision, not rounded for reading: 85,39732135…
+    assert float(taux.replace(",", ".")) == pytest.approx(9730 / 113938 * 1000, rel=1e-12)
     assert len(lignes) == 1 + 1 + 10  # header, district, ten communes
     xlsx = tmp_path / "chiffres.xlsx"
     call_command("exporter_chiffres", "--sortie", str(xlsx), stdout=open("/dev/null", "w"))  # noqa: SIM115
