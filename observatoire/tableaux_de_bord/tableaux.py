@@ -86,7 +86,8 @@ def perimetre(racine: Territoire | None = None) -> Perimetre | None:
         .order_by()
         .values_list("territoire_id", "annee", "habitants", "logements")
     ):
-        populations[territoire_id][annee] = (habitants, logements)
+        # Dwellings are stored as published (a Decimal, fractions included); rates work in floats.
+        populations[territoire_id][annee] = (habitants, None if logements is None else float(logements))
     resultat.populations = dict(populations)
     return resultat
 
