@@ -401,7 +401,9 @@ def _traiter_paquet(
     t_ids = territoire_ids[idx]
     i_ids = indicateur_ids[idx]
     a_vals = annees[idx].astype(np.int64)
-    doublons.verifier(_cle(t_ids, i_ids, a_vals), lignes[idx])
+    cles = _cle(t_ids, i_ids, a_vals)
+    doublons.verifier(cles, lignes[idx])
+    _signaler_sauts(paquet, idx, cles, nombres[idx], secret[idx])
     if rapport.a_des_erreurs:
         # The file will be refused: keep checking the following chunks, write nothing more.
         return
@@ -418,6 +420,39 @@ def _traiter_paquet(
     )
     if "pop" in col or "log" in col:
         populations.ajouter(t_ids, a_vals, pops[idx], pop_annees[idx], logs[idx], log_annees[idx])
+
+
+SAUT = 10
+
+
+def _signaler_sauts(paquet: Paquet, idx, cles, nombres, secrets) -> None:
+    """A published count at least ten times the previous year's of the same territory and indicator
+    (within the chunk: a commune's years are read together) is a warning, never a refusal: it may
+    be real (a new counting rule, an event), or a typing slip to check."""
+    publies = ~secrets & ~np.isnan(nombres)
+    if not publies.any():
+        return
+    ordre = np.argsort(cles[publies])
+    triees, valeurs = cles[publies][ordre], nombres[publies][ordre]
+    precedentes = cles[publies] - 16  # the same territory and indicator, one year earlier (see _cle)
+    positions = np.minimum(np.searchsorted(triees, precedentes), len(triees) - 1)
+    trouvees = triees[positions] == precedentes
+    avant = np.where(trouvees, valeurs[positions], np.nan)
+    with np.errstate(invalid="ignore"):
+        sauts = trouvees & (avant > 0) & (nombres[publies] >= SAUT * avant)
+    lignes_publiees = idx[publies]
+    masque = np.zeros(len(paquet.lignes), dtype=bool)
+    masque[lignes_publiees[sauts]] = True
+    precedent = np.full(len(paquet.lignes), np.nan)
+    precedent[lignes_publiees] = avant
+    paquet.avertissement(
+        masque,
+        "nombre",
+        lambda i: (
+            _("Nombre %(n)s : dix fois ou plus celui de l'année précédente (%(p)s), à vérifier.")
+            % {"n": paquet.col["nombre"][i], "p": int(precedent[i])}
+        ),
+    )
 
 
 def _verifier_annees(paquet: Paquet) -> tuple[np.ndarray, np.ndarray]:

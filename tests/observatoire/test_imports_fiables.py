@@ -36,7 +36,7 @@ ENTETE_ANCIENNE = (
     "complementinfotaux;POP;millPOP;LOG;millLOG\n"
 )
 ANCIENNE = ENTETE_ANCIENNE + (
-    '"86194";"16";"Cambriolages de logement";"Infraction";"diff";"220";"4";"NA";"NA";"87961";"16";"55000";"16"\n'
+    '"86194";"16";"Cambriolages de logement";"Infraction";"diff";"220";"4";"NA";"NA";"87961";"16";"55000";"16"\n'  # noqa: E501
 )
 ENTETE_DEPARTEMENTALE = (
     "classe;annee;Code.département;Code.région;unité.de.compte;millPOP;millLOG;faits;POP;LOG;tauxpourmille\n"
@@ -183,12 +183,17 @@ def test_a_corrupt_cell_of_a_population_file_refuses_it_with_line_and_column(
     assert set(Population.objects.values_list("pk", "habitants", "logements")) == avant
 
 
-def test_a_count_ten_times_the_previous_years_is_accepted(tmp_path, perimetre):
-    importer(ecrire(tmp_path, RECENTE))
-    dix_fois = RECENTE.replace('"2025"', '"2026"').replace('"12";"0,1797484"', '"120";"1,7974843"')
-    importer(ecrire(tmp_path, dix_fois, "suivante.csv"))
-    assert LotImport.objects.order_by("pk").last().statut == LotImport.Statut.APPLIQUE
+def test_a_count_ten_times_the_previous_years_is_a_warning_not_a_refusal(tmp_path, perimetre):
+    suivante = (
+        RECENTE.splitlines()[2].replace('"2025"', '"2026"').replace('"12";"0,1797484"', '"120";"1,7974843"')
+    )
+    importer(ecrire(tmp_path, RECENTE + suivante + "\n"))
+    lot = LotImport.objects.get()
+    assert lot.statut == LotImport.Statut.APPLIQUE
     assert Donnee.objects.get(indicateur__code="vols-avec-armes", annee=2026).nombre == 120
+    avertissements = lot.rapport["avertissements"]
+    assert [(a["ligne"], a["colonne"]) for a in avertissements] == [(4, "nombre")]
+    assert "dix fois" in avertissements[0]["message"] and "(12)" in avertissements[0]["message"]
 
 
 # --- §5: a real figure is never overwritten by an invented one -----------------------------------
@@ -338,3 +343,55 @@ def test_only_a_label_of_the_file_can_be_mapped(media, perimetre, analyste):
         {"libelle": "Autre chose", "indicateur": vols.pk},
     )
     assert not Correspondance.objects.filter(libelle_source="Autre chose").exists()
+
+
+# État 4001 and the local model: every column they read.
+COMPTES_4001 = "Département;Index;Libellé index;1998_01;1998_02\n86;27;Cambriolages;1 204;987\n"
+INDEX_4001 = "27\tCambriolages de locaux d'habitations principales\n"
+CORROMPUS_4001 = [
+    ("86;27;", "86;2x;", "ligne 2, colonne « index »"),
+    (";1 204;", ";1 2x4;", "ligne 2, colonne « 1998_01 »"),
+    (";987", ";-987", "ligne 2, colonne « 1998_02 »"),
+    ("1998_02", "1998_13", "ligne 1, colonne « 1998_13 »"),
+]
+
+
+@pytest.mark.parametrize(
+    ("avant", "apres", "message"), CORROMPUS_4001, ids=["index", "mois", "negatif", "entete"]
+)
+def test_a_corrupt_cell_of_an_etat_4001_file_refuses_it(
+    tmp_path, donnees_de_reference, avant, apres, message
+):
+    from cls_poitiers.models import Territoire
+
+    Territoire.objects.create(code="86", nom="Vienne", niveau="departement")
+    index = tmp_path / "index.tsv"
+    index.write_text(INDEX_4001)
+    call_command("importer_etat4001", str(index), "--index", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    with pytest.raises(CommandError, match=message):
+        call_command(
+            "importer_etat4001",
+            ecrire(tmp_path, COMPTES_4001.replace(avant, apres), "4001.csv"),
+            stdout=open("/dev/null", "w"),  # noqa: SIM115
+        )
+    assert not Donnee.objects.exists()
+
+
+MODELE_LOCAL = "territoire;indicateur;periode;nombre\n86194;total-faits-constates;1997;10\n"
+CORROMPUS_LOCAL = [
+    ("86194;", "8619x;", "territoire"),
+    ("total-faits-constates", "total-faits", "indicateur"),
+    (";1997;", ";19x7;", "periode"),
+    (";10\n", ";1x\n", "nombre"),
+]
+
+
+@pytest.mark.parametrize(("avant", "apres", "colonne"), CORROMPUS_LOCAL, ids=[c[2] for c in CORROMPUS_LOCAL])
+def test_a_corrupt_cell_of_the_local_model_refuses_it(tmp_path, perimetre, avant, apres, colonne):
+    with pytest.raises(CommandError, match=f"ligne 2, colonne « {colonne} »"):
+        call_command(
+            "importer_chiffres",
+            ecrire(tmp_path, MODELE_LOCAL.replace(avant, apres), "local.csv"),
+            stdout=open("/dev/null", "w"),  # noqa: SIM115
+        )
+    assert not Donnee.objects.exists()
