@@ -801,8 +801,11 @@ class Populations:
             self.pret = (tableau, texte_populations(tableau) if tableau is not None else None)
 
     def enregistrer(self, rapport: Rapport, lot, source) -> None:
-        libelle = _("SSMSI, fichier %(f)s") % {"f": lot.fichier_nom}
         illustratif = bool(getattr(source, "illustratif", False))
+        if illustratif:
+            libelle = _("Chiffres générés (illustratifs), fichier %(f)s") % {"f": lot.fichier_nom}
+        else:
+            libelle = _("SSMSI, fichier %(f)s") % {"f": lot.fichier_nom}
         if connection.vendor == "postgresql":
             # The national base's 350 000 populations: one COPY and one set-based statement.
             self.preparer()

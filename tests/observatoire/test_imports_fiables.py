@@ -395,3 +395,20 @@ def test_a_corrupt_cell_of_the_local_model_refuses_it(tmp_path, perimetre, avant
             stdout=open("/dev/null", "w"),  # noqa: SIM115
         )
     assert not Donnee.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("publie", "garde"),
+    [
+        (10.2266504, "10.2266504"),
+        (1.60525054521188e-02, "0.0160525054521188"),
+        (12345678.9, "12345678.9"),
+        (0.0, "0"),
+    ],
+)
+def test_a_published_rate_is_kept_to_the_digits_the_file_wrote(publie, garde):
+    import numpy as np
+
+    from observatoire.imports.ecriture import taux_decimaux
+
+    assert taux_decimaux(np.array([publie, np.nan])) == [Decimal(garde), None]
