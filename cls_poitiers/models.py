@@ -158,12 +158,16 @@ class Territoire(models.Model):
 
 class Population(Historise, Illustratif):
     """Inhabitants (and dwellings, the denominator of burglary rates) of a territory for a year, with
-    where the figure comes from. Illustrative demo figures say so."""
+    where the figure comes from. Illustrative demo figures say so.
+
+    Each denominator is kept under its own year (millésime): the national base gives the
+    inhabitants of one year and the dwellings of an earlier one, so a year may hold only one of the
+    two. Dwellings are kept as published, fractions included (the départemental base's are)."""
 
     territoire = models.ForeignKey(Territoire, on_delete=models.CASCADE, related_name="populations")
     annee = models.PositiveSmallIntegerField(_("année"))
-    habitants = models.PositiveIntegerField(_("habitants"))
-    logements = models.PositiveIntegerField(_("logements"), null=True, blank=True)
+    habitants = models.PositiveIntegerField(_("habitants"), null=True, blank=True)
+    logements = models.DecimalField(_("logements"), max_digits=20, decimal_places=10, null=True, blank=True)
     source = models.CharField(_("source"), max_length=200)
 
     class Meta:
@@ -175,6 +179,16 @@ class Population(Historise, Illustratif):
                 fields=["territoire", "annee"],
                 name="population_unique_par_territoire_et_annee",
                 violation_error_message=_("Ce territoire a déjà une population pour cette année."),
+            ),
+            models.CheckConstraint(
+                condition=Q(habitants__isnull=False) | Q(logements__isnull=False),
+                name="population_habitants_ou_logements",
+                violation_error_message=_("Une population donne des habitants, des logements, ou les deux."),
+            ),
+            models.CheckConstraint(
+                condition=Q(logements__gte=0) | Q(logements__isnull=True),
+                name="population_logements_positifs",
+                violation_error_message=_("Un nombre de logements ne peut être négatif."),
             ),
         ]
 

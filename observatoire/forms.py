@@ -17,7 +17,7 @@ from cls_poitiers.limites import ANNEE_PLANCHER, NOMBRE_FAITS_MAX, TEXTE_COURT_M
 from cls_poitiers.models import Territoire
 
 from . import services
-from .models import AnnexeDiagnostic, Diagnostic, LotImport, Source
+from .models import AnnexeDiagnostic, Diagnostic, Indicateur, LotImport, Nomenclature, Source
 
 MOIS = [(m, timezone.datetime(2000, m, 1).strftime("%m")) for m in range(1, 13)]
 
@@ -205,3 +205,24 @@ class AnnexeForm(ControleDonneesPersonnelles, forms.Form):
         fichier = self.cleaned_data["fichier"]
         self.type_fichier = verifier_document(fichier)
         return fichier
+
+
+class CorrespondanceForm(forms.Form):
+    """From an import's preview: which platform indicator an unknown label of the file counts."""
+
+    libelle = forms.ChoiceField(
+        label=_("Libellé du fichier"), widget=forms.Select(attrs={"class": "form-select"})
+    )
+    indicateur = forms.ModelChoiceField(
+        label=_("Indicateur de la plateforme"),
+        queryset=Indicateur.objects.none(),
+        empty_label=_("— choisir —"),
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+
+    def __init__(self, *args, libelles=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["libelle"].choices = [(libelle, libelle) for libelle in libelles]
+        self.fields["indicateur"].queryset = Indicateur.objects.actifs().filter(
+            nomenclature=Nomenclature.SSMSI
+        )

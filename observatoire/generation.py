@@ -7,7 +7,8 @@ successive years).
 
 Everything is deterministic for a given seed. The national-format file is written streaming, one
 département at a time, so that a 5-million-row file never sits in memory. The figures are
-illustrative: the source that receives them says so.
+illustrative: the file carries a column that says so (`chiffres_generes_illustratifs`), and the
+import sends them to an illustrative source, never over a real figure or population.
 """
 
 import csv
@@ -33,7 +34,10 @@ ENTETE = [
     "insee_log_millesime",
     "complement_info_nombre",
     "complement_info_taux",
+    # The mark of a generated file: the import sends its figures to an illustrative source.
+    "chiffres_generes_illustratifs",
 ]
+MARQUE = "oui"
 
 # 2025 commune edition: label, unit as the file writes it, per dwellings?, typical national rate (‰).
 INDICATEURS_2025 = [
@@ -203,6 +207,7 @@ def lignes(liste: list[Commune], *, seed: int = 2025, annees: list[int] | None =
                             millesime,
                             _nombre_fr(moyenne_masques[a, i]),
                             _nombre_fr(taux_masques[a, i]),
+                            MARQUE,
                         ]
                     else:
                         n = int(nombres[c, a, i])
@@ -220,6 +225,7 @@ def lignes(liste: list[Commune], *, seed: int = 2025, annees: list[int] | None =
                             millesime,
                             "NA",
                             "NA",
+                            MARQUE,
                         ]
 
 

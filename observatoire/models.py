@@ -335,6 +335,11 @@ class Donnee(models.Model):
     mois = models.PositiveSmallIntegerField(_("mois"), default=0, help_text=_("0 : l'année entière."))
     nombre = models.PositiveIntegerField(_("nombre"), null=True, blank=True)
     secret = models.BooleanField(_("secret statistique"), default=False)
+    # The rate per 1000 the source published beside its count (the SSMSI computes it from
+    # unrounded denominators): kept as published, never recomputed; none for a masked figure.
+    taux_publie = models.DecimalField(
+        _("taux publié par la source (‰)"), max_digits=24, decimal_places=16, null=True, blank=True
+    )
     # No index: nothing reads the figures by batch, and maintaining one over the national base's
     # figures (all of one batch) cost a sixth of its import. Deleting a batch, a rare
     # administrative act, scans the figures for the PROTECT check.

@@ -4,7 +4,10 @@ index numbers) onto them. Loaded into `Indicateur` and `Correspondance` by a dat
 imports read the tables, never this module, so an analyst can add a label in the admin.
 """
 
-from cls_poitiers.enregistrement import update_or_create_si_change
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from cls_poitiers.enregistrement import historiser, update_or_create_si_change
 
 # code, label (2025 edition), family, unit of count, denominator, order.
 INDICATEURS_SSMSI = [
@@ -154,3 +157,21 @@ def charger(apps=None):
                 libelle_source=str(numero),
                 defaults={"indicateur": par_code[code], "editions": "index 1 à 107"},
             )
+
+
+@transaction.atomic
+def associer_libelle(*, libelle: str, indicateur, par, editions: str = ""):
+    """Map a label found in an SSMSI file to one of the platform's indicators (from an import's
+    preview), with who did it in the correspondence's history. Imports read it from then on."""
+    from .models import Correspondance, Nomenclature
+
+    correspondance = Correspondance(
+        nomenclature=Nomenclature.SSMSI,
+        libelle_source=libelle.strip()[:200],
+        indicateur=indicateur,
+        editions=editions[:100],
+    )
+    correspondance.full_clean()
+    historiser(correspondance, par=par, motif=_("Libellé associé depuis l'aperçu d'un import"))
+    correspondance.save()
+    return correspondance

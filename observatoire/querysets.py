@@ -25,6 +25,8 @@ from cls_poitiers.permissions import (
 # below the secrecy threshold, masked for every role but Observatoire and Coordination.
 ROLES_CONSULTATION = (COORDINATION, PARTENAIRE, OBSERVATOIRE)
 ROLES_IMPORT = (OBSERVATOIRE,)
+# Who may map an unknown label of an imported file to an indicator.
+ROLES_CORRESPONDANCE = (OBSERVATOIRE, COORDINATION)
 ROLES_DECLARATION = (PARTENAIRE,)
 
 

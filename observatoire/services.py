@@ -196,7 +196,8 @@ def executer_lot(*, lot: LotImport, chemin: Path, appliquer: bool, progression=N
     champs = {}
     if statut == LotImport.Statut.APPLIQUE and lot.source_id is None and source is not None:
         champs["source"] = source
-    if statut == LotImport.Statut.REFUSE:
+    if statut == LotImport.Statut.REFUSE and not rapport.libelles_inconnus:
+        # Kept while the preview offers to map its unknown labels, to check it again afterwards.
         champs["fichier"] = _oublier_fichier(lot)
     LotImport.objects.filter(pk=lot.pk).update(
         **champs,

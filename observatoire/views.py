@@ -22,12 +22,13 @@ from cls_poitiers.permissions import (
     sees_detailed_figures,
 )
 
-from . import services
+from . import nomenclatures, services
 from .filters import FiltreChiffres
-from .forms import AnnexeForm, DeclarationForm, DiagnosticForm, TeleversementForm
+from .forms import AnnexeForm, CorrespondanceForm, DeclarationForm, DiagnosticForm, TeleversementForm
 from .models import AnnexeDiagnostic, Declaration, Diagnostic, Donnee, Indicateur, LotImport
 from .querysets import (
     ROLES_CONSULTATION,
+    ROLES_CORRESPONDANCE,
     ROLES_DECLARATION,
     ROLES_DIAGNOSTIC_EDITION,
     ROLES_DIAGNOSTIC_LECTURE,
@@ -266,8 +267,48 @@ def import_detail(request, pk):
     return render(
         request,
         "observatoire/import_detail.html",
-        {"lot": lot, "progression": services.lire_progression(lot), "rapport": lot.rapport or {}},
+        {
+            "lot": lot,
+            "progression": services.lire_progression(lot),
+            "rapport": lot.rapport or {},
+            "correspondance_form": _correspondance_form(request, lot),
+        },
     )
+
+
+def _correspondance_form(request, lot, data=None) -> CorrespondanceForm | None:
+    """The form that maps the file's unknown labels, for those who may add a correspondence."""
+    libelles = (lot.rapport or {}).get("libelles_inconnus") or []
+    if not libelles or lot.type != LotImport.Type.SSMSI or not has_role(request.user, *ROLES_CORRESPONDANCE):
+        return None
+    return CorrespondanceForm(data, libelles=libelles)
+
+
+@require_POST
+@role_required(*ROLES_CORRESPONDANCE)
+def import_correspondance(request, pk):
+    """Map an unknown label of an import's file to an indicator, then check the file again."""
+    lot = get_object_or_404(LotImport, pk=pk, type=LotImport.Type.SSMSI)
+    form = _correspondance_form(request, lot, request.POST)
+    if form is None or not form.is_valid():
+        messages.error(request, _("Choisissez un libellé du fichier et un indicateur."))
+        return redirect(lot)
+    nomenclatures.associer_libelle(
+        libelle=form.cleaned_data["libelle"],
+        indicateur=form.cleaned_data["indicateur"],
+        par=request.user,
+        editions=lot.edition,
+    )
+    message = _("« %(l)s » compte désormais « %(i)s ».") % {
+        "l": form.cleaned_data["libelle"],
+        "i": form.cleaned_data["indicateur"],
+    }
+    if lot.fichier and lot.statut in (LotImport.Statut.APERCU, LotImport.Statut.REFUSE):
+        services.apercu(lot=lot)
+        messages.success(request, message + " " + _("Le fichier a été vérifié à nouveau."))
+    else:
+        messages.success(request, message + " " + _("Déposez le fichier à nouveau pour le vérifier."))
+    return redirect(lot)
 
 
 @role_required(*ROLES_IMPORT)

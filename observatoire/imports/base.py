@@ -42,6 +42,12 @@ class Rapport:
     populations: int = 0
     lignes_fichier: int = 0
     apercu: list[dict] = field(default_factory=list)
+    # What the file replaces among the stored figures and populations, in French (the first
+    # ones; the others counted), so that the preview says what each change replaces.
+    remplacements: list[str] = field(default_factory=list)
+    remplacements_en_plus: int = 0
+    # Labels of the file that no correspondence maps to an indicator (the preview offers to map them).
+    libelles_inconnus: list[str] = field(default_factory=list)
 
     def erreur(self, ligne, colonne, message):
         if len(self.erreurs) < MAX_PROBLEMES:
@@ -85,6 +91,9 @@ class Rapport:
             "territoires_crees": self.territoires_crees,
             "populations": self.populations,
             "apercu": self.apercu,
+            "remplacements": self.remplacements,
+            "remplacements_en_plus": self.remplacements_en_plus,
+            "libelles_inconnus": self.libelles_inconnus,
         }
 
     def lignes_de_texte(self) -> list[str]:

@@ -5,13 +5,95 @@ import io
 import struct
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from decimal import Decimal
 
 import numpy as np
 from django.db import IntegrityError, connection
+from django.utils.translation import gettext as _
 
 from ..models import Donnee
 
 TAILLE_LOT = 5000
+# Decimal places of a published rate as stored (Donnee.taux_publie), and how many significant
+# digits of the file's value are kept: the SSMSI writes at most 15 ("1,60525054521188e-02").
+DECIMALES_TAUX = 16
+CHIFFRES_TAUX = 15
+TAUX_MAX = 10**8
+# At most this many replaced figures or populations are listed in a report (all are counted).
+REMPLACEMENTS_MAX = 200
+
+
+def taux_fixes(taux: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Published rates (floats, NaN for none, 0 ≤ rate < TAUX_MAX) as two exact integers each: the
+    whole part and the first DECIMALES_TAUX decimals, from the value rounded to CHIFFRES_TAUX
+    significant digits (what the file wrote, without the float's binary noise). Vectorised: the
+    national base has one rate per row."""
+    valeurs = np.nan_to_num(np.asarray(taux, dtype=float), nan=0.0)
+    with np.errstate(divide="ignore"):
+        ordre = np.where(valeurs > 0, np.floor(np.log10(np.where(valeurs > 0, valeurs, 1))), 0)
+    k = (CHIFFRES_TAUX - 1 - ordre).astype(np.int64)  # decimals of the mantissa
+    k = np.minimum(k, 30)
+    mantisse = np.round(valeurs * np.power(10.0, k)).astype(np.int64)
+    diviseur = np.power(10, np.minimum(k, 18)).astype(np.int64)
+    # k > 18 only for rates below 1e-4 ‰, whose digits beyond the 16th decimal are dropped.
+    entier = np.where(k <= 18, mantisse // diviseur, 0)
+    reste = np.where(k <= 18, mantisse % diviseur, mantisse)
+    decalage = k - DECIMALES_TAUX
+    fraction = np.where(
+        decalage <= 0,
+        reste * np.power(10, np.maximum(-decalage, 0)).astype(np.int64),
+        reste // np.power(10, np.clip(decalage, 0, 18)).astype(np.int64),
+    )
+    return entier, fraction
+
+
+def taux_decimaux(taux: np.ndarray) -> list[Decimal | None]:
+    """The published rates as Decimals (None where the file gives none), as `taux_fixes` keeps them."""
+    entier, fraction = taux_fixes(taux)
+    return [
+        None if np.isnan(v) else Decimal(int(e)) + Decimal(int(f)).scaleb(-DECIMALES_TAUX)
+        for v, e, f in zip(np.asarray(taux, dtype=float), entier, fraction, strict=True)
+    ]
+
+
+DECIMALES_LOGEMENTS = Decimal("1e-10")
+
+
+def logements_decimaux(valeur: float) -> Decimal:
+    """Dwellings as published, fractions included (the départemental base's 308 491,16…)."""
+    return Decimal(repr(float(valeur))).quantize(DECIMALES_LOGEMENTS)
+
+
+def _decimal_fr(valeur) -> str:
+    if valeur is None:
+        return "—"
+    entier, _point, decimales = f"{Decimal(valeur).normalize():f}".partition(".")
+    texte = f"{int(entier):_}".replace("_", "\u00a0")
+    return f"{texte},{decimales}" if decimales else texte
+
+
+def texte_population(*, territoire, annee, avant, apres, source) -> str:
+    """« Population de Poitiers en 2021 : 89 916 → 89 368 habitants, logements — → 41 000 (source …) »."""
+    return _(
+        "Population de %(t)s en %(a)s : %(h1)s → %(h2)s habitants, %(l1)s → %(l2)s logements "
+        "(remplace : %(s)s)"
+    ) % {
+        "t": territoire,
+        "a": annee,
+        "h1": _decimal_fr(avant[0]),
+        "h2": _decimal_fr(apres[0]),
+        "l1": _decimal_fr(avant[1]),
+        "l2": _decimal_fr(apres[1]),
+        "s": source,
+    }
+
+
+def noter_remplacement(rapport, texte: str) -> None:
+    """A stored figure or population that the file replaces, said in the report (the preview)."""
+    if len(rapport.remplacements) < REMPLACEMENTS_MAX:
+        rapport.remplacements.append(texte)
+    else:
+        rapport.remplacements_en_plus += 1
 
 
 def peut_suspendre_les_controles(cursor) -> bool:
@@ -43,15 +125,20 @@ def controles_en_bloc(cursor, suspendre: bool, references: dict[str, list[int]])
 
 
 class EcritureDonnees:
-    def __init__(self, *, lot, source, rapport, declaration=None):
+    """Figures written by comparing each batch with what the source holds. With `avec_taux`, each
+    line carries a seventh value, the rate the source published (a Decimal or None), compared and
+    written like the count; without it, stored rates are left as they are."""
+
+    def __init__(self, *, lot, source, rapport, declaration=None, avec_taux=False):
         self.lot = lot
         self.source = source
         self.rapport = rapport
         self.declaration = declaration
+        self.avec_taux = avec_taux
         self.tampon: list[tuple] = []
 
     def ecrire(self, lignes):
-        """lignes: (territoire_id, indicateur_id, annee, mois, nombre or None, secret)."""
+        """lignes: (territoire_id, indicateur_id, annee, mois, nombre or None, secret[, taux])."""
         for ligne in lignes:
             self.tampon.append(ligne)
             if len(self.tampon) >= TAILLE_LOT:
@@ -71,10 +158,26 @@ class EcritureDonnees:
                 indicateur_id__in={ligne[1] for ligne in lignes},
                 annee__in={ligne[2] for ligne in lignes},
                 mois__in={ligne[3] for ligne in lignes},
-            ).only("pk", "territoire_id", "indicateur_id", "annee", "mois", "nombre", "secret")
+            )
+            .select_related("territoire", "indicateur", "lot")
+            .only(
+                "pk",
+                "territoire_id",
+                "indicateur_id",
+                "annee",
+                "mois",
+                "nombre",
+                "secret",
+                "taux_publie",
+                "territoire__nom",
+                "indicateur__libelle",
+                "lot__fichier_nom",
+                "lot__edition",
+            )
         }
         creer, modifier = [], []
-        for territoire_id, indicateur_id, annee, mois, nombre, secret in lignes:
+        for territoire_id, indicateur_id, annee, mois, nombre, secret, *reste in lignes:
+            taux = reste[0] if self.avec_taux and reste else None
             existante = existantes.get((territoire_id, indicateur_id, annee, mois))
             if existante is None:
                 creer.append(
@@ -86,22 +189,67 @@ class EcritureDonnees:
                         mois=mois,
                         nombre=nombre,
                         secret=secret,
+                        taux_publie=taux,
                         lot=self.lot,
                         declaration=self.declaration,
                     )
                 )
-            elif existante.nombre != nombre or existante.secret != secret:
+            elif (
+                existante.nombre != nombre
+                or existante.secret != secret
+                or (self.avec_taux and existante.taux_publie != taux)
+            ):
+                if existante.nombre != nombre or existante.secret != secret:
+                    noter_remplacement(self.rapport, texte_remplacement(existante, nombre))
                 existante.nombre, existante.secret = nombre, secret
+                if self.avec_taux:
+                    existante.taux_publie = taux
                 existante.lot, existante.declaration = self.lot, self.declaration
                 modifier.append(existante)
             else:
                 self.rapport.inchangees += 1
         Donnee.objects.bulk_create(creer, batch_size=TAILLE_LOT)
-        Donnee.objects.bulk_update(
-            modifier, ["nombre", "secret", "lot", "declaration"], batch_size=TAILLE_LOT
-        )
+        champs = ["nombre", "secret", "lot", "declaration"] + (["taux_publie"] if self.avec_taux else [])
+        Donnee.objects.bulk_update(modifier, champs, batch_size=TAILLE_LOT)
         self.rapport.creees += len(creer)
         self.rapport.modifiees += len(modifier)
+
+
+def _valeur(nombre) -> str:
+    return _("secret statistique") if nombre is None else f"{nombre:_}".replace("_", "\u00a0")
+
+
+def formuler_remplacement(*, territoire, indicateur, annee, mois, avant, apres, fichier, edition) -> str:
+    """« Poitiers, Vols sans violence…, 2016 : 1 261 → 792 (chiffre du fichier x.csv, édition …) »."""
+    periode = f"{mois:02d}/{annee}" if mois else str(annee)
+    origine = ""
+    if fichier:
+        origine = _(" (chiffre du fichier %(f)s, %(e)s)") % {
+            "f": fichier,
+            "e": edition or _("édition non reconnue"),
+        }
+    return _("%(t)s, %(i)s, %(p)s : %(avant)s → %(apres)s%(o)s") % {
+        "t": territoire,
+        "i": indicateur,
+        "p": periode,
+        "avant": _valeur(avant),
+        "apres": _valeur(apres),
+        "o": origine,
+    }
+
+
+def texte_remplacement(existante: Donnee, nombre) -> str:
+    lot = existante.lot if existante.lot_id else None
+    return formuler_remplacement(
+        territoire=existante.territoire.nom,
+        indicateur=existante.indicateur.libelle,
+        annee=existante.annee,
+        mois=existante.mois,
+        avant=existante.nombre,
+        apres=nombre,
+        fichier=lot.fichier_nom if lot else "",
+        edition=lot.edition if lot else "",
+    )
 
 
 class EcritureTableaux:
@@ -110,12 +258,15 @@ class EcritureTableaux:
     figure."""
 
     def __init__(self, *, lot, source, rapport):
-        self.ecriture = EcritureDonnees(lot=lot, source=source, rapport=rapport)
+        self.ecriture = EcritureDonnees(lot=lot, source=source, rapport=rapport, avec_taux=True)
 
-    def ecrire_tableau(self, *, territoires, indicateurs, annees, mois, nombres, secrets):
+    def ecrire_tableau(self, *, territoires, indicateurs, annees, mois, nombres, secrets, taux=None):
+        taux = taux_decimaux(np.full(len(territoires), np.nan) if taux is None else taux)
         self.ecriture.ecrire(
-            (int(t), int(i), int(a), int(m), None if s else int(n), bool(s))
-            for t, i, a, m, n, s in zip(territoires, indicateurs, annees, mois, nombres, secrets, strict=True)
+            (int(t), int(i), int(a), int(m), None if s else int(n), bool(s), None if s else r)
+            for t, i, a, m, n, s, r in zip(
+                territoires, indicateurs, annees, mois, nombres, secrets, taux, strict=True
+            )
         )
 
     def attendre(self):
@@ -130,7 +281,10 @@ class EcritureTableaux:
 
 # One row of PostgreSQL's binary COPY format for observatoire_donnee's imported columns (and the
 # staging table, which has the same columns): big-endian, packed. A masked figure's `nombre` is
-# NULL: its length is -1 and its 4 value bytes are left out of the stream (see copie_binaire).
+# NULL: its length is -1 and its 4 value bytes are left out of the stream (see copie_binaire); so
+# is a missing published rate. The rate is a NUMERIC of a fixed six base-10000 digits (two before
+# the decimal point, four after: 16 decimals); the server strips the zero digits.
+CHIFFRES_NUMERIC = 6
 LIGNE_BINAIRE = np.dtype(
     [
         ("champs", ">i2"),
@@ -150,21 +304,31 @@ LIGNE_BINAIRE = np.dtype(
         ("secret", "u1"),
         ("l_lot", ">i4"),
         ("lot", ">i8"),
+        ("l_taux", ">i4"),
+        ("taux_ndigits", ">i2"),
+        ("taux_weight", ">i2"),
+        ("taux_sign", ">u2"),
+        ("taux_dscale", ">u2"),
+        ("taux_chiffres", ">i2", (CHIFFRES_NUMERIC,)),
     ]
 )
-COLONNES_COPIE = "territoire_id, indicateur_id, source_id, annee, mois, nombre, secret, lot_id"
+TAILLE_TAUX = 8 + 2 * CHIFFRES_NUMERIC
+COLONNES_COPIE = "territoire_id, indicateur_id, source_id, annee, mois, nombre, secret, lot_id, taux_publie"
 ENTETE_BINAIRE = b"PGCOPY\n\xff\r\n\x00" + struct.pack("!ii", 0, 0)
 FIN_BINAIRE = struct.pack("!h", -1)
 TABLE_TAMPON = "observatoire_import_donnees"
 SEUIL_ANALYSE = 100_000
 
 
-def copie_binaire(*, territoires, indicateurs, source, annees, mois, nombres, secrets, lot) -> bytes:
+def copie_binaire(
+    *, territoires, indicateurs, source, annees, mois, nombres, secrets, lot, taux=None
+) -> bytes:
     """The rows in PostgreSQL's binary COPY format, built in one pass by numpy (no per-row Python).
-    `nombres` is -1 for a masked figure, written as NULL (never a zero)."""
+    `nombres` is -1 for a masked figure, written as NULL (never a zero); `taux` (floats) is NaN
+    where no rate was published, written as NULL."""
     n = len(territoires)
     lignes = np.empty(n, dtype=LIGNE_BINAIRE)
-    lignes["champs"] = 8
+    lignes["champs"] = 9
     for nom, taille, valeurs in (
         ("territoire", 8, territoires),
         ("indicateur", 8, indicateurs),
@@ -177,14 +341,29 @@ def copie_binaire(*, territoires, indicateurs, source, annees, mois, nombres, se
     ):
         lignes["l_" + nom] = taille
         lignes[nom] = valeurs
+    taux = np.full(n, np.nan) if taux is None else np.asarray(taux, dtype=float)
+    entier, fraction = taux_fixes(taux)
+    lignes["l_taux"] = TAILLE_TAUX
+    lignes["taux_ndigits"] = CHIFFRES_NUMERIC
+    lignes["taux_weight"] = 1
+    lignes["taux_sign"] = 0
+    lignes["taux_dscale"] = DECIMALES_TAUX
+    chiffres = lignes["taux_chiffres"]
+    chiffres[:, 0], chiffres[:, 1] = entier // 10_000, entier % 10_000
+    for position in range(4):
+        chiffres[:, 2 + position] = fraction // 10 ** (12 - 4 * position) % 10_000
     nuls = np.asarray(nombres) < 0
+    sans_taux = np.isnan(taux)
     lignes["l_nombre"][nuls] = -1
+    lignes["l_taux"][sans_taux] = -1
     octets = lignes.view(np.uint8).reshape(n, LIGNE_BINAIRE.itemsize)
-    if nuls.any():
-        # Drop the value bytes of the NULL counts: a byte mask over the whole block.
+    if nuls.any() or sans_taux.any():
+        # Drop the value bytes of the NULL values: a byte mask over the whole block.
         garder = np.ones((n, LIGNE_BINAIRE.itemsize), dtype=bool)
         debut = LIGNE_BINAIRE.fields["nombre"][1]
         garder[nuls, debut : debut + 4] = False
+        debut = LIGNE_BINAIRE.fields["taux_ndigits"][1]
+        garder[sans_taux, debut : debut + TAILLE_TAUX] = False
         corps = octets[garder].tobytes()
     else:
         corps = octets.tobytes()
@@ -225,7 +404,7 @@ class EcritureCopie:
             cursor.execute(
                 f"CREATE TEMPORARY TABLE {TABLE_TAMPON} (territoire_id bigint, indicateur_id bigint, "
                 "source_id bigint, annee smallint, mois smallint, nombre integer, secret boolean, "
-                "lot_id bigint)"
+                "lot_id bigint, taux_publie numeric(24, 16))"
             )
             self.replica = peut_suspendre_les_controles(cursor)
             references = (("observatoire_source", source.pk), ("observatoire_lotimport", lot.pk))
@@ -234,9 +413,10 @@ class EcritureCopie:
                 if cursor.fetchone() is None:
                     raise IntegrityError(f"{table} {pk} introuvable")
 
-    def ecrire_tableau(self, **colonnes):
+    def ecrire_tableau(self, *, taux=None, **colonnes):
         if not len(colonnes["territoires"]):
             return
+        colonnes["taux"] = np.full(len(colonnes["territoires"]), np.nan) if taux is None else taux
         # Sorted along the unique index (each chunk extends it in order) and turned into COPY's
         # format here, in the reading thread: the writing thread then mostly waits on the database
         # without holding Python's GIL, and the server's COPY does not wait for Python.
@@ -253,7 +433,7 @@ class EcritureCopie:
         self.attendre()
         self.futur = self.executeur.submit(self._ecrire, preparation)
 
-    def _ecrire(self, preparation: dict) -> tuple[int, int, int]:
+    def _ecrire(self, preparation: dict) -> tuple[int, int, int, list, int]:
         colonnes = preparation["colonnes"]
         n = len(colonnes["territoires"])
         with self.brute.cursor() as cursor:
@@ -273,15 +453,15 @@ class EcritureCopie:
                 if not presents:
                     # Nothing can conflict: the chunk as prepared, straight in.
                     self._copier(cursor, preparation["binaire"])
-                    return n, 0, n
+                    return n, 0, n, [], 0
                 deja = np.isin(colonnes["territoires"], presents)
                 creees = 0
                 if not deja.all():
                     self._copier(cursor, self._binaire({nom: v[~deja] for nom, v in colonnes.items()}))
                     creees = int((~deja).sum())
                 fusion = {nom: valeurs[deja] for nom, valeurs in colonnes.items()}
-                c, m = self._fusionner(cursor, self._binaire(fusion))
-                return creees + c, m, n
+                c, m, remplacees, total = self._fusionner(cursor, self._binaire(fusion))
+                return creees + c, m, n, remplacees, total
 
     @staticmethod
     def _copier(cursor, donnees: bytes):
@@ -300,33 +480,68 @@ class EcritureCopie:
             nombres=colonnes["nombres"],
             secrets=colonnes["secrets"],
             lot=self.lot.pk,
+            taux=colonnes.get("taux"),
         )
 
-    def _fusionner(self, cursor, donnees: bytes) -> tuple[int, int]:
+    def _fusionner(self, cursor, donnees: bytes) -> tuple[int, int, list, int]:
         cursor.execute(f"TRUNCATE {TABLE_TAMPON}")
         cursor.copy_expert(f"COPY {TABLE_TAMPON} FROM STDIN WITH (FORMAT binary)", io.BytesIO(donnees))
+        # What the chunk replaces, read before it is written (the report lists it).
+        cursor.execute(
+            f"""SELECT t.nom, i.libelle, s.annee, s.mois, d.nombre, s.nombre, l.fichier_nom, l.edition,
+                       count(*) OVER ()
+            FROM {TABLE_TAMPON} s
+            JOIN observatoire_donnee d ON d.source_id = s.source_id AND d.territoire_id = s.territoire_id
+                AND d.indicateur_id = s.indicateur_id AND d.annee = s.annee AND d.mois = s.mois
+            JOIN cls_poitiers_territoire t ON t.id = s.territoire_id
+            JOIN observatoire_indicateur i ON i.id = s.indicateur_id
+            LEFT JOIN observatoire_lotimport l ON l.id = d.lot_id
+            WHERE d.nombre IS DISTINCT FROM s.nombre OR d.secret <> s.secret
+            ORDER BY s.territoire_id, s.indicateur_id, s.annee, s.mois
+            LIMIT %s""",
+            [REMPLACEMENTS_MAX],
+        )
+        remplacees = cursor.fetchall()
         cursor.execute(
             f"""WITH ecrites AS (
                 INSERT INTO observatoire_donnee AS d ({COLONNES_COPIE}, declaration_id)
                 SELECT {COLONNES_COPIE}, NULL FROM {TABLE_TAMPON}
                 ON CONFLICT (source_id, territoire_id, indicateur_id, annee, mois) DO UPDATE
                 SET nombre = EXCLUDED.nombre, secret = EXCLUDED.secret, lot_id = EXCLUDED.lot_id,
-                    declaration_id = EXCLUDED.declaration_id
+                    declaration_id = EXCLUDED.declaration_id, taux_publie = EXCLUDED.taux_publie
                 WHERE d.nombre IS DISTINCT FROM EXCLUDED.nombre OR d.secret <> EXCLUDED.secret
+                    OR d.taux_publie IS DISTINCT FROM EXCLUDED.taux_publie
                 RETURNING (xmax = 0) AS creee
             )
             SELECT count(*) FILTER (WHERE creee), count(*) FILTER (WHERE NOT creee) FROM ecrites"""
         )
-        return cursor.fetchone()
+        creees, modifiees = cursor.fetchone()
+        total = remplacees[0][-1] if remplacees else 0
+        return creees, modifiees, [r[:-1] for r in remplacees], total
 
     def attendre(self):
         """Wait for the chunk being written (and raise its error, if any)."""
         if self.futur is not None:
             futur, self.futur = self.futur, None
-            creees, modifiees, n = futur.result()
+            creees, modifiees, n, remplacees, total = futur.result()
             self.rapport.creees += creees
             self.rapport.modifiees += modifiees
             self.rapport.inchangees += n - creees - modifiees
+            for territoire, indicateur, annee, mois, avant, apres, fichier, edition in remplacees:
+                noter_remplacement(
+                    self.rapport,
+                    formuler_remplacement(
+                        territoire=territoire,
+                        indicateur=indicateur,
+                        annee=annee,
+                        mois=mois,
+                        avant=avant,
+                        apres=None if apres is None or apres < 0 else apres,
+                        fichier=fichier,
+                        edition=edition,
+                    ),
+                )
+            self.rapport.remplacements_en_plus += total - len(remplacees)
 
     def terminer(self):
         try:
@@ -352,55 +567,84 @@ class EcritureCopie:
 
 def texte_populations(tableau) -> io.StringIO:
     """The populations (columns t, a, pop, log) in COPY's text format, built apart from the
-    writing so that it can run while the last figures are being written."""
+    writing so that it can run while the last figures are being written. Dwellings keep their
+    fractions."""
     texte = io.StringIO()
-    tableau[["t", "a", "pop", "log"]].astype({"pop": "int64", "log": "Int64"}).to_csv(
-        texte, sep="\t", header=False, index=False, na_rep="\\N"
+    tableau[["t", "a", "pop", "log"]].astype({"pop": "Int64", "log": "float64"}).to_csv(
+        texte, sep="\t", header=False, index=False, na_rep="\\N", float_format=lambda v: repr(float(v))
     )
     texte.seek(0)
     return texte
 
 
-def ecrire_populations(tableau, source: str, texte: io.StringIO | None = None) -> int:
-    """PostgreSQL: a file's populations (columns t, a, pop, log; log NaN when the file gives no
-    dwellings) written in one COPY and one set-based statement, with the rules of the bulk path:
-    a new territory × year is created, an existing one is updated only when its inhabitants, or
-    its dwellings when the file gives them, changed (dwellings are never erased). Returns how many
-    were created or updated."""
+def ecrire_populations(
+    tableau, source: str, texte: io.StringIO | None = None, *, illustratif: bool = False, rapport=None
+) -> int:
+    """PostgreSQL: a file's populations (columns t, a, pop, log; NaN where the file gives none for
+    that year) written in one COPY and one set-based statement, with the rules of the bulk path: a
+    new territory × year is created, an existing one is updated only when the inhabitants or the
+    dwellings the file gives changed (what the file does not give is never erased). Illustrative
+    populations (`illustratif`) never replace a real one. What real populations are replaced is
+    noted in `rapport`. Returns how many were created or updated."""
     texte = texte if texte is not None else texte_populations(tableau)
     with connection.cursor() as cursor:
         cursor.execute("DROP TABLE IF EXISTS observatoire_import_populations")
         cursor.execute(
             "CREATE TEMPORARY TABLE observatoire_import_populations "
-            "(territoire_id bigint, annee smallint, habitants integer, logements integer)"
+            "(territoire_id bigint, annee smallint, habitants integer, logements numeric(20, 10))"
         )
         cursor.copy_expert("COPY observatoire_import_populations FROM STDIN", texte)
         territoires = {"cls_poitiers_territoire": np.unique(tableau["t"].to_numpy()).tolist()}
+        changees = """FROM observatoire_import_populations t
+                WHERE p.territoire_id = t.territoire_id AND p.annee = t.annee
+                  AND ((t.habitants IS NOT NULL AND p.habitants IS DISTINCT FROM t.habitants)
+                       OR (t.logements IS NOT NULL AND p.logements IS DISTINCT FROM t.logements))
+                  AND (NOT %(illustratif)s OR p.illustratif)"""
+        parametres = {"illustratif": illustratif, "source": source}
         # As for the figures: one set-based foreign-key check instead of one per population.
         with controles_en_bloc(cursor, peut_suspendre_les_controles(cursor), territoires):
             # New territories × years by a plain INSERT (an anti-join on the unique index), changed
             # ones by an UPDATE: cheaper than a speculative ON CONFLICT insertion of every row.
             cursor.execute("ANALYZE observatoire_import_populations")
+            if rapport is not None:
+                cursor.execute(
+                    f"""SELECT terr.nom, p.annee, p.habitants, p.logements,
+                        COALESCE(t.habitants, p.habitants), COALESCE(t.logements, p.logements), p.source,
+                        count(*) OVER ()
+                    FROM cls_poitiers_population p
+                    JOIN cls_poitiers_territoire terr ON terr.id = p.territoire_id,
+                    {changees.removeprefix("FROM ")} AND NOT p.illustratif
+                    ORDER BY p.territoire_id, p.annee LIMIT %(limite)s""",
+                    {**parametres, "limite": REMPLACEMENTS_MAX},
+                )
+                lignes = cursor.fetchall()
+                for nom, annee, h1, l1, h2, l2, ancienne, _total in lignes:
+                    noter_remplacement(
+                        rapport,
+                        texte_population(
+                            territoire=nom, annee=annee, avant=(h1, l1), apres=(h2, l2), source=ancienne
+                        ),
+                    )
+                if lignes:
+                    rapport.remplacements_en_plus += lignes[0][-1] - len(lignes)
             cursor.execute(
-                """UPDATE cls_poitiers_population p
-                SET habitants = t.habitants, logements = COALESCE(t.logements, p.logements), source = %s,
-                    illustratif = false
-                FROM observatoire_import_populations t
-                WHERE p.territoire_id = t.territoire_id AND p.annee = t.annee
-                  AND (p.habitants <> t.habitants
-                       OR (t.logements IS NOT NULL AND p.logements IS DISTINCT FROM t.logements))""",
-                [source],
+                f"""UPDATE cls_poitiers_population p
+                SET habitants = COALESCE(t.habitants, p.habitants),
+                    logements = COALESCE(t.logements, p.logements), source = %(source)s,
+                    illustratif = %(illustratif)s
+                {changees}""",
+                parametres,
             )
             modifiees = cursor.rowcount
             cursor.execute(
                 """INSERT INTO cls_poitiers_population
                     (territoire_id, annee, habitants, logements, source, illustratif)
-                SELECT territoire_id, annee, habitants, logements, %s, false
+                SELECT territoire_id, annee, habitants, logements, %(source)s, %(illustratif)s
                 FROM observatoire_import_populations t
                 WHERE NOT EXISTS (SELECT 1 FROM cls_poitiers_population p
                                   WHERE p.territoire_id = t.territoire_id AND p.annee = t.annee)
                 ORDER BY territoire_id, annee""",
-                [source],
+                parametres,
             )
             ecrites = modifiees + cursor.rowcount
         cursor.execute("DROP TABLE observatoire_import_populations")

@@ -146,6 +146,15 @@ def importer(chemin, *, rapport: Rapport, lot, source, progression=None, creer_t
         col_index = next((c for c in COLONNES_INDEX if c in df.columns), None)
         mois = [(c, MOIS.match(c)) for c in df.columns]
         mois = [(c, int(m[1]), int(m[2])) for c, m in mois if m]
+        for colonne, annee, numero_mois in mois:
+            if not 1 <= numero_mois <= 12 or not 1900 <= annee <= 2200:
+                rapport.erreur(
+                    1,
+                    colonne,
+                    _("Colonne de mois illisible : « %(v)s » (attendu 1996_01 à 1996_12).") % {"v": colonne},
+                )
+        if rapport.a_des_erreurs:
+            rapport.refuser(_("En-tête refusé : colonnes de mois illisibles."), ligne=1)
         if col_index is None or (col_dep is None and feuille is None) or not mois:
             rapport.refuser(
                 _(

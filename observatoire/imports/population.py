@@ -10,6 +10,7 @@ from cls_poitiers.models import Population, Territoire
 from cls_poitiers.tableurs import est_manquant, serie_numerique
 
 from .base import Rapport, lire_tableau
+from .ecriture import logements_decimaux, noter_remplacement, texte_population
 
 LARGE = re.compile(r"^p(\d{2})_(pop|log)$")
 
@@ -70,16 +71,17 @@ def importer(chemin, *, rapport: Rapport, lot, source=None, progression=None, **
                     )
                     continue
                 annee = int(brut)
-            if col_pop is None or pops_manquantes[k]:
-                continue
-            habitants = pops.iloc[k]
-            if np.isnan(habitants) or habitants < 0:
-                rapport.erreur(
-                    ligne,
-                    col_pop,
-                    _("Nombre d'habitants illisible : « %(v)s ».") % {"v": df[col_pop].iloc[k]},
-                )
-                continue
+            habitants = None
+            if col_pop is not None and not pops_manquantes[k]:
+                habitants = pops.iloc[k]
+                if np.isnan(habitants) or habitants < 0:
+                    rapport.erreur(
+                        ligne,
+                        col_pop,
+                        _("Nombre d'habitants illisible : « %(v)s ».") % {"v": df[col_pop].iloc[k]},
+                    )
+                    continue
+                habitants = int(round(habitants))
             logements = None
             if col_log and not logs_manquants[k]:
                 if np.isnan(logs.iloc[k]) or logs.iloc[k] < 0:
@@ -89,7 +91,9 @@ def importer(chemin, *, rapport: Rapport, lot, source=None, progression=None, **
                         _("Nombre de logements illisible : « %(v)s ».") % {"v": df[col_log].iloc[k]},
                     )
                     continue
-                logements = int(round(logs.iloc[k]))
+                logements = logements_decimaux(logs.iloc[k])
+            if habitants is None and logements is None:
+                continue  # nothing for this year: each denominator is kept under its own year
             cle = (territoire_id, annee)
             if cle in resultats:
                 rapport.erreur(
@@ -103,14 +107,14 @@ def importer(chemin, *, rapport: Rapport, lot, source=None, progression=None, **
                 if libelle_source is not None and str(libelle_source.iloc[k]).strip()
                 else ""
             ) or _("Import %(f)s") % {"f": lot.fichier_nom}
-            resultats[cle] = (int(round(habitants)), logements, texte_source)
+            resultats[cle] = (habitants, logements, texte_source)
     if rapport.a_des_erreurs:
         return
     existantes = {
         (p.territoire_id, p.annee): p
         for p in Population.objects.filter(
             territoire_id__in={t for t, _a in resultats}, annee__in={a for _t, a in resultats}
-        )
+        ).select_related("territoire")
     }
     for (territoire_id, annee), (habitants, logements, texte_source) in resultats.items():
         existante = existantes.get((territoire_id, annee))
@@ -123,7 +127,22 @@ def importer(chemin, *, rapport: Rapport, lot, source=None, progression=None, **
                 source=texte_source,
             )
             rapport.creees += 1
-        elif existante.habitants != habitants or existante.logements != logements:
+        elif (habitants is not None and existante.habitants != habitants) or (
+            logements is not None and existante.logements != logements
+        ):
+            habitants = existante.habitants if habitants is None else habitants
+            logements = existante.logements if logements is None else logements
+            if not existante.illustratif:
+                noter_remplacement(
+                    rapport,
+                    texte_population(
+                        territoire=existante.territoire.nom,
+                        annee=annee,
+                        avant=(existante.habitants, existante.logements),
+                        apres=(habitants, logements),
+                        source=existante.source,
+                    ),
+                )
             existante.habitants, existante.logements = habitants, logements
             existante.source, existante.illustratif = texte_source, False
             existante.save()

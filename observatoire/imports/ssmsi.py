@@ -14,6 +14,7 @@ import pandas as pd
 from django.db import connection
 from django.utils.translation import gettext as _
 
+from cls_poitiers.limites import NOMBRE_FAITS_MAX
 from cls_poitiers.models import Population, Territoire
 from cls_poitiers.tableurs import (
     detecter_encodage,
@@ -33,7 +34,15 @@ from .base import (
     normaliser,
     normaliser_libelle,
 )
-from .ecriture import ecrire_populations, ecriture_en_masse, texte_populations
+from .ecriture import (
+    TAUX_MAX,
+    ecrire_populations,
+    ecriture_en_masse,
+    logements_decimaux,
+    noter_remplacement,
+    texte_population,
+    texte_populations,
+)
 
 # Rows per chunk: about 40 MB of strings in memory at a time.
 TAILLE_PAQUET = 50_000
@@ -62,6 +71,38 @@ COLONNES = {
     "code_departement": "code",
 }
 OBLIGATOIRES = ("code", "annee", "libelle", "unite", "nombre")
+# The column that marks a generated national file (observatoire.generation): its figures and
+# populations are illustrative and go to the illustrative source, never to a real one.
+MARQUE_GENEREE = "chiffres_generes_illustratifs"
+
+
+def est_generee(entete: str) -> bool:
+    """Whether a header line is that of a generated (illustrative) national file."""
+    return MARQUE_GENEREE in {normaliser(colonne) for colonne in entete.split(";")}
+
+
+def _source_du_fichier(entete: str, *, source, lot, rapport: Rapport):
+    """The source that receives the file: a generated file goes to the illustrative source when it
+    was sent to a real one (its batch says so), so that an invented figure never replaces a real
+    one."""
+    if not est_generee(entete) or getattr(source, "illustratif", False):
+        return source
+    from ..services import source_generee  # the services run the imports: imported when needed
+
+    generee = source_generee()
+    rapport.avertissement(
+        1,
+        MARQUE_GENEREE,
+        _(
+            "Fichier de chiffres générés (illustratifs) : ils sont enregistrés dans la source « %(g)s », "
+            "jamais dans « %(s)s »."
+        )
+        % {"g": generee.libelle, "s": source.libelle if source else "?"},
+    )
+    if getattr(lot, "pk", None) is not None:
+        lot.source = generee
+        type(lot).objects.filter(pk=lot.pk).update(source=generee)
+    return generee
 
 
 def reconnaitre_edition(entete: list[str], rapport: Rapport) -> tuple[dict[str, str], str, str]:
@@ -182,6 +223,7 @@ def importer(chemin, *, rapport: Rapport, lot, source, creer_territoires=False, 
         encodage, rapport.lignes_fichier = detecter_encodage(chemin, windows_accepte=False)
         entete_brut = premiere_ligne(chemin, encodage)
         verifier_separateur(entete_brut)
+    source = _source_du_fichier(entete_brut, source=source, lot=lot, rapport=rapport)
     try:
         lecteur = _lecteur(chemin, encodage)
     except pd.errors.ParserError as exc:
@@ -256,7 +298,7 @@ def importer(chemin, *, rapport: Rapport, lot, source, creer_territoires=False, 
         populations.preparer()  # while the last chunk is being written
     ecriture.terminer()
     if not rapport.a_des_erreurs:
-        populations.enregistrer(rapport, lot)
+        populations.enregistrer(rapport, lot, source)
     for code, n in sorted(rapport.territoires_inconnus.items()):
         rapport.avertissement(
             None, None, _("Territoire inconnu %(code)s : %(n)s ligne(s) ignorée(s).") % {"code": code, "n": n}
@@ -338,6 +380,11 @@ def _traiter_paquet(
     nombres, manquant, illisibles = _verifier_nombres(paquet)
     secret, diffuses_sans_nombre = _verifier_diffusion(paquet, manquant)
     valide &= ~(illisibles | diffuses_sans_nombre)
+    pops = _verifier_denominateur(paquet, "pop", entier=True)
+    logs = _verifier_denominateur(paquet, "log", entier=False)
+    pop_annees = _verifier_millesime(paquet, "pop_annee")
+    log_annees = _verifier_millesime(paquet, "log_annee")
+    taux = _verifier_taux_lisibles(paquet)
     territoire_ids, ignorees = _identifier_territoires(
         paquet,
         valide,
@@ -347,16 +394,16 @@ def _traiter_paquet(
         ecriture=ecriture,
     )
     valide &= ~ignorees
-    pops = _nombres_fr(col["pop"]) if "pop" in col else np.full(n, np.nan)
-    logs = _nombres_fr(col["log"]) if "log" in col else np.full(n, np.nan)
     if "taux" in col:
-        _verifier_taux(paquet, indicateurs, indicateur_ids, nombres, pops, logs, valide & ~secret)
+        _verifier_taux(paquet, indicateurs, indicateur_ids, nombres, taux, pops, logs, valide & ~secret)
 
     idx = np.nonzero(valide)[0]
     t_ids = territoire_ids[idx]
     i_ids = indicateur_ids[idx]
     a_vals = annees[idx].astype(np.int64)
-    doublons.verifier(_cle(t_ids, i_ids, a_vals), lignes[idx])
+    cles = _cle(t_ids, i_ids, a_vals)
+    doublons.verifier(cles, lignes[idx])
+    _signaler_sauts(paquet, idx, cles, nombres[idx], secret[idx])
     if rapport.a_des_erreurs:
         # The file will be refused: keep checking the following chunks, write nothing more.
         return
@@ -369,16 +416,43 @@ def _traiter_paquet(
         mois=np.zeros(len(idx), np.int64),
         nombres=n_vals,
         secrets=s_vals,
+        taux=np.where(s_vals, np.nan, taux[idx]),
     )
-    if "pop" in col:
-        populations.ajouter(
-            t_ids,
-            a_vals,
-            pops[idx],
-            _annees_de(col["pop_annee"])[idx] if "pop_annee" in col else np.full(len(idx), np.nan),
-            logs[idx],
-            _annees_de(col["log_annee"])[idx] if "log_annee" in col else np.full(len(idx), np.nan),
-        )
+    if "pop" in col or "log" in col:
+        populations.ajouter(t_ids, a_vals, pops[idx], pop_annees[idx], logs[idx], log_annees[idx])
+
+
+SAUT = 10
+
+
+def _signaler_sauts(paquet: Paquet, idx, cles, nombres, secrets) -> None:
+    """A published count at least ten times the previous year's of the same territory and indicator
+    (within the chunk: a commune's years are read together) is a warning, never a refusal: it may
+    be real (a new counting rule, an event), or a typing slip to check."""
+    publies = ~secrets & ~np.isnan(nombres)
+    if not publies.any():
+        return
+    ordre = np.argsort(cles[publies])
+    triees, valeurs = cles[publies][ordre], nombres[publies][ordre]
+    precedentes = cles[publies] - 16  # the same territory and indicator, one year earlier (see _cle)
+    positions = np.minimum(np.searchsorted(triees, precedentes), len(triees) - 1)
+    trouvees = triees[positions] == precedentes
+    avant = np.where(trouvees, valeurs[positions], np.nan)
+    with np.errstate(invalid="ignore"):
+        sauts = trouvees & (avant > 0) & (nombres[publies] >= SAUT * avant)
+    lignes_publiees = idx[publies]
+    masque = np.zeros(len(paquet.lignes), dtype=bool)
+    masque[lignes_publiees[sauts]] = True
+    precedent = np.full(len(paquet.lignes), np.nan)
+    precedent[lignes_publiees] = avant
+    paquet.avertissement(
+        masque,
+        "nombre",
+        lambda i: (
+            _("Nombre %(n)s : dix fois ou plus celui de l'année précédente (%(p)s), à vérifier.")
+            % {"n": paquet.col["nombre"][i], "p": int(precedent[i])}
+        ),
+    )
 
 
 def _verifier_annees(paquet: Paquet) -> tuple[np.ndarray, np.ndarray]:
@@ -394,7 +468,8 @@ def _verifier_annees(paquet: Paquet) -> tuple[np.ndarray, np.ndarray]:
 
 def _verifier_indicateurs(paquet: Paquet, correspondances) -> tuple[np.ndarray, np.ndarray]:
     """Each row's indicator, through the SSMSI correspondences (-1 when none), and the rows whose
-    label has none: an error, the correspondence being added in the administration."""
+    label has none: an error; the label is kept in the report, so that the preview offers to map
+    it to an indicator."""
     indicateur_ids = paquet.col["libelle"].par_valeurs(
         lambda v: v.map(lambda lib: correspondances.get(normaliser_libelle(lib), -1)).to_numpy(np.int64),
     )
@@ -403,10 +478,15 @@ def _verifier_indicateurs(paquet: Paquet, correspondances) -> tuple[np.ndarray, 
         inconnus,
         "libelle",
         lambda i: (
-            _("Indicateur inconnu : « %(v)s » (ajoutez sa correspondance dans l'administration).")
+            _("Indicateur inconnu : « %(v)s » (associez ce libellé à un indicateur depuis l'aperçu).")
             % {"v": paquet.col["libelle"][i]}
         ),
     )
+    if inconnus.any():
+        rapport = paquet.rapport
+        for libelle in sorted(set(paquet.col["libelle"].valeurs()[inconnus])):
+            if libelle and libelle not in rapport.libelles_inconnus and len(rapport.libelles_inconnus) < 50:
+                rapport.libelles_inconnus.append(libelle)
     return indicateur_ids, inconnus
 
 
@@ -461,17 +541,87 @@ def _verifier_nombres(paquet: Paquet) -> tuple[np.ndarray, np.ndarray, np.ndarra
 
 
 def _verifier_diffusion(paquet: Paquet, manquant: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The rows kept secret (declared "ndiff", or without a count), and those declared diffused
-    ("diff") without a count: an error."""
+    """The rows kept secret (declared "ndiff", or without a count), those declared diffused
+    ("diff") without a count, and any other diffusion state: an error."""
     n = len(paquet.lignes)
     diffusion = paquet.col.get("diffusion")
     diffusion_min = (
         diffusion.par_valeurs(lambda v: v.str.lower().to_numpy(object)) if diffusion is not None else None
     )
+    if diffusion is not None:
+        etat_manquant = diffusion.par_valeurs(lambda v: est_manquant(v).to_numpy(bool))
+        inconnu = ~etat_manquant & (diffusion_min != "diff") & (diffusion_min != "ndiff")
+        paquet.erreur(
+            inconnu,
+            "diffusion",
+            lambda i: (
+                _("État de diffusion attendu : « diff » ou « ndiff », trouvé « %(v)s ».")
+                % {"v": diffusion[i]}
+            ),
+        )
     masque_declare = diffusion_min == "ndiff" if diffusion is not None else np.zeros(n, bool)
     diffuse_sans_nombre = manquant & (diffusion_min == "diff") if diffusion is not None else np.zeros(n, bool)
     paquet.erreur(diffuse_sans_nombre, "nombre", _("Chiffre déclaré diffusé mais sans nombre."))
     return masque_declare | manquant, diffuse_sans_nombre
+
+
+def _verifier_denominateur(paquet: Paquet, role: str, *, entier: bool) -> np.ndarray:
+    """Each row's inhabitants or dwellings (NaN when the file has none: NA, empty), and an error for
+    a cell that is text, negative, beyond the bounds, or (inhabitants) not whole. Dwellings keep
+    their fractions (the départemental base publishes 308 491,16)."""
+    n = len(paquet.lignes)
+    colonne = paquet.col.get(role)
+    if colonne is None:
+        return np.full(n, np.nan)
+    manquant = colonne.par_valeurs(lambda v: est_manquant(v).to_numpy(bool))
+    valeurs = _nombres_fr(colonne)
+    libelle = _("Nombre d'habitants") if role == "pop" else _("Nombre de logements")
+    with np.errstate(invalid="ignore"):
+        mauvais = ~manquant & (np.isnan(valeurs) | (valeurs < 0) | (valeurs > NOMBRE_FAITS_MAX))
+        if entier:
+            mauvais |= ~manquant & ~np.isnan(valeurs) & (valeurs % 1 != 0)
+    paquet.erreur(
+        mauvais,
+        role,
+        lambda i: (
+            _("%(quoi)s illisible (nombre positif attendu) : « %(v)s ».") % {"quoi": libelle, "v": colonne[i]}
+        ),
+    )
+    return np.where(manquant | mauvais, np.nan, valeurs)
+
+
+def _verifier_millesime(paquet: Paquet, role: str) -> np.ndarray:
+    """The year (millésime) of each row's inhabitants or dwellings, NaN when the file gives none;
+    an unreadable year is an error."""
+    n = len(paquet.lignes)
+    colonne = paquet.col.get(role)
+    if colonne is None:
+        return np.full(n, np.nan)
+    manquant = colonne.par_valeurs(lambda v: est_manquant(v).to_numpy(bool))
+    annees = _annees_de(colonne)
+    with np.errstate(invalid="ignore"):
+        mauvaises = ~manquant & (np.isnan(annees) | (annees % 1 != 0) | (annees < 1800) | (annees > 2200))
+    paquet.erreur(mauvaises, role, lambda i: _("Millésime illisible : « %(v)s ».") % {"v": colonne[i]})
+    return np.where(manquant | mauvaises, np.nan, annees)
+
+
+def _verifier_taux_lisibles(paquet: Paquet) -> np.ndarray:
+    """Each row's published rate per 1000 (NaN when none), and an error for a cell that is text,
+    negative or beyond what can be stored."""
+    n = len(paquet.lignes)
+    colonne = paquet.col.get("taux")
+    if colonne is None:
+        return np.full(n, np.nan)
+    manquant = colonne.par_valeurs(lambda v: est_manquant(v).to_numpy(bool))
+    taux = _nombres_fr(colonne)
+    with np.errstate(invalid="ignore"):
+        mauvais = ~manquant & (np.isnan(taux) | (taux < 0) | (taux >= TAUX_MAX))
+    paquet.erreur(
+        mauvais,
+        "taux",
+        lambda i: _("Taux pour mille illisible (nombre positif attendu) : « %(v)s ».") % {"v": colonne[i]},
+    )
+    return np.where(manquant | mauvais, np.nan, taux)
 
 
 def _identifier_territoires(
@@ -503,12 +653,14 @@ def _identifier_territoires(
     return territoire_ids, inconnus_t
 
 
-def _verifier_taux(paquet: Paquet, indicateurs, indicateur_ids, nombres, pops, logs, a_comparer) -> None:
+def _verifier_taux(
+    paquet: Paquet, indicateurs, indicateur_ids, nombres, taux, pops, logs, a_comparer
+) -> None:
     """The published rate of each row of `a_comparer` (valid, not secret) against count /
     denominator × 1000, the denominator being the dwellings for burglaries, the inhabitants
-    otherwise: a difference beyond rounding is a warning (the published rate itself is not stored)."""
+    otherwise: a difference beyond rounding is a warning (the published rate is stored as
+    published, in `Donnee.taux_publie`)."""
     n = len(paquet.lignes)
-    taux = _nombres_fr(paquet.col["taux"])
     par_logements = np.zeros(n, dtype=bool)
     for indicateur_id, indicateur in indicateurs.items():
         if indicateur.par_logements:
@@ -575,41 +727,52 @@ def _creer(codes, niveau, territoires, rapport):
 
 
 class Populations:
-    """Inhabitants and dwellings carried by the file, for their own year (millésime): within a
-    chunk the first row of a territory and year gives the inhabitants and the last row with
-    dwellings of that year gives them; a later chunk overrides an earlier one (dwellings only when
-    it gives them). Kept as numpy arrays (one entry per territory, year and chunk) and written
-    once, at the end, when the file is accepted."""
+    """Inhabitants and dwellings carried by the file, each under its own year (millésime): the
+    current edition gives the inhabitants of one year and the dwellings of an earlier one
+    (`insee_pop_millesime` 2023, `insee_log_millesime` 2022), and a burglary rate uses the
+    dwellings of their own year, as the source does. Without a millésime column the figure's
+    year is the inhabitants', and the inhabitants' year the dwellings'. Dwellings keep their
+    fractions. For one territory and year the last row giving a value gives it. Kept as numpy
+    arrays (one entry per territory, year and chunk) and written once, at the end, when the file
+    is accepted.
+
+    Into an illustrative source (generated figures, a benchmark), populations are illustrative
+    too: they fill the years that have none and never replace a real population."""
 
     def __init__(self):
         self.morceaux: list[pd.DataFrame] = []
         self.pret = None
 
     def ajouter(self, t_ids, a_vals, pops, pop_annees, logs, log_annees) -> None:
-        avec = ~np.isnan(pops)
-        if not avec.any():
-            return
-        annees = np.where(np.isnan(pop_annees), a_vals, pop_annees)[avec].astype(np.int64)
-        log_annees = np.where(np.isnan(log_annees), annees, log_annees[avec])
-        logs = np.where(log_annees == annees, logs[avec], np.nan)
-        cadre = pd.DataFrame(
-            {"t": t_ids[avec], "a": annees, "pop": np.round(pops[avec]), "log": np.round(logs)}
-        )
-        premiers = cadre.drop_duplicates(["t", "a"], keep="first").set_index(["t", "a"])
-        derniers = cadre.dropna(subset=["log"]).drop_duplicates(["t", "a"], keep="last").set_index(["t", "a"])
-        premiers["log"] = derniers["log"].reindex(premiers.index)
-        self.morceaux.append(premiers.reset_index())
+        annees_pop = np.where(np.isnan(pop_annees), a_vals, pop_annees)
+        annees_log = np.where(np.isnan(log_annees), annees_pop, log_annees)
+        morceaux = []
+        for annees, valeurs, nom in ((annees_pop, np.round(pops), "pop"), (annees_log, logs, "log")):
+            avec = ~np.isnan(valeurs)
+            if avec.any():
+                cadre = pd.DataFrame(
+                    {"t": t_ids[avec], "a": annees[avec].astype(np.int64), nom: valeurs[avec]}
+                )
+                morceaux.append(cadre.drop_duplicates(["t", "a"], keep="last"))
+        if morceaux:
+            self.morceaux.extend(morceaux)
 
     def tableau(self) -> pd.DataFrame | None:
-        """One row per territory and year: t, a, pop (inhabitants), log (dwellings, NaN if none)."""
+        """One row per territory and year: t, a, pop (inhabitants), log (dwellings); NaN where the
+        file gives none for that year."""
         if not self.morceaux:
             return None
         tout = pd.concat(self.morceaux, ignore_index=True)
-        habitants = tout.drop_duplicates(["t", "a"], keep="last").set_index(["t", "a"])["pop"]
-        logements = (
-            tout.dropna(subset=["log"]).drop_duplicates(["t", "a"], keep="last").set_index(["t", "a"])["log"]
-        )
-        return pd.DataFrame({"pop": habitants, "log": logements.reindex(habitants.index)}).reset_index()
+        colonnes = {}
+        for nom in ("pop", "log"):
+            if nom in tout.columns:
+                avec = tout.dropna(subset=[nom]).drop_duplicates(["t", "a"], keep="last")
+                colonnes[nom] = avec.set_index(["t", "a"])[nom]
+        cadre = pd.DataFrame(colonnes)
+        for nom in ("pop", "log"):
+            if nom not in cadre.columns:
+                cadre[nom] = np.nan
+        return cadre.reset_index()[["t", "a", "pop", "log"]]
 
     @property
     def valeurs(self) -> dict[tuple[int, int], list]:
@@ -617,12 +780,15 @@ class Populations:
         if tableau is None:
             return {}
         return {
-            (int(t), int(a)): [int(h), None if np.isnan(lg) else int(lg)]
+            (int(t), int(a)): [
+                None if np.isnan(h) else int(h),
+                None if np.isnan(lg) else logements_decimaux(lg),
+            ]
             for t, a, h, lg in zip(
                 tableau["t"].to_numpy(),
                 tableau["a"].to_numpy(),
-                tableau["pop"].to_numpy(),
-                tableau["log"].to_numpy(),
+                tableau["pop"].to_numpy(float),
+                tableau["log"].to_numpy(float),
                 strict=True,
             )
         }
@@ -634,14 +800,20 @@ class Populations:
             self.morceaux = []
             self.pret = (tableau, texte_populations(tableau) if tableau is not None else None)
 
-    def enregistrer(self, rapport: Rapport, lot) -> None:
-        source = _("SSMSI, fichier %(f)s") % {"f": lot.fichier_nom}
+    def enregistrer(self, rapport: Rapport, lot, source) -> None:
+        illustratif = bool(getattr(source, "illustratif", False))
+        if illustratif:
+            libelle = _("Chiffres générés (illustratifs), fichier %(f)s") % {"f": lot.fichier_nom}
+        else:
+            libelle = _("SSMSI, fichier %(f)s") % {"f": lot.fichier_nom}
         if connection.vendor == "postgresql":
             # The national base's 350 000 populations: one COPY and one set-based statement.
             self.preparer()
             (tableau, texte), self.pret = self.pret, None
             if tableau is not None:
-                rapport.populations += ecrire_populations(tableau, source, texte)
+                rapport.populations += ecrire_populations(
+                    tableau, libelle, texte, illustratif=illustratif, rapport=rapport
+                )
             return
         valeurs = self.valeurs
         self.morceaux = []
@@ -649,9 +821,18 @@ class Populations:
             return
         # Plain tuples, not model instances: a national file carries 350 000 populations.
         existantes = {
-            (t, a): (pk, h, lg)
-            for pk, t, a, h, lg in Population.objects.filter(annee__in={a for _t, a in valeurs}).values_list(
-                "pk", "territoire_id", "annee", "habitants", "logements"
+            (t, a): (pk, h, lg, ill, src, nom)
+            for pk, t, a, h, lg, ill, src, nom in Population.objects.filter(
+                annee__in={a for _t, a in valeurs}
+            ).values_list(
+                "pk",
+                "territoire_id",
+                "annee",
+                "habitants",
+                "logements",
+                "illustratif",
+                "source",
+                "territoire__nom",
             )
             if (t, a) in valeurs
         }
@@ -666,17 +847,35 @@ class Populations:
                         annee=annee,
                         habitants=habitants,
                         logements=logements,
-                        source=source,
+                        source=libelle,
+                        illustratif=illustratif,
                     )
                 )
-            elif existante[1] != habitants or (logements is not None and existante[2] != logements):
+                continue
+            pk, h, lg, ill, src, nom = existante
+            if illustratif and not ill:
+                continue  # generated populations never replace a real one
+            nouveaux_h = h if habitants is None else habitants
+            nouveaux_lg = lg if logements is None else logements
+            if (nouveaux_h, nouveaux_lg) != (h, lg):
+                if not ill:
+                    noter_remplacement(
+                        rapport,
+                        texte_population(
+                            territoire=nom,
+                            annee=annee,
+                            avant=(h, lg),
+                            apres=(nouveaux_h, nouveaux_lg),
+                            source=src,
+                        ),
+                    )
                 modifier.append(
                     Population(
-                        pk=existante[0],
-                        habitants=habitants,
-                        logements=logements if logements is not None else existante[2],
-                        source=source,
-                        illustratif=False,
+                        pk=pk,
+                        habitants=nouveaux_h,
+                        logements=nouveaux_lg,
+                        source=libelle,
+                        illustratif=illustratif,
                     )
                 )
             if len(creer) >= LOT_POPULATIONS or len(modifier) >= LOT_POPULATIONS:

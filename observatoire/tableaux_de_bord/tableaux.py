@@ -8,7 +8,7 @@ source) and `secret.afficher`, so that they show the same numbers with the same 
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models import Count, Exists, Max, OuterRef, Q, Sum
 
 from cls_poitiers.models import Contrat, Population, Territoire
 
@@ -192,13 +192,21 @@ class Comptes:
                 total=Sum("nombre"),
                 publies=Count("pk", filter=Q(secret=False)),
                 secrets=Count("pk", filter=Q(secret=True)),
+                taux=Max("taux_publie"),
             )
         )
-        # The source's published rate (`Donnee.taux_publie`, to come) plugs in here: read it
-        # for groups of one row and pass it as `Compte(taux_publie=…)`; `calculs` does the rest.
+        # The source's published rate (`Donnee.taux_publie`) stands only for a group of one row:
+        # months added up, or several rows, are the platform's own sum.
         valeurs = {
             tuple(ligne[c] for c in cles): calculs.Compte(
-                nombre=ligne["total"] or 0, publies=ligne["publies"], secrets=ligne["secrets"]
+                nombre=ligne["total"] or 0,
+                publies=ligne["publies"],
+                secrets=ligne["secrets"],
+                taux_publie=(
+                    float(ligne["taux"])
+                    if ligne["taux"] is not None and ligne["publies"] + ligne["secrets"] == 1
+                    else None
+                ),
             )
             for ligne in lignes
         }
