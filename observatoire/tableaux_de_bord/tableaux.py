@@ -86,7 +86,7 @@ def perimetre(racine: Territoire | None = None) -> Perimetre | None:
 
 def populations_par_millesime(territoire_ids: list[int]) -> dict[int, dict[int, tuple]]:
     """{territory: {millésime: (inhabitants, dwellings)}}, what `calculs.denominateur_pour` picks
-    from, in one query. Each value is kept as stored (fractional dwellings stay Decimals).
+    from, in one query. Fractional dwellings keep their fraction, as floats.
 
     The one place that says which year a denominator belongs to: when a row carries dwellings
     of another millésime than its inhabitants, they go under their own year here."""
@@ -96,7 +96,8 @@ def populations_par_millesime(territoire_ids: list[int]) -> dict[int, dict[int, 
         .order_by()
         .values_list("territoire_id", "annee", "habitants", "logements")
     ):
-        populations[territoire_id][annee] = (habitants, logements)
+        # Dwellings are stored as published (a Decimal, fractions included); rates work in floats.
+        populations[territoire_id][annee] = (habitants, None if logements is None else float(logements))
     return dict(populations)
 
 

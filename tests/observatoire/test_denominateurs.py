@@ -179,7 +179,7 @@ def test_poitiers_1998_burglaries_in_the_demo_are_not_divided_by_the_quartiers_d
     centre = Territoire.objects.get(code="8619401")
     logements = Population.objects.get(territoire=centre, annee=1990).logements
     assert lignes["8619401"]["taux_pour_mille"] == pytest.approx(
-        _faits("8619401", 1998, "cambriolages-logement") / logements * 1000
+        _faits("8619401", 1998, "cambriolages-logement") / float(logements) * 1000
     )
     # The ranking no longer puts Poitiers first: it has no rank, and the page says why.
     page = client.get(

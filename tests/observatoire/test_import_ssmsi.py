@@ -78,10 +78,13 @@ def test_real_poitiers_2016_rows_give_the_published_rates(tmp_path, perimetre):
         chiffre = ctx.chiffre(indicateur, 2016, poitiers.pk)
         assert chiffre.nombre == int(nombre)
         if indicateur.par_logements:
-            # The extract dropped the dwellings: the nearest earlier dwellings (500 in 1990) are
-            # used, and said so; never 220 / 87 961 inhabitants.
-            assert chiffre.taux == pytest.approx(220 / 500 * 1000)
+            # The extract dropped the dwellings: the platform's own rate uses the nearest earlier
+            # dwellings (500 in 1990), and says so; never 220 / 87 961 inhabitants. The rate shown
+            # is the one the source published, over its own dwellings.
+            assert chiffre.taux_calcule == pytest.approx(220 / 500 * 1000)
             assert chiffre.denominateur_anterieur
+            assert chiffre.taux == pytest.approx(float(taux.replace(",", ".")), abs=1e-6)
+            assert chiffre.taux != pytest.approx(chiffre.taux_calcule)
         else:
             assert chiffre.taux == pytest.approx(float(taux.replace(",", ".")), abs=1e-6)
 

@@ -64,7 +64,11 @@ def test_current_edition_keeps_the_dwellings_under_their_own_year_and_gives_a_bu
     assert (logements.habitants, logements.logements) == (None, Decimal("34713"))
     ctx = pages.contexte(None, {"source": Source.objects.get(code="ssmsi"), "annee": 2025})
     chiffre = ctx.chiffre(cambriolages(), 2025, poitiers.pk)
-    assert chiffre.taux == pytest.approx(355 / 34713 * 1000)  # the source's own pairing
+    assert chiffre.taux_calcule == pytest.approx(355 / 34713 * 1000)  # the source's own pairing
+    # Shown: the rate the source published for this figure, kept as published.
+    assert chiffre.taux == pytest.approx(
+        float(Donnee.objects.get(territoire=poitiers, annee=2025, indicateur=cambriolages()).taux_publie)
+    )
 
 
 def test_the_published_rate_is_stored_beside_the_count_as_published(tmp_path, perimetre):
