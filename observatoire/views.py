@@ -5,7 +5,8 @@ Short views: parse the filters, build the page (`tableaux_de_bord.pages`), rende
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -38,6 +39,7 @@ from .querysets import (
 from .tableaux_de_bord import cache, exports, pages
 
 FORMATS_EXPORT = ("csv", "xlsx")
+DECLARATIONS_PAR_PAGE = 25
 
 
 def _filtre_de(request) -> FiltreChiffres:
@@ -319,18 +321,22 @@ def _territoires_declarables(user):
 
 @role_required(*ROLES_DECLARATION, *ROLES_IMPORT, COORDINATION)
 def declarations(request):
+    """The declarations this user may read, a page at a time, each with its declared values."""
     liste = (
         Declaration.objects.visibles_par(request.user)
         .select_related("partenaire", "territoire", "declare_par")
-        .annotate(nb=Count("donnees"))[:200]
+        .prefetch_related(
+            Prefetch("donnees", queryset=Donnee.objects.select_related("indicateur").order_by("indicateur__libelle"))
+        )
     )
+    page = Paginator(liste, DECLARATIONS_PAR_PAGE).get_page(request.GET.get("page"))
     peut_declarer = (
         has_role(request.user, PARTENAIRE)
         and request.user.partenaire is not None
         and Indicateur.objects.declarables_par(request.user.partenaire).exists()
     )
     return render(
-        request, "observatoire/declarations.html", {"declarations": liste, "peut_declarer": peut_declarer}
+        request, "observatoire/declarations.html", {"page": page, "peut_declarer": peut_declarer}
     )
 
 
