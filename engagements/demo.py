@@ -176,8 +176,7 @@ ENGAGEMENTS = [
         "p2-ads-bureaux",
         "p2-police-proximite",
         "police",
-        "ADS supplémentaires répartis entre les bureaux de police Sud, Ouest, Est "
-        "et le commissariat central",
+        "ADS supplémentaires répartis entre les bureaux de police Sud, Ouest, Est et le commissariat central",
         "ADS supplémentaires",
         0,
         18,

@@ -71,14 +71,15 @@ def priorite(request, priorite: Priorite) -> dict | None:
         .prefetch_related(Prefetch("engagements", queryset=engagements))
         .order_by("ordre", "reference")
     )
-    return {
-        "priorite": priorite,
-        "actions": [
+    lignes = []
+    for action in actions:
+        engagements_de_l_action = list(action.engagements.all())
+        resume = synthese(engagements_de_l_action, lambda e: e.action_id)
+        lignes.append(
             {
-                "action": a,
-                "engagements": list(a.engagements.all()),
-                "synthese": synthese(a.engagements.all(), lambda e: "tous")[0] if a.engagements.all() else None,
+                "action": action,
+                "engagements": engagements_de_l_action,
+                "synthese": resume[0] if resume else None,
             }
-            for a in actions
-        ],
-    }
+        )
+    return {"priorite": priorite, "actions": lignes}

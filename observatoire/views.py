@@ -58,14 +58,29 @@ def _source_refusee(request, filtre):
     return render(request, "observatoire/vide.html", {"filtre": filtre, "source_refusee": True}, status=400)
 
 
-def _exporter(request, tableaux: dict, nom: str):
-    """?export=<table>&format=csv|xlsx: exactly the table the page shows."""
+def _exporter(request, tableaux: dict, page: str, *, ctx=None, annees=None, territoire=None, sans_source=()):
+    """?export=<table>&format=csv|xlsx: exactly the table the page shows, under a name that says
+    its source, year(s) and territory (`exports.nom_de_fichier`). By default the page's source, its
+    year and the contract's territory; `annees` (a list, or a list per table) and `territoire`
+    say otherwise; the tables in `sans_source` do not come from the page's source (surveys)."""
     cle, format_ = request.GET.get("export"), request.GET.get("format", "csv")
     if not cle:
         return None
     if cle not in tableaux or tableaux[cle] is None or format_ not in FORMATS_EXPORT:
         raise Http404(_("Export inconnu."))
-    return exports.reponse(tableaux[cle], format_, f"{nom}-{cle}")
+    if isinstance(annees, dict):
+        annees = annees.get(cle)
+    if annees is None:
+        annees = [ctx.annee] if ctx else []
+    territoire = territoire or (ctx.perimetre.racine if ctx else None)
+    nom = exports.nom_de_fichier(
+        page,
+        cle,
+        source=ctx.source.code if ctx and cle not in sans_source else "",
+        annees=annees,
+        territoire=territoire.nom if territoire else "",
+    )
+    return exports.reponse(tableaux[cle], format_, nom)
 
 
 def _vide(request, filtre):
@@ -110,7 +125,7 @@ def tableau_de_bord(request):
         return _vide(request, filtre)
     ctx, vue = calcule
     export = _exporter(
-        request, {"indicateurs": vue["tableau"], "prioritaires": vue["prioritaires"]}, "observatoire"
+        request, {"indicateurs": vue["tableau"], "prioritaires": vue["prioritaires"]}, "observatoire", ctx=ctx
     )
     return export or render(
         request, "observatoire/tableau_de_bord.html", {"filtre": filtre, "ctx": ctx, **vue}
@@ -139,7 +154,7 @@ def par_territoire(request):
     if calcule is None:
         return _vide(request, filtre)
     ctx, vue = calcule
-    export = _exporter(request, {"classement": vue["tableau"]}, "observatoire-territoires")
+    export = _exporter(request, {"classement": vue["tableau"]}, "observatoire-territoires", ctx=ctx)
     return export or render(
         request, "observatoire/par_territoire.html", {"filtre": filtre, "ctx": ctx, **vue}
     )
@@ -162,7 +177,15 @@ def evolution(request):
     if calcule is None:
         return _vide(request, filtre)
     ctx, vue = calcule
-    export = _exporter(request, {"evolution": vue["tableau"]}, "observatoire-evolution")
+    choisis = [t for t in valeurs.get("territoires") or [] if t.pk in ctx.perimetre.territoires]
+    export = _exporter(
+        request,
+        {"evolution": vue["tableau"]},
+        "observatoire-evolution",
+        ctx=ctx,
+        annees=ctx.annees,
+        territoire=choisis[0] if len(choisis) == 1 else None,
+    )
     return export or render(request, "observatoire/evolution.html", {"filtre": filtre, "ctx": ctx, **vue})
 
 
@@ -185,7 +208,11 @@ def territoire(request, code):
     export = _exporter(
         request,
         {"territoire": vue["tableau"], "declarations": vue["declarations"], "enquetes": vue["enquetes"]},
-        f"observatoire-{territoire.code}",
+        "observatoire",
+        ctx=ctx,
+        annees={"territoire": ctx.annees, "declarations": [], "enquetes": []},
+        territoire=territoire,
+        sans_source=("declarations", "enquetes"),
     )
     return export or render(
         request,
@@ -326,7 +353,10 @@ def declarations(request):
         Declaration.objects.visibles_par(request.user)
         .select_related("partenaire", "territoire", "declare_par")
         .prefetch_related(
-            Prefetch("donnees", queryset=Donnee.objects.select_related("indicateur").order_by("indicateur__libelle"))
+            Prefetch(
+                "donnees",
+                queryset=Donnee.objects.select_related("indicateur").order_by("indicateur__libelle"),
+            )
         )
     )
     page = Paginator(liste, DECLARATIONS_PAR_PAGE).get_page(request.GET.get("page"))
@@ -335,9 +365,7 @@ def declarations(request):
         and request.user.partenaire is not None
         and Indicateur.objects.declarables_par(request.user.partenaire).exists()
     )
-    return render(
-        request, "observatoire/declarations.html", {"page": page, "peut_declarer": peut_declarer}
-    )
+    return render(request, "observatoire/declarations.html", {"page": page, "peut_declarer": peut_declarer})
 
 
 def _formulaire_declaration(request, declaration=None):
@@ -476,7 +504,7 @@ def diagnostic_detail(request, pk):
     tableaux = {"enquetes": enquetes}
     if vue:
         tableaux.update(indicateurs=vue["tableau"], prioritaires=vue["prioritaires"])
-    export = _exporter(request, tableaux, f"diagnostic-{annee}")
+    export = _exporter(request, tableaux, "diagnostic", ctx=ctx, annees=[annee], sans_source=("enquetes",))
     if export:
         return export
     return render(
