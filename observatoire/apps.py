@@ -12,7 +12,13 @@ class ObservatoireConfig(AppConfig):
         from cls_poitiers import registry
 
         from . import panneaux
-        from .querysets import ROLES_CONSULTATION, ROLES_DECLARATION, ROLES_DIAGNOSTIC_LECTURE, ROLES_IMPORT
+        from .querysets import (
+            ROLES_CONSULTATION,
+            ROLES_DECLARATION,
+            ROLES_DIAGNOSTIC_LECTURE,
+            ROLES_ENQUETE,
+            ROLES_IMPORT,
+        )
         from .tableaux_de_bord import cache
 
         cache.surveiller()
@@ -30,6 +36,9 @@ class ObservatoireConfig(AppConfig):
             registry.NavEntry(
                 _("Déclarations"), "observatoire:declarations", roles=ROLES_DECLARATION, ordre=32
             )
+        )
+        registry.register_nav(
+            registry.NavEntry(_("Enquêtes"), "observatoire:enquete_list", roles=ROLES_ENQUETE, ordre=34)
         )
         registry.register_nav(
             registry.NavEntry(

@@ -446,6 +446,9 @@ class Enquete(Historise, Illustratif):
     def __str__(self):
         return self.titre
 
+    def get_absolute_url(self):
+        return reverse("observatoire:enquete_modifier", kwargs={"pk": self.pk})
+
 
 class ResultatEnquete(Historise):
     """One answer of a survey on one territory: the share of residents giving it."""

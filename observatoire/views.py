@@ -25,13 +25,23 @@ from cls_poitiers.permissions import (
 
 from . import services
 from .filters import FiltreChiffres
-from .forms import AnnexeForm, DeclarationForm, DiagnosticForm, TeleversementForm
-from .models import AnnexeDiagnostic, Declaration, Diagnostic, Donnee, Indicateur, LotImport
+from .forms import AnnexeForm, DeclarationForm, DiagnosticForm, TeleversementForm, formulaires_enquete
+from .models import (
+    AnnexeDiagnostic,
+    Declaration,
+    Diagnostic,
+    Donnee,
+    Enquete,
+    Indicateur,
+    LotImport,
+    ResultatEnquete,
+)
 from .querysets import (
     ROLES_CONSULTATION,
     ROLES_DECLARATION,
     ROLES_DIAGNOSTIC_EDITION,
     ROLES_DIAGNOSTIC_LECTURE,
+    ROLES_ENQUETE,
     ROLES_IMPORT,
     peut_consulter,
     portee_des_sources,
@@ -40,6 +50,7 @@ from .tableaux_de_bord import cache, exports, pages
 
 FORMATS_EXPORT = ("csv", "xlsx")
 DECLARATIONS_PAR_PAGE = 25
+ENQUETES_PAR_PAGE = 25
 
 
 def _filtre_de(request) -> FiltreChiffres:
@@ -418,6 +429,70 @@ def declaration_nouvelle(request):
 def declaration_modifier(request, pk):
     declaration = get_object_or_404(Declaration.objects.modifiables_par(request.user), pk=pk)
     return _formulaire_declaration(request, declaration)
+
+
+# --- perceived-insecurity surveys -----------------------------------------------------------------
+
+
+def _territoires_enquetables():
+    """The contract's territories, from the district to its quartiers: where a survey is led."""
+    racine = pages.tableaux.racine_du_contrat()
+    qs = Territoire.objects.exclude(niveau=Territoire.Niveau.DEPARTEMENT)
+    if racine:
+        qs = qs.filter(pages.tableaux.sous_la_racine(racine))
+    return qs.order_by("niveau", "nom")
+
+
+@role_required(*ROLES_ENQUETE)
+def enquete_list(request):
+    enquetes = (
+        Enquete.objects.modifiables_par(request.user)
+        .annotate(nb_resultats=Count("resultats"))
+        .prefetch_related(
+            Prefetch(
+                "resultats",
+                queryset=ResultatEnquete.objects.select_related("territoire").order_by("territoire__nom"),
+            )
+        )
+        .order_by("-date_fin", "-pk")
+    )
+    page = Paginator(enquetes, ENQUETES_PAR_PAGE).get_page(request.GET.get("page"))
+    return render(request, "observatoire/enquete_list.html", {"page": page})
+
+
+def _formulaire_enquete(request, enquete=None):
+    form, resultats = formulaires_enquete(
+        request.POST or None, enquete=enquete, territoires=_territoires_enquetables()
+    )
+    if request.method == "POST" and form.is_valid() and resultats.is_valid():
+        a_enregistrer, supprimes = resultats.a_enregistrer()
+        enquete = services.enregistrer_enquete(
+            enquete=form.save(commit=False),
+            resultats=a_enregistrer,
+            supprimes=supprimes,
+            par=request.user,
+            motif=_("Modification de l'enquête") if enquete else _("Saisie de l'enquête"),
+        )
+        messages.success(request, _("Enquête « %(t)s » enregistrée.") % {"t": enquete.titre})
+        return redirect("observatoire:enquete_list")
+    return render(
+        request,
+        "observatoire/enquete_form.html",
+        {"form": form, "resultats": resultats, "enquete": enquete},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@role_required(*ROLES_ENQUETE)
+def enquete_nouvelle(request):
+    return _formulaire_enquete(request)
+
+
+@role_required(*ROLES_ENQUETE)
+def enquete_modifier(request, pk):
+    return _formulaire_enquete(
+        request, get_object_or_404(Enquete.objects.modifiables_par(request.user), pk=pk)
+    )
 
 
 # --- diagnostic -----------------------------------------------------------------------------------
