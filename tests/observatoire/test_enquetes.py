@@ -208,3 +208,55 @@ def test_survey_list_query_count_whatever_the_number(
     with django_assert_num_queries(REQUETES_CONNEXION + 4):
         page = lire_page(client, LISTE, "Enquête 0")
     assert page.count("Les Couronneries, Poitiers") == n
+
+
+def _page_territoire(client, territoire):
+    return lire_page(client, reverse("observatoire:territoire", kwargs={"code": territoire.code}))
+
+
+def test_a_survey_shows_where_it_was_led_and_never_rolls_up_from_its_quartiers(chiffres, analyste, client_de):
+    client = client_de(analyste)
+    lignes = [
+        ("q", "Se sent en insécurité le soir", "42,5", ""),
+        ("c2", "Se sent en insécurité le soir", "20", ""),
+    ]
+    territoires = [chiffres["q"].pk, chiffres["c2"].pk]
+    assert client.post(NOUVELLE, _donnees(chiffres, lignes, territoires=territoires)).status_code == 302
+    quartier = _page_territoire(client, chiffres["q"])
+    assert "42,5" in quartier and 'id="note-enquetes"' not in quartier
+    commune = _page_territoire(client, chiffres["c1"])
+    assert "Aucune enquête d&#x27;insécurité ressentie ne couvre Poitiers en entier" in commune
+    assert "portent sur Les Couronneries." in commune and "ne se moyennent pas" in commune
+    district = _page_territoire(client, chiffres["district"])
+    assert (
+        "ne couvre District test en entier : celles qui ont été menées portent sur Buxerolles, Les Couronneries."
+        in district
+    )
+    for page in (commune, district):
+        enquetes = page[page.index('id="tableau-enquetes"') :]
+        enquetes = enquetes[: enquetes.index("</table>")]
+        assert "Aucun chiffre pour ces critères." in enquetes
+        assert "%" not in enquetes  # neither 42,5 %, nor a sum, nor a mean (31,3 %)
+
+
+def test_a_survey_led_on_the_district_shows_there(chiffres, analyste, client_de):
+    client = client_de(analyste)
+    lignes = [("district", "Se sent en insécurité le soir", "31", "")]
+    assert (
+        client.post(NOUVELLE, _donnees(chiffres, lignes, territoires=[chiffres["district"].pk])).status_code
+        == 302
+    )
+    district = _page_territoire(client, chiffres["district"])
+    assert "31,0\xa0%" in district
+    assert 'id="note-enquetes"' not in district
+    commune = _page_territoire(client, chiffres["c1"])
+    assert "Aucune enquête d&#x27;insécurité ressentie n&#x27;a été menée sur Poitiers." in commune
+
+
+def test_in_the_demo_poitiers_and_the_district_say_why_they_have_no_survey_share(demo, analyste, client_de):
+    client = client_de(analyste)
+    for code, nom in (("86194", "Poitiers"), ("district-poitiers", "District de Poitiers")):
+        page = lire_page(client, reverse("observatoire:territoire", kwargs={"code": code}))
+        assert f"ne couvre {nom} en entier" in page
+    quartier = lire_page(client, reverse("observatoire:territoire", kwargs={"code": "QP086005"}))
+    assert 'id="note-enquetes"' not in quartier
