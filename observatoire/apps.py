@@ -48,6 +48,15 @@ class ObservatoireConfig(AppConfig):
         registry.register_panel(
             registry.Panel(
                 slot="observatoire",
+                template="observatoire/_panneau_analyste.html",
+                context=panneaux.depuis_la_derniere_visite,
+                roles=ROLES_IMPORT,
+                ordre=50,
+            )
+        )
+        registry.register_panel(
+            registry.Panel(
+                slot="observatoire",
                 template="observatoire/_panneau_accueil.html",
                 context=panneaux.accueil,
                 roles=ROLES_CONSULTATION,

@@ -229,8 +229,8 @@ def test_a_survey_shows_where_it_was_led_and_never_rolls_up_from_its_quartiers(c
     assert "portent sur Les Couronneries." in commune and "ne se moyennent pas" in commune
     district = _page_territoire(client, chiffres["district"])
     assert (
-        "ne couvre District test en entier : celles qui ont été menées portent sur Buxerolles, Les Couronneries."
-        in district
+        "ne couvre District test en entier : celles qui ont été menées portent sur "
+        "Buxerolles, Les Couronneries." in district
     )
     for page in (commune, district):
         enquetes = page[page.index('id="tableau-enquetes"') :]

@@ -78,7 +78,8 @@ def test_a_territorys_exports_carry_its_name(chiffres, analyste, client_de):
 
 
 def test_evolution_of_one_territory_is_named_after_it(chiffres, analyste, client_de):
-    url = reverse("observatoire:evolution") + f"?territoires={chiffres['c2'].code}&export=evolution&format=csv"
+    parametres = f"?territoires={chiffres['c2'].code}&export=evolution&format=csv"
+    url = reverse("observatoire:evolution") + parametres
     assert _nom(client_de(analyste), url) == "observatoire-evolution-evolution-ssmsi-2014-2016-buxerolles.csv"
 
 
