@@ -309,7 +309,11 @@ class ResultatForm(forms.ModelForm):
     class Meta:
         model = ResultatEnquete
         fields = ["territoire", "question", "pourcentage", "repondants"]
-        labels = {"question": _("Question ou réponse")}
+        labels = {
+            "territoire": _("Territoire"),
+            "question": _("Question ou réponse"),
+            "repondants": _("Répondants sur ce territoire"),
+        }
 
     def __init__(self, *args, territoires, **kwargs):
         super().__init__(*args, **kwargs)

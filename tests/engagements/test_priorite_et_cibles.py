@@ -26,9 +26,7 @@ def _priorite_avec_actions(n):
     return priorite
 
 
-def test_priority_page_lists_its_actions_and_their_commitments_with_progress_and_state(
-    analyste, client_de
-):
+def test_priority_page_lists_its_actions_and_their_commitments_with_progress_and_state(analyste, client_de):
     priorite = _priorite_avec_actions(1)
     engagement = Engagement.objects.first()
     ailleurs = EngagementFactory(description="Engagement d'une autre priorité")
