@@ -440,7 +440,7 @@ def _territoires_enquetables():
     qs = Territoire.objects.exclude(niveau=Territoire.Niveau.DEPARTEMENT)
     if racine:
         qs = qs.filter(pages.tableaux.sous_la_racine(racine))
-    return qs.order_by("niveau", "nom")
+    return qs.hierarchie()
 
 
 @role_required(*ROLES_ENQUETE)
