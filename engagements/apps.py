@@ -40,3 +40,11 @@ class EngagementsConfig(AppConfig):
                 roles=ROLES,
             )
         )
+        register_detail_panel(
+            DetailPanel(
+                model="cls_poitiers.Priorite",
+                template="engagements/_panneau_priorite.html",
+                context=panneaux.priorite,
+                roles=ROLES,
+            )
+        )

@@ -74,7 +74,7 @@ ACTIONS = [
     (
         "p3-alms",
         3,
-        "Quinze agents locaux de médiation sociale (ALMS)",
+        "Agents locaux de médiation sociale (ALMS)",
         "district",
         ["86194", "86041", "86062", "86158"],
         False,
@@ -85,7 +85,7 @@ ACTIONS = [
     (
         "p3-pole-justice",
         3,
-        "Créer un pôle justice d'au moins 8 emplois jeunes",
+        "Créer un pôle justice en emplois jeunes",
         "parquet",
         ["86194"],
         False,
@@ -125,7 +125,9 @@ ACTIONS = [
 ]
 
 # reference, action, partner, description, unit, baseline, target, deadline, territories, weight,
-# illustrative, progress reports [(date, value, from the contract?)]
+# illustrative, progress reports [(date, value, from the contract?)]. A description never states
+# the baseline or the target: the fields hold them, and an amendment changes the field only (the
+# contract's figures are in the actions' descriptions, which quote the contract).
 D = datetime.date
 ENGAGEMENTS = [
     (
@@ -146,7 +148,7 @@ ENGAGEMENTS = [
         "p2-ads-circonscription",
         "p2-police-proximite",
         "police",
-        "36 adjoints de sécurité (ADS) dans la circonscription de sécurité publique de Poitiers",
+        "Adjoints de sécurité (ADS) dans la circonscription de sécurité publique de Poitiers",
         "ADS",
         0,
         36,
@@ -160,7 +162,7 @@ ENGAGEMENTS = [
         "p2-brigade-de-jour",
         "p2-police-proximite",
         "police",
-        "Brigade de jour : effectif porté de 9 à 17 fonctionnaires (+8)",
+        "Renforcer l'effectif de la brigade de jour",
         "fonctionnaires",
         9,
         17,
@@ -174,8 +176,7 @@ ENGAGEMENTS = [
         "p2-ads-bureaux",
         "p2-police-proximite",
         "police",
-        "18 ADS supplémentaires répartis entre les bureaux de police Sud, Ouest, Est "
-        "et le commissariat central",
+        "ADS supplémentaires répartis entre les bureaux de police Sud, Ouest, Est et le commissariat central",
         "ADS supplémentaires",
         0,
         18,
@@ -189,7 +190,7 @@ ENGAGEMENTS = [
         "p2-ilotage",
         "p2-police-proximite",
         "police",
-        "Donner la priorité à l'îlotage : un secteur d'îlotage dans chacun des 11 territoires en traitement "
+        "Donner la priorité à l'îlotage : un secteur d'îlotage dans chacun des territoires en traitement "
         "prioritaire",
         "secteurs d'îlotage",
         0,
@@ -205,7 +206,7 @@ ENGAGEMENTS = [
         "p3-alms-poitiers",
         "p3-alms",
         "ville-poitiers",
-        "Recruter 5 agents locaux de médiation sociale (répartition illustrative des 15 ALMS)",
+        "Recruter des agents locaux de médiation sociale (répartition illustrative des ALMS du contrat)",
         "ALMS",
         0,
         5,
@@ -219,7 +220,7 @@ ENGAGEMENTS = [
         "p3-alms-buxerolles",
         "p3-alms",
         "ville-buxerolles",
-        "Recruter 2 agents locaux de médiation sociale (répartition illustrative des 15 ALMS)",
+        "Recruter des agents locaux de médiation sociale (répartition illustrative des ALMS du contrat)",
         "ALMS",
         0,
         2,
@@ -233,7 +234,7 @@ ENGAGEMENTS = [
         "p3-alms-chasseneuil",
         "p3-alms",
         "ville-chasseneuil",
-        "Recruter 2 agents locaux de médiation sociale (répartition illustrative des 15 ALMS)",
+        "Recruter des agents locaux de médiation sociale (répartition illustrative des ALMS du contrat)",
         "ALMS",
         0,
         2,
@@ -247,7 +248,7 @@ ENGAGEMENTS = [
         "p3-alms-migne-auxances",
         "p3-alms",
         "ville-migne-auxances",
-        "Recruter 2 agents locaux de médiation sociale (répartition illustrative des 15 ALMS)",
+        "Recruter des agents locaux de médiation sociale (répartition illustrative des ALMS du contrat)",
         "ALMS",
         0,
         2,
@@ -261,8 +262,8 @@ ENGAGEMENTS = [
         "p3-alms-stp",
         "p3-alms",
         "stp",
-        "Recruter 2 agents locaux de médiation sociale sur le réseau de bus (répartition illustrative des 15 "
-        "ALMS)",
+        "Recruter des agents locaux de médiation sociale sur le réseau de bus (répartition illustrative des "
+        "ALMS du contrat)",
         "ALMS",
         0,
         2,
@@ -276,8 +277,8 @@ ENGAGEMENTS = [
         "p3-alms-oparc",
         "p3-alms",
         "oparc",
-        "Recruter 2 agents locaux de médiation sociale dans le patrimoine de l'OPARC "
-        "(répartition illustrative des 15 ALMS)",
+        "Recruter des agents locaux de médiation sociale dans le patrimoine de l'OPARC "
+        "(répartition illustrative des ALMS du contrat)",
         "ALMS",
         0,
         2,
@@ -291,7 +292,7 @@ ENGAGEMENTS = [
         "p3-pole-justice",
         "p3-pole-justice",
         "parquet",
-        "Pôle justice : au moins 8 emplois jeunes",
+        "Pôle justice : emplois jeunes créés",
         "emplois jeunes",
         0,
         8,
@@ -306,7 +307,7 @@ ENGAGEMENTS = [
         "p4-gltd-veille-sociale",
         "parquet",
         "Constituer un groupe local de traitement de la délinquance dans chacun des quartiers les plus "
-        "difficiles (trois quartiers, choix illustratif)",
+        "difficiles (choix illustratif des quartiers)",
         "GLTD constitués",
         0,
         3,
@@ -321,7 +322,7 @@ ENGAGEMENTS = [
         "p4-gltd-veille-sociale",
         "ville-poitiers",
         "Réunir une cellule de veille sociale dans chacun des quartiers les plus difficiles "
-        "(trois quartiers, choix illustratif)",
+        "(choix illustratif des quartiers)",
         "cellules de veille sociale",
         0,
         3,

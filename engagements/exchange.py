@@ -27,7 +27,7 @@ from cls_poitiers.models import Partenaire, Territoire
 from cls_poitiers.tableurs import FichierInvalide, Probleme, refuser
 
 from . import services
-from .models import Action, Engagement
+from .models import Action, Engagement, erreur_chiffre_dans_le_libelle
 
 COLONNES_DONNEES = [
     "reference",
@@ -193,6 +193,13 @@ class LigneEngagement(forms.ModelForm):
         for nom, valeur in self.cleaned_data.items():
             if valeur is None and Engagement._meta.get_field(nom).has_default():
                 self.cleaned_data[nom] = Engagement._meta.get_field(nom).get_default()
+        erreur = erreur_chiffre_dans_le_libelle(
+            self.cleaned_data.get("description", ""),
+            self.cleaned_data.get("valeur_initiale"),
+            self.cleaned_data.get("valeur_cible"),
+        )
+        if erreur and "description" in self.fields:
+            self.add_error("description", erreur)
         return super().clean()
 
     def validate_constraints(self):

@@ -12,7 +12,7 @@ from cls_poitiers.fichiers import verifier_fichier
 from cls_poitiers.forms import ControleDonneesPersonnelles
 from cls_poitiers.models import Territoire
 
-from .models import Action, Engagement, PointEtape
+from .models import Action, Engagement, PointEtape, erreur_chiffre_dans_le_libelle
 
 
 class DateInput(forms.DateInput):
@@ -146,6 +146,15 @@ class EngagementForm(ControleDonneesPersonnelles, forms.ModelForm):
 
     def clean_version(self):
         return self.cleaned_data.get("version") or None
+
+    def clean(self):
+        cleaned = super().clean()
+        erreur = erreur_chiffre_dans_le_libelle(
+            cleaned.get("description", ""), cleaned.get("valeur_initiale"), cleaned.get("valeur_cible")
+        )
+        if erreur:
+            self.add_error("description", erreur)
+        return cleaned
 
     def donnees(self) -> dict:
         """The model fields as the services take them."""

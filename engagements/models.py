@@ -5,6 +5,9 @@ Progress reports are history: they are never modified; a correction is a new rep
 the one it corrects. Every change to an action or a commitment is kept (django-simple-history).
 """
 
+import re
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -71,6 +74,28 @@ def erreur_date_plafond(date) -> str | None:
     return _("La date ne peut pas dépasser le %(date)s (dix ans à partir d'aujourd'hui).") % {
         "date": date_format(plafond, "SHORT_DATE_FORMAT")
     }
+
+
+_NOMBRE = re.compile(r"(?<![\w.,])\d+(?:[.,]\d+)?(?!\w)")
+
+
+def erreur_chiffre_dans_le_libelle(description: str, valeur_initiale, valeur_cible) -> str | None:
+    """A commitment's label never writes its starting value or its target: the fields hold them
+    and an amendment changes the field, never the text ("Recruter 5" raised to 6). The French
+    refusal, or None. A value of 0 is not looked for ("zéro incident" is not a figure)."""
+    valeurs = {
+        Decimal(v): nom
+        for v, nom in ((valeur_cible, _("la cible")), (valeur_initiale, _("la valeur de départ")))
+        if v is not None and Decimal(v) != 0
+    }
+    for nombre in _NOMBRE.findall(description or ""):
+        nom = valeurs.get(Decimal(nombre.replace(",", ".")))
+        if nom:
+            return _(
+                "L'intitulé écrit %(nom)s (%(n)s) : ce chiffre est dans son champ, qu'un avenant peut "
+                "changer. Décrivez l'engagement sans ce chiffre."
+            ) % {"nom": nom, "n": nombre}
+    return None
 
 
 def reference_non_reservee(value: str) -> None:

@@ -1,13 +1,13 @@
 """What the engagements app adds to the core's pages: the home page's "engagements" slot and a
-section on each territory's page (registered in EngagementsConfig.ready)."""
+section on each territory's and each priority's page (registered in EngagementsConfig.ready)."""
 
-from django.db.models import Count, Q
+from django.db.models import Count, Prefetch, Q
 
-from cls_poitiers.models import Territoire
+from cls_poitiers.models import Priorite, Territoire
 from cls_poitiers.permissions import COORDINATION, ROLES, has_role
 
-from .models import Engagement, PointEtape
-from .querysets import Statut
+from .models import Action, Engagement, PointEtape
+from .querysets import Statut, synthese
 
 
 def accueil(request) -> dict:
@@ -55,3 +55,31 @@ def territoire(request, territoire: Territoire) -> dict | None:
         .pour_listes()
     )
     return {"territoire": territoire, "engagements": list(engagements)}
+
+
+def priorite(request, priorite: Priorite) -> dict | None:
+    """The priority's fiches-actions, each with its commitments (progress, state, current target)
+    and its weighted progress: two queries, whatever the number of actions."""
+    user = request.user
+    if not has_role(user, *ROLES):
+        return None
+    engagements = Engagement.objects.visibles_par(user).pour_listes().order_by("reference")
+    actions = list(
+        Action.objects.visibles_par(user)
+        .filter(priorite=priorite)
+        .select_related("pilote")
+        .prefetch_related(Prefetch("engagements", queryset=engagements))
+        .order_by("ordre", "reference")
+    )
+    lignes = []
+    for action in actions:
+        engagements_de_l_action = list(action.engagements.all())
+        resume = synthese(engagements_de_l_action, lambda e: e.action_id)
+        lignes.append(
+            {
+                "action": action,
+                "engagements": engagements_de_l_action,
+                "synthese": resume[0] if resume else None,
+            }
+        )
+    return {"priorite": priorite, "actions": lignes}

@@ -12,7 +12,13 @@ class ObservatoireConfig(AppConfig):
         from cls_poitiers import registry
 
         from . import panneaux
-        from .querysets import ROLES_CONSULTATION, ROLES_DECLARATION, ROLES_DIAGNOSTIC_LECTURE, ROLES_IMPORT
+        from .querysets import (
+            ROLES_CONSULTATION,
+            ROLES_DECLARATION,
+            ROLES_DIAGNOSTIC_LECTURE,
+            ROLES_ENQUETE,
+            ROLES_IMPORT,
+        )
         from .tableaux_de_bord import cache
 
         cache.surveiller()
@@ -32,8 +38,20 @@ class ObservatoireConfig(AppConfig):
             )
         )
         registry.register_nav(
+            registry.NavEntry(_("Enquêtes"), "observatoire:enquete_list", roles=ROLES_ENQUETE, ordre=34)
+        )
+        registry.register_nav(
             registry.NavEntry(
                 _("Diagnostic"), "observatoire:diagnostic_list", roles=ROLES_DIAGNOSTIC_LECTURE, ordre=33
+            )
+        )
+        registry.register_panel(
+            registry.Panel(
+                slot="observatoire",
+                template="observatoire/_panneau_analyste.html",
+                context=panneaux.depuis_la_derniere_visite,
+                roles=ROLES_IMPORT,
+                ordre=50,
             )
         )
         registry.register_panel(

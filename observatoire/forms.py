@@ -1,25 +1,42 @@
-"""Forms of the observatory: uploading a file to import, a partner's monthly declaration."""
+"""Forms of the observatory: uploading a file to import, a partner's monthly declaration, the
+diagnostic and its annexes, a perceived-insecurity survey and its answers."""
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
+from django.utils.dates import MONTHS
 from django.utils.translation import gettext_lazy as _
 
 from cls_poitiers import fichiers
 from cls_poitiers.donnees_personnelles import AIDE_DONNEES_PERSONNELLES
 from cls_poitiers.fichiers import verifier_fichier
 from cls_poitiers.forms import ControleDonneesPersonnelles
-from cls_poitiers.limites import ANNEE_PLANCHER, NOMBRE_FAITS_MAX, TEXTE_COURT_MAX, annee_declarable_max
+from cls_poitiers.limites import (
+    ANNEE_PLANCHER,
+    DATE_PLANCHER,
+    NOMBRE_FAITS_MAX,
+    TEXTE_COURT_MAX,
+    annee_declarable_max,
+)
 from cls_poitiers.models import Territoire
 
 from . import services
-from .models import AnnexeDiagnostic, Diagnostic, Indicateur, LotImport, Nomenclature, Source
+from .models import (
+    AnnexeDiagnostic,
+    Diagnostic,
+    Enquete,
+    Indicateur,
+    LotImport,
+    Nomenclature,
+    ResultatEnquete,
+    Source,
+)
 
-MOIS = [(m, timezone.datetime(2000, m, 1).strftime("%m")) for m in range(1, 13)]
+MOIS = list(MONTHS.items())  # janvier… décembre
 
 
 class TeleversementForm(forms.Form):
@@ -226,3 +243,226 @@ class CorrespondanceForm(forms.Form):
         self.fields["indicateur"].queryset = Indicateur.objects.actifs().filter(
             nomenclature=Nomenclature.SSMSI
         )
+
+
+# --- perceived-insecurity surveys -----------------------------------------------------------------
+
+# A survey's sample, and each territory's, stays below this many respondents.
+REPONDANTS_MAX = 10_000_000
+LIGNES_NOUVELLE_ENQUETE = 8
+LIGNES_AJOUTEES = 3
+
+
+class EnqueteForm(ControleDonneesPersonnelles, forms.ModelForm):
+    """A perceived-insecurity survey: when, how, by whom, on how many respondents, where."""
+
+    territoires = forms.ModelMultipleChoiceField(
+        label=_("Territoires enquêtés"),
+        queryset=Territoire.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "Les territoires sur lesquels l'échantillon a été tiré. Une enquête ne couvre le district "
+            "ou une commune que si elle y a été menée : les parts de ses quartiers ne s'additionnent "
+            "ni ne se moyennent."
+        ),
+        error_messages={"required": _("Choisissez au moins un territoire enquêté.")},
+    )
+
+    class Meta:
+        model = Enquete
+        fields = ["titre", "date_debut", "date_fin", "methode", "realisee_par", "repondants", "illustratif"]
+        labels = {"repondants": _("Taille de l'échantillon (répondants)")}
+        widgets = {
+            "date_debut": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "date_fin": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "methode": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, territoires, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["territoires"].queryset = territoires
+        if self.instance.pk:
+            self.fields["territoires"].initial = list(
+                self.instance.resultats.values_list("territoire_id", flat=True).distinct()
+            )
+        repondants = self.fields["repondants"]
+        repondants.required = True
+        repondants.min_value = 1
+        repondants.error_messages["required"] = _("Indiquez la taille de l'échantillon.")
+        repondants.validators += [
+            MinValueValidator(1, _("L'échantillon compte au moins un répondant.")),
+            MaxValueValidator(REPONDANTS_MAX, _("L'échantillon compte au plus 10 000 000 répondants.")),
+        ]
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+    def clean(self):
+        donnees = super().clean()
+        debut, fin = donnees.get("date_debut"), donnees.get("date_fin")
+        for champ in ("date_debut", "date_fin"):
+            date = donnees.get(champ)
+            if date is not None and date < DATE_PLANCHER:
+                self.add_error(
+                    champ, _("La date ne peut pas précéder le 01/01/%(a)s.") % {"a": ANNEE_PLANCHER}
+                )
+            elif date is not None and date > timezone.localdate():
+                self.add_error(
+                    champ, _("Une enquête se saisit une fois menée : la date ne peut pas être à venir.")
+                )
+        if debut and fin and fin < debut:
+            self.add_error("date_fin", _("La fin de l'enquête ne peut précéder son début."))
+        return donnees
+
+
+class ResultatForm(forms.ModelForm):
+    """One answer on one territory: the share of its respondents who gave it."""
+
+    pourcentage = forms.DecimalField(
+        label=_("Part des répondants (%)"),
+        max_digits=4,
+        decimal_places=1,
+        localize=True,
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+        error_messages={
+            "invalid": _("Écrivez une part en pourcentage, par exemple 42,5."),
+            "max_decimal_places": _("Une part s'écrit avec une décimale au plus (42,5)."),
+            "max_digits": _("Une part de répondants est comprise entre 0 et 100 %."),
+            "max_whole_digits": _("Une part de répondants est comprise entre 0 et 100 %."),
+        },
+        validators=[
+            # A validator formats its message: "%%" writes "%".
+            MinValueValidator(0, _("Une part de répondants est comprise entre 0 et 100 %%.")),
+            MaxValueValidator(100, _("Une part de répondants est comprise entre 0 et 100 %%.")),
+        ],
+    )
+
+    class Meta:
+        model = ResultatEnquete
+        fields = ["territoire", "question", "pourcentage", "repondants"]
+        labels = {
+            "territoire": _("Territoire"),
+            "question": _("Question ou réponse"),
+            "repondants": _("Répondants sur ce territoire"),
+        }
+
+    def __init__(self, *args, territoires, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["territoire"].queryset = territoires
+        self.fields["territoire"].empty_label = _("(territoire)")
+        for nom, champ in self.fields.items():
+            champ.widget.attrs["class"] = "form-select" if nom == "territoire" else "form-control"
+
+    def marquer_erreurs(self):
+        """Fields in error say so to assistive technologies and point to their message."""
+        for nom in self._errors or {}:
+            if nom in self.fields:
+                attrs = self.fields[nom].widget.attrs
+                attrs["class"] = attrs.get("class", "").replace(" is-invalid", "") + " is-invalid"
+                attrs["aria-invalid"] = "true"
+                attrs["aria-describedby"] = f"{self.auto_id % self.add_prefix(nom)}_erreur"
+        repondants = self.fields["repondants"]
+        repondants.validators += [
+            MinValueValidator(1, _("Un territoire enquêté compte au moins un répondant.")),
+            MaxValueValidator(REPONDANTS_MAX, _("L'échantillon compte au plus 10 000 000 répondants.")),
+        ]
+
+
+class BaseResultats(forms.BaseInlineFormSet):
+    """The answers of a survey, checked together against its territories and its sample."""
+
+    def __init__(self, *args, enquete_form=None, **kwargs):
+        self.enquete_form = enquete_form
+        super().__init__(*args, **kwargs)
+
+    def gardes(self) -> list:
+        """The answers filled in that stay (neither empty extra rows nor ticked for removal)."""
+        return [
+            f for f in self.forms if f.cleaned_data and not (self.can_delete and self._should_delete_form(f))
+        ]
+
+    def clean(self):
+        try:
+            self._verifier()
+        finally:
+            for form in self.forms:
+                form.marquer_erreurs()
+
+    def _verifier(self):
+        super().clean()
+        if any(self.errors):
+            return
+        gardes = self.gardes()
+        if not gardes:
+            raise forms.ValidationError(_("Saisissez au moins une réponse (territoire, question, part)."))
+        vus = set()
+        for form in gardes:
+            cle = (form.cleaned_data["territoire"].pk, form.cleaned_data["question"].strip().casefold())
+            if cle in vus:
+                form.add_error("question", _("Cette question a déjà une réponse pour ce territoire."))
+            vus.add(cle)
+        donnees = (
+            self.enquete_form.cleaned_data if self.enquete_form and self.enquete_form.is_valid() else None
+        )
+        if donnees is None:
+            return
+        choisis = set(donnees["territoires"])
+        repondus = {f.cleaned_data["territoire"] for f in gardes}
+        for form in gardes:
+            territoire = form.cleaned_data["territoire"]
+            if territoire not in choisis:
+                form.add_error(
+                    "territoire",
+                    _("%(t)s n'est pas parmi les territoires enquêtés : cochez-le ou choisissez-en un autre.")
+                    % {"t": territoire.nom},
+                )
+            repondants = form.cleaned_data.get("repondants")
+            if repondants and repondants > donnees["repondants"]:
+                form.add_error(
+                    "repondants",
+                    _("Plus de répondants sur ce territoire (%(n)s) que dans tout l'échantillon (%(e)s).")
+                    % {"n": repondants, "e": donnees["repondants"]},
+                )
+        sans_reponse = sorted(t.nom for t in choisis - repondus)
+        if sans_reponse:
+            raise forms.ValidationError(
+                _("Territoire enquêté sans réponse : %(t)s. Saisissez ses réponses ou décochez-le.")
+                % {"t": ", ".join(sans_reponse)}
+            )
+
+    def a_enregistrer(self) -> tuple[list, list]:
+        """(answers to save, numbered by their question's first appearance; answers to remove)."""
+        supprimes = [f.instance for f in self.deleted_forms if f.instance.pk]
+        ordres: dict[str, int] = {}
+        resultats = []
+        for form in self.gardes():
+            resultat = form.save(commit=False)
+            ordre = ordres.setdefault(resultat.question.strip().casefold(), len(ordres))
+            if form.has_changed() or resultat.pk is None or resultat.ordre != ordre:
+                resultat.ordre = ordre
+                resultats.append(resultat)
+        return resultats, supprimes
+
+
+def formulaires_enquete(data=None, *, enquete=None, territoires):
+    """The survey's form and its answers' formset, bound to `data` when posted."""
+    enquete = enquete or Enquete()
+    form = EnqueteForm(data, instance=enquete, territoires=territoires)
+    Resultats = forms.inlineformset_factory(
+        Enquete,
+        ResultatEnquete,
+        form=ResultatForm,
+        formset=BaseResultats,
+        extra=LIGNES_AJOUTEES if enquete.pk else LIGNES_NOUVELLE_ENQUETE,
+        can_delete=bool(enquete.pk),
+    )
+    resultats = Resultats(
+        data,
+        instance=enquete,
+        prefix="resultats",
+        queryset=ResultatEnquete.objects.filter(enquete=enquete).select_related("territoire")
+        if enquete.pk
+        else ResultatEnquete.objects.none(),
+        form_kwargs={"territoires": territoires},
+        enquete_form=form,
+    )
+    return form, resultats

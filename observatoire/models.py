@@ -6,6 +6,8 @@ Only aggregates are stored: a count of facts per territory, indicator, period an
 nominative record of an offender or a victim.
 """
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -309,6 +311,11 @@ class Declaration(Historise, Illustratif):
     def get_absolute_url(self):
         return reverse("observatoire:declaration_modifier", kwargs={"pk": self.pk})
 
+    @property
+    def premier_jour(self) -> datetime.date:
+        """The month declared, as a date (pages write it "janvier 1998")."""
+        return datetime.date(self.annee, self.mois, 1)
+
 
 class Donnee(models.Model):
     """One figure: the count of facts for a territory × indicator × period (a year, or a month of
@@ -443,6 +450,9 @@ class Enquete(Historise, Illustratif):
 
     def __str__(self):
         return self.titre
+
+    def get_absolute_url(self):
+        return reverse("observatoire:enquete_modifier", kwargs={"pk": self.pk})
 
 
 class ResultatEnquete(Historise):

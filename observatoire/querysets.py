@@ -100,9 +100,16 @@ class DeclarationQuerySet(models.QuerySet):
         return de_son_organisation(self, user)
 
 
+# Who enters perceived-insecurity surveys and corrects them: the observatory's analysts.
+ROLES_ENQUETE = (OBSERVATOIRE,)
+
+
 class EnqueteQuerySet(models.QuerySet):
     def visibles_par(self, user):
         return self if peut_consulter(user) else self.none()
+
+    def modifiables_par(self, user):
+        return self if has_role(user, *ROLES_ENQUETE) else self.none()
 
 
 # The diagnostic is a document of the whole contract: every role reads it; the coordination and

@@ -19,7 +19,7 @@ from cls_poitiers.models import Territoire
 from .imports import etat4001, figures, geojson, population, ssmsi
 from .imports.base import ImportRefuse, Rapport, empreinte
 from .imports.ecriture import EcritureDonnees
-from .models import AnnexeDiagnostic, Declaration, Diagnostic, LotImport, Source
+from .models import AnnexeDiagnostic, Declaration, Diagnostic, Enquete, LotImport, Source
 from .tableaux_de_bord import cache
 
 logger = logging.getLogger("cls.observatoire")
@@ -344,6 +344,25 @@ def declarer(
         historiser(declaration, motif=_("Correction des nombres déclarés"))
         declaration.save()
     return declaration
+
+
+# --- perceived-insecurity surveys -----------------------------------------------------------------
+
+
+@transaction.atomic
+def enregistrer_enquete(*, enquete: Enquete, resultats, supprimes=(), par, motif: str = "") -> Enquete:
+    """Save a survey and those of its answers that are new, changed or removed, each with who and
+    why in its history (an unchanged answer gets no new version)."""
+    historiser(enquete, par=par, motif=motif)
+    enquete.save()
+    for resultat in supprimes:
+        historiser(resultat, par=par, motif=motif)
+        resultat.delete()
+    for resultat in resultats:
+        resultat.enquete = enquete
+        historiser(resultat, par=par, motif=motif)
+        resultat.save()
+    return enquete
 
 
 # --- diagnostic -----------------------------------------------------------------------------------

@@ -5,7 +5,8 @@ Short views: parse the filters, build the page (`tableaux_de_bord.pages`), rende
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -24,14 +25,31 @@ from cls_poitiers.permissions import (
 
 from . import nomenclatures, services
 from .filters import FiltreChiffres
-from .forms import AnnexeForm, CorrespondanceForm, DeclarationForm, DiagnosticForm, TeleversementForm
-from .models import AnnexeDiagnostic, Declaration, Diagnostic, Donnee, Indicateur, LotImport
+from .forms import (
+    AnnexeForm,
+    CorrespondanceForm,
+    DeclarationForm,
+    DiagnosticForm,
+    TeleversementForm,
+    formulaires_enquete,
+)
+from .models import (
+    AnnexeDiagnostic,
+    Declaration,
+    Diagnostic,
+    Donnee,
+    Enquete,
+    Indicateur,
+    LotImport,
+    ResultatEnquete,
+)
 from .querysets import (
     ROLES_CONSULTATION,
     ROLES_CORRESPONDANCE,
     ROLES_DECLARATION,
     ROLES_DIAGNOSTIC_EDITION,
     ROLES_DIAGNOSTIC_LECTURE,
+    ROLES_ENQUETE,
     ROLES_IMPORT,
     peut_consulter,
     portee_des_sources,
@@ -39,6 +57,8 @@ from .querysets import (
 from .tableaux_de_bord import cache, exports, pages
 
 FORMATS_EXPORT = ("csv", "xlsx")
+DECLARATIONS_PAR_PAGE = 25
+ENQUETES_PAR_PAGE = 25
 
 
 def _filtre_de(request) -> FiltreChiffres:
@@ -57,14 +77,29 @@ def _source_refusee(request, filtre):
     return render(request, "observatoire/vide.html", {"filtre": filtre, "source_refusee": True}, status=400)
 
 
-def _exporter(request, tableaux: dict, nom: str):
-    """?export=<table>&format=csv|xlsx: exactly the table the page shows."""
+def _exporter(request, tableaux: dict, page: str, *, ctx=None, annees=None, territoire=None, sans_source=()):
+    """?export=<table>&format=csv|xlsx: exactly the table the page shows, under a name that says
+    its source, year(s) and territory (`exports.nom_de_fichier`). By default the page's source, its
+    year and the contract's territory; `annees` (a list, or a list per table) and `territoire`
+    say otherwise; the tables in `sans_source` do not come from the page's source (surveys)."""
     cle, format_ = request.GET.get("export"), request.GET.get("format", "csv")
     if not cle:
         return None
     if cle not in tableaux or tableaux[cle] is None or format_ not in FORMATS_EXPORT:
         raise Http404(_("Export inconnu."))
-    return exports.reponse(tableaux[cle], format_, f"{nom}-{cle}")
+    if isinstance(annees, dict):
+        annees = annees.get(cle)
+    if annees is None:
+        annees = [ctx.annee] if ctx else []
+    territoire = territoire or (ctx.perimetre.racine if ctx else None)
+    nom = exports.nom_de_fichier(
+        page,
+        cle,
+        source=ctx.source.code if ctx and cle not in sans_source else "",
+        annees=annees,
+        territoire=territoire.nom if territoire else "",
+    )
+    return exports.reponse(tableaux[cle], format_, nom)
 
 
 def _vide(request, filtre):
@@ -109,7 +144,7 @@ def tableau_de_bord(request):
         return _vide(request, filtre)
     ctx, vue = calcule
     export = _exporter(
-        request, {"indicateurs": vue["tableau"], "prioritaires": vue["prioritaires"]}, "observatoire"
+        request, {"indicateurs": vue["tableau"], "prioritaires": vue["prioritaires"]}, "observatoire", ctx=ctx
     )
     return export or render(
         request, "observatoire/tableau_de_bord.html", {"filtre": filtre, "ctx": ctx, **vue}
@@ -138,7 +173,7 @@ def par_territoire(request):
     if calcule is None:
         return _vide(request, filtre)
     ctx, vue = calcule
-    export = _exporter(request, {"classement": vue["tableau"]}, "observatoire-territoires")
+    export = _exporter(request, {"classement": vue["tableau"]}, "observatoire-territoires", ctx=ctx)
     return export or render(
         request, "observatoire/par_territoire.html", {"filtre": filtre, "ctx": ctx, **vue}
     )
@@ -161,7 +196,15 @@ def evolution(request):
     if calcule is None:
         return _vide(request, filtre)
     ctx, vue = calcule
-    export = _exporter(request, {"evolution": vue["tableau"]}, "observatoire-evolution")
+    choisis = [t for t in valeurs.get("territoires") or [] if t.pk in ctx.perimetre.territoires]
+    export = _exporter(
+        request,
+        {"evolution": vue["tableau"]},
+        "observatoire-evolution",
+        ctx=ctx,
+        annees=ctx.annees,
+        territoire=choisis[0] if len(choisis) == 1 else None,
+    )
     return export or render(request, "observatoire/evolution.html", {"filtre": filtre, "ctx": ctx, **vue})
 
 
@@ -184,7 +227,11 @@ def territoire(request, code):
     export = _exporter(
         request,
         {"territoire": vue["tableau"], "declarations": vue["declarations"], "enquetes": vue["enquetes"]},
-        f"observatoire-{territoire.code}",
+        "observatoire",
+        ctx=ctx,
+        annees={"territoire": ctx.annees, "declarations": [], "enquetes": []},
+        territoire=territoire,
+        sans_source=("declarations", "enquetes"),
     )
     return export or render(
         request,
@@ -360,19 +407,24 @@ def _territoires_declarables(user):
 
 @role_required(*ROLES_DECLARATION, *ROLES_IMPORT, COORDINATION)
 def declarations(request):
+    """The declarations this user may read, a page at a time, each with its declared values."""
     liste = (
         Declaration.objects.visibles_par(request.user)
         .select_related("partenaire", "territoire", "declare_par")
-        .annotate(nb=Count("donnees"))[:200]
+        .prefetch_related(
+            Prefetch(
+                "donnees",
+                queryset=Donnee.objects.select_related("indicateur").order_by("indicateur__libelle"),
+            )
+        )
     )
+    page = Paginator(liste, DECLARATIONS_PAR_PAGE).get_page(request.GET.get("page"))
     peut_declarer = (
         has_role(request.user, PARTENAIRE)
         and request.user.partenaire is not None
         and Indicateur.objects.declarables_par(request.user.partenaire).exists()
     )
-    return render(
-        request, "observatoire/declarations.html", {"declarations": liste, "peut_declarer": peut_declarer}
-    )
+    return render(request, "observatoire/declarations.html", {"page": page, "peut_declarer": peut_declarer})
 
 
 def _formulaire_declaration(request, declaration=None):
@@ -425,6 +477,70 @@ def declaration_nouvelle(request):
 def declaration_modifier(request, pk):
     declaration = get_object_or_404(Declaration.objects.modifiables_par(request.user), pk=pk)
     return _formulaire_declaration(request, declaration)
+
+
+# --- perceived-insecurity surveys -----------------------------------------------------------------
+
+
+def _territoires_enquetables():
+    """The contract's territories, from the district to its quartiers: where a survey is led."""
+    racine = pages.tableaux.racine_du_contrat()
+    qs = Territoire.objects.exclude(niveau=Territoire.Niveau.DEPARTEMENT)
+    if racine:
+        qs = qs.filter(pages.tableaux.sous_la_racine(racine))
+    return qs.hierarchie()
+
+
+@role_required(*ROLES_ENQUETE)
+def enquete_list(request):
+    enquetes = (
+        Enquete.objects.modifiables_par(request.user)
+        .annotate(nb_resultats=Count("resultats"))
+        .prefetch_related(
+            Prefetch(
+                "resultats",
+                queryset=ResultatEnquete.objects.select_related("territoire").order_by("territoire__nom"),
+            )
+        )
+        .order_by("-date_fin", "-pk")
+    )
+    page = Paginator(enquetes, ENQUETES_PAR_PAGE).get_page(request.GET.get("page"))
+    return render(request, "observatoire/enquete_list.html", {"page": page})
+
+
+def _formulaire_enquete(request, enquete=None):
+    form, resultats = formulaires_enquete(
+        request.POST or None, enquete=enquete, territoires=_territoires_enquetables()
+    )
+    if request.method == "POST" and form.is_valid() and resultats.is_valid():
+        a_enregistrer, supprimes = resultats.a_enregistrer()
+        enquete = services.enregistrer_enquete(
+            enquete=form.save(commit=False),
+            resultats=a_enregistrer,
+            supprimes=supprimes,
+            par=request.user,
+            motif=_("Modification de l'enquête") if enquete else _("Saisie de l'enquête"),
+        )
+        messages.success(request, _("Enquête « %(t)s » enregistrée.") % {"t": enquete.titre})
+        return redirect("observatoire:enquete_list")
+    return render(
+        request,
+        "observatoire/enquete_form.html",
+        {"form": form, "resultats": resultats, "enquete": enquete},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@role_required(*ROLES_ENQUETE)
+def enquete_nouvelle(request):
+    return _formulaire_enquete(request)
+
+
+@role_required(*ROLES_ENQUETE)
+def enquete_modifier(request, pk):
+    return _formulaire_enquete(
+        request, get_object_or_404(Enquete.objects.modifiables_par(request.user), pk=pk)
+    )
 
 
 # --- diagnostic -----------------------------------------------------------------------------------
@@ -511,7 +627,7 @@ def diagnostic_detail(request, pk):
     tableaux = {"enquetes": enquetes}
     if vue:
         tableaux.update(indicateurs=vue["tableau"], prioritaires=vue["prioritaires"])
-    export = _exporter(request, tableaux, f"diagnostic-{annee}")
+    export = _exporter(request, tableaux, "diagnostic", ctx=ctx, annees=[annee], sans_source=("enquetes",))
     if export:
         return export
     return render(

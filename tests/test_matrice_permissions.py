@@ -40,7 +40,7 @@ def _demo_kwargs(name):
     convoquee = Reunion.objects.filter(comite__code="pilotage", statut="convoquee").first()
     point = PointOrdreDuJour.objects.filter(reunion=convoquee).first()
     from comites.models import Bilan
-    from observatoire.models import AnnexeDiagnostic, Declaration, Diagnostic, LotImport
+    from observatoire.models import AnnexeDiagnostic, Declaration, Diagnostic, Enquete, LotImport
 
     contrat = Contrat.objects.get()
     # The demo sends no e-mail: one in the outbox for its page.
@@ -89,6 +89,7 @@ def _demo_kwargs(name):
         "observatoire:territoire": {"code": "QP086005"},
         "observatoire:import_detail": {"pk": LotImport.objects.first().pk},
         "observatoire:import_etat": {"pk": LotImport.objects.first().pk},
+        "observatoire:enquete_modifier": {"pk": Enquete.objects.first().pk},
         "observatoire:import_appliquer": {"pk": LotImport.objects.first().pk},
         "observatoire:import_correspondance": {"pk": LotImport.objects.first().pk},
         "observatoire:declaration_modifier": {
@@ -173,6 +174,10 @@ MATRICE = {
     "observatoire:declarations": seulement("coordination", "partenaire", "autre_partenaire", "analyste"),
     "observatoire:declaration_nouvelle": seulement("partenaire", "autre_partenaire"),
     "observatoire:declaration_modifier": {**seulement("partenaire"), "autre_partenaire": 404},
+    # Perceived-insecurity surveys: entered and corrected by the analysts only.
+    "observatoire:enquete_list": seulement("analyste"),
+    "observatoire:enquete_nouvelle": seulement("analyste"),
+    "observatoire:enquete_modifier": seulement("analyste"),
     # Engagements: every role reads; partners report progress on their own organisation's
     # commitments (POST only); the coordination edits, validates and imports.
     "engagements:engagement_list": tous(),

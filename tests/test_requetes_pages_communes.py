@@ -20,12 +20,14 @@ PAGES = ["/", "/territoires/86194/", "/territoires/QP086005/", "/observatoire/te
 ACCUEIL, COMMUNE, QUARTIER, OBSERVATOIRE = PAGES
 # After the login, per page and role. The home and territory pages are named query by query in
 # tests/comites/test_pages_demo.py (the analyst's home: the contract, the header's organisation,
-# the observatory's panel), the observatory's territory page in tests/observatoire/test_vues.py.
+# the observatory's panel, and its five queries of "since your last visit" named in
+# tests/observatoire/test_panneau_analyste.py), the observatory's territory page in
+# tests/observatoire/test_vues.py.
 REQUETES = {
     "coordination": {ACCUEIL: 21, COMMUNE: 13, QUARTIER: 13, OBSERVATOIRE: 16},
     "stp": {ACCUEIL: 13, COMMUNE: 13, QUARTIER: 13, OBSERVATOIRE: 16},
     "secretariat": {ACCUEIL: 12, COMMUNE: 6, QUARTIER: 6},
-    "analyste": {ACCUEIL: 9, COMMUNE: 13, QUARTIER: 13, OBSERVATOIRE: 16},
+    "analyste": {ACCUEIL: 9 + 5, COMMUNE: 13, QUARTIER: 13, OBSERVATOIRE: 16},
 }
 
 

@@ -486,7 +486,7 @@ def vue_territoire(ctx: Contexte, territoire: Territoire) -> dict:
         "principal": principal,
         "notes": notes,
         "declarations": tableau_declarations(ctx, territoire),
-        "enquetes": tableau_enquetes(territoire),
+        **_enquetes_du_territoire(ctx.perimetre, territoire),
     }
 
 
@@ -531,13 +531,17 @@ def tableau_declarations(ctx: Contexte, territoire: Territoire) -> Tableau:
     return tableau
 
 
-def tableau_enquetes(territoire: Territoire) -> Tableau:
+def tableau_enquetes(territoire: Territoire, resultats=None) -> Tableau:
+    """The perceived-insecurity shares of the surveys led on the territory itself (`resultats`,
+    when already read)."""
+    if resultats is None:
+        resultats = ResultatEnquete.objects.filter(territoire=territoire).select_related("enquete")
     tableau = Tableau(
         "enquetes",
         _("Insécurité ressentie à %(t)s") % {"t": territoire.nom},
         [_("Enquête"), _("Période"), _("Question"), _("Part des répondants")],
     )
-    for r in ResultatEnquete.objects.filter(territoire=territoire).select_related("enquete"):
+    for r in resultats:
         titre = r.enquete.titre + (
             " " + _("(illustratif)") if r.enquete.illustratif and "illustrati" not in r.enquete.titre else ""
         )
@@ -550,6 +554,40 @@ def tableau_enquetes(territoire: Territoire) -> Tableau:
             ]
         )
     return tableau
+
+
+def _enquetes_du_territoire(perimetre: tableaux.Perimetre, territoire: Territoire) -> dict:
+    """The territory's survey table and, when no survey covers it, why (one query for both)."""
+    dessous, suivants = [], list(perimetre.enfants.get(territoire.pk, []))
+    while suivants:
+        dessous += suivants
+        suivants = [e for pk in suivants for e in perimetre.enfants.get(pk, [])]
+    resultats = list(
+        ResultatEnquete.objects.filter(territoire_id__in=[territoire.pk, *dessous]).select_related(
+            "enquete", "territoire"
+        )
+    )
+    propres = [r for r in resultats if r.territoire_id == territoire.pk]
+    enquetes_dessous = {r.territoire.nom for r in resultats if r.territoire_id != territoire.pk}
+    return {
+        "enquetes": tableau_enquetes(territoire, propres),
+        "note_enquetes": None if propres else absence_d_enquete(territoire, enquetes_dessous),
+    }
+
+
+def absence_d_enquete(territoire: Territoire, enquetes_dessous) -> str:
+    """Why a territory shows no perceived-insecurity share. A survey rolls up to a commune or the
+    district only when it was led there (its sample drawn from the whole territory): the shares
+    of the quartiers it covered (`enquetes_dessous`, their names) are neither added up nor
+    averaged, since those samples do not represent the territory above them."""
+    if not enquetes_dessous:
+        return _("Aucune enquête d'insécurité ressentie n'a été menée sur %(t)s.") % {"t": territoire.nom}
+    return _(
+        "Aucune enquête d'insécurité ressentie ne couvre %(t)s en entier : celles qui ont été menées "
+        "portent sur %(q)s. Leurs parts de répondants ne s'additionnent pas et ne se moyennent pas : "
+        "l'échantillon d'un quartier ne représente pas %(t)s. Elles figurent sur la page de chaque "
+        "territoire enquêté ; %(t)s aura ses chiffres quand une enquête y sera menée."
+    ) % {"t": territoire.nom, "q": ", ".join(sorted(enquetes_dessous))}
 
 
 def lignes_chiffres(

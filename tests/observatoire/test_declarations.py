@@ -79,14 +79,45 @@ def test_another_partner_cannot_edit_a_declaration(
     assert client.get(reverse("observatoire:declarations")).status_code == 200
 
 
-def test_declaration_list_query_count(perimetre, partenaire, categorie, client_de, django_assert_num_queries):
+@pytest.mark.parametrize(("mois", "dernier"), [(12, "décembre 1998"), (40, "avril 2001")])
+def test_declaration_list_shows_values_by_category_a_page_at_a_time_in_a_fixed_number_of_queries(
+    perimetre, partenaire, categorie, client_de, django_assert_num_queries, mois, dernier
+):
     client = client_de(partenaire)
-    for mois in range(1, 13):
-        donnees = {"territoire": perimetre["q"].pk, "annee": 1998, "mois": mois, "nombre_bus-degrades": mois}
+    autre = IndicateurFactory(
+        code="abris-degrades",
+        libelle="Abris dégradés",
+        nomenclature="partenaire",
+        partenaire=partenaire.partenaire,
+        unite="incident",
+        famille="incivilites",
+    )
+    for n in range(mois):
+        annee, m = 1998 + n // 12, n % 12 + 1
+        donnees = {
+            "territoire": perimetre["q"].pk,
+            "annee": annee,
+            "mois": m,
+            "nombre_bus-degrades": 1000 + n,
+            "nombre_abris-degrades": n,
+        }
         assert client.post(reverse("observatoire:declaration_nouvelle"), donnees).status_code == 302
-    # Login, then the partner's declarations with their territory, author and number of figures,
-    # whether the partner has a category to declare, the header's organisation.
-    with django_assert_num_queries(REQUETES_CONNEXION + 3):
+    assert autre.donnees.count() == mois
+    # Login, then the number of declarations, the page's declarations with their partner,
+    # territory and author, their figures with their category, whether the partner has a category
+    # to declare, the header's organisation.
+    with django_assert_num_queries(REQUETES_CONNEXION + 5):
         response = client.get(reverse("observatoire:declarations"))
         assert response.status_code == 200
-        assert response.content.decode().count("Les Couronneries") == 12
+    page = response.content.decode()
+    assert page.count("Les Couronneries") == min(mois, 25)
+    assert dernier in page
+    assert f"Bus dégradés : 1\u202f{mois - 1:03d}" in page and f"Abris dégradés : {mois - 1}" in page
+    assert "Catégories déclarées" not in page
+    if mois > 25:
+        assert "Page 1 sur 2" in page
+        suite = client.get(reverse("observatoire:declarations") + "?page=2").content.decode()
+        assert suite.count("Les Couronneries") == mois - 25
+        assert "janvier 1998" in suite
+    else:
+        assert "Page 1 sur" not in page
