@@ -7,6 +7,7 @@ The figures come from the frozen snapshot of an adopted review, or are computed 
 """
 
 import datetime
+from collections import defaultdict
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
@@ -41,10 +42,39 @@ def _lisible(valeur: Decimal) -> str:
 # --- 1. statistics --------------------------------------------------------------------------------
 
 
-def _affiches(ligne: dict, detail: bool):
+def _motifs(lignes: list[dict], detail: bool) -> dict[tuple[str, str], secret.Motif]:
+    """The cells masked for this reader, per indicator and year ("n", "n1"), computed on the
+    review's whole tree as the dashboards do (`secret.Motif`). A review frozen before the tree
+    was stored knows its communes' parent (the district) only."""
+    par_indicateur: dict[str, list[dict]] = defaultdict(list)
+    for ligne in lignes:
+        par_indicateur[ligne["indicateur_code"]].append(ligne)
+    motifs = {}
+    for code, siennes in par_indicateur.items():
+        district = next((ligne["territoire_code"] for ligne in siennes if ligne["district"]), None)
+        enfants: dict[str, list[str]] = defaultdict(list)
+        for ligne in siennes:
+            parent = ligne.get("parent_code", district if ligne["niveau"] == "commune" else None)
+            if parent and not ligne["district"]:
+                enfants[parent].append(ligne["territoire_code"])
+        for annee, nl in (("n", "nl"), ("n1", "nl1")):
+            consolides = {
+                ligne["territoire_code"]: calculs.Consolide(
+                    total=calcul.chiffre_depuis_json(ligne[annee]),
+                    non_localise=calcul.chiffre_depuis_json(ligne[nl]) if ligne.get(nl) else None,
+                )
+                for ligne in siennes
+            }
+            motifs[(code, annee)] = secret.Motif.calculer(consolides, enfants, detail=detail)
+    return motifs
+
+
+def _affiches(ligne: dict, motifs: dict[tuple[str, str], secret.Motif]):
     n = calcul.chiffre_depuis_json(ligne["n"])
     n1 = calcul.chiffre_depuis_json(ligne["n1"])
-    an, an1 = secret.afficher(n, detail), secret.afficher(n1, detail)
+    cellule = (ligne["territoire_code"], secret.TOTAL)
+    an = motifs[(ligne["indicateur_code"], "n")].afficher(n, cellule)
+    an1 = motifs[(ligne["indicateur_code"], "n1")].afficher(n1, cellule)
     evolution = secret.afficher_evolution(calculs.evolution(n, n1), an, an1)
     return n, n1, an, an1, evolution
 
@@ -185,8 +215,9 @@ def _statistiques(stats: dict, annee: int, detail: bool) -> dict:
     }
     multiple = stats.get("multiple_prioritaire", 1.5)
     lignes = sorted(stats["lignes"], key=lambda ligne: (ligne["famille_libelle"], ligne["indicateur"]))
+    motifs = _motifs(lignes, detail)
     for ligne in lignes:
-        n, _n1, an, an1, evolution = _affiches(ligne, detail)
+        n, _n1, an, an1, evolution = _affiches(ligne, motifs)
         if ligne["district"]:
             district.lignes.append(_ligne_district(ligne, an, an1, evolution))
             if an.taux is not None and an1.taux is not None:

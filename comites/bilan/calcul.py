@@ -66,6 +66,10 @@ def chiffre_depuis_json(donnees: dict) -> calculs.Chiffre:
 # --- 1. statistics --------------------------------------------------------------------------------
 
 
+def _non_localise(consolide: calculs.Consolide | None) -> dict | None:
+    return chiffre_en_json(consolide.non_localise) if consolide and consolide.non_localise else None
+
+
 def statistiques(annee: int) -> dict:
     """The district's and every territory's figures per indicator (grouped by family) for N and
     N-1, from the dashboards' default source; the perceived insecurity of the survey of the year
@@ -88,9 +92,15 @@ def statistiques(annee: int) -> dict:
             n1 = precedent[territoire.pk].total if territoire.pk in precedent else calculs.Chiffre()
             if n.statut == calculs.VIDE and n1.statut == calculs.VIDE:
                 continue
+            parent = perimetre.territoires.get(territoire.parent_id) if territoire.pk != racine.pk else None
             lignes.append(
                 {
                     "territoire_code": territoire.code,
+                    # The tree and the "non localisé" parts: secondary suppression is computed on them
+                    # when the review is shown (`affichage`), as on the dashboards.
+                    "parent_code": parent.code if parent else None,
+                    "nl": _non_localise(courant.get(territoire.pk)),
+                    "nl1": _non_localise(precedent.get(territoire.pk)),
                     "territoire": territoire.nom,
                     "niveau": territoire.niveau,
                     "niveau_libelle": str(territoire.get_niveau_display()),
