@@ -417,15 +417,17 @@ def vue_evolution(
         comptes = tableaux.Comptes.lire(perimetre, source=ctx.source, indicateurs=[indicateur], mensuel=True)
         periodes = comptes.mois(indicateur)
         consolides = {(a, m): tableaux.consolider(perimetre, comptes, indicateur, a, m) for a, m in periodes}
-        motifs = {
-            periode: secret.Motif.calculer(consolide, perimetre.enfants, detail=ctx.detail)
-            for periode, consolide in consolides.items()
-        }
+        annees = sorted({a for a, _m in periodes} & set(ctx.annees))
+        motif = secret.Motif.calculer_par_mois(
+            consolides,
+            perimetre.enfants,
+            {a: (ctx.consolide(indicateur, a), ctx.motif(indicateur, a)) for a in annees},
+            detail=ctx.detail,
+        )
 
         def afficher(periode, t):
-            cellule = (t.pk, secret.TOTAL)
-            chiffre = secret.valeur(consolides[periode], cellule) or calculs.Chiffre()
-            return motifs[periode].afficher(chiffre, cellule)
+            chiffre = secret.valeur(consolides[periode], (t.pk, secret.TOTAL)) or calculs.Chiffre()
+            return motif.afficher(chiffre, (t.pk, secret.TOTAL, periode))
 
         libelles = [f"{m:02d}/{a}" for a, m in periodes]
     else:

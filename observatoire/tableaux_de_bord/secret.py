@@ -17,7 +17,10 @@ the JSON endpoint alike.
   (`tests/observatoire/test_secret_secondaire.py` checks it by exact linear algebra).
 - The pattern (`Motif`) is computed once per indicator and period on the whole tree of the
   contract's territories, and every table, chart, export and JSON row of that period reads the
-  same one: a cell masked in one of them is masked in all.
+  same one: a cell masked in one of them is masked in all. A monthly series adds the relations
+  "year = its months" to the months' trees and keeps the year's cells as the yearly pattern has
+  them (`Motif.calculer_par_mois`); with those relations the tables are no longer a tree, and the
+  same rule is the usual heuristic of statistical offices rather than a proof.
 """
 
 from collections.abc import Hashable, Iterable, Mapping
@@ -142,6 +145,17 @@ def valeur(consolides: Mapping[Hashable, calculs.Consolide], cellule: Cellule) -
     return consolide.total if partie == TOTAL else consolide.non_localise
 
 
+def _cellules(consolides: Mapping[Hashable, calculs.Consolide]) -> dict[Cellule, calculs.Chiffre]:
+    """The published cells of a consolidation: every territory's total and "non localisé" part."""
+    cellules = {}
+    for territoire in consolides:
+        for partie in (TOTAL, NON_LOCALISE):
+            chiffre = valeur(consolides, (territoire, partie))
+            if chiffre is not None and chiffre.publies:
+                cellules[(territoire, partie)] = chiffre
+    return cellules
+
+
 def supprimer(
     valeurs: Mapping[Cellule, int], liens: Iterable[Relation], primaires: Iterable[Cellule], limite: int
 ) -> frozenset[Cellule]:
@@ -185,16 +199,56 @@ class Motif:
     def calculer(cls, consolides: Mapping[Hashable, calculs.Consolide], enfants: Mapping, *, detail: bool):
         if detail:
             return cls(detail=True)
-        cellules = {}
-        for territoire in consolides:
-            for partie in (TOTAL, NON_LOCALISE):
-                chiffre = valeur(consolides, (territoire, partie))
-                if chiffre is not None and chiffre.publies:
-                    cellules[(territoire, partie)] = chiffre
+        cellules = _cellules(consolides)
         primaires = [c for c, chiffre in cellules.items() if sous_le_seuil(chiffre)]
         valeurs = {c: chiffre.nombre or 0 for c, chiffre in cellules.items()}
         masques = supprimer(valeurs, relations(consolides, enfants), primaires, seuil())
         return cls(detail=False, masques=masques)
+
+    @classmethod
+    def calculer_par_mois(
+        cls,
+        par_mois: Mapping[tuple[int, int], Mapping[Hashable, calculs.Consolide]],
+        enfants: Mapping,
+        annuels: Mapping[int, tuple[Mapping[Hashable, calculs.Consolide], "Motif"]],
+        *,
+        detail: bool,
+    ):
+        """A monthly series' pattern, its cells named (territory, part, (year, month)): each
+        month's tree, tied to the year's total ("year = its months", where the year's count is
+        exactly the sum of its months), the year's cells masked as its own pattern masks them
+        (`annuels`: {year: (consolidation, pattern)}), so that a month never reveals a yearly
+        cell nor the year a month."""
+        if detail:
+            return cls(detail=True)
+        valeurs: dict = {}
+        liens: list[Relation] = []
+        primaires: list = []
+        for periode, consolides in par_mois.items():
+            for (territoire, partie), chiffre in _cellules(consolides).items():
+                valeurs[(territoire, partie, periode)] = chiffre.nombre or 0
+                if sous_le_seuil(chiffre):
+                    primaires.append((territoire, partie, periode))
+            for lien in relations(consolides, enfants):
+                liens.append(
+                    Relation((*lien.total, periode), tuple((*partie, periode) for partie in lien.parties))
+                )
+        for annee, (consolides, motif) in annuels.items():
+            for territoire, consolide in consolides.items():
+                mois = [(territoire, TOTAL, p) for p in par_mois if p[0] == annee]
+                mois = [c for c in mois if c in valeurs]
+                if (
+                    not mois
+                    or not consolide.total.publies
+                    or consolide.total.nombre != sum(valeurs[c] for c in mois)
+                ):
+                    continue  # no month, or yearly rows besides the months: no exact relation
+                total = (territoire, TOTAL, annee)
+                valeurs[total] = consolide.total.nombre
+                if (territoire, TOTAL) in motif.masques:
+                    primaires.append(total)
+                liens.append(Relation(total, tuple(mois)))
+        return cls(detail=False, masques=supprimer(valeurs, liens, primaires, seuil()))
 
     def afficher(self, chiffre: calculs.Chiffre, cellule: Cellule | None = None) -> Affiche:
         """`chiffre` as this reader may see it; `cellule` (territory, TOTAL or NON_LOCALISE) names

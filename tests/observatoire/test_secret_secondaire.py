@@ -20,23 +20,29 @@ from observatoire.tableaux_de_bord import calculs, secret
 # --- the check ------------------------------------------------------------------------------------
 
 
-def _systeme(consolides, enfants, masques):
+def _systeme(liens, valeurs, masques):
     """The relations as rows over the masked cells: Σ masked parts − masked total = known."""
     cellules = sorted(masques, key=repr)
     index = {c: i for i, c in enumerate(cellules)}
     lignes = []
-    for relation in secret.relations(consolides, enfants):
+    for relation in liens:
         coefficients = [Fraction(0)] * len(cellules)
         connu = Fraction(0)
         for cellule, signe in [(relation.total, -1), *((p, 1) for p in relation.parties)]:
-            valeur = secret.valeur(consolides, cellule).nombre
             if cellule in index:
                 coefficients[index[cellule]] += signe
             else:
-                connu -= signe * valeur
+                connu -= signe * valeurs[cellule]
         if any(coefficients):
             lignes.append((coefficients, connu))
     return cellules, lignes
+
+
+def _arbre(consolides, enfants):
+    """The relations of one consolidation and the value of each of their cells."""
+    liens = secret.relations(consolides, enfants)
+    valeurs = {c: secret.valeur(consolides, c).nombre for lien in liens for c in (lien.total, *lien.parties)}
+    return liens, valeurs
 
 
 def _echelonner(lignes):
@@ -68,7 +74,11 @@ def _echelonner(lignes):
 
 def recuperables(consolides, enfants, masques) -> dict:
     """The masked cells whose value the published cells determine, with that value."""
-    cellules, lignes = _systeme(consolides, enfants, masques)
+    return recuperables_par(*_arbre(consolides, enfants), masques)
+
+
+def recuperables_par(liens, valeurs, masques) -> dict:
+    cellules, lignes = _systeme(liens, valeurs, masques)
     trouves = {}
     for coefficients, b in _echelonner(lignes):
         non_nuls = [i for i, c in enumerate(coefficients) if c]
@@ -81,7 +91,7 @@ def sommes_recuperables(consolides, enfants, masques) -> list[tuple[frozenset, F
     """Sums of two or more masked cells (all coefficients 1) that a combination of the relations,
     with multipliers −1, 0 or 1, gives: with the tree's depth here (three levels), these are all
     the sums the relations determine."""
-    cellules, lignes = _systeme(consolides, enfants, masques)
+    cellules, lignes = _systeme(*_arbre(consolides, enfants), masques)
     trouvees = []
     for multiplicateurs in itertools.product((-1, 0, 1), repeat=len(lignes)):
         if not any(multiplicateurs):
@@ -284,3 +294,41 @@ def test_the_threshold_is_the_settings(settings, seuil):
         if consolides[t].total.nombre < seuil
     }
     assert petits <= motif.masques
+
+
+def test_a_monthly_series_reveals_neither_a_month_nor_the_year():
+    """Couronneries' months (Poitiers has only this quartier's months): January 2, the other
+    months 30; the year's total (362) is published on the yearly pages, Poitiers' too."""
+    mois = {m: (2 if m == 1 else 30) for m in range(1, 13)}
+    par_mois = {
+        (1997, m): _consolider({"D": (None, ["Poitiers"]), "Poitiers": (None, ["Q"]), "Q": (n, [])})[0]
+        for m, n in mois.items()
+    }
+    enfants = {"D": ["Poitiers"], "Poitiers": ["Q"]}
+    annee, _e = _consolider(
+        {"D": (None, ["Poitiers"]), "Poitiers": (None, ["Q"]), "Q": (sum(mois.values()), [])}
+    )
+    motif_annee = _motif(annee, enfants)
+    assert not motif_annee.masques
+    motif = secret.Motif.calculer_par_mois(par_mois, enfants, {1997: (annee, motif_annee)}, detail=False)
+    # What the reader sees: each month's tree, and the year = its months for every territory.
+    liens, valeurs = [], {}
+    for periode, consolides in par_mois.items():
+        for lien in secret.relations(consolides, enfants):
+            liens.append(secret.Relation((*lien.total, periode), tuple((*p, periode) for p in lien.parties)))
+            for c in (lien.total, *lien.parties):
+                valeurs[(*c, periode)] = secret.valeur(consolides, c).nombre
+    for territoire in ("D", "Poitiers", "Q"):
+        total = (territoire, secret.TOTAL, 1997)
+        valeurs[total] = annee[territoire].total.nombre
+        liens.append(secret.Relation(total, tuple((territoire, secret.TOTAL, (1997, m)) for m in mois)))
+    assert ("Q", secret.TOTAL, (1997, 1)) in motif.masques
+    assert recuperables_par(liens, valeurs, _primaires_mensuels(par_mois)) != {}  # today's rule gives it away
+    assert not recuperables_par(liens, valeurs, motif.masques)
+    assert not {
+        c for c in motif.masques if c[2] == 1997
+    }  # the year's cells stay as the yearly pages show them
+
+
+def _primaires_mensuels(par_mois):
+    return {(*c, periode) for periode, consolides in par_mois.items() for c in _primaires(consolides)}
