@@ -136,14 +136,22 @@ def _tableau_prioritaires(annee: int) -> Tableau:
     )
 
 
+def _nombre(affiche, couverture: str | None) -> Cellule:
+    """A count, marked when its aggregate is partial (the export keeps the number)."""
+    cellule = cellule_nombre(affiche)
+    if couverture:
+        cellule.texte += f" ({couverture})"
+    return cellule
+
+
 def _ligne_district(ligne: dict, an, an1, evolution) -> list[Cellule]:
     return [
         Cellule(ligne["famille_libelle"]),
         Cellule(ligne["indicateur"]),
         Cellule(ligne["unite"]),
-        cellule_nombre(an1),
+        _nombre(an1, ligne.get("couverture1")),
         cellule_taux(an1),
-        cellule_nombre(an),
+        _nombre(an, ligne.get("couverture")),
         cellule_taux(an),
         cellule_evolution(evolution),
     ]
@@ -156,7 +164,7 @@ def _ligne_territoire(ligne: dict, an, an1, evolution, ratio) -> list[Cellule]:
         Cellule(_("oui") if ligne["prioritaire"] else _("non")),
         Cellule(ligne["famille_libelle"]),
         Cellule(ligne["indicateur"]),
-        cellule_nombre(an),
+        _nombre(an, ligne.get("couverture")),
         cellule_taux(an),
         cellule_taux(an1),
         cellule_evolution(evolution),
@@ -208,10 +216,11 @@ def _statistiques(stats: dict, annee: int, detail: bool) -> dict:
     district, territoires = _tableau_district(annee), _tableau_territoires(annee)
     prioritaires = _tableau_prioritaires(annee)
     graphique = []
+    # No ratio to a partial district: it would pass for one to the whole district.
     references = {
         ligne["indicateur_code"]: calcul.chiffre_depuis_json(ligne["n"])
         for ligne in stats["lignes"]
-        if ligne["district"]
+        if ligne["district"] and not ligne.get("couverture")
     }
     multiple = stats.get("multiple_prioritaire", 1.5)
     lignes = sorted(stats["lignes"], key=lambda ligne: (ligne["famille_libelle"], ligne["indicateur"]))
@@ -249,6 +258,7 @@ def _statistiques(stats: dict, annee: int, detail: bool) -> dict:
         "ressenti": ressenti,
         "annee_enquete": stats["ressenti"]["annee_enquete"],
         "graphique": svg if graphique else "",
+        "partiel": any(ligne.get("couverture") or ligne.get("couverture1") for ligne in lignes),
         "denominateur_anterieur": any(
             c.texte.endswith(" *") for t in (district, territoires) for ligne in t.lignes for c in ligne
         ),

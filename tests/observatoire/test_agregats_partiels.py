@@ -158,3 +158,14 @@ def test_a_partial_commune_makes_its_district_partial():
     populations.pop("B")
     couvertures = completude.couvertures(consolides, enfants, niveaux, populations.get)
     assert couvertures["D"].texte() == "partiel : 1 commune sur 2"
+
+
+def test_annual_review_marks_the_partial_district_and_gives_no_ratio_to_it(poitiers_seul):
+    from comites.bilan import affichage, calcul
+
+    stats = affichage._statistiques(calcul.statistiques(2016), 2016, detail=True)
+    district = [c.texte for c in stats["district"].lignes[0]]
+    assert district[5] == "1\u202f261 (" + PARTIEL_POITIERS_SEUL + ")"
+    assert stats["partiel"]
+    poitiers = next(ligne for ligne in stats["territoires"].lignes if ligne[0].texte == "Poitiers")
+    assert poitiers[5].valeur == 1261 and poitiers[9].texte == "—"
