@@ -7,6 +7,7 @@ The figures come from the frozen snapshot of an adopted review, or are computed 
 """
 
 import datetime
+from collections import defaultdict
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
@@ -41,10 +42,39 @@ def _lisible(valeur: Decimal) -> str:
 # --- 1. statistics --------------------------------------------------------------------------------
 
 
-def _affiches(ligne: dict, detail: bool):
+def _motifs(lignes: list[dict], detail: bool) -> dict[tuple[str, str], secret.Motif]:
+    """The cells masked for this reader, per indicator and year ("n", "n1"), computed on the
+    review's whole tree as the dashboards do (`secret.Motif`). A review frozen before the tree
+    was stored knows its communes' parent (the district) only."""
+    par_indicateur: dict[str, list[dict]] = defaultdict(list)
+    for ligne in lignes:
+        par_indicateur[ligne["indicateur_code"]].append(ligne)
+    motifs = {}
+    for code, siennes in par_indicateur.items():
+        district = next((ligne["territoire_code"] for ligne in siennes if ligne["district"]), None)
+        enfants: dict[str, list[str]] = defaultdict(list)
+        for ligne in siennes:
+            parent = ligne.get("parent_code", district if ligne["niveau"] == "commune" else None)
+            if parent and not ligne["district"]:
+                enfants[parent].append(ligne["territoire_code"])
+        for annee, nl in (("n", "nl"), ("n1", "nl1")):
+            consolides = {
+                ligne["territoire_code"]: calculs.Consolide(
+                    total=calcul.chiffre_depuis_json(ligne[annee]),
+                    non_localise=calcul.chiffre_depuis_json(ligne[nl]) if ligne.get(nl) else None,
+                )
+                for ligne in siennes
+            }
+            motifs[(code, annee)] = secret.Motif.calculer(consolides, enfants, detail=detail)
+    return motifs
+
+
+def _affiches(ligne: dict, motifs: dict[tuple[str, str], secret.Motif]):
     n = calcul.chiffre_depuis_json(ligne["n"])
     n1 = calcul.chiffre_depuis_json(ligne["n1"])
-    an, an1 = secret.afficher(n, detail), secret.afficher(n1, detail)
+    cellule = (ligne["territoire_code"], secret.TOTAL)
+    an = motifs[(ligne["indicateur_code"], "n")].afficher(n, cellule)
+    an1 = motifs[(ligne["indicateur_code"], "n1")].afficher(n1, cellule)
     evolution = secret.afficher_evolution(calculs.evolution(n, n1), an, an1)
     return n, n1, an, an1, evolution
 
@@ -106,14 +136,22 @@ def _tableau_prioritaires(annee: int) -> Tableau:
     )
 
 
+def _nombre(affiche, couverture: str | None) -> Cellule:
+    """A count, marked when its aggregate is partial (the export keeps the number)."""
+    cellule = cellule_nombre(affiche)
+    if couverture:
+        cellule.texte += f" ({couverture})"
+    return cellule
+
+
 def _ligne_district(ligne: dict, an, an1, evolution) -> list[Cellule]:
     return [
         Cellule(ligne["famille_libelle"]),
         Cellule(ligne["indicateur"]),
         Cellule(ligne["unite"]),
-        cellule_nombre(an1),
+        _nombre(an1, ligne.get("couverture1")),
         cellule_taux(an1),
-        cellule_nombre(an),
+        _nombre(an, ligne.get("couverture")),
         cellule_taux(an),
         cellule_evolution(evolution),
     ]
@@ -126,7 +164,7 @@ def _ligne_territoire(ligne: dict, an, an1, evolution, ratio) -> list[Cellule]:
         Cellule(_("oui") if ligne["prioritaire"] else _("non")),
         Cellule(ligne["famille_libelle"]),
         Cellule(ligne["indicateur"]),
-        cellule_nombre(an),
+        _nombre(an, ligne.get("couverture")),
         cellule_taux(an),
         cellule_taux(an1),
         cellule_evolution(evolution),
@@ -178,15 +216,17 @@ def _statistiques(stats: dict, annee: int, detail: bool) -> dict:
     district, territoires = _tableau_district(annee), _tableau_territoires(annee)
     prioritaires = _tableau_prioritaires(annee)
     graphique = []
+    # No ratio to a partial district: it would pass for one to the whole district.
     references = {
         ligne["indicateur_code"]: calcul.chiffre_depuis_json(ligne["n"])
         for ligne in stats["lignes"]
-        if ligne["district"]
+        if ligne["district"] and not ligne.get("couverture")
     }
     multiple = stats.get("multiple_prioritaire", 1.5)
     lignes = sorted(stats["lignes"], key=lambda ligne: (ligne["famille_libelle"], ligne["indicateur"]))
+    motifs = _motifs(lignes, detail)
     for ligne in lignes:
-        n, _n1, an, an1, evolution = _affiches(ligne, detail)
+        n, _n1, an, an1, evolution = _affiches(ligne, motifs)
         if ligne["district"]:
             district.lignes.append(_ligne_district(ligne, an, an1, evolution))
             if an.taux is not None and an1.taux is not None:
@@ -218,6 +258,7 @@ def _statistiques(stats: dict, annee: int, detail: bool) -> dict:
         "ressenti": ressenti,
         "annee_enquete": stats["ressenti"]["annee_enquete"],
         "graphique": svg if graphique else "",
+        "partiel": any(ligne.get("couverture") or ligne.get("couverture1") for ligne in lignes),
         "denominateur_anterieur": any(
             c.texte.endswith(" *") for t in (district, territoires) for ligne in t.lignes for c in ligne
         ),

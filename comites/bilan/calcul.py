@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from engagements.models import Engagement
 from engagements.querysets import Statut, synthese
-from observatoire.tableaux_de_bord import calculs, pages, tableaux
+from observatoire.tableaux_de_bord import calculs, completude, pages, tableaux
 
 from .. import rythme
 from ..models import Avenant, Comite, Decision, Presence, Reunion
@@ -66,6 +66,23 @@ def chiffre_depuis_json(donnees: dict) -> calculs.Chiffre:
 # --- 1. statistics --------------------------------------------------------------------------------
 
 
+def _couvertures(perimetre, consolides, annee: int) -> dict:
+    def population(territoire_id):
+        denominateur = calculs.denominateur_pour(perimetre.populations.get(territoire_id, {}), annee)
+        return denominateur.valeur if denominateur else None
+
+    niveaux = {pk: t.niveau for pk, t in perimetre.territoires.items()}
+    return completude.couvertures(consolides, perimetre.enfants, niveaux, population)
+
+
+def _partiel(couverture) -> str | None:
+    return couverture.texte() if couverture is not None and not couverture.complete else None
+
+
+def _non_localise(consolide: calculs.Consolide | None) -> dict | None:
+    return chiffre_en_json(consolide.non_localise) if consolide and consolide.non_localise else None
+
+
 def statistiques(annee: int) -> dict:
     """The district's and every territory's figures per indicator (grouped by family) for N and
     N-1, from the dashboards' default source; the perceived insecurity of the survey of the year
@@ -83,14 +100,25 @@ def statistiques(annee: int) -> dict:
     for indicateur in indicateurs:
         courant = tableaux.consolider(perimetre, comptes, indicateur, annee)
         precedent = tableaux.consolider(perimetre, comptes, indicateur, annee - 1)
+        couvertures = _couvertures(perimetre, courant, annee)
+        couvertures1 = _couvertures(perimetre, precedent, annee - 1)
         for territoire in territoires:
             n = courant[territoire.pk].total if territoire.pk in courant else calculs.Chiffre()
             n1 = precedent[territoire.pk].total if territoire.pk in precedent else calculs.Chiffre()
             if n.statut == calculs.VIDE and n1.statut == calculs.VIDE:
                 continue
+            parent = perimetre.territoires.get(territoire.parent_id) if territoire.pk != racine.pk else None
             lignes.append(
                 {
                     "territoire_code": territoire.code,
+                    # The tree and the "non localisé" parts: secondary suppression is computed on them
+                    # when the review is shown (`affichage`), as on the dashboards.
+                    "parent_code": parent.code if parent else None,
+                    "nl": _non_localise(courant.get(territoire.pk)),
+                    "nl1": _non_localise(precedent.get(territoire.pk)),
+                    # "partiel : 1 commune sur 10, …" when the aggregate lacks parts (`completude`).
+                    "couverture": _partiel(couvertures.get(territoire.pk)),
+                    "couverture1": _partiel(couvertures1.get(territoire.pk)),
                     "territoire": territoire.nom,
                     "niveau": territoire.niveau,
                     "niveau_libelle": str(territoire.get_niveau_display()),

@@ -1,6 +1,6 @@
 """What each dashboard shows, built once for its page, its CSV/XLSX export and the JSON endpoint:
 tables of `Cellule`s (display text and exported value), chart and map data, with secrecy applied
-by `secret.afficher` for the user at hand."""
+for the user at hand by one `secret.Motif` per indicator and period (`Contexte.affiche`)."""
 
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -14,7 +14,7 @@ from cls_poitiers.models import Territoire
 from cls_poitiers.permissions import sees_detailed_figures
 
 from ..models import Donnee, Indicateur, ResultatEnquete, Source
-from . import calculs, secret, tableaux
+from . import calculs, completude, secret, tableaux
 from .exports import Cellule, Tableau
 
 COLONNES_EXPORT = [
@@ -57,8 +57,56 @@ class Contexte:
         consolide = self.consolide(indicateur, annee).get(territoire_id)
         return consolide.total if consolide else calculs.Chiffre()
 
-    def affiche(self, indicateur, annee, territoire_id) -> secret.Affiche:
-        return secret.afficher(self.chiffre(indicateur, annee, territoire_id), self.detail)
+    def motif(self, indicateur: Indicateur, annee: int) -> secret.Motif:
+        """The cells masked for this reader in the indicator's year, on the whole tree: every
+        table, chart, export and JSON row of that year reads this one pattern."""
+        cle = ("motif", indicateur.pk, annee)
+        if cle not in self._cache:
+            self._cache[cle] = secret.Motif.calculer(
+                self.consolide(indicateur, annee), self.perimetre.enfants, detail=self.detail
+            )
+        return self._cache[cle]
+
+    def couverture(
+        self, indicateur: Indicateur, annee: int, territoire_id: int
+    ) -> completude.Couverture | None:
+        """How much of the territory's total its parts cover (None: the source's own figure)."""
+        cle = ("couverture", indicateur.pk, annee)
+        if cle not in self._cache:
+            perimetre = self.perimetre
+
+            def population(territoire_id):
+                denominateur = calculs.denominateur_pour(perimetre.populations.get(territoire_id, {}), annee)
+                return denominateur.valeur if denominateur else None
+
+            self._cache[cle] = completude.couvertures(
+                self.consolide(indicateur, annee),
+                perimetre.enfants,
+                {pk: t.niveau for pk, t in perimetre.territoires.items()},
+                population,
+            )
+        return self._cache[cle].get(territoire_id)
+
+    def partiel(self, indicateur: Indicateur, annee: int, territoire_id: int) -> bool:
+        couverture = self.couverture(indicateur, annee, territoire_id)
+        if couverture is not None:
+            return not couverture.complete
+        return self.chiffre(indicateur, annee, territoire_id).statut == calculs.PARTIEL
+
+    def statut(self, indicateur: Indicateur, annee: int, territoire_id: int) -> Cellule:
+        """The "Statut" cell of a figure: complete, or partial with what it covers."""
+        chiffre = self.chiffre(indicateur, annee, territoire_id)
+        if chiffre.statut in (calculs.VIDE, calculs.SECRET):
+            return Cellule("—", "")
+        if not self.partiel(indicateur, annee, territoire_id):
+            return Cellule(_("complet"))
+        couverture = self.couverture(indicateur, annee, territoire_id)
+        return Cellule(couverture.texte() if couverture else _("partiel : des parties sont secrètes"))
+
+    def affiche(self, indicateur, annee, territoire_id, partie: str = secret.TOTAL) -> secret.Affiche:
+        cellule = (territoire_id, partie)
+        chiffre = secret.valeur(self.consolide(indicateur, annee), cellule) or calculs.Chiffre()
+        return self.motif(indicateur, annee).afficher(chiffre, cellule)
 
 
 def contexte(user, valeurs: dict) -> Contexte | None:
@@ -143,8 +191,8 @@ def _evolution(ctx: Contexte, indicateur, annee, territoire_id):
     precedent = ctx.chiffre(indicateur, annee - 1, territoire_id)
     return secret.afficher_evolution(
         calculs.evolution(courant, precedent),
-        secret.afficher(courant, ctx.detail),
-        secret.afficher(precedent, ctx.detail),
+        ctx.affiche(indicateur, annee, territoire_id),
+        ctx.affiche(indicateur, annee - 1, territoire_id),
     )
 
 
@@ -174,6 +222,7 @@ def vue_ensemble(ctx: Contexte, famille: str | None) -> dict:
             _("Unité de compte"),
             _("Nombre"),
             _("Taux"),
+            _("Statut"),
             _("Évolution sur un an"),
             _("Tendance"),
         ],
@@ -187,6 +236,7 @@ def vue_ensemble(ctx: Contexte, famille: str | None) -> dict:
                 Cellule(f"{indicateur.get_unite_display()} ({indicateur.get_denominateur_display()})"),
                 cellule_nombre(affiche),
                 cellule_taux(affiche, motif),
+                ctx.statut(indicateur, ctx.annee, racine.pk),
                 cellule_evolution(_evolution(ctx, indicateur, ctx.annee, racine.pk)),
                 cellule_tendance([(a, ctx.affiche(indicateur, a, racine.pk)) for a in ctx.annees]),
             ]
@@ -198,6 +248,9 @@ def vue_ensemble(ctx: Contexte, famille: str | None) -> dict:
             "indicateur": principal,
             "affiche": ctx.affiche(principal, ctx.annee, racine.pk),
             "evolution": _evolution(ctx, principal, ctx.annee, racine.pk),
+            "partiel": ctx.statut(principal, ctx.annee, racine.pk).texte
+            if ctx.partiel(principal, ctx.annee, racine.pk)
+            else "",
         }
         prioritaires = tableau_prioritaires(ctx, principal)
         note = _note_denominateur(ctx, principal, ctx.annee, racine.pk)
@@ -206,6 +259,8 @@ def vue_ensemble(ctx: Contexte, famille: str | None) -> dict:
     notes += notes_sans_taux(tableau)
     if prioritaires:
         notes += [n for n in notes_sans_taux(prioritaires) if n not in notes]
+    if any(ctx.partiel(i, ctx.annee, racine.pk) for i in indicateurs):
+        notes.append(_note_partiel(racine))
     return {"tableau": tableau, "entete": entete, "prioritaires": prioritaires, "notes": notes}
 
 
@@ -228,6 +283,34 @@ def cellule_tendance(serie: list[tuple[int, secret.Affiche]]) -> Cellule:
     return Cellule(_("Nombres, taux non disponible — %(v)s") % {"v": valeurs}, serie=points, note=legende)
 
 
+def _reference(ctx: Contexte, indicateur: Indicateur, annee: int) -> calculs.Chiffre:
+    """The district's figure as the reference of ratios and candidates: none when it is partial
+    (a ratio to the part of the district that has figures would pass for one to the district)."""
+    racine = ctx.perimetre.racine
+    if ctx.partiel(indicateur, annee, racine.pk):
+        return calculs.Chiffre()
+    return ctx.chiffre(indicateur, annee, racine.pk)
+
+
+def _note_partiel(racine: Territoire) -> str:
+    return _(
+        "Partiel : le total ne compte que les parties qui ont un chiffre (territoires sans chiffre "
+        "ou masqués par la source) ; la part de la population qu'elles couvrent est donnée. "
+        "Aucun rapport au %(t)s n'est calculé sur un total partiel."
+    ) % {"t": racine.nom}
+
+
+def _couverture_export(couverture: completude.Couverture | None):
+    """The `couverture` of an export row or a JSON result: '' (CSV) / None when complete."""
+    if couverture is None or couverture.complete:
+        return None
+    return couverture.texte()
+
+
+def _parties_export(couverture: completude.Couverture | None) -> dict | None:
+    return couverture.en_dict() if couverture is not None else None
+
+
 def _lien_evolution(indicateur: Indicateur, source: Source) -> str:
     from django.urls import reverse
 
@@ -239,13 +322,13 @@ def tableau_prioritaires(ctx: Contexte, indicateur: Indicateur) -> Tableau:
     the district's."""
     multiple = settings.CLS_MULTIPLE_PRIORITAIRE
     racine = ctx.perimetre.racine
-    reference = ctx.chiffre(indicateur, ctx.annee, racine.pk)
+    reference = _reference(ctx, indicateur, ctx.annee)
     territoires = [t for t in ctx.perimetre.territoires.values() if t.pk != racine.pk]
     visibles = []
     for t in territoires:
         chiffre = ctx.chiffre(indicateur, ctx.annee, t.pk)
         visibles.append(
-            (t, chiffre if not secret.afficher(chiffre, ctx.detail).masque else calculs.Chiffre())
+            (t, chiffre if not ctx.affiche(indicateur, ctx.annee, t.pk).masque else calculs.Chiffre())
         )
     candidats = {
         t.pk: ratio for t, _c, ratio in calculs.candidats_prioritaires(visibles, reference, multiple)
@@ -267,7 +350,7 @@ def tableau_prioritaires(ctx: Contexte, indicateur: Indicateur) -> Tableau:
     for t, chiffre in visibles:
         if not t.prioritaire and t.pk not in candidats:
             continue
-        affiche = secret.afficher(chiffre, ctx.detail)
+        affiche = ctx.affiche(indicateur, ctx.annee, t.pk)
         ratio = calculs.rapport(chiffre, reference)
         lignes.append(
             (
@@ -300,11 +383,11 @@ def _lien_territoire(territoire: Territoire) -> str:
 def vue_territoires(ctx: Contexte, indicateur: Indicateur, niveau: str | None) -> dict:
     niveau = niveau or Territoire.Niveau.COMMUNE
     racine = ctx.perimetre.racine
-    reference = ctx.chiffre(indicateur, ctx.annee, racine.pk)
+    reference = _reference(ctx, indicateur, ctx.annee)
     elements = []
     for t in ctx.perimetre.du_niveau(niveau):
         chiffre = ctx.chiffre(indicateur, ctx.annee, t.pk)
-        affiche = secret.afficher(chiffre, ctx.detail)
+        affiche = ctx.affiche(indicateur, ctx.annee, t.pk)
         elements.append(
             (t, chiffre if not affiche.masque else calculs.Chiffre(secrets=chiffre.secrets, publies=0))
         )
@@ -312,12 +395,20 @@ def vue_territoires(ctx: Contexte, indicateur: Indicateur, niveau: str | None) -
     tableau = Tableau(
         "classement",
         _("%(i)s par territoire en %(a)s") % {"i": indicateur.libelle, "a": ctx.annee},
-        [_("Rang"), _("Territoire"), _("Nombre"), _("Dénominateur"), _("Taux"), _("Rapport au district")],
+        [
+            _("Rang"),
+            _("Territoire"),
+            _("Nombre"),
+            _("Dénominateur"),
+            _("Taux"),
+            _("Rapport au district"),
+            _("Statut"),
+        ],
     )
     carte, barres = [], []
     for rang, t, chiffre_visible in classement:
         chiffre = ctx.chiffre(indicateur, ctx.annee, t.pk)
-        affiche = secret.afficher(chiffre, ctx.detail)
+        affiche = ctx.affiche(indicateur, ctx.annee, t.pk)
         ratio = calculs.rapport(chiffre_visible, reference) if not affiche.masque else None
         motif = motif_sans_taux(chiffre, affiche, indicateur)
         tableau.lignes.append(
@@ -331,6 +422,7 @@ def vue_territoires(ctx: Contexte, indicateur: Indicateur, niveau: str | None) -
                 ),
                 cellule_taux(affiche, motif),
                 cellule_ratio(ratio),
+                ctx.statut(indicateur, ctx.annee, t.pk),
             ]
         )
         carte.append(
@@ -347,7 +439,8 @@ def vue_territoires(ctx: Contexte, indicateur: Indicateur, niveau: str | None) -
         )
         if affiche.taux is not None:
             barres.append({"nom": t.nom, "taux": round(affiche.taux, 2)})
-    affiche_district = secret.afficher(reference, ctx.detail)
+    affiche_district = ctx.affiche(indicateur, ctx.annee, racine.pk)
+    district_complet = not ctx.partiel(indicateur, ctx.annee, racine.pk)
     tableau.lignes.append(
         [
             Cellule(""),
@@ -357,12 +450,18 @@ def vue_territoires(ctx: Contexte, indicateur: Indicateur, niveau: str | None) -
                 formats.nombre(affiche_district.denominateur) if affiche_district.denominateur else "—",
                 affiche_district.denominateur or "",
             ),
-            cellule_taux(affiche_district, motif_sans_taux(reference, affiche_district, indicateur)),
-            Cellule("1,00" if affiche_district.taux else "—", 1 if affiche_district.taux else ""),
+            cellule_taux(
+                affiche_district,
+                motif_sans_taux(ctx.chiffre(indicateur, ctx.annee, racine.pk), affiche_district, indicateur),
+            ),
+            cellule_ratio(1 if affiche_district.taux and district_complet else None),
+            ctx.statut(indicateur, ctx.annee, racine.pk),
         ]
     )
     notes = [n for n in [_note_denominateur(ctx, indicateur, ctx.annee, racine.pk)] if n]
     notes += notes_sans_taux(tableau, colonne=1)
+    if not district_complet or any(ctx.partiel(indicateur, ctx.annee, t.pk) for t, _c in elements):
+        notes.append(_note_partiel(racine))
     return {"tableau": tableau, "carte": carte, "barres": barres, "notes": notes, "niveau": niveau}
 
 
@@ -375,17 +474,24 @@ def vue_evolution(
         comptes = tableaux.Comptes.lire(perimetre, source=ctx.source, indicateurs=[indicateur], mensuel=True)
         periodes = comptes.mois(indicateur)
         consolides = {(a, m): tableaux.consolider(perimetre, comptes, indicateur, a, m) for a, m in periodes}
+        annees = sorted({a for a, _m in periodes} & set(ctx.annees))
+        motif = secret.Motif.calculer_par_mois(
+            consolides,
+            perimetre.enfants,
+            {a: (ctx.consolide(indicateur, a), ctx.motif(indicateur, a)) for a in annees},
+            detail=ctx.detail,
+        )
 
-        def chiffre(periode, t):
-            c = consolides[periode].get(t.pk)
-            return c.total if c else calculs.Chiffre()
+        def afficher(periode, t):
+            chiffre = secret.valeur(consolides[periode], (t.pk, secret.TOTAL)) or calculs.Chiffre()
+            return chiffre, motif.afficher(chiffre, (t.pk, secret.TOTAL, periode))
 
         libelles = [f"{m:02d}/{a}" for a, m in periodes]
     else:
         periodes = ctx.annees
 
-        def chiffre(periode, t):
-            return ctx.chiffre(indicateur, periode, t.pk)
+        def afficher(periode, t):
+            return ctx.chiffre(indicateur, periode, t.pk), ctx.affiche(indicateur, periode, t.pk)
 
         libelles = [str(a) for a in periodes]
     colonnes = [_("Période")]
@@ -397,12 +503,16 @@ def vue_evolution(
         colonnes,
     )
     affiches = {t.pk: [] for t in territoires}
+    partiels = False
     for periode, libelle in zip(periodes, libelles, strict=True):
         ligne = [Cellule(libelle)]
         for t in territoires:
-            c = chiffre(periode, t)
-            affiche = secret.afficher(c, ctx.detail)
-            ligne += [cellule_nombre(affiche), cellule_taux(affiche, motif_sans_taux(c, affiche, indicateur))]
+            c, affiche = afficher(periode, t)
+            nombre = cellule_nombre(affiche)
+            if not mensuel and ctx.partiel(indicateur, periode, t.pk):
+                nombre.texte += " " + _("(partiel)")
+                partiels = True
+            ligne += [nombre, cellule_taux(affiche, motif_sans_taux(c, affiche, indicateur))]
             affiches[t.pk].append(affiche)
         tableau.lignes.append(ligne)
     # Like the sparklines: rates when every figure shown has one, else counts; never both.
@@ -418,6 +528,8 @@ def vue_evolution(
         "titre": _("Taux pour mille") if en_taux else _("Nombres (taux non disponible)"),
     }
     notes = notes_sans_taux(tableau, colonne=None)
+    if partiels:
+        notes.append(_note_partiel(perimetre.racine))
     if mensuel:
         notes.append(
             _(
@@ -442,23 +554,30 @@ def vue_territoire(ctx: Contexte, territoire: Territoire) -> dict:
             _("Taux"),
             _("Taux du district"),
             _("Rapport au district"),
+            _("Statut"),
         ],
     )
     graphique = {"libelles": [str(a) for a in ctx.annees], "series": []}
+    partiels = False
     for indicateur in indicateurs:
         for annee in ctx.annees:
             consolide = ctx.consolide(indicateur, annee).get(territoire.pk)
             if consolide is None or consolide.total.statut == calculs.VIDE:
                 continue
-            affiche = secret.afficher(consolide.total, ctx.detail)
+            affiche = ctx.affiche(indicateur, annee, territoire.pk)
             district = ctx.affiche(indicateur, annee, racine.pk)
             non_localise = (
-                cellule_nombre(secret.afficher(consolide.non_localise, ctx.detail))
+                cellule_nombre(ctx.affiche(indicateur, annee, territoire.pk, secret.NON_LOCALISE))
                 if consolide.non_localise
                 else Cellule("—", "")
             )
-            chiffre_district = ctx.chiffre(indicateur, annee, racine.pk)
+            chiffre_district = _reference(ctx, indicateur, annee)
             ratio = calculs.rapport(consolide.total, chiffre_district)
+            partiels = (
+                partiels
+                or ctx.partiel(indicateur, annee, territoire.pk)
+                or ctx.partiel(indicateur, annee, racine.pk)
+            )
             tableau.lignes.append(
                 [
                     Cellule(indicateur.libelle),
@@ -468,6 +587,7 @@ def vue_territoire(ctx: Contexte, territoire: Territoire) -> dict:
                     cellule_taux(affiche, motif_sans_taux(consolide.total, affiche, indicateur)),
                     cellule_taux(district, motif_sans_taux(chiffre_district, district, indicateur)),
                     cellule_ratio(ratio if not affiche.masque else None),
+                    ctx.statut(indicateur, annee, territoire.pk),
                 ]
             )
     principal = _indicateur_principal(indicateurs)
@@ -480,6 +600,8 @@ def vue_territoire(ctx: Contexte, territoire: Territoire) -> dict:
         [n for n in [_note_denominateur(ctx, principal, ctx.annee, territoire.pk)] if n] if principal else []
     )
     notes += notes_sans_taux(tableau)
+    if partiels:
+        notes.append(_note_partiel(racine))
     return {
         "tableau": tableau,
         "graphique": graphique,
@@ -509,6 +631,9 @@ def tableau_declarations(ctx: Contexte, territoire: Territoire) -> Tableau:
         )
         .order_by("source__libelle", "indicateur__libelle", "annee")
     )
+    # A partner's declarations are read with masks by that partner alone (`Source.visibles_par`),
+    # who entered them: the threshold applies, no total of this table is shown beside its parts.
+    motif = secret.Motif(detail=ctx.detail)
     tableau = Tableau(
         "declarations",
         _("Déclarations des partenaires sur %(t)s") % {"t": territoire.nom},
@@ -525,7 +650,7 @@ def tableau_declarations(ctx: Contexte, territoire: Territoire) -> Tableau:
                 Cellule(ligne["source__libelle"]),
                 Cellule(ligne["indicateur__libelle"]),
                 Cellule(str(ligne["annee"]), ligne["annee"]),
-                cellule_nombre(secret.afficher(chiffre, ctx.detail)),
+                cellule_nombre(motif.afficher(chiffre)),
             ]
         )
     return tableau
@@ -618,7 +743,7 @@ def lignes_chiffres(
                 chiffre = ctx.chiffre(indicateur, annee, t.pk)
                 if chiffre.statut == calculs.VIDE:
                     continue
-                affiche = secret.afficher(chiffre, ctx.detail)
+                affiche = ctx.affiche(indicateur, annee, t.pk)
                 lignes.append(
                     {
                         "territoire_code": t.code,
@@ -636,9 +761,9 @@ def lignes_chiffres(
                         else [],
                         "taux_pour_mille": affiche.taux,
                         "motif_sans_taux": motif_sans_taux(chiffre, affiche, indicateur),
-                        "statut": "secret"
-                        if affiche.statut == calculs.SECRET
-                        else ("partiel" if affiche.statut == calculs.PARTIEL else "publie"),
+                        "statut": secret.statut_export(affiche, partiel=ctx.partiel(indicateur, annee, t.pk)),
+                        "couverture": _couverture_export(ctx.couverture(indicateur, annee, t.pk)),
+                        "parties": _parties_export(ctx.couverture(indicateur, annee, t.pk)),
                     }
                 )
     return lignes
@@ -650,6 +775,14 @@ def _nombre_json(valeur):
     if isinstance(valeur, Decimal):
         return int(valeur) if valeur == valeur.to_integral_value() else float(valeur)
     return valeur
+
+
+def valeur_export(ligne: dict, colonne: str):
+    """A cell of the CSV/XLSX export of `lignes_chiffres`: the `statut` of a partial aggregate
+    says what it covers ("partiel : 1 commune sur 10, 14,3 % de la population")."""
+    if colonne == "statut" and ligne["couverture"]:
+        return ligne["couverture"]
+    return ligne[colonne]
 
 
 def enquetes_de_l_annee(annee: int) -> tuple[list, int | None]:

@@ -2,7 +2,7 @@
 the sums of figures are read in a fixed number of queries, then `calculs` rolls them up.
 
 Everything a page, an export or the JSON endpoint shows goes through `Serie` (one indicator of one
-source) and `secret.afficher`, so that they show the same numbers with the same masking.
+source) and `secret.Motif`, so that they show the same numbers with the same masking.
 """
 
 from collections import defaultdict

@@ -67,5 +67,5 @@ def test_analyst_imports_sees_dashboard_change_opens_map_and_exports(
     with page.expect_download() as telechargement:
         page.get_by_role("link", name="CSV").click()
     contenu = telechargement.value.path().read_text(encoding="utf-8-sig")
-    assert contenu.splitlines()[0] == "Rang;Territoire;Nombre;Dénominateur;Taux;Rapport au district"
+    assert contenu.splitlines()[0] == "Rang;Territoire;Nombre;Dénominateur;Taux;Rapport au district;Statut"
     assert "Commune B" in contenu and "78,1" in contenu

@@ -71,7 +71,7 @@ class Command(BaseCommand):
                 territoire=territoire,
             )
         entetes = pages.COLONNES_EXPORT
-        lignes = [[ligne[c] for c in entetes] for ligne in lignes]
+        lignes = [[pages.valeur_export(ligne, c) for c in entetes] for ligne in lignes]
         if sortie.suffix.lower() == ".xlsx":
             sortie.write_bytes(tableurs.xlsx_bytes({"Chiffres": (entetes, lignes)}))
         else:
