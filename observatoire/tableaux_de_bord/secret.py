@@ -162,11 +162,13 @@ def supprimer(
     valeurs: Mapping[Cellule, int], liens: Iterable[Relation], primaires: Iterable[Cellule], limite: int
 ) -> frozenset[Cellule]:
     """The cells to mask: `primaires` and the fewest more, chosen one at a time (the smallest
-    published part, or the total when every part is masked), until every relation has no masked
+    published part other than a zero, or the total when every part is masked), until every relation has no masked
     cell, or two or more whose sum, when the total is published, is `limite` or more."""
     liens = list(liens)
     masques = set(primaires)
     # A part that is itself a total costs more to mask (its own relation then needs a mask too).
+    # A published zero protects nothing (it adds nothing to a masked sum): it comes last. Every
+    # other published cell is at least `limite`, so one of them suffices beside a masked cell.
     totaux = {lien.total for lien in liens}
     change = True
     while change:
@@ -182,7 +184,7 @@ def supprimer(
                 continue
             visibles = [p for p in lien.parties if p not in masques]
             if visibles:
-                masques.add(min(visibles, key=lambda p: (valeurs[p], p in totaux, repr(p))))
+                masques.add(min(visibles, key=lambda p: (valeurs[p] == 0, valeurs[p], p in totaux, repr(p))))
             else:
                 masques.add(lien.total)
             change = True

@@ -114,9 +114,9 @@ def test_the_trend_is_of_rates_when_every_year_has_one(perimetre, source, analys
 
 
 def test_a_published_zero_is_a_zero_and_small_counts_stay_masked():
-    zero = secret.afficher(Chiffre.publie(0, Denominateur(1000, 1990), 1998), detail=False)
+    zero = secret.Motif(detail=False).afficher(Chiffre.publie(0, Denominateur(1000, 1990), 1998))
     assert zero.nombre == 0 and zero.nombre_texte == "0" and zero.statut == calculs.PUBLIE
-    trois = secret.afficher(Chiffre.publie(3, Denominateur(1000, 1990), 1998), detail=False)
+    trois = secret.Motif(detail=False).afficher(Chiffre.publie(3, Denominateur(1000, 1990), 1998))
     assert trois.nombre is None and trois.nombre_texte == f"< {secret.seuil()}"
 
 
