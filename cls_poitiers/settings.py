@@ -34,7 +34,9 @@ def env_int(name: str, default: int) -> int:
     try:
         return int(value)
     except ValueError as exc:
-        raise ImproperlyConfigured(f"{name} doit être un nombre entier (reçu : {value!r}).") from exc
+        raise ImproperlyConfigured(
+            f"{name} doit être un nombre entier (reçu : {value!r}) : corrigez ou retirez cette variable."
+        ) from exc
 
 
 DEBUG = env_bool("DJANGO_DEBUG")
@@ -47,7 +49,10 @@ if not SECRET_KEY:
     if not DEBUG and not SANS_SECRET_POSSIBLE:
         raise ImproperlyConfigured(
             "DJANGO_SECRET_KEY est obligatoire quand DJANGO_DEBUG n'est pas à 1 : "
-            "la plateforme refuse de démarrer en production sans clé secrète."
+            "la plateforme refuse de démarrer en production sans clé secrète. En production, "
+            "définissez DJANGO_SECRET_KEY (au moins 50 caractères aléatoires, par exemple "
+            "python -c 'import secrets; print(secrets.token_urlsafe(50))') ; pour la démonstration "
+            "locale, définissez DJANGO_DEBUG=1."
         )
     SECRET_KEY = "django-insecure-cls-poitiers-developpement-uniquement"  # noqa: S105 (DEBUG or makemigrations)
 

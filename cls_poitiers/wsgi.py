@@ -1,9 +1,8 @@
 """WSGI entry point (gunicorn cls_poitiers.wsgi)."""
 
-import os
-
 from django.core.wsgi import get_wsgi_application
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cls_poitiers.settings")
+from cls_poitiers.demarrage import charger_reglages
 
+charger_reglages()
 application = get_wsgi_application()

@@ -1,0 +1,22 @@
+"""Start-up of every entry point (manage.py, wsgi): a missing or wrong setting is told, not traced.
+
+The settings module raises ImproperlyConfigured with a French message naming what to set; an
+operator reading it needs that sentence, not the Python traceback that leads to it.
+"""
+
+import os
+import sys
+
+from django.core.exceptions import ImproperlyConfigured
+
+
+def charger_reglages() -> None:
+    """Import the settings now; on a configuration error, print its message alone and exit 1."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cls_poitiers.settings")
+    from django.conf import settings
+
+    try:
+        settings.INSTALLED_APPS  # noqa: B018 (the first access imports the settings module)
+    except ImproperlyConfigured as erreur:
+        print(f"Configuration incomplète : {erreur}", file=sys.stderr)
+        raise SystemExit(1) from None
