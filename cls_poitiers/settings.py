@@ -41,8 +41,9 @@ def env_int(name: str, default: int) -> int:
 
 DEBUG = env_bool("DJANGO_DEBUG")
 
-# Comparing models with migration files signs nothing and serves nothing: it may run anywhere.
-SANS_SECRET_POSSIBLE = sys.argv[1:2] == ["makemigrations"]
+# Comparing models with migration files, or compiling the message catalogue (make install), signs
+# nothing and serves nothing: they may run anywhere.
+SANS_SECRET_POSSIBLE = sys.argv[1:2] in (["makemigrations"], ["compilemessages"])
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 if not SECRET_KEY:
@@ -76,8 +77,9 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "django_otp",
-    "django_otp.plugins.otp_totp",
-    "django_tasks_db",
+    # django-otp's TOTP and django-tasks-db, under French names (cls_poitiers/apps_externes.py).
+    "cls_poitiers.apps_externes.DoubleAuthentificationConfig",
+    "cls_poitiers.apps_externes.TachesConfig",
     # The contract's core first: the apps depend on it, never the reverse.
     "cls_poitiers",
     *CLS_APPS,
