@@ -2,10 +2,11 @@
 
 django-otp's TOTP plugin has no title (Django shows its label, "Otp_Totp") and names its model
 with a plain English string ("TOTP device") that no catalogue can translate; django-tasks-db's title
-is a plain English string too. The strings they do mark for translation are in locale/fr (see
+is a plain English string too, and django-axes's is the library's name. The strings they do mark for translation are in locale/fr (see
 cls_poitiers/traductions.py).
 """
 
+from axes.apps import AppConfig as AxesConfig
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.apps import DefaultConfig as OtpTotpConfig
 from django_tasks_db.apps import TasksAppConfig
@@ -28,3 +29,9 @@ class TachesConfig(TasksAppConfig):
     """The queue of background work (imports, e-mail), run by `manage.py db_worker`."""
 
     verbose_name = _("Tâches de fond")
+
+
+class ConnexionsConfig(AxesConfig):
+    """django-axes's records of logins and failed logins (cls_poitiers/verrouillage.py)."""
+
+    verbose_name = _("Connexions")

@@ -75,9 +75,10 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_filters",
     "simple_history",
-    "axes",
+    "cls_poitiers.apps_externes.ConnexionsConfig",
     "django_otp",
-    # django-otp's TOTP and django-tasks-db, under French names (cls_poitiers/apps_externes.py).
+    # django-otp's TOTP and django-tasks-db (like django-axes above), under French names
+    # (cls_poitiers/apps_externes.py).
     "cls_poitiers.apps_externes.DoubleAuthentificationConfig",
     "cls_poitiers.apps_externes.TachesConfig",
     # The contract's core first: the apps depend on it, never the reverse.
