@@ -2,8 +2,8 @@
 
 django-otp's TOTP plugin has no title (Django shows its label, "Otp_Totp") and names its model
 with a plain English string ("TOTP device") that no catalogue can translate; django-tasks-db's title
-is a plain English string too, and django-axes's is the library's name. The strings they do mark for translation are in locale/fr (see
-cls_poitiers/traductions.py).
+is a plain English string too, and django-axes's is the library's name. The strings they do mark
+for translation are in locale/fr (see cls_poitiers/traductions.py).
 """
 
 from axes.apps import AppConfig as AxesConfig

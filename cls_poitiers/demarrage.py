@@ -18,5 +18,6 @@ def charger_reglages() -> None:
     try:
         settings.INSTALLED_APPS  # noqa: B018 (the first access imports the settings module)
     except ImproperlyConfigured as erreur:
+        # Not gettext: without settings there is no translation machinery; the text is French.
         print(f"Configuration incomplète : {erreur}", file=sys.stderr)
         raise SystemExit(1) from None
