@@ -86,3 +86,15 @@ def test_every_section_of_the_journal_opens_and_none_is_a_link_table(coordinatio
     assert "Relation" not in response.content.decode()
     for section in sections:
         assert client.get(reverse("journal_modele", args=[section["label"]])).status_code == 200, section
+
+
+@pytest.mark.django_db
+def test_the_correction_choices_of_a_commitment_show_values_as_french_writes_them(coordination):
+    point = PointEtapeFactory(valeur=Decimal("5.00"))
+    client = Client()
+    client.force_login(coordination)
+    page = client.get(
+        reverse("engagements:engagement_detail", args=[point.engagement.reference])
+    ).content.decode()
+    assert ">30/06/1999 : 5</option>" in page
+    assert "5.00" not in page
