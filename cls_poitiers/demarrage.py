@@ -10,8 +10,9 @@ import sys
 from django.core.exceptions import ImproperlyConfigured
 
 
-def charger_reglages() -> None:
-    """Import the settings now; on a configuration error, print its message alone and exit 1."""
+def charger_reglages(*, code_sortie: int = 1) -> None:
+    """Import the settings now; on a configuration error, print its message alone and exit with
+    `code_sortie`."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cls_poitiers.settings")
     from django.conf import settings
 
@@ -20,4 +21,4 @@ def charger_reglages() -> None:
     except ImproperlyConfigured as erreur:
         # Not gettext: without settings there is no translation machinery; the text is French.
         print(f"Configuration incomplète : {erreur}", file=sys.stderr)
-        raise SystemExit(1) from None
+        raise SystemExit(code_sortie) from None
