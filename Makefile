@@ -35,7 +35,13 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
-install: $(VENV)/.installed node_modules/.installed
+# The French catalogue (locale/fr): the .mo is a build product, compiled from the versioned .po.
+MO := locale/fr/LC_MESSAGES/django.mo
+$(MO): locale/fr/LC_MESSAGES/django.po $(VENV)/.installed
+	@command -v msgfmt >/dev/null || { echo "Erreur : msgfmt est introuvable (paquet gettext : apt-get install gettext)." >&2; exit 1; }
+	$(PY) manage.py compilemessages -l fr --ignore=.venv --ignore=node_modules
+
+install: $(VENV)/.installed node_modules/.installed $(MO)
 
 assets: node_modules/.installed
 

@@ -1,12 +1,13 @@
 #!/usr/bin/env python
 """Django's command-line utility for the CLS platform."""
 
-import os
 import sys
 
 
 def main():
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cls_poitiers.settings")
+    from cls_poitiers.demarrage import charger_reglages
+
+    charger_reglages()
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(sys.argv)

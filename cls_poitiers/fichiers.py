@@ -17,6 +17,8 @@ from django.core.exceptions import ValidationError
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext as _
 
+from . import formats
+
 # An archive whose members would expand beyond this, or compress better than this ratio, is refused.
 ZIP_TAILLE_DECOMPRESSEE_MAX = 200 * 1024 * 1024
 ZIP_RATIO_MAX = 100
@@ -54,10 +56,6 @@ TYPES = {
 }
 ODF_MIMETYPES = {"odt": TYPES["odt"].mime, "ods": TYPES["ods"].mime}
 OOXML_PARTIES = {"xlsx": "xl/workbook.xml", "docx": "word/document.xml"}
-
-
-def _mo(octets: int) -> str:
-    return f"{octets / (1024 * 1024):.0f}".replace(".", ",")
 
 
 def _lire(upload) -> bytes:
@@ -146,7 +144,7 @@ def verifier_fichier(upload, *, types: set[str] | tuple[str, ...], taille_max: i
     if upload.size > taille_max:
         raise ValidationError(
             _("Le fichier pèse %(taille)s Mo : la limite est de %(max)s Mo.")
-            % {"taille": _mo(upload.size), "max": _mo(taille_max)}
+            % {"taille": formats.mega_octets(upload.size), "max": formats.mega_octets(taille_max)}
         )
     extension = os.path.splitext(upload.name or "")[1].lower()
     annonce = next((t for t in acceptes if extension in t.extensions), None)

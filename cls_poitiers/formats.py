@@ -48,3 +48,19 @@ def pourcentage(value, decimales: int = 0) -> str:
     """A share in percent: 12.5 → '12,5 %' (with decimales=1)."""
     texte = nombre(value, decimales)
     return f"{texte}\u00a0%" if texte else ""
+
+
+def nombre_exact(value) -> str:
+    """A stored decimal with the digits it carries, no trailing zeros: 5.00 → '5', 24.50 → '24,5',
+    1234.25 → '1 234,25' (a DecimalField's '5.00' is never shown as such)."""
+    number = _to_decimal(value)
+    if number is None:
+        return ""
+    exposant = number.normalize().as_tuple().exponent
+    return nombre(number, max(0, -exposant) if isinstance(exposant, int) else 0)
+
+
+def mega_octets(octets: int) -> str:
+    """A file size in megabytes (2²⁰ bytes), one decimal at most: 25690112 → '24,5', 20971520 → '20'."""
+    mega = (Decimal(octets) / (1024 * 1024)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    return nombre_exact(mega)

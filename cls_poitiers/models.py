@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from . import formats
 from .donnees_personnelles import Nature as NatureDonneePersonnelle
 from .limites import TEXTE_LONG_MAX, longueur_max
 from .modeles_communs import Historise, Illustratif
@@ -193,7 +194,7 @@ class Population(Historise, Illustratif):
         ]
 
     def __str__(self):
-        return f"{self.territoire} {self.annee} : {self.habitants}"
+        return f"{self.territoire} {self.annee} : {formats.nombre(self.habitants)}"
 
 
 class Contrat(Historise):

@@ -34,20 +34,26 @@ def env_int(name: str, default: int) -> int:
     try:
         return int(value)
     except ValueError as exc:
-        raise ImproperlyConfigured(f"{name} doit être un nombre entier (reçu : {value!r}).") from exc
+        raise ImproperlyConfigured(
+            f"{name} doit être un nombre entier (reçu : {value!r}) : corrigez ou retirez cette variable."
+        ) from exc
 
 
 DEBUG = env_bool("DJANGO_DEBUG")
 
-# Comparing models with migration files signs nothing and serves nothing: it may run anywhere.
-SANS_SECRET_POSSIBLE = sys.argv[1:2] == ["makemigrations"]
+# Comparing models with migration files, or compiling the message catalogue (make install), signs
+# nothing and serves nothing: they may run anywhere.
+SANS_SECRET_POSSIBLE = sys.argv[1:2] in (["makemigrations"], ["compilemessages"])
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG and not SANS_SECRET_POSSIBLE:
         raise ImproperlyConfigured(
             "DJANGO_SECRET_KEY est obligatoire quand DJANGO_DEBUG n'est pas à 1 : "
-            "la plateforme refuse de démarrer en production sans clé secrète."
+            "la plateforme refuse de démarrer en production sans clé secrète. En production, "
+            "définissez DJANGO_SECRET_KEY (au moins 50 caractères aléatoires, par exemple "
+            "python -c 'import secrets; print(secrets.token_urlsafe(50))') ; pour la démonstration "
+            "locale, définissez DJANGO_DEBUG=1."
         )
     SECRET_KEY = "django-insecure-cls-poitiers-developpement-uniquement"  # noqa: S105 (DEBUG or makemigrations)
 
@@ -69,10 +75,12 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_filters",
     "simple_history",
-    "axes",
+    "cls_poitiers.apps_externes.ConnexionsConfig",
     "django_otp",
-    "django_otp.plugins.otp_totp",
-    "django_tasks_db",
+    # django-otp's TOTP and django-tasks-db (like django-axes above), under French names
+    # (cls_poitiers/apps_externes.py).
+    "cls_poitiers.apps_externes.DoubleAuthentificationConfig",
+    "cls_poitiers.apps_externes.TachesConfig",
     # The contract's core first: the apps depend on it, never the reverse.
     "cls_poitiers",
     *CLS_APPS,

@@ -24,7 +24,12 @@ PAR_PAGE = 50
 
 
 def _historised_models():
-    models = sorted(registered_models.values(), key=lambda m: (m._meta.app_label, m._meta.verbose_name))
+    # The table of a many-to-many field (Django's "Relations utilisateur-group") is registered too,
+    # but has no history of its own: its links are recorded, and shown, in its model's entries.
+    models = sorted(
+        (m for m in registered_models.values() if not m._meta.auto_created),
+        key=lambda m: (m._meta.app_label, m._meta.verbose_name),
+    )
     return {m._meta.label_lower: m for m in models}
 
 

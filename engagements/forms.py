@@ -7,6 +7,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cls_poitiers import formats
 from cls_poitiers.donnees_personnelles import AIDE_DONNEES_PERSONNELLES
 from cls_poitiers.fichiers import verifier_fichier
 from cls_poitiers.forms import ControleDonneesPersonnelles
@@ -49,7 +50,9 @@ class PointEtapeForm(ControleDonneesPersonnelles, forms.ModelForm):
         self.fields["corrige"].required = False
         self.fields["corrige"].label = _("Corrige le point d'étape (facultatif)")
         self.fields["corrige"].empty_label = _("— nouveau point, pas une correction —")
-        self.fields["corrige"].label_from_instance = lambda p: f"{p.date:%d/%m/%Y} : {p.valeur}"
+        self.fields["corrige"].label_from_instance = lambda p: (
+            f"{p.date:%d/%m/%Y} : {formats.nombre_exact(p.valeur)}"
+        )
         if points is not None:
             # Reports prefetched by a list page: render the choices without one query per form.
             self.fields["corrige"].widget.choices = [("", self.fields["corrige"].empty_label)] + [

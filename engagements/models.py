@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from cls_poitiers import formats
 from cls_poitiers.donnees_personnelles import AIDE_DONNEES_PERSONNELLES
 from cls_poitiers.limites import (
     COMMENTAIRE_POINT_ETAPE_MAX,
@@ -333,7 +334,7 @@ class PointEtape(Historise, Illustratif):
         ]
 
     def __str__(self):
-        return f"{self.engagement.reference} {self.date:%d/%m/%Y} : {self.valeur}"
+        return f"{self.engagement.reference} {self.date:%d/%m/%Y} : {formats.nombre_exact(self.valeur)}"
 
     @property
     def valide(self) -> bool:

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.dates import MONTHS
 from django.utils.translation import gettext_lazy as _
 
-from cls_poitiers import fichiers
+from cls_poitiers import fichiers, formats
 from cls_poitiers.donnees_personnelles import AIDE_DONNEES_PERSONNELLES
 from cls_poitiers.fichiers import verifier_fichier
 from cls_poitiers.forms import ControleDonneesPersonnelles
@@ -158,8 +158,8 @@ def verifier_document(upload) -> str:
             _("Un fichier %(type)s pèse au plus %(max)s Mo : celui-ci pèse %(taille)s Mo.")
             % {
                 "type": fichiers.TYPES[code].libelle,
-                "max": fichiers._mo(limite),
-                "taille": fichiers._mo(upload.size),
+                "max": formats.mega_octets(limite),
+                "taille": formats.mega_octets(upload.size),
             }
         )
     return code

@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from cls_poitiers import formats
 from cls_poitiers.donnees_personnelles import AIDE_DONNEES_PERSONNELLES
 from cls_poitiers.fichiers import NomDeStockage
 from cls_poitiers.limites import TEXTE_COURT_MAX, TEXTE_LONG_MAX, longueur_max
@@ -415,7 +416,7 @@ class Donnee(models.Model):
 
     def __str__(self):
         periode = f"{self.mois:02d}/{self.annee}" if self.mois else str(self.annee)
-        valeur = _("secret statistique") if self.secret else self.nombre
+        valeur = _("secret statistique") if self.secret else formats.nombre(self.nombre)
         return f"{self.territoire_id} {self.indicateur_id} {periode} : {valeur}"
 
 
@@ -483,7 +484,7 @@ class ResultatEnquete(Historise):
         ]
 
     def __str__(self):
-        return f"{self.territoire} — {self.question} : {self.pourcentage} %"
+        return f"{self.territoire} — {self.question} : {formats.nombre_exact(self.pourcentage)}\u00a0%"
 
 
 class Diagnostic(Historise, Illustratif):

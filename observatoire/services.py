@@ -13,6 +13,7 @@ from django.db import close_old_connections, connection, connections, transactio
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cls_poitiers import formats
 from cls_poitiers.enregistrement import historiser, update_or_create_si_change
 from cls_poitiers.models import Territoire
 
@@ -134,7 +135,7 @@ def trop_gros(*, type_lot: str, taille: int) -> str | None:
         return _(
             "Fichier trop volumineux (%(t)s Mo) : la limite est de %(m)s Mo pour ce type d'import. "
             "Découpez-le, ou passez par la commande d'import du serveur pour la base nationale."
-        ) % {"t": round(taille / 1024 / 1024, 1), "m": round(settings.CLS_IMPORT_TAILLE_MAX / 1024 / 1024, 1)}
+        ) % {"t": formats.mega_octets(taille), "m": formats.mega_octets(settings.CLS_IMPORT_TAILLE_MAX)}
     return None
 
 

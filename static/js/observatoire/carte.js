@@ -6,7 +6,9 @@
   var source = document.getElementById("donnees-carte");
   if (!el || !source || typeof L === "undefined") { return; }
   var territoires = JSON.parse(source.textContent);
-  var carte = L.map(el, { attributionControl: false, zoomSnap: 0.25 });
+  var carte = L.map(el, { attributionControl: false, zoomControl: false, zoomSnap: 0.25 });
+  // Leaflet's own zoom buttons are titled in English: the page gives their French titles.
+  L.control.zoom({ zoomInTitle: el.dataset.zoomAvant, zoomOutTitle: el.dataset.zoomArriere }).addTo(carte);
   var max = Math.max.apply(null, territoires.map(function (t) { return t.taux || 0; }).concat([1]));
   var couches = [];
   territoires.forEach(function (t) {
