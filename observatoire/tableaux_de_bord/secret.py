@@ -162,8 +162,9 @@ def supprimer(
     valeurs: Mapping[Cellule, int], liens: Iterable[Relation], primaires: Iterable[Cellule], limite: int
 ) -> frozenset[Cellule]:
     """The cells to mask: `primaires` and the fewest more, chosen one at a time (the smallest
-    published part other than a zero, or the total when every part is masked), until every relation has no masked
-    cell, or two or more whose sum, when the total is published, is `limite` or more."""
+    published part other than a zero, or the total when every part is masked), until every
+    relation has no masked cell, or two or more whose sum, when the total is published, is
+    `limite` or more."""
     liens = list(liens)
     masques = set(primaires)
     # A part that is itself a total costs more to mask (its own relation then needs a mask too).
