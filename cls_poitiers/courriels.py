@@ -11,6 +11,7 @@ Should the worker be down, or die during an attempt, the e-mail stays due in the
 import base64
 import datetime
 import logging
+import re
 import smtplib
 from functools import partial
 
@@ -204,6 +205,17 @@ def renvoyer(*, courriel: Courriel, par) -> Courriel:
         mettre_en_file(courriel)
     logger.info("Courriel %s renvoyé par %s", courriel.pk, par.get_username())
     return courriel
+
+
+# A link that carries a personal token (a member's answer link, a personal calendar feed): a path
+# segment of 20 characters or more made of a signed token's characters.
+_LIEN_PERSONNEL = re.compile(r"https?://\S*?/[A-Za-z0-9_\-:.]{20,}/?\S*")
+
+
+def sans_liens_personnels(corps: str) -> str:
+    """An e-mail's body as the coordination may read it: each link that carries somebody's
+    personal token (with which it could answer in their name) is replaced by a mention."""
+    return _LIEN_PERSONNEL.sub(_("[lien personnel du destinataire, masqué]"), corps)
 
 
 def statut_pour(objet) -> dict[str, int]:

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from simple_history.models import registered_models
 
-from .courriels import RenvoiImpossible, renvoyer
+from .courriels import RenvoiImpossible, renvoyer, sans_liens_personnels
 from .models import AlerteDonneesPersonnelles, Courriel
 from .permissions import COORDINATION, SECRETARIAT, is_coordination, role_required
 from .verrouillage import debloquer
@@ -177,7 +177,12 @@ def courriel_detail(request, pk):
     return render(
         request,
         "cls_poitiers/courriel_detail.html",
-        {"courriel": courriel, "pieces": pieces, "echec": courriel.statut == Courriel.Statut.ECHEC},
+        {
+            "courriel": courriel,
+            "corps": sans_liens_personnels(courriel.corps),
+            "pieces": pieces,
+            "echec": courriel.statut == Courriel.Statut.ECHEC,
+        },
     )
 
 

@@ -306,3 +306,24 @@ def test_the_mail_server_timeout_is_a_setting_of_ten_seconds_by_default(settings
         }
     }
     assert mail.mailers["default"].timeout == 10
+
+
+def test_the_coordination_never_reads_a_members_personal_answer_link(coordination, client_de):
+    """A convocation's body carries each member's answer link: with it, whoever reads the body
+    could answer in the member's name. The coordination reads the body without it."""
+    from django.core import signing
+
+    jeton = signing.dumps({"p": 12, "u": "5f0c6f1e-8a47-4e0b-9d7e-0c2b1a9d3e11"}, salt="comites.reponse")
+    corps = (
+        "Vous êtes convoqué(e).\n"
+        f"Répondre : https://cls.example.fr/comites/reponse/{jeton}/\n"
+        "Le calendrier : https://cls.example.fr/comites/calendrier/\n"
+    )
+    courriel = courriels.envoyer(destinataires=["a@example.fr"], sujet="Convocation", corps=corps)
+    detail = unescape(
+        client_de(coordination).get(reverse("courriel_detail", args=[courriel.pk])).content.decode()
+    )
+    assert jeton not in detail and jeton.split(":")[0] not in detail
+    assert "[lien personnel du destinataire, masqué]" in detail
+    assert "https://cls.example.fr/comites/calendrier/" in detail  # a link for everyone stays
+    assert Courriel.objects.get(pk=courriel.pk).corps == corps  # what is sent is unchanged
