@@ -9,6 +9,16 @@ from engagements.models import Action, Engagement, PointEtape
 from tests.factories import PartenaireFactory, PrioriteFactory, UtilisateurFactory
 
 
+def _lettres(n: int) -> str:
+    """0 → "a", 25 → "z", 26 → "ba": a sequence number written without digits."""
+    lettres = ""
+    while True:
+        n, reste = divmod(n, 26)
+        lettres = chr(ord("a") + reste) + lettres
+        if n == 0:
+            return lettres
+
+
 class ActionFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Action
@@ -26,7 +36,8 @@ class EngagementFactory(factory.django.DjangoModelFactory):
     action = factory.SubFactory(ActionFactory)
     reference = factory.Sequence(lambda n: f"engagement-{n}")
     partenaire = factory.SubFactory(PartenaireFactory)
-    description = factory.Sequence(lambda n: f"Engagement de test {n}")
+    # No digits: a label never writes a figure its fields hold (the target may be any number).
+    description = factory.Sequence(lambda n: f"Engagement de test {_lettres(n)}")
     unite = "agents"
     valeur_initiale = Decimal(0)
     valeur_cible = Decimal(10)
