@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from cls_poitiers import formats
 from observatoire.tableaux_de_bord import calculs, secret
 from observatoire.tableaux_de_bord.exports import Cellule, Tableau
-from observatoire.tableaux_de_bord.pages import cellule_evolution, cellule_nombre, cellule_taux
+from observatoire.tableaux_de_bord.pages import cellule_evolution, cellule_nombre, cellule_ratio, cellule_taux
 
 from . import calcul, graphiques
 
@@ -77,10 +77,6 @@ def _affiches(ligne: dict, motifs: dict[tuple[str, str], secret.Motif]):
     an1 = motifs[(ligne["indicateur_code"], "n1")].afficher(n1, cellule)
     evolution = secret.afficher_evolution(calculs.evolution(n, n1), an, an1)
     return n, n1, an, an1, evolution
-
-
-def _cellule_rapport(ratio) -> Cellule:
-    return Cellule(formats.nombre(ratio, 2) if ratio else "—", round(ratio, 2) if ratio else "")
 
 
 def _tableau_district(annee: int) -> Tableau:
@@ -168,7 +164,7 @@ def _ligne_territoire(ligne: dict, an, an1, evolution, ratio) -> list[Cellule]:
         cellule_taux(an),
         cellule_taux(an1),
         cellule_evolution(evolution),
-        _cellule_rapport(ratio),
+        cellule_ratio(ratio),
     ]
 
 
@@ -178,7 +174,7 @@ def _ligne_prioritaire(ligne: dict, an, ratio, candidat: bool, multiple) -> list
         Cellule(ligne["niveau_libelle"]),
         Cellule(ligne["indicateur"]),
         cellule_taux(an),
-        _cellule_rapport(ratio),
+        cellule_ratio(ratio),
         Cellule(_("oui") if ligne["prioritaire"] else _("non")),
         Cellule(
             _("oui (taux > %(m)s × district)") % {"m": formats.nombre(multiple, 1)} if candidat else _("non")

@@ -252,7 +252,10 @@ def copie_postgresql(url: str, fichier: Path) -> float:
     try:
         with connexion.cursor() as cursor:
             cursor.execute("DROP TABLE IF EXISTS banc_copie")
-            cursor.execute("CREATE TABLE banc_copie (" + ", ".join(f"c{i} text" for i in range(13)) + ")")
+            with open(fichier, encoding="utf-8") as f:
+                colonnes = f.readline().count(";") + 1  # as many as the file has (its mark included)
+            champs = ", ".join(f"c{i} text" for i in range(colonnes))
+            cursor.execute(f"CREATE TABLE banc_copie ({champs})")
             connexion.commit()
             debut = time.perf_counter()
             with open(fichier, "rb") as f:

@@ -46,7 +46,8 @@ def _catalogues_des_bibliotheques():
     dossiers += [
         Path(app.path) / "locale"
         for app in apps.get_app_configs()
-        if not Path(app.path).is_relative_to(PROJET)
+        # A library, wherever its virtualenv lies (inside the project's folder with `make install`).
+        if "site-packages" in Path(app.path).parts or not Path(app.path).is_relative_to(PROJET)
     ]
     return [
         d / "fr" / "LC_MESSAGES" / "django.mo"

@@ -343,3 +343,15 @@ def test_snapshot_round_trips_a_figure():
 
     chiffre = calculs.Chiffre(nombre=3, denominateur=2000, publies=1, annees_denominateur=frozenset([1990]))
     assert calcul.chiffre_depuis_json(calcul.chiffre_en_json(chiffre)) == chiffre
+
+
+def test_xlsx_carries_ratios_and_rates_in_full_precision(client, projet, coordination):
+    """The review's spreadsheet exports what it computed, not what the page rounds for reading."""
+    client.force_login(coordination)
+    classeur = load_workbook(io.BytesIO(client.get(reverse("comites:bilan_xlsx", args=[projet.pk])).content))
+    lignes = list(classeur["Statistiques territoires"].iter_rows(values_only=True))
+    entete = next(ligne for ligne in lignes if any(isinstance(c, str) and "Rapport" in c for c in ligne))
+    colonnes = [i for i, c in enumerate(entete) if isinstance(c, str) and ("Rapport" in c or "Taux" in c)]
+    valeurs = [ligne[i] for ligne in lignes for i in colonnes if isinstance(ligne[i], float)]
+    assert valeurs, "aucun taux ni rapport numérique dans la feuille"
+    assert any(round(v, 2) != v for v in valeurs)
