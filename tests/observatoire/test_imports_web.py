@@ -10,18 +10,17 @@ import time
 from datetime import timedelta
 
 import pytest
-from asgiref.local import Local
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
-from django.tasks import task_backends
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
-from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
 from observatoire import services, taches
 from observatoire.models import Donnee, LotImport, Source
+
+from .conftest import travailler
 
 pytestmark = pytest.mark.django_db
 
@@ -31,37 +30,6 @@ BON = b"territoire;indicateur;periode;nombre\n86194;total-faits-constates;1997;1
 @pytest.fixture(autouse=True)
 def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
-
-
-def _oublier_les_files():
-    # Django keeps the backends it built; a changed TASKS setting is read again after this.
-    task_backends.__dict__.pop("settings", None)
-    task_backends._connections = Local(task_backends.thread_critical)
-
-
-@pytest.fixture
-def file_en_base(settings):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-    _oublier_les_files()
-    yield
-    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
-    _oublier_les_files()
-
-
-def travailler() -> int:
-    """Run every task waiting in the queue, as `manage.py db_worker --batch` does; how many."""
-    avant = DBTaskResult.objects.exclude(status="READY").count()
-    Worker(
-        queue_names=["default"],
-        interval=0,
-        batch=True,
-        backend_name="default",
-        startup_delay=False,
-        max_tasks=None,
-        worker_id="test",
-        excluded_queue_names=[],
-    ).run()
-    return DBTaskResult.objects.exclude(status="READY").count() - avant
 
 
 def deposer(client, contenu, nom="chiffres.csv", type_="figures"):
