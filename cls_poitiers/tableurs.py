@@ -380,6 +380,9 @@ def _lire_xlsx(fichier: Fichier, feuille):
     return lues if feuille is None else next(iter(lues.values()))
 
 
+TEXTES_PARTAGES = 100_000
+
+
 def _feuille_en_tableau(feuille) -> pd.DataFrame:
     textes: dict = {}
 
@@ -387,15 +390,17 @@ def _feuille_en_tableau(feuille) -> pd.DataFrame:
         if valeur is None:
             return ""
         if isinstance(valeur, str):
-            return valeur
+            # A workbook's repeated texts (codes, labels, periods) are read as one string each;
+            # past TEXTES_PARTAGES distinct texts (a column of free text) they are kept as read.
+            return textes.setdefault(valeur, valeur) if len(textes) < TEXTES_PARTAGES else valeur
         if isinstance(valeur, float) and valeur.is_integer():
             valeur = int(valeur)
         elif isinstance(valeur, datetime.datetime) and valeur.time() == datetime.time():
             valeur = valeur.date()
         cle = (type(valeur), valeur)
-        if cle not in textes:
+        if cle not in textes and len(textes) < TEXTES_PARTAGES:
             textes[cle] = str(valeur)
-        return textes[cle]
+        return textes.get(cle) or str(valeur)
 
     lignes = feuille.iter_rows(values_only=True)
     entetes = [texte(v) for v in next(lignes, ())]

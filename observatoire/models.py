@@ -205,10 +205,10 @@ class LotImport(models.Model):
         DEMO = "demo", _("Démonstration (chiffres illustratifs)")
 
     class Statut(models.TextChoices):
-        VERIFICATION_EN_FILE = "verification_en_file", _("Vérification en file d'attente")
+        VERIFICATION_EN_FILE = "verification_en_file", _("Vérification en file d’attente")
         VERIFICATION = "verification", _("Vérification en cours")
         APERCU = "apercu", _("Aperçu, en attente de validation")
-        ECRITURE_EN_FILE = "ecriture_en_file", _("Écriture en file d'attente")
+        ECRITURE_EN_FILE = "ecriture_en_file", _("Écriture en file d’attente")
         ECRITURE = "ecriture", _("Écriture en cours")
         APPLIQUE = "applique", _("Appliqué")
         REFUSE = "refuse", _("Refusé")

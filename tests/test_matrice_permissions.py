@@ -80,6 +80,7 @@ def _demo_kwargs(name):
         "observatoire:import_detail": {"pk": LotImport.objects.first().pk},
         "observatoire:import_etat": {"pk": LotImport.objects.first().pk},
         "observatoire:import_appliquer": {"pk": LotImport.objects.first().pk},
+        "observatoire:import_relancer": {"pk": LotImport.objects.first().pk},
         "observatoire:declaration_modifier": {
             "pk": Declaration.objects.filter(partenaire__code="stp").first().pk
         },
@@ -154,6 +155,7 @@ MATRICE = {
     "observatoire:import_detail": seulement("analyste"),
     "observatoire:import_etat": seulement("analyste"),
     "observatoire:import_appliquer": dict.fromkeys(PERSONAS, 405),
+    "observatoire:import_relancer": dict.fromkeys(PERSONAS, 405),  # POST, analysts (test_imports_web)
     "observatoire:declarations": seulement("coordination", "partenaire", "autre_partenaire", "analyste"),
     "observatoire:declaration_nouvelle": seulement("partenaire", "autre_partenaire"),
     "observatoire:declaration_modifier": {**seulement("partenaire"), "autre_partenaire": 404},

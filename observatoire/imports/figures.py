@@ -30,6 +30,9 @@ PERIODES = [
 ]
 
 
+ANNUEL, MENSUEL = 1, 2
+
+
 def lire_periode(texte: str) -> tuple[int, int] | None:
     """'1999' → (1999, 0); '03/1999', '1999-03', '31/03/1999' → (1999, 3)."""
     texte = texte.strip()
@@ -74,7 +77,9 @@ def importer(chemin, *, rapport: Rapport, lot, source, progression=None, **_opti
     valeurs = {role: df[nom].astype(str).str.strip() for role, nom in roles.items()}
     manquant = est_manquant(valeurs["nombre"]).to_numpy()
     nombres = serie_numerique(valeurs["nombre"])
-    a_ecrire, vues, periodes = [], {}, {}
+    # Memory (a 260 000-row sheet): a year is one int object, and a (territory, indicator, year)
+    # records its kinds of period as bits (1 yearly, 2 monthly) rather than as a set.
+    a_ecrire, vues, periodes, annees = [], {}, {}, {}
     for k in range(len(df)):
         ligne = int(lignes[k])
         code_t = valeurs["territoire"].iloc[k]
@@ -121,6 +126,7 @@ def importer(chemin, *, rapport: Rapport, lot, source, progression=None, **_opti
             nombre = int(valeur)
         if territoire_id is None or indicateur_id is None or periode is None:
             continue
+        periode = (annees.setdefault(periode[0], periode[0]), periode[1])
         cle = (territoire_id, indicateur_id, *periode)
         if cle in vues:
             rapport.erreur(
@@ -131,10 +137,11 @@ def importer(chemin, *, rapport: Rapport, lot, source, progression=None, **_opti
             )
             continue
         vues[cle] = ligne
-        periodes.setdefault((territoire_id, indicateur_id, periode[0]), set()).add(periode[1] == 0)
+        genre = (territoire_id, indicateur_id, periode[0])
+        periodes[genre] = periodes.get(genre, 0) | (ANNUEL if periode[1] == 0 else MENSUEL)
         a_ecrire.append((territoire_id, indicateur_id, periode[0], periode[1], nombre, nombre is None))
     for (_territoire_id, _indicateur_id, annee), genres in periodes.items():
-        if len(genres) > 1:
+        if genres == ANNUEL | MENSUEL:
             rapport.erreur(
                 None,
                 None,
@@ -147,6 +154,7 @@ def importer(chemin, *, rapport: Rapport, lot, source, progression=None, **_opti
         {"ligne": vues[(t, i, a, m)], "territoire": t, "indicateur": i, "annee": a, "mois": m, "nombre": n}
         for t, i, a, m, n, _s in a_ecrire[:20]
     ]
+    del df, valeurs, nombres, vues, periodes  # the writing reuses their memory
     ecriture = EcritureDonnees(lot=lot, source=source, rapport=rapport)
     ecriture.ecrire(a_ecrire)
     ecriture.terminer()
@@ -164,7 +172,7 @@ def _verifier_granularite(periodes, source, rapport):
     ).values_list("territoire_id", "indicateur_id", "annee", "mois")
     for territoire_id, indicateur_id, annee, mois in stockees:
         genres = periodes.get((territoire_id, indicateur_id, annee))
-        if genres and (mois == 0) not in genres:
+        if genres and not genres & (ANNUEL if mois == 0 else MENSUEL):
             rapport.erreur(
                 None,
                 None,

@@ -19,8 +19,7 @@ from django_tasks_db.models import DBTaskResult
 
 from observatoire import services, taches
 from observatoire.models import Donnee, LotImport, Source
-
-from .conftest import travailler
+from tests.conftest import travailler
 
 pytestmark = pytest.mark.django_db
 
