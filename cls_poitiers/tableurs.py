@@ -339,6 +339,7 @@ class ChampOuiNon(_Cellule, forms.BooleanField):
 
 # ---------------------------------------------------------------- reading
 
+
 def lire_tableau(fichier: Fichier, *, nom: str | None = None) -> pd.DataFrame:
     """A spreadsheet (CSV, or the first sheet of an XLSX) as a table of strings, or
     FichierInvalide. `nom` gives the format when `fichier` is bytes; a workbook is recognised by
