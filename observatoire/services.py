@@ -181,6 +181,15 @@ class Battement:
     def progression(self, pourcentage: int) -> None:
         self.pourcentage = pourcentage
 
+    def _pourcentage(self) -> int:
+        # The rows read, out of the file's lines when the import counted them (the national base).
+        lues = (
+            self.rapport.lignes_lues * 100 // self.rapport.lignes_fichier
+            if self.rapport.lignes_fichier
+            else 0
+        )
+        return max(self.pourcentage, lues)
+
     def __enter__(self):
         self._fil.start()
         return self
@@ -199,7 +208,7 @@ class Battement:
                         pk=self.lot_id, tentative=self.tentative, statut__in=LotImport.EN_COURS.values()
                     ).update(
                         battement=timezone.now(),
-                        progression=min(99, self.pourcentage),
+                        progression=min(99, self._pourcentage()),
                         lignes_lues=self.rapport.lignes_lues,
                         problemes=len(self.rapport.erreurs) + self.rapport.erreurs_en_plus,
                     )

@@ -8,6 +8,7 @@
   if (!suivi) { return; }
   var barre = document.getElementById("progression-import");
   var texte = document.getElementById("progression-texte");
+  var statut = document.getElementById("statut-lot");
   function interroger() {
     fetch(suivi.dataset.url, { credentials: "same-origin", headers: { Accept: "application/json" } })
       .then(function (reponse) {
@@ -18,6 +19,7 @@
         barre.value = etat.progression;
         barre.textContent = etat.progression + " %";
         if (texte.textContent !== etat.texte) { texte.textContent = etat.texte; }
+        if (statut) { statut.textContent = etat.libelle; }
         if (etat.a_suivre) { window.setTimeout(interroger, 2000); } else { window.location.reload(); }
       })
       .catch(function () { window.setTimeout(interroger, 5000); });
