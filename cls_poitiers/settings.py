@@ -312,4 +312,8 @@ LOGGING = {
 CLS_MULTIPLE_PRIORITAIRE = float(os.environ.get("CLS_MULTIPLE_PRIORITAIRE", "1.5"))
 CLS_IMPORT_TAILLE_MAX = env_int("CLS_IMPORT_TAILLE_MAX", 20 * 1024 * 1024)
 CLS_IMPORT_BATTEMENT_SECONDES = float(os.environ.get("CLS_IMPORT_BATTEMENT_SECONDES", "5"))
-CLS_IMPORT_BAIL_SECONDES = float(os.environ.get("CLS_IMPORT_BAIL_SECONDES", "60"))
+# On SQLite (development) an import's transaction locks the whole database and holds its beats
+# back until it ends: the lease then has to outlast the longest import.
+CLS_IMPORT_BAIL_SECONDES = float(
+    os.environ.get("CLS_IMPORT_BAIL_SECONDES", "1800" if "sqlite" in DATABASES["default"]["ENGINE"] else "60")
+)
