@@ -1,5 +1,7 @@
 """Shared fixtures: the role personas, built once per test from the same factory."""
 
+from unittest import mock
+
 import pytest
 from django.contrib.auth.models import Group
 from django.test import Client
@@ -126,14 +128,16 @@ def travailler() -> int:
     from django_tasks_db.models import DBTaskResult
 
     avant = DBTaskResult.objects.exclude(status="READY").count()
-    Worker(
-        queue_names=["default"],
-        interval=0,
-        batch=True,
-        backend_name="default",
-        startup_delay=False,
-        max_tasks=None,
-        worker_id="test",
-        excluded_queue_names=[],
-    ).run()
+    # The worker closes connections it finds out of autocommit: here, the test's own transaction.
+    with mock.patch("django_tasks_db.management.commands.db_worker.close_old_connections"):
+        Worker(
+            queue_names=["default"],
+            interval=0,
+            batch=True,
+            backend_name="default",
+            startup_delay=False,
+            max_tasks=None,
+            worker_id="test",
+            excluded_queue_names=[],
+        ).run()
     return DBTaskResult.objects.exclude(status="READY").count() - avant
