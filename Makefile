@@ -50,7 +50,13 @@ run: install
 	DJANGO_DEBUG=1 $(PY) manage.py charger_demo
 	@echo ""
 	@echo "Plateforme CLS : http://127.0.0.1:$(PORT)/  (comptes ci-dessus, mot de passe poitiers1998)"
-	DJANGO_DEBUG=1 CLS_PLATEFORME_NOM="$${CLS_PLATEFORME_NOM:-CLS du District de Poitiers}" $(PY) manage.py runserver 127.0.0.1:$(PORT)
+	@# The task worker (imports, e-mail) runs beside the server, in its own process group (set -m),
+	@# and is stopped with it: Ctrl-C ends the server, the EXIT trap then ends the worker.
+	@set -m; export DJANGO_DEBUG=1 CLS_PLATEFORME_NOM="$${CLS_PLATEFORME_NOM:-CLS du District de Poitiers}"; \
+	$(PY) manage.py db_worker --queue-name '*' & ouvrier=$$!; \
+	trap 'kill -TERM -- -'$$ouvrier' 2>/dev/null; wait '$$ouvrier' 2>/dev/null' EXIT; \
+	echo "Processus de traitement des tâches (db_worker) : $$ouvrier"; \
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: install
 	$(PY) -m pytest $(PYTEST_ARGS)

@@ -318,8 +318,14 @@ LOGGING = {
     },
 }
 # Observatoire: a territory whose rate exceeds this multiple of the district's is a candidate for
-# "traitement prioritaire"; imports read whole in memory (partners' files, web uploads) are capped;
-# web imports larger than the threshold run in the background with a progress bar.
+# "traitement prioritaire"; imports read whole in memory (partners' files, web uploads) are capped.
+# A running import beats every CLS_IMPORT_BATTEMENT_SECONDES; one silent for longer than its lease
+# (CLS_IMPORT_BAIL_SECONDES) was cut off and is shown "interrompu", to be started again.
 CLS_MULTIPLE_PRIORITAIRE = float(os.environ.get("CLS_MULTIPLE_PRIORITAIRE", "1.5"))
 CLS_IMPORT_TAILLE_MAX = env_int("CLS_IMPORT_TAILLE_MAX", 20 * 1024 * 1024)
-CLS_IMPORT_SEUIL_ARRIERE_PLAN = env_int("CLS_IMPORT_SEUIL_ARRIERE_PLAN", 1024 * 1024)
+CLS_IMPORT_BATTEMENT_SECONDES = float(os.environ.get("CLS_IMPORT_BATTEMENT_SECONDES", "5"))
+# On SQLite (development) an import's transaction locks the whole database and holds its beats
+# back until it ends: the lease then has to outlast the longest import.
+CLS_IMPORT_BAIL_SECONDES = float(
+    os.environ.get("CLS_IMPORT_BAIL_SECONDES", "1800" if "sqlite" in DATABASES["default"]["ENGINE"] else "60")
+)

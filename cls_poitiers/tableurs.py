@@ -339,8 +339,6 @@ class ChampOuiNon(_Cellule, forms.BooleanField):
 
 # ---------------------------------------------------------------- reading
 
-DATE_DE_CLASSEUR = re.compile(r"^(\d{4}-\d{2}-\d{2}) 00:00:00$")
-
 
 def lire_tableau(fichier: Fichier, *, nom: str | None = None) -> pd.DataFrame:
     """A spreadsheet (CSV, or the first sheet of an XLSX) as a table of strings, or
@@ -358,22 +356,72 @@ def lire_feuilles(fichier: Fichier) -> dict[str, pd.DataFrame]:
 
 
 def _lire_xlsx(fichier: Fichier, feuille):
+    """The workbook streamed row by row (openpyxl's read-only mode: the sheet's XML is never held
+    whole), each cell turned into the text pandas would give it: a whole number without ".0", a
+    date as AAAA-MM-JJ. Texts repeated down a column (codes, periods) are one string in memory:
+    a 260 000-row sheet is checked in well under 200 MB (tests/benchmarks/memoire_xlsx.py)."""
+    from openpyxl import load_workbook
+
     try:
-        lu = pd.read_excel(
+        classeur = load_workbook(
             io.BytesIO(fichier) if isinstance(fichier, bytes) else fichier,
-            sheet_name=feuille,
-            dtype=str,
-            keep_default_na=False,
-            engine="openpyxl",
+            read_only=True,
+            data_only=True,
+            keep_links=False,
         )
+        try:
+            feuilles = classeur.worksheets if feuille is None else [classeur.worksheets[feuille]]
+            lues = {f.title: _feuille_en_tableau(f) for f in feuilles}
+        finally:
+            classeur.close()
     except Exception as exc:  # noqa: BLE001 (openpyxl raises many kinds for a damaged workbook)
         raise FichierInvalide(
             [Probleme(None, None, _("Le fichier n'est pas un classeur XLSX lisible."))]
         ) from exc
-    # A workbook's dates come back as "1999-12-31 00:00:00".
-    if isinstance(lu, dict):
-        return {nom: f.replace(DATE_DE_CLASSEUR, r"\1", regex=True) for nom, f in lu.items()}
-    return lu.replace(DATE_DE_CLASSEUR, r"\1", regex=True)
+    return lues if feuille is None else next(iter(lues.values()))
+
+
+TEXTES_PARTAGES = 100_000
+
+
+def _feuille_en_tableau(feuille) -> pd.DataFrame:
+    textes: dict = {}
+
+    def texte(valeur) -> str:
+        if valeur is None:
+            return ""
+        if isinstance(valeur, str):
+            # A workbook's repeated texts (codes, labels, periods) are read as one string each;
+            # past TEXTES_PARTAGES distinct texts (a column of free text) they are kept as read.
+            return textes.setdefault(valeur, valeur) if len(textes) < TEXTES_PARTAGES else valeur
+        if isinstance(valeur, float) and valeur.is_integer():
+            valeur = int(valeur)
+        elif isinstance(valeur, datetime.datetime) and valeur.time() == datetime.time():
+            valeur = valeur.date()
+        cle = (type(valeur), valeur)
+        if cle not in textes and len(textes) < TEXTES_PARTAGES:
+            textes[cle] = str(valeur)
+        return textes.get(cle) or str(valeur)
+
+    lignes = feuille.iter_rows(values_only=True)
+    entetes = [texte(v) for v in next(lignes, ())]
+    colonnes: list[list[str]] = [[] for _ in entetes]
+    n = 0
+    for ligne in lignes:
+        if len(ligne) > len(colonnes):  # a row wider than those above it, up to its last value
+            largeur = max((i + 1 for i, v in enumerate(ligne) if v is not None), default=0)
+            for _position in range(len(colonnes), largeur):
+                colonnes.append([""] * n)
+                entetes.append("")
+        for position, colonne in enumerate(colonnes):
+            colonne.append(texte(ligne[position]) if position < len(ligne) else "")
+        n += 1
+    while n and all(colonne[-1] == "" for colonne in colonnes):  # trailing blank rows
+        for colonne in colonnes:
+            colonne.pop()
+        n -= 1
+    noms = _noms_de_colonnes(entetes)
+    return pd.DataFrame(dict(zip(noms, colonnes, strict=True)), columns=noms, dtype=object)
 
 
 def _lire_csv(fichier: Fichier) -> pd.DataFrame:

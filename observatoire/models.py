@@ -191,7 +191,13 @@ class Source(Historise, Illustratif):
 
 class LotImport(models.Model):
     """One imported file: which file (name and SHA-256 checksum), who and when, what it did
-    (rows read, created, updated, unchanged, rejected) and the problems found, in French."""
+    (rows read, created, updated, unchanged, rejected) and the problems found, in French.
+
+    A file put on the web is checked by a task (the preview), then written by another task only
+    when someone applies it (`valide_par`). The running task holds a lease: it beats
+    (`battement`) every few seconds; a batch whose beat is older than the lease was cut off
+    (`Statut.INTERROMPU`) and can be started again at the step it was at (`etape`). Each run has
+    its number (`tentative`): a late run that lost its lease writes nothing."""
 
     class Type(models.TextChoices):
         SSMSI = "ssmsi", _("Base nationale SSMSI")
@@ -202,11 +208,21 @@ class LotImport(models.Model):
         DEMO = "demo", _("Démonstration (chiffres illustratifs)")
 
     class Statut(models.TextChoices):
+        VERIFICATION_EN_FILE = "verification_en_file", _("Vérification en file d’attente")
+        VERIFICATION = "verification", _("Vérification en cours")
         APERCU = "apercu", _("Aperçu, en attente de validation")
-        EN_ATTENTE = "en_attente", _("En attente de traitement")
-        EN_COURS = "en_cours", _("En cours")
+        ECRITURE_EN_FILE = "ecriture_en_file", _("Écriture en file d’attente")
+        ECRITURE = "ecriture", _("Écriture en cours")
         APPLIQUE = "applique", _("Appliqué")
         REFUSE = "refuse", _("Refusé")
+        INTERROMPU = "interrompu", _("Interrompu")
+
+    class Etape(models.TextChoices):
+        VERIFICATION = "verification", _("vérification")
+        ECRITURE = "ecriture", _("écriture")
+
+    EN_FILE = {Etape.VERIFICATION: Statut.VERIFICATION_EN_FILE, Etape.ECRITURE: Statut.ECRITURE_EN_FILE}
+    EN_COURS = {Etape.VERIFICATION: Statut.VERIFICATION, Etape.ECRITURE: Statut.ECRITURE}
 
     type = models.CharField(_("type"), max_length=20, choices=Type.choices)
     fichier_nom = models.CharField(_("nom du fichier"), max_length=255)
@@ -225,11 +241,27 @@ class LotImport(models.Model):
         blank=True,
         related_name="lots_import",
     )
+    valide_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("appliqué par"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="lots_import_valides",
+    )
     cree_le = models.DateTimeField(_("déposé le"), auto_now_add=True)
     termine_le = models.DateTimeField(_("terminé le"), null=True, blank=True)
-    statut = models.CharField(_("statut"), max_length=20, choices=Statut.choices, default=Statut.APERCU)
+    statut = models.CharField(
+        _("statut"), max_length=20, choices=Statut.choices, default=Statut.VERIFICATION_EN_FILE
+    )
+    etape = models.CharField(
+        _("étape"), max_length=20, choices=Etape.choices, default=Etape.VERIFICATION, blank=True
+    )
+    tentative = models.PositiveIntegerField(_("tentative"), default=0)
+    battement = models.DateTimeField(_("dernier signe de vie"), null=True, blank=True)
     edition = models.CharField(_("édition reconnue"), max_length=100, blank=True)
     lignes_lues = models.PositiveIntegerField(_("lignes lues"), default=0)
+    problemes = models.PositiveIntegerField(_("problèmes trouvés"), default=0)
     creees = models.PositiveIntegerField(_("créées"), default=0)
     modifiees = models.PositiveIntegerField(_("modifiées"), default=0)
     inchangees = models.PositiveIntegerField(_("inchangées"), default=0)
@@ -260,6 +292,27 @@ class LotImport(models.Model):
     @property
     def termine(self) -> bool:
         return self.statut in (self.Statut.APPLIQUE, self.Statut.REFUSE)
+
+    @property
+    def en_file(self) -> bool:
+        return self.statut in self.EN_FILE.values()
+
+    @property
+    def en_cours(self) -> bool:
+        return self.statut in self.EN_COURS.values()
+
+    @property
+    def a_suivre(self) -> bool:
+        """Waiting for a worker or being worked on: its page follows it."""
+        return self.en_file or self.en_cours
+
+    @property
+    def peut_etre_applique(self) -> bool:
+        return self.statut == self.Statut.APERCU and bool(self.fichier)
+
+    @property
+    def peut_etre_relance(self) -> bool:
+        return self.statut == self.Statut.INTERROMPU and bool(self.fichier)
 
 
 class Declaration(Historise, Illustratif):

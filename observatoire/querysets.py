@@ -89,6 +89,12 @@ class LotImportQuerySet(models.QuerySet):
     def visibles_par(self, user):
         return self if peut_importer(user) else self.none()
 
+    def bail_expire(self, *, avant):
+        """Batches said to be running whose task has given no sign of life since `avant`."""
+        return self.filter(statut__in=self.model.EN_COURS.values()).filter(
+            Q(battement__lt=avant) | Q(battement__isnull=True)
+        )
+
 
 class DeclarationQuerySet(models.QuerySet):
     def visibles_par(self, user):

@@ -1,15 +1,16 @@
-"""Writes of the observatory: running an import batch (preview or apply, all-or-nothing, in the
-background when large) and recording a partner's declaration."""
+"""Writes of the observatory: running an import batch (check or writing, all-or-nothing, as
+background tasks for the web, under a lease), and recording a partner's declaration."""
 
-import json
 import logging
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
-from django.db import close_old_connections, connection, connections, transaction
+from django.db import DatabaseError, connection, connections, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -142,6 +143,7 @@ def trop_gros(*, type_lot: str, taille: int) -> str | None:
 def creer_lot(
     *, type_lot: str, chemin: Path, nom: str, par=None, source: Source | None = None, options=None
 ) -> LotImport:
+    """A batch for a file imported in place by a command (the operator's own file, not stored)."""
     chemin = Path(chemin)
     lot = LotImport.objects.create(
         type=type_lot,
@@ -160,149 +162,283 @@ def creer_lot(
 _EMPREINTES = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cls-empreinte")
 
 
-def executer_lot(*, lot: LotImport, chemin: Path, appliquer: bool, progression=None) -> Rapport:
+class Battement:
+    """The lease of a running import. A companion thread, on its own database connection (outside
+    the import's transaction, which shows nothing before its end), records every
+    CLS_IMPORT_BATTEMENT_SECONDES that the run is alive and how far it got: rows read, problems
+    found, percentage. A killed process beats no more: `constater_interruptions` then sees its
+    lease expire. The update names the run (`tentative`) and a running status, so a late beat
+    never touches a batch that ended, was interrupted or was started again.
+
+    On SQLite (development) the import's transaction locks the whole database: the beats of a
+    long run wait for its end, and the lease must outlast the longest writing."""
+
+    def __init__(self, *, lot: LotImport, rapport: Rapport):
+        self.lot_id, self.tentative, self.rapport = lot.pk, lot.tentative, rapport
+        self.pourcentage = 0
+        self._arret = threading.Event()
+        self._fil = threading.Thread(target=self._battre, name=f"cls-battement-{lot.pk}", daemon=True)
+
+    def progression(self, pourcentage: int) -> None:
+        self.pourcentage = pourcentage
+
+    def _pourcentage(self) -> int:
+        # The rows read, out of the file's lines when the import counted them (the national base).
+        lues = (
+            self.rapport.lignes_lues * 100 // self.rapport.lignes_fichier
+            if self.rapport.lignes_fichier
+            else 0
+        )
+        return max(self.pourcentage, lues)
+
+    def __enter__(self):
+        self._fil.start()
+        return self
+
+    def __exit__(self, *exc):
+        # Called after the import's transaction ended: a beat waiting for the batch's row (locked
+        # by the final update) then finds the batch finished and changes nothing.
+        self._arret.set()
+        self._fil.join()
+
+    def _battre(self) -> None:
+        try:
+            while not self._arret.wait(settings.CLS_IMPORT_BATTEMENT_SECONDES):
+                try:
+                    LotImport.objects.filter(
+                        pk=self.lot_id, tentative=self.tentative, statut__in=LotImport.EN_COURS.values()
+                    ).update(
+                        battement=timezone.now(),
+                        progression=min(99, self._pourcentage()),
+                        lignes_lues=self.rapport.lignes_lues,
+                        problemes=len(self.rapport.erreurs) + self.rapport.erreurs_en_plus,
+                    )
+                except DatabaseError:
+                    logger.warning("Battement de l'import %s non écrit (base occupée)", self.lot_id)
+        finally:
+            connections.close_all()  # this thread's own connection
+
+
+def executer_lot(*, lot: LotImport, chemin: Path, appliquer: bool) -> Rapport:
     """Read the whole file; write its figures in one transaction, rolled back when any problem was
-    found or when this is only a preview. The batch records what was (or would be) done."""
+    found or when this is only a preview. The batch records what was (or would be) done; the
+    applied batch is recorded in the same transaction as its figures, and only while this run
+    still holds the batch's lease (else nothing is written)."""
     rapport = Rapport()
     chemin = Path(chemin)
-    lot.statut = LotImport.Statut.EN_COURS
-    lot.save(update_fields=["statut"])
+    etape = LotImport.Etape.ECRITURE if appliquer else LotImport.Etape.VERIFICATION
+    lot.statut, lot.etape, lot.battement = LotImport.EN_COURS[etape], etape, timezone.now()
+    lot.save(update_fields=["statut", "etape", "battement"])
     message = trop_gros(type_lot=lot.type, taille=chemin.stat().st_size)
     source = lot.source
-    try:
-        if message:
-            rapport.refuser(message)
-        with transaction.atomic():
-            # A type's default source is created inside the import's transaction: a refused file
-            # (or a preview) leaves no new source behind.
-            source = source or source_par_code(None, lot.type)
-            IMPORTEURS[lot.type](
-                chemin, rapport=rapport, lot=lot, source=source, progression=progression, **lot.options
-            )
-            if rapport.a_des_erreurs or not appliquer:
-                transaction.set_rollback(True)
-            else:
-                cache.changer()  # bulk writes send no signal; the version changes on commit
-    except ImportRefuse:
-        pass
+    conclu = False
+    with Battement(lot=lot, rapport=rapport) as battement:
+        try:
+            if message:
+                rapport.refuser(message)
+            with transaction.atomic():
+                # A type's default source is created inside the import's transaction: a refused
+                # file (or a preview) leaves no new source behind.
+                source = source or source_par_code(None, lot.type)
+                IMPORTEURS[lot.type](
+                    chemin,
+                    rapport=rapport,
+                    lot=lot,
+                    source=source,
+                    progression=battement.progression,
+                    **lot.options,
+                )
+                if rapport.a_des_erreurs or not appliquer:
+                    transaction.set_rollback(True)
+                else:
+                    cache.changer()  # bulk writes send no signal; the version changes on commit
+                    conclu = _conclure(lot, chemin, rapport, LotImport.Statut.APPLIQUE, source=source)
+                    if not conclu:
+                        logger.warning("Import %s : bail perdu, écriture annulée", lot.pk)
+                        transaction.set_rollback(True)
+        except ImportRefuse:
+            pass
     if rapport.a_des_erreurs:
-        statut = LotImport.Statut.REFUSE
-    elif appliquer:
-        statut = LotImport.Statut.APPLIQUE
-    else:
-        statut = LotImport.Statut.APERCU
+        _conclure(lot, chemin, rapport, LotImport.Statut.REFUSE)
+    elif not appliquer:
+        _conclure(lot, chemin, rapport, LotImport.Statut.APERCU)
+    lot.refresh_from_db()
+    return rapport
+
+
+def _conclure(lot: LotImport, chemin: Path, rapport: Rapport, statut: str, *, source=None) -> bool:
+    """Record the end of this run, if it still holds the batch (its run number, a running status)."""
     futur = getattr(lot, "empreinte_en_cours", None)
     if futur is not None:
         lot.empreinte, lot.empreinte_en_cours = futur.result(), None
+    elif not lot.empreinte:
+        lot.empreinte = empreinte(chemin)
     champs = {}
     if statut == LotImport.Statut.APPLIQUE and lot.source_id is None and source is not None:
         champs["source"] = source
-    if statut == LotImport.Statut.REFUSE and not rapport.libelles_inconnus:
-        # Kept while the preview offers to map its unknown labels, to check it again afterwards.
-        champs["fichier"] = _oublier_fichier(lot)
-    LotImport.objects.filter(pk=lot.pk).update(
+    # A refused batch keeps its file only while the preview offers to map its unknown labels, to
+    # check it again afterwards.
+    oublier = statut == LotImport.Statut.REFUSE and not rapport.libelles_inconnus
+    if oublier:
+        champs["fichier"] = ""
+    tenu = LotImport.objects.filter(
+        pk=lot.pk, tentative=lot.tentative, statut__in=LotImport.EN_COURS.values()
+    ).update(
         **champs,
         empreinte=lot.empreinte,
         statut=statut,
         edition=rapport.edition[:100],
         lignes_lues=rapport.lignes_lues,
+        problemes=len(rapport.erreurs) + rapport.erreurs_en_plus,
         creees=rapport.creees,
         modifiees=rapport.modifiees,
         inchangees=rapport.inchangees,
         rejetees=rapport.rejetees,
-        progression=100 if statut != LotImport.Statut.APERCU else 0,
+        progression=100,
         rapport=rapport.en_dict(),
-        termine_le=timezone.now() if appliquer or statut == LotImport.Statut.REFUSE else None,
+        termine_le=timezone.now() if statut != LotImport.Statut.APERCU else None,
     )
-    lot.refresh_from_db()
-    return rapport
-
-
-def _oublier_fichier(lot: LotImport) -> str:
-    """Remove a refused batch's stored copy of the file (never a file the batch did not store: the
-    command line imports the operator's own file in place); the batch keeps its name and report."""
-    if lot.fichier:
+    if tenu and oublier and lot.fichier:
+        # A refused batch keeps its name and report, not the file (never a file the batch did not
+        # store: the command line imports the operator's own file in place).
         lot.fichier.delete(save=False)
-    return ""
+    return bool(tenu)
 
 
-def chemin_progression(lot: LotImport) -> Path:
-    return Path(settings.MEDIA_ROOT) / "imports" / f"progression-{lot.pk}.json"
-
-
-def lire_progression(lot: LotImport) -> int:
-    """The running import's progress, written by its worker outside the import's transaction."""
-    if lot.statut != LotImport.Statut.EN_COURS:
-        return lot.progression
-    try:
-        return int(json.loads(chemin_progression(lot).read_text())["progression"])
-    except (OSError, ValueError, KeyError):
-        return 0
-
-
-def traiter(lot_id: int) -> None:
-    """Apply one waiting batch (in a worker thread, or from `manage.py traiter_imports`)."""
-    lot = LotImport.objects.get(pk=lot_id)
-    fichier = chemin_progression(lot)
-    fichier.parent.mkdir(parents=True, exist_ok=True)
-
-    def progression(pourcentage: int):
-        fichier.write_text(json.dumps({"progression": pourcentage}))
-
-    try:
-        executer_lot(lot=lot, chemin=Path(lot.fichier.path), appliquer=True, progression=progression)
-    except Exception:
-        logger.exception("Import %s interrompu", lot_id)
-        LotImport.objects.filter(pk=lot_id).update(
-            fichier=_oublier_fichier(lot),
-            statut=LotImport.Statut.REFUSE,
-            rapport={
-                "erreurs": [
-                    {"ligne": None, "colonne": None, "message": _("Erreur interne pendant l'import.")}
-                ]
-            },
-        )
-    finally:
-        fichier.unlink(missing_ok=True)
-
-
-def _fil(lot_id: int) -> None:
-    close_old_connections()
-    try:
-        traiter(lot_id)
-    finally:
-        # This thread's own connections end with it (persistent connections would otherwise wait
-        # for the garbage collector).
-        connections.close_all()
-
-
-def appliquer_depuis_le_web(*, lot: LotImport) -> bool:
-    """Apply a previewed batch. Large files go to a worker thread (True), small ones run now."""
-    if lot.taille >= settings.CLS_IMPORT_SEUIL_ARRIERE_PLAN:
-        lot.statut = LotImport.Statut.EN_ATTENTE
-        lot.save(update_fields=["statut"])
-        transaction.on_commit(lambda: threading.Thread(target=_fil, args=(lot.pk,), daemon=True).start())
-        return True
-    executer_lot(lot=lot, chemin=Path(lot.fichier.path), appliquer=True)
-    return False
+# --- imports on the web: tasks --------------------------------------------------------------------
 
 
 def deposer(*, type_lot: str, fichier, par, source: Source | None, options: dict) -> LotImport:
-    """Keep an uploaded file with its batch (for the preview, then the import)."""
+    """Keep an uploaded file with its batch and queue its check (the preview): nothing is read
+    in the request."""
     lot = LotImport(
-        type=type_lot, fichier_nom=Path(fichier.name).name[:255], source=source, options=options, cree_par=par
+        type=type_lot,
+        fichier_nom=Path(fichier.name).name[:255],
+        source=source,
+        options=options,
+        cree_par=par,
+        statut=LotImport.Statut.VERIFICATION_EN_FILE,
+        etape=LotImport.Etape.VERIFICATION,
+        tentative=1,
     )
     lot.fichier.save(Path(fichier.name).name, fichier, save=False)
     lot.taille = lot.fichier.size
-    lot.empreinte = empreinte(Path(lot.fichier.path))
-    lot.save()
+    with transaction.atomic():
+        lot.save()
+        _enfiler(lot)
     return lot
 
 
-def apercu(*, lot: LotImport) -> Rapport:
-    """Check the whole uploaded file and count what it would change, writing nothing (the
-    import's transaction is rolled back). Applying it checks it again."""
-    return executer_lot(lot=lot, chemin=Path(lot.fichier.path), appliquer=False)
+def appliquer(*, lot: LotImport, par) -> bool:
+    """Someone applies a previewed batch: its writing is queued. The only way to a write: no
+    command and no task ever applies a preview by itself. False when the batch is not (or no
+    longer) a preview, for example when the button was clicked twice."""
+    if not lot.fichier:
+        return False
+    return _mettre_en_file(
+        lot, etape=LotImport.Etape.ECRITURE, depuis=LotImport.Statut.APERCU, valide_par=par
+    )
+
+
+def relancer(*, lot: LotImport, par) -> bool:
+    """Start an interrupted batch again at the step it was at: its check, or its writing (which
+    someone applied). False when the batch is not interrupted, or its file is not kept."""
+    if not lot.fichier:
+        return False
+    logger.info("Import %s relancé (%s) par %s", lot.pk, lot.etape, par)
+    return _mettre_en_file(lot, etape=lot.etape, depuis=LotImport.Statut.INTERROMPU)
+
+
+def verifier_a_nouveau(*, lot: LotImport, par) -> bool:
+    """Check a previewed or refused file again (an unknown label of it was just mapped): its
+    check is queued. False when its file is not kept, or it is neither a preview nor refused."""
+    if not lot.fichier:
+        return False
+    logger.info("Import %s vérifié à nouveau par %s", lot.pk, par)
+    return any(
+        _mettre_en_file(lot, etape=LotImport.Etape.VERIFICATION, depuis=statut)
+        for statut in (LotImport.Statut.APERCU, LotImport.Statut.REFUSE)
+    )
+
+
+def _mettre_en_file(lot: LotImport, *, etape: str, depuis: str, **champs) -> bool:
+    with transaction.atomic():
+        # Conditional: of two clicks on the same button, one queues the step, the other nothing.
+        pris = LotImport.objects.filter(pk=lot.pk, statut=depuis).update(
+            statut=LotImport.EN_FILE[etape],
+            etape=etape,
+            tentative=F("tentative") + 1,
+            battement=None,
+            termine_le=None,
+            progression=0,
+            **champs,
+        )
+        if not pris:
+            return False
+        lot.refresh_from_db()
+        _enfiler(lot)
+    return True
+
+
+def _enfiler(lot: LotImport) -> None:
+    # Imported here: the tasks call this module.
+    from .taches import ecrire_lot, verifier_lot
+
+    tache = ecrire_lot if lot.etape == LotImport.Etape.ECRITURE else verifier_lot
+    tache.enqueue(lot_id=lot.pk, tentative=lot.tentative)
+
+
+def executer_etape(*, lot_id: int, tentative: int, etape: str) -> str:
+    """What a task runs: the batch's check or its writing, only if the batch waits for this step
+    under this run number (a task queued twice, or for a batch started again since, does
+    nothing). Returns the batch's status at the end."""
+    constater_interruptions()
+    pris = LotImport.objects.filter(pk=lot_id, tentative=tentative, statut=LotImport.EN_FILE[etape]).update(
+        statut=LotImport.EN_COURS[etape], battement=timezone.now()
+    )
+    if not pris:
+        return "ignore"
+    lot = LotImport.objects.get(pk=lot_id)
+    try:
+        executer_lot(lot=lot, chemin=Path(lot.fichier.path), appliquer=etape == LotImport.Etape.ECRITURE)
+    except Exception:
+        # A fault of the platform, not of the file: nothing was written (one transaction); the
+        # batch can be started again from its page once the fault is fixed.
+        logger.exception("Import %s interrompu par une erreur", lot_id)
+        LotImport.objects.filter(pk=lot_id, tentative=tentative, statut=LotImport.EN_COURS[etape]).update(
+            statut=LotImport.Statut.INTERROMPU, termine_le=timezone.now()
+        )
+        raise
+    return LotImport.objects.values_list("statut", flat=True).get(pk=lot_id)
+
+
+def bail_expire_avant():
+    return timezone.now() - timedelta(seconds=settings.CLS_IMPORT_BAIL_SECONDES)
+
+
+def constater_interruption(lot: LotImport) -> None:
+    """A running batch whose task has been silent beyond the lease is interrupted (its process
+    died: SIGKILL, restart, out of memory). Checked on the batch already read: no query while it
+    is alive."""
+    expire = lot.battement is None or lot.battement < bail_expire_avant()
+    if lot.en_cours and expire and _interrompre(lot):
+        lot.refresh_from_db()
+
+
+def constater_interruptions() -> int:
+    """Every running batch whose lease expired becomes "interrompu" (by the worker before each
+    import, by `traiter_imports`, by the list of imports). Returns how many."""
+    return sum(_interrompre(lot) for lot in LotImport.objects.bail_expire(avant=bail_expire_avant()))
+
+
+def _interrompre(lot: LotImport) -> bool:
+    # The batch keeps what its last beat recorded (rows read, problems, percentage); nothing of
+    # its figures was written: the writing is one transaction, never committed.
+    return bool(
+        LotImport.objects.filter(
+            pk=lot.pk, tentative=lot.tentative, statut=lot.statut, battement=lot.battement
+        ).update(statut=LotImport.Statut.INTERROMPU, termine_le=timezone.now())
+    )
 
 
 @transaction.atomic

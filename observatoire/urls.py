@@ -15,6 +15,7 @@ urlpatterns = [
     path("imports/<int:pk>/etat/", views.import_etat, name="import_etat"),
     path("imports/<int:pk>/appliquer/", views.import_appliquer, name="import_appliquer"),
     path("imports/<int:pk>/correspondance/", views.import_correspondance, name="import_correspondance"),
+    path("imports/<int:pk>/relancer/", views.import_relancer, name="import_relancer"),
     path("declarations/", views.declarations, name="declarations"),
     path("declarations/nouvelle/", views.declaration_nouvelle, name="declaration_nouvelle"),
     path("declarations/<int:pk>/", views.declaration_modifier, name="declaration_modifier"),

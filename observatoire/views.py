@@ -9,10 +9,13 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from cls_poitiers import fichiers
+from cls_poitiers.formats import nombre
 from cls_poitiers.models import Contrat, Territoire
 from cls_poitiers.permissions import (
     COORDINATION,
@@ -300,23 +303,61 @@ def imports(request):
             if type_lot == LotImport.Type.SSMSI
             else {},
         )
-        services.apercu(lot=lot)
+        messages.info(request, _("Fichier reçu : sa vérification est en file d’attente."))
         return redirect(lot)
+    services.constater_interruptions()
     lots = LotImport.objects.visibles_par(request.user).select_related("cree_par", "source")[:50]
     return render(request, "observatoire/imports.html", {"form": form, "lots": lots})
 
 
+def _lot_importe(request, pk, *related) -> LotImport:
+    """The batch, for someone who may import; its lease checked (a dead worker's batch is shown
+    interrupted)."""
+    lots = LotImport.objects.visibles_par(request.user)
+    lot = get_object_or_404(lots.select_related(*related) if related else lots, pk=pk)
+    services.constater_interruption(lot)
+    return lot
+
+
+def _suivi(lot: LotImport) -> dict:
+    """Where a batch stands, in one French sentence (the page and its JSON say the same)."""
+    if lot.en_file:
+        texte = _("%(statut)s : elle commencera dès qu’un processus de traitement sera libre.") % {
+            "statut": lot.get_statut_display()
+        }
+    elif lot.en_cours:
+        texte = _("%(statut)s : %(lignes)s, %(problemes)s, %(p)s %%.") % {
+            "statut": lot.get_statut_display(),
+            "lignes": ngettext("%(n)s ligne lue", "%(n)s lignes lues", lot.lignes_lues)
+            % {"n": nombre(lot.lignes_lues)},
+            "problemes": ngettext("%(n)s problème", "%(n)s problèmes", lot.problemes)
+            % {"n": nombre(lot.problemes)}
+            if lot.problemes
+            else _("aucun problème"),
+            "p": lot.progression,
+        }
+    else:
+        texte = lot.get_statut_display()
+    return {
+        "statut": lot.statut,
+        "libelle": lot.get_statut_display(),
+        "a_suivre": lot.a_suivre,
+        "progression": lot.progression,
+        "lignes_lues": lot.lignes_lues,
+        "problemes": lot.problemes,
+        "texte": texte,
+    }
+
+
 @role_required(*ROLES_IMPORT)
 def import_detail(request, pk):
-    lot = get_object_or_404(
-        LotImport.objects.visibles_par(request.user).select_related("cree_par", "source"), pk=pk
-    )
+    lot = _lot_importe(request, pk, "cree_par", "valide_par", "source")
     return render(
         request,
         "observatoire/import_detail.html",
         {
             "lot": lot,
-            "progression": services.lire_progression(lot),
+            "suivi": _suivi(lot),
             "rapport": lot.rapport or {},
             "correspondance_form": _correspondance_form(request, lot),
         },
@@ -350,9 +391,8 @@ def import_correspondance(request, pk):
         "l": form.cleaned_data["libelle"],
         "i": form.cleaned_data["indicateur"],
     }
-    if lot.fichier and lot.statut in (LotImport.Statut.APERCU, LotImport.Statut.REFUSE):
-        services.apercu(lot=lot)
-        messages.success(request, message + " " + _("Le fichier a été vérifié à nouveau."))
+    if services.verifier_a_nouveau(lot=lot, par=request.user):
+        messages.success(request, message + " " + _("Le fichier est vérifié à nouveau."))
     else:
         messages.success(request, message + " " + _("Déposez le fichier à nouveau pour le vérifier."))
     return redirect(lot)
@@ -360,31 +400,34 @@ def import_correspondance(request, pk):
 
 @role_required(*ROLES_IMPORT)
 def import_etat(request, pk):
-    lot = get_object_or_404(LotImport.objects.visibles_par(request.user), pk=pk)
-    return JsonResponse(
-        {
-            "statut": lot.statut,
-            "libelle": lot.get_statut_display(),
-            "progression": services.lire_progression(lot),
-        }
-    )
+    return JsonResponse(_suivi(_lot_importe(request, pk)), json_dumps_params={"ensure_ascii": False})
 
 
 @require_POST
 @role_required(*ROLES_IMPORT)
 def import_appliquer(request, pk):
-    lot = get_object_or_404(LotImport.objects.visibles_par(request.user), pk=pk)
-    if lot.statut != LotImport.Statut.APERCU or not lot.fichier:
-        messages.error(request, _("Ce lot n'est pas en attente de validation."))
-        return redirect(lot)
-    if services.appliquer_depuis_le_web(lot=lot):
-        messages.info(request, _("Import lancé en arrière-plan : suivez sa progression ci-dessous."))
+    lot = _lot_importe(request, pk)
+    if services.appliquer(lot=lot, par=request.user):
+        messages.info(request, _("Écriture en file d’attente : suivez sa progression ci-dessous."))
     else:
-        lot.refresh_from_db()
-        if lot.statut == LotImport.Statut.APPLIQUE:
-            messages.success(request, _("Import appliqué."))
-        else:
-            messages.error(request, _("Fichier refusé : rien n'a été enregistré."))
+        messages.error(request, _("Ce lot n’est pas un aperçu en attente de validation : rien n’a été fait."))
+    return redirect(lot)
+
+
+@require_POST
+@role_required(*ROLES_IMPORT)
+def import_relancer(request, pk):
+    lot = _lot_importe(request, pk)
+    if services.relancer(lot=lot, par=request.user):
+        messages.info(
+            request,
+            _("%(etape)s relancée : suivez sa progression ci-dessous.")
+            % {"etape": capfirst(lot.get_etape_display())},
+        )
+    else:
+        messages.error(
+            request, _("Ce lot n’est pas interrompu, ou son fichier n’est plus conservé : rien n’a été fait.")
+        )
     return redirect(lot)
 
 

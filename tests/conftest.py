@@ -1,5 +1,7 @@
 """Shared fixtures: the role personas, built once per test from the same factory."""
 
+from unittest import mock
+
 import pytest
 from django.contrib.auth.models import Group
 from django.test import Client
@@ -102,3 +104,48 @@ def donnees_de_reference(db):
     for role in ROLES:
         Group.objects.get_or_create(name=role)
     nomenclatures.charger()
+
+
+# Tasks queued in the database -------------------------------------------------------------------
+
+
+def _oublier_les_files():
+    # Django keeps the task backends it built; a changed TASKS setting is read again after this.
+    from asgiref.local import Local
+    from django.tasks import task_backends
+
+    task_backends.__dict__.pop("settings", None)
+    task_backends._connections = Local(task_backends.thread_critical)
+
+
+@pytest.fixture
+def file_en_base(settings):
+    """Tasks queued in the database (django-tasks-db), as in production, instead of the tests'
+    ImmediateBackend: run them with `travailler()` or a real `manage.py db_worker`."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    _oublier_les_files()
+    yield
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+    _oublier_les_files()
+
+
+def travailler() -> int:
+    """Run every task waiting in the queue here, in the test's thread and transaction, as
+    `manage.py db_worker --batch` does; returns how many ran."""
+    from django_tasks_db.management.commands.db_worker import Worker
+    from django_tasks_db.models import DBTaskResult
+
+    avant = DBTaskResult.objects.exclude(status="READY").count()
+    # The worker closes connections it finds out of autocommit: here, the test's own transaction.
+    with mock.patch("django_tasks_db.management.commands.db_worker.close_old_connections"):
+        Worker(
+            queue_names=["default"],
+            interval=0,
+            batch=True,
+            backend_name="default",
+            startup_delay=False,
+            max_tasks=None,
+            worker_id="test",
+            excluded_queue_names=[],
+        ).run()
+    return DBTaskResult.objects.exclude(status="READY").count() - avant

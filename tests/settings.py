@@ -33,7 +33,17 @@ CLS_2FA_ROLES = []
 # on_commit callbacks never run. tests/observatoire/test_cache.py turns it on and commits.
 # The benchmark's gunicorn runs these settings with CLS_TESTS_CACHE_TABLEAUX=1, as in production.
 CLS_CACHE_TABLEAUX = os.environ.get("CLS_TESTS_CACHE_TABLEAUX") == "1"
-# Background tasks run at once, in the test's process, when enqueued (after the commit, for the
-# e-mails: tests that send use django_capture_on_commit_callbacks). The fault tests of the outbox
-# switch to the database queue and run its worker (tests/cls_poitiers/test_courriels_taches.py).
-TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+# Tasks run at once, in the test's own thread and transaction (deterministic): a test reads the
+# result of a check or a write as soon as the request that queued it returns. The fault tests
+# (tests/observatoire/test_taches_imports_pannes.py) queue in the database instead and run real
+# `manage.py db_worker` processes with CLS_TESTS_TACHES=base. E-mails are queued after the commit:
+# tests that send run the commit's callbacks (fixture `envoi`); the outbox's fault tests queue in
+# the database and run the worker (tests/comites/test_convocation_serveur_injoignable.py).
+TASKS = (
+    {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    if os.environ.get("CLS_TESTS_TACHES") == "base"
+    else {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+)
+# A running import beats every few seconds; a test's import is over before the first beat, unless
+# the test (or the worker it starts) asks for a faster one.
+CLS_IMPORT_BATTEMENT_SECONDES = float(os.environ.get("CLS_IMPORT_BATTEMENT_SECONDES", "30"))

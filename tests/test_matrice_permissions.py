@@ -92,6 +92,7 @@ def _demo_kwargs(name):
         "observatoire:enquete_modifier": {"pk": Enquete.objects.first().pk},
         "observatoire:import_appliquer": {"pk": LotImport.objects.first().pk},
         "observatoire:import_correspondance": {"pk": LotImport.objects.first().pk},
+        "observatoire:import_relancer": {"pk": LotImport.objects.first().pk},
         "observatoire:declaration_modifier": {
             "pk": Declaration.objects.filter(partenaire__code="stp").first().pk
         },
@@ -171,6 +172,7 @@ MATRICE = {
     "observatoire:import_etat": seulement("analyste"),
     "observatoire:import_appliquer": dict.fromkeys(PERSONAS, 405),
     "observatoire:import_correspondance": dict.fromkeys(PERSONAS, 405),
+    "observatoire:import_relancer": dict.fromkeys(PERSONAS, 405),  # POST, analysts (test_imports_web)
     "observatoire:declarations": seulement("coordination", "partenaire", "autre_partenaire", "analyste"),
     "observatoire:declaration_nouvelle": seulement("partenaire", "autre_partenaire"),
     "observatoire:declaration_modifier": {**seulement("partenaire"), "autre_partenaire": 404},

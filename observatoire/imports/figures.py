@@ -4,6 +4,7 @@ thousands separators (space, no-break space), dates as 31/12/1999, blank trailin
 columns, or XLSX. The whole file is checked before anything is written."""
 
 import re
+from array import array
 
 import numpy as np
 from django.utils.translation import gettext as _
@@ -28,6 +29,17 @@ PERIODES = [
     (re.compile(r"^\d{1,2}/(\d{1,2})/(\d{4})$"), lambda m: (int(m[2]), int(m[1]))),
     (re.compile(r"^(\d{4})-(\d{2})-\d{2}(?:[ T]00:00:00)?$"), lambda m: (int(m[1]), int(m[2]))),
 ]
+
+
+ANNUEL, MENSUEL = 1, 2
+
+
+def _cle(territoire_id: int, indicateur_id: int, annee: int, mois: int):
+    """One int for a row's territory, indicator and period (a year is 1900 to 2200, a month 0 to
+    12: 16 and 4 bits); a tuple past 2²⁰ indicators."""
+    if indicateur_id >= 1 << 20:
+        return (territoire_id, indicateur_id, annee, mois)
+    return (((territoire_id << 20) | indicateur_id) << 16 | annee) << 4 | mois
 
 
 def lire_periode(texte: str) -> tuple[int, int] | None:
@@ -74,7 +86,11 @@ def importer(chemin, *, rapport: Rapport, lot, source, progression=None, **_opti
     valeurs = {role: df[nom].astype(str).str.strip() for role, nom in roles.items()}
     manquant = est_manquant(valeurs["nombre"]).to_numpy()
     nombres = serie_numerique(valeurs["nombre"])
-    a_ecrire, vues, periodes = [], {}, {}
+    # Memory (a 260 000-row sheet is checked in under 200 MB): a year is one int object; a row's
+    # key is one int in a set (`_cle`), its line 4 bytes beside it; a (territory, indicator, year)
+    # records its kinds of period as bits (1 yearly, 2 monthly) rather than as a set.
+    a_ecrire, vues, lignes_vues, periodes, annees = [], set(), array("I"), {}, {}
+    premieres = None
     for k in range(len(df)):
         ligne = int(lignes[k])
         code_t = valeurs["territoire"].iloc[k]
@@ -121,20 +137,30 @@ def importer(chemin, *, rapport: Rapport, lot, source, progression=None, **_opti
             nombre = int(valeur)
         if territoire_id is None or indicateur_id is None or periode is None:
             continue
-        cle = (territoire_id, indicateur_id, *periode)
+        periode = (annees.setdefault(periode[0], periode[0]), periode[1])
+        cle = _cle(territoire_id, indicateur_id, *periode)
         if cle in vues:
+            # Rare (a refused file): the first lines of the rows are indexed only then.
+            if premieres is None:
+                premieres = {
+                    _cle(*r[:4]): ligne_vue for r, ligne_vue in zip(a_ecrire, lignes_vues, strict=True)
+                }
             rapport.erreur(
                 ligne,
                 None,
                 _("Ligne en double : même territoire, indicateur et période que la ligne %(l)s.")
-                % {"l": vues[cle]},
+                % {"l": premieres[cle]},
             )
             continue
-        vues[cle] = ligne
-        periodes.setdefault((territoire_id, indicateur_id, periode[0]), set()).add(periode[1] == 0)
+        vues.add(cle)
+        lignes_vues.append(ligne)
+        if premieres is not None:
+            premieres[cle] = ligne
+        genre = (territoire_id, indicateur_id, periode[0])
+        periodes[genre] = periodes.get(genre, 0) | (ANNUEL if periode[1] == 0 else MENSUEL)
         a_ecrire.append((territoire_id, indicateur_id, periode[0], periode[1], nombre, nombre is None))
     for (_territoire_id, _indicateur_id, annee), genres in periodes.items():
-        if len(genres) > 1:
+        if genres == ANNUEL | MENSUEL:
             rapport.erreur(
                 None,
                 None,
@@ -144,9 +170,10 @@ def importer(chemin, *, rapport: Rapport, lot, source, progression=None, **_opti
     if rapport.a_des_erreurs:
         return
     rapport.apercu = [
-        {"ligne": vues[(t, i, a, m)], "territoire": t, "indicateur": i, "annee": a, "mois": m, "nombre": n}
-        for t, i, a, m, n, _s in a_ecrire[:20]
+        {"ligne": ligne, "territoire": t, "indicateur": i, "annee": a, "mois": m, "nombre": n}
+        for (t, i, a, m, n, _s), ligne in zip(a_ecrire[:20], lignes_vues, strict=False)
     ]
+    del df, valeurs, nombres, vues, lignes_vues, periodes  # the writing reuses their memory
     ecriture = EcritureDonnees(lot=lot, source=source, rapport=rapport)
     ecriture.ecrire(a_ecrire)
     ecriture.terminer()
@@ -164,7 +191,7 @@ def _verifier_granularite(periodes, source, rapport):
     ).values_list("territoire_id", "indicateur_id", "annee", "mois")
     for territoire_id, indicateur_id, annee, mois in stockees:
         genres = periodes.get((territoire_id, indicateur_id, annee))
-        if genres and (mois == 0) not in genres:
+        if genres and not genres & (ANNUEL if mois == 0 else MENSUEL):
             rapport.erreur(
                 None,
                 None,
