@@ -48,6 +48,8 @@ assets: node_modules/.installed
 run: install
 	DJANGO_DEBUG=1 $(PY) manage.py migrate --noinput
 	DJANGO_DEBUG=1 $(PY) manage.py charger_demo
+	@# The daily reminders: a periodic task the worker runs at 07:30 (queued once, never twice).
+	DJANGO_DEBUG=1 $(PY) manage.py envoyer_relances --planifier
 	@echo ""
 	@echo "Plateforme CLS : http://127.0.0.1:$(PORT)/  (comptes ci-dessus, mot de passe poitiers1998)"
 	@# The task worker (imports, e-mail) runs beside the server, in its own process group (set -m),
