@@ -63,8 +63,14 @@ def depuis_la_derniere_visite(request) -> dict:
     user = request.user
     visite = visite_precedente(request)
     depuis = Q(cree_le__gt=visite) if visite else Q()
+    # A preview to validate, a file queued or being processed, or a batch interrupted (to retry).
     a_verifier = Q(
-        statut__in=[LotImport.Statut.APERCU, LotImport.Statut.EN_ATTENTE, LotImport.Statut.EN_COURS]
+        statut__in=[
+            LotImport.Statut.APERCU,
+            LotImport.Statut.INTERROMPU,
+            *LotImport.EN_FILE.values(),
+            *LotImport.EN_COURS.values(),
+        ]
     )
     lots = LotImport.objects.visibles_par(user)
     comptes = lots.aggregate(

@@ -647,10 +647,13 @@ def executer(echelle: Echelle, dossier: Path, bases: Bases | None = None) -> Res
             manage(bases.url(nom), "generer_chiffres", "--lignes", str(taille))
             mesures[taille] = mesurer_tableaux(bases.url(nom), "generee-illustrative", echelle)
             bases.supprimer(nom)
-        mesures[echelle.national] = mesurer_tableaux(bases.url(national), "ssmsi", echelle)
+        # The generated national file carries its mark: its figures go to the illustrative source,
+        # never to the real SSMSI one (which stays empty here).
+        source = "generee-illustrative"
+        mesures[echelle.national] = mesurer_tableaux(bases.url(national), source, echelle)
         rapporter_tableaux(mesures, res)
-        rapporter_cache(mesurer_tableaux(bases.url(national), "ssmsi", echelle, cache=True), res)
-        mesurer_charge(bases.url(national), "ssmsi", echelle, res)
+        rapporter_cache(mesurer_tableaux(bases.url(national), source, echelle, cache=True), res)
+        mesurer_charge(bases.url(national), source, echelle, res)
     finally:
         bases.tout_supprimer()
         bases.supprimer(bases.nom("gabarit"))
