@@ -18,6 +18,7 @@ class ObservatoireConfig(AppConfig):
             ROLES_DIAGNOSTIC_LECTURE,
             ROLES_ENQUETE,
             ROLES_IMPORT,
+            ROLES_LECTURE_IMPORT,
         )
         from .tableaux_de_bord import cache
 
@@ -30,7 +31,7 @@ class ObservatoireConfig(AppConfig):
             )
         )
         registry.register_nav(
-            registry.NavEntry(_("Imports"), "observatoire:imports", roles=ROLES_IMPORT, ordre=31)
+            registry.NavEntry(_("Imports"), "observatoire:imports", roles=ROLES_LECTURE_IMPORT, ordre=31)
         )
         registry.register_nav(
             registry.NavEntry(

@@ -25,6 +25,8 @@ from cls_poitiers.permissions import (
 # below the secrecy threshold, masked for every role but Observatoire and Coordination.
 ROLES_CONSULTATION = (COORDINATION, PARTENAIRE, OBSERVATOIRE)
 ROLES_IMPORT = (OBSERVATOIRE,)
+# Who reads the imports and their previews (the Coordination maps a file's unknown labels there).
+ROLES_LECTURE_IMPORT = (OBSERVATOIRE, COORDINATION)
 # Who may map an unknown label of an imported file to an indicator.
 ROLES_CORRESPONDANCE = (OBSERVATOIRE, COORDINATION)
 ROLES_DECLARATION = (PARTENAIRE,)
@@ -87,7 +89,7 @@ class DonneeQuerySet(models.QuerySet):
 
 class LotImportQuerySet(models.QuerySet):
     def visibles_par(self, user):
-        return self if peut_importer(user) else self.none()
+        return self if has_role(user, *ROLES_LECTURE_IMPORT) else self.none()
 
     def bail_expire(self, *, avant):
         """Batches said to be running whose task has given no sign of life since `avant`."""

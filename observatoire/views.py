@@ -54,7 +54,9 @@ from .querysets import (
     ROLES_DIAGNOSTIC_LECTURE,
     ROLES_ENQUETE,
     ROLES_IMPORT,
+    ROLES_LECTURE_IMPORT,
     peut_consulter,
+    peut_importer,
     portee_des_sources,
 )
 from .tableaux_de_bord import cache, exports, pages
@@ -287,9 +289,15 @@ def api_chiffres(request):
 # Imports -----------------------------------------------------------------------------------------
 
 
-@role_required(*ROLES_IMPORT)
+@role_required(*ROLES_LECTURE_IMPORT)
 def imports(request):
-    form = TeleversementForm(request.POST or None, request.FILES or None)
+    if not peut_importer(request.user):
+        # The Coordination reads the batches (to map a file's unknown labels), imports none.
+        if request.method == "POST":
+            raise PermissionDenied
+        form = None
+    else:
+        form = TeleversementForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         type_lot = form.cleaned_data["type"]
         source = form.cleaned_data.get("source") if type_lot == LotImport.Type.FIGURES else None
@@ -349,7 +357,7 @@ def _suivi(lot: LotImport) -> dict:
     }
 
 
-@role_required(*ROLES_IMPORT)
+@role_required(*ROLES_LECTURE_IMPORT)
 def import_detail(request, pk):
     lot = _lot_importe(request, pk, "cree_par", "valide_par", "source")
     return render(
@@ -360,6 +368,7 @@ def import_detail(request, pk):
             "suivi": _suivi(lot),
             "rapport": lot.rapport or {},
             "correspondance_form": _correspondance_form(request, lot),
+            "peut_importer": peut_importer(request.user),
         },
     )
 
@@ -398,7 +407,7 @@ def import_correspondance(request, pk):
     return redirect(lot)
 
 
-@role_required(*ROLES_IMPORT)
+@role_required(*ROLES_LECTURE_IMPORT)
 def import_etat(request, pk):
     return JsonResponse(_suivi(_lot_importe(request, pk)), json_dumps_params={"ensure_ascii": False})
 

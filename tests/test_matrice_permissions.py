@@ -167,9 +167,9 @@ MATRICE = {
     "observatoire:evolution": seulement("coordination", "partenaire", "autre_partenaire", "analyste"),
     "observatoire:territoire": seulement("coordination", "partenaire", "autre_partenaire", "analyste"),
     "observatoire:api_chiffres": seulement("coordination", "partenaire", "autre_partenaire", "analyste"),
-    "observatoire:imports": seulement("analyste"),
-    "observatoire:import_detail": seulement("analyste"),
-    "observatoire:import_etat": seulement("analyste"),
+    "observatoire:imports": seulement("coordination", "analyste"),
+    "observatoire:import_detail": seulement("coordination", "analyste"),
+    "observatoire:import_etat": seulement("coordination", "analyste"),
     "observatoire:import_appliquer": dict.fromkeys(PERSONAS, 405),
     "observatoire:import_correspondance": dict.fromkeys(PERSONAS, 405),
     "observatoire:import_relancer": dict.fromkeys(PERSONAS, 405),  # POST, analysts (test_imports_web)

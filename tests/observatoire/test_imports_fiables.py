@@ -312,12 +312,28 @@ def test_coordination_may_map_a_label(media, perimetre, analyste, coordination):
     client.force_login(analyste)
     lot = deposer(client, INCONNU)
     client.force_login(coordination)
+    # The Coordination opens the preview from the imports' list, and reads it: its form to map
+    # the label, no upload form, no button to apply or retry (those stay the Observatoire's).
+    liste = client.get(reverse("observatoire:imports")).content.decode()
+    assert lot.get_absolute_url() in liste and 'id="lecture-seule"' in liste and "multipart" not in liste
+    page = client.get(lot.get_absolute_url()).content.decode()
+    assert "Associer un libellé inconnu à un indicateur" in page
+    assert reverse("observatoire:import_appliquer", kwargs={"pk": lot.pk}) not in page
+    fichier = SimpleUploadedFile("base.csv", RECENTE.encode("utf-8"))
+    assert (
+        client.post(reverse("observatoire:imports"), {"type": "ssmsi", "fichier": fichier}).status_code == 403
+    )
+    assert LotImport.objects.count() == 1
     vols = Indicateur.objects.get(code="vols-avec-armes")
     client.post(
         reverse("observatoire:import_correspondance", kwargs={"pk": lot.pk}),
         {"libelle": "Vols à main armée", "indicateur": vols.pk},
     )
     assert Correspondance.objects.filter(libelle_source="Vols à main armée", indicateur=vols).exists()
+    lot.refresh_from_db()
+    assert lot.statut == LotImport.Statut.APERCU  # checked again; applying is the Observatoire's
+    reponse = client.post(reverse("observatoire:import_appliquer", kwargs={"pk": lot.pk}))
+    assert reponse.status_code == 403 and not Donnee.objects.exists()
 
 
 @pytest.mark.parametrize("role", ["partenaire", "secretariat", "sans_role"])
