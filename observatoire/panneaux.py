@@ -53,6 +53,9 @@ def _territoire(user, territoire) -> dict | None:
         "ctx": cache.contexte_leger(ctx),
         "principal": principal,
         "affiche": ctx.affiche(principal, ctx.annee, territoire.pk) if principal else None,
+        "partiel": ctx.statut(principal, ctx.annee, territoire.pk).texte
+        if principal and ctx.partiel(principal, ctx.annee, territoire.pk)
+        else "",
     }
 
 

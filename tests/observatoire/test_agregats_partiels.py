@@ -171,3 +171,25 @@ def test_annual_review_marks_the_partial_district_and_gives_no_ratio_to_it(poiti
     assert stats["partiel"]
     poitiers = next(ligne for ligne in stats["territoires"].lignes if ligne[0].texte == "Poitiers")
     assert poitiers[5].valeur == 1261 and poitiers[9].texte == "—"
+
+
+def test_the_home_panel_and_the_territory_panel_say_the_district_is_partial(
+    poitiers_seul, partenaire, client_de
+):
+    client = client_de(partenaire)
+    accueil = client.get("/").content.decode()
+    assert 'id="accueil-partiel"' in accueil and "1 commune sur 2" in accueil
+    code = poitiers_seul["district"].code
+    page = client.get(reverse("territoire_detail", kwargs={"code": code})).content.decode()
+    assert 'id="territoire-partiel"' in page and "1 commune sur 2" in page
+    poitiers = client.get(reverse("territoire_detail", kwargs={"code": "86194"})).content.decode()
+    assert 'id="territoire-partiel"' not in poitiers  # its own row: complete
+
+
+def test_a_complete_district_has_no_partial_mark_on_the_panels(poitiers_seul, source, partenaire, client_de):
+    _donnee(poitiers_seul, source, "c2", 600)
+    client = client_de(partenaire)
+    assert 'id="accueil-partiel"' not in client.get("/").content.decode()
+    code = poitiers_seul["district"].code
+    page = client.get(reverse("territoire_detail", kwargs={"code": code})).content.decode()
+    assert 'id="territoire-partiel"' not in page
