@@ -98,3 +98,14 @@ def test_the_correction_choices_of_a_commitment_show_values_as_french_writes_the
     ).content.decode()
     assert ">30/06/1999 : 5</option>" in page
     assert "5.00" not in page
+
+
+def test_zero_takes_the_singular_as_french_writes_it():
+    """French writes « 0 ligne lue », « 1 ligne lue », « 2 lignes lues »: the catalogue carries the
+    platform's own plurals so that the French rule applies (gettext's default is the English one)."""
+    from django.utils import translation
+    from django.utils.translation import ngettext
+
+    with translation.override("fr"):
+        formes = [ngettext("%(n)s ligne lue", "%(n)s lignes lues", n) % {"n": n} for n in (0, 1, 2)]
+    assert formes == ["0 ligne lue", "1 ligne lue", "2 lignes lues"]
