@@ -75,15 +75,11 @@ class Contexte:
         if cle not in self._cache:
             perimetre = self.perimetre
 
-            def population(territoire_id):
-                denominateur = calculs.denominateur_pour(perimetre.populations.get(territoire_id, {}), annee)
-                return denominateur.valeur if denominateur else None
-
             self._cache[cle] = completude.couvertures(
                 self.consolide(indicateur, annee),
                 perimetre.enfants,
                 {pk: t.niveau for pk, t in perimetre.territoires.items()},
-                population,
+                lambda territoire_id: _population_de(perimetre, territoire_id, annee),
             )
         return self._cache[cle].get(territoire_id)
 
@@ -136,6 +132,12 @@ def contexte(user, valeurs: dict) -> Contexte | None:
 
 def cellule_nombre(affiche: secret.Affiche) -> Cellule:
     return Cellule(affiche.nombre_texte, affiche.valeur_export if affiche.statut != calculs.SECRET else None)
+
+
+def _population_de(perimetre, territoire_id, annee: int):
+    """A territory's inhabitants for the year (the share of the population a partial total covers)."""
+    denominateur = calculs.denominateur_pour(perimetre.populations.get(territoire_id, {}), annee)
+    return denominateur.valeur if denominateur else None
 
 
 def cellule_taux(affiche: secret.Affiche, motif: str = "") -> Cellule:
@@ -486,12 +488,33 @@ def vue_evolution(
             chiffre = secret.valeur(consolides[periode], (t.pk, secret.TOTAL)) or calculs.Chiffre()
             return chiffre, motif.afficher(chiffre, (t.pk, secret.TOTAL, periode))
 
+        niveaux = {pk: t.niveau for pk, t in perimetre.territoires.items()}
+        couvertures = {
+            (a, m): completude.couvertures(
+                consolides[(a, m)],
+                perimetre.enfants,
+                niveaux,
+                lambda pk, a=a: _population_de(perimetre, pk, a),
+            )
+            for a, m in periodes
+        }
+
+        def partiel(periode, t):
+            couverture = couvertures[periode].get(t.pk)
+            if couverture is not None:
+                return not couverture.complete
+            chiffre = secret.valeur(consolides[periode], (t.pk, secret.TOTAL)) or calculs.Chiffre()
+            return chiffre.statut == calculs.PARTIEL
+
         libelles = [f"{m:02d}/{a}" for a, m in periodes]
     else:
         periodes = ctx.annees
 
         def afficher(periode, t):
             return ctx.chiffre(indicateur, periode, t.pk), ctx.affiche(indicateur, periode, t.pk)
+
+        def partiel(periode, t):
+            return ctx.partiel(indicateur, periode, t.pk)
 
         libelles = [str(a) for a in periodes]
     colonnes = [_("Période")]
@@ -509,7 +532,7 @@ def vue_evolution(
         for t in territoires:
             c, affiche = afficher(periode, t)
             nombre = cellule_nombre(affiche)
-            if not mensuel and ctx.partiel(indicateur, periode, t.pk):
+            if partiel(periode, t):
                 nombre.texte += " " + _("(partiel)")
                 partiels = True
             ligne += [nombre, cellule_taux(affiche, motif_sans_taux(c, affiche, indicateur))]

@@ -193,3 +193,29 @@ def test_a_complete_district_has_no_partial_mark_on_the_panels(poitiers_seul, so
     code = poitiers_seul["district"].code
     page = client.get(reverse("territoire_detail", kwargs={"code": code})).content.decode()
     assert 'id="territoire-partiel"' not in page
+
+
+def test_a_months_partial_district_total_says_so_in_the_monthly_series(
+    perimetre, source, partenaire, client_de
+):
+    """Month by month too: only Poitiers declared March 2016, so the district's March is partial;
+    April, where both communes have a figure, is complete."""
+    total = Indicateur.objects.get(code="total-faits-constates")
+    for territoire, mois, nombre in (("c1", 3, 40), ("c1", 4, 50), ("c2", 4, 30)):
+        DonneeFactory(
+            territoire=perimetre[territoire],
+            annee=2016,
+            mois=mois,
+            nombre=nombre,
+            source=source,
+            lot=LotImportFactory(source=source),
+            indicateur=total,
+        )
+    url = reverse("observatoire:evolution") + (
+        f"?indicateur={total.pk}&territoires={perimetre['district'].pk}&periodicite=mois&source={source.code}"
+    )
+    page = client_de(partenaire).get(url).content.decode()
+    lignes = {ligne.split("</th>")[0].rsplit(">", 1)[-1]: ligne for ligne in page.split("<tr")[1:]}
+    mars = next(v for k, v in lignes.items() if "03/2016" in k)
+    avril = next(v for k, v in lignes.items() if "04/2016" in k)
+    assert "(partiel)" in mars and "(partiel)" not in avril
