@@ -87,6 +87,21 @@ QUESTIONS = [
     ),
 ]
 
+# The District de Poitiers' communes with their recent populations (INSEE, about 2021): always
+# among the generated communes of benchmarks and load tests (`generation.communes`).
+COMMUNES_RECENTES = {
+    "86194": 89_916,
+    "86041": 10_289,
+    "86214": 7_375,
+    "86297": 6_290,
+    "86158": 6_285,
+    "86157": 5_229,
+    "86062": 4_743,
+    "86100": 3_972,
+    "86163": 3_723,
+    "86027": 1_910,
+}
+
 
 def _repartir(total: int, poids: list[int]) -> list[int]:
     """Split `total` by weights, exactly (largest remainders)."""

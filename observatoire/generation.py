@@ -1,5 +1,5 @@
 """Generated figures for benchmarks and load tests: a realistic set of territories (départements
-and communes with INSEE-like codes and log-normal populations, the District de Poitiers'
+and communes with INSEE-like codes and log-normal populations, the demonstration contract's
 communes among them with their real recent populations) and the indicators of the 2025 SSMSI
 commune edition, with counts drawn around typical national rates and the statistical secrecy of
 the national base (a commune's figure is masked, `ndiff`, when it has 5 facts or fewer over three
@@ -67,19 +67,6 @@ DEPARTEMENTS = (
     + [f"{n:02d}" for n in range(21, 96)]
     + ["971", "972", "973", "974", "976"]
 )
-# The District de Poitiers' communes, with their recent populations (INSEE, about 2021).
-DISTRICT_POITIERS = {
-    "86194": 89_916,
-    "86041": 10_289,
-    "86214": 7_375,
-    "86297": 6_290,
-    "86158": 6_285,
-    "86157": 5_229,
-    "86062": 4_743,
-    "86100": 3_972,
-    "86163": 3_723,
-    "86027": 1_910,
-}
 
 
 @dataclass(frozen=True)
@@ -93,23 +80,29 @@ class Commune:
     longitude: float
 
 
-def communes(nombre: int, *, seed: int = 2025) -> list[Commune]:
-    """`nombre` communes spread over the départements (at least the District de Poitiers' ten),
-    with INSEE-like codes, log-normal populations (median about 450 inhabitants, a long tail of
-    towns) and about one dwelling for two inhabitants."""
+def communes(nombre: int, *, seed: int = 2025, imposees: dict[str, int] | None = None) -> list[Commune]:
+    """`nombre` communes spread over the départements, with INSEE-like codes, log-normal
+    populations (median about 450 inhabitants, a long tail of towns) and about one dwelling for
+    two inhabitants. `imposees` ({code: population}) are always among them: by default the
+    demonstration contract's communes (`observatoire.demo.COMMUNES_RECENTES`), so that the demo's
+    dashboards have generated figures too."""
+    if imposees is None:
+        from .demo import COMMUNES_RECENTES  # Django models behind it: imported when needed
+
+        imposees = COMMUNES_RECENTES
     rng = np.random.default_rng(seed)
-    nombre = max(nombre, len(DISTRICT_POITIERS))
+    nombre = max(nombre, len(imposees))
     resultat = []
-    for code, population in DISTRICT_POITIERS.items():
+    for code, population in imposees.items():
         resultat.append(_commune(code, population, rng))
     # Oversample a little (codes are drawn without repeats within a département), then keep
-    # `nombre` communes, drawn at random outside the district.
+    # `nombre` communes, drawn at random outside the imposed ones.
     reste = int((nombre - len(resultat)) * 1.1) + 1
     # Départements of unequal size, as in France (a few dozen to several hundred communes).
     poids = rng.gamma(3.0, 1.0, len(DEPARTEMENTS))
     parts = np.floor(poids / poids.sum() * reste).astype(int)
     parts[: reste - parts.sum()] += 1
-    pris = set(DISTRICT_POITIERS)
+    pris = set(imposees)
     for departement, n in zip(DEPARTEMENTS, parts, strict=True):
         outre_mer = len(departement) == 3
         maximum = 99 if outre_mer else 999
@@ -123,7 +116,7 @@ def communes(nombre: int, *, seed: int = 2025) -> list[Commune]:
             resultat.append(_commune(code, int(population), rng))
     en_trop = len(resultat) - nombre
     if en_trop > 0:
-        retirees = set(rng.choice(np.arange(len(DISTRICT_POITIERS), len(resultat)), en_trop, replace=False))
+        retirees = set(rng.choice(np.arange(len(imposees), len(resultat)), en_trop, replace=False))
         resultat = [c for i, c in enumerate(resultat) if i not in retirees]
     return resultat
 

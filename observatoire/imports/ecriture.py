@@ -73,7 +73,7 @@ def _decimal_fr(valeur) -> str:
 
 
 def texte_population(*, territoire, annee, avant, apres, source) -> str:
-    """« Population de Poitiers en 2021 : 89 916 → 89 368 habitants, logements — → 41 000 (source …) »."""
+    """« Population de <commune> en 2021 : 89 916 → 89 368 habitants, logements — → 41 000 (source …) »."""
     return _(
         "Population de %(t)s en %(a)s : %(h1)s → %(h2)s habitants, %(l1)s → %(l2)s logements "
         "(remplace : %(s)s)"
@@ -220,7 +220,7 @@ def _valeur(nombre) -> str:
 
 
 def formuler_remplacement(*, territoire, indicateur, annee, mois, avant, apres, fichier, edition) -> str:
-    """« Poitiers, Vols sans violence…, 2016 : 1 261 → 792 (chiffre du fichier x.csv, édition …) »."""
+    """« <commune>, Vols sans violence…, 2016 : 1 261 → 792 (chiffre du fichier x.csv, édition …) »."""
     periode = f"{mois:02d}/{annee}" if mois else str(annee)
     origine = ""
     if fichier:

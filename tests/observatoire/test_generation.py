@@ -7,6 +7,7 @@ from django.core.management import call_command
 
 from cls_poitiers.models import Territoire
 from observatoire import generation
+from observatoire.demo import COMMUNES_RECENTES
 from observatoire.models import Donnee, Source
 
 pytestmark = pytest.mark.django_db
@@ -31,7 +32,7 @@ def test_national_file_is_in_the_current_format_deterministic_and_masks_small_co
     assert len(masques) and (masques["nombre"] == "NA").all() and (masques["taux_pour_mille"] == "NA").all()
     publies = tableau[tableau["est_diffuse"] == "diff"]
     assert len(publies) and publies["taux_pour_mille"].str.contains(",").any()
-    assert set(tableau["CODGEO_2026"]) >= set(generation.DISTRICT_POITIERS)
+    assert set(tableau["CODGEO_2026"]) >= set(COMMUNES_RECENTES)
     autre = tmp_path / "c.csv"
     generer("--fichier-national", str(autre), "--lignes-nationales", "3000", "--graine", "7")
     assert autre.read_bytes() != contenu
