@@ -6,6 +6,7 @@ the reverse.
 
 from django.contrib.auth.models import AbstractUser
 from django.contrib.contenttypes.fields import GenericForeignKey
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -96,22 +97,38 @@ class Utilisateur(AbstractUser):
 
 
 class Territoire(models.Model):
-    """A territory of the contract: the district, its communes (INSEE code) and their quartiers.
+    """A territory: of the national referential (France, its régions, départements, EPCI and
+    communes, loaded by `charger_referentiel`) or of the contract (its district when it is not an
+    EPCI of today, the quartiers and QPV under a commune).
 
-    Quartiers roll up into their commune, communes into the district. `prioritaire` marks the
-    territories the diagnostic singled out for "traitement prioritaire"."""
+    A territory's identity is its level and its code: département 75 (Paris) and région 75
+    (Nouvelle-Aquitaine) are two territories. `parent` is the tree figures roll up along: a
+    quartier into its commune, a contract's commune into the contract's territory, a commune
+    outside any contract into its département, a département into its région, a région into
+    France. `departement`, `region` and `epci` are the administrative links of the referential,
+    whatever the tree. `prioritaire` marks the territories the diagnostic singled out for
+    "traitement prioritaire"."""
 
     class Niveau(models.TextChoices):
+        PAYS = "pays", _("Pays")
+        REGION = "region", _("Région")
         DEPARTEMENT = "departement", _("Département")
-        DISTRICT = "district", _("District / intercommunalité")
+        EPCI = "epci", _("Intercommunalité (EPCI)")
+        DISTRICT = "district", _("Territoire du contrat")
         COMMUNE = "commune", _("Commune")
         QUARTIER = "quartier", _("Quartier")
+
+    # Levels whose codes collide with another level's (75: Paris and Nouvelle-Aquitaine; 01 to 06:
+    # overseas régions and the first départements): their address names the level.
+    NIVEAUX_AMBIGUS = ("pays", "region", "departement")
 
     code = models.CharField(
         _("code"),
         max_length=20,
-        unique=True,
-        help_text=_("Code INSEE pour une commune ou un département, code QPV ou local pour un quartier."),
+        help_text=_(
+            "Code officiel : INSEE pour une commune, un département ou une région, SIREN pour une "
+            "intercommunalité, code QPV ou local pour un quartier. Unique à son niveau."
+        ),
     )
     nom = models.CharField(_("nom"), max_length=200)
     niveau = models.CharField(_("niveau"), max_length=20, choices=Niveau.choices)
@@ -122,6 +139,42 @@ class Territoire(models.Model):
         null=True,
         blank=True,
         related_name="enfants",
+    )
+    departement = models.ForeignKey(
+        "self",
+        verbose_name=_("département"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        limit_choices_to={"niveau": "departement"},
+    )
+    region = models.ForeignKey(
+        "self",
+        verbose_name=_("région"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        limit_choices_to={"niveau": "region"},
+    )
+    epci = models.ForeignKey(
+        "self",
+        verbose_name=_("intercommunalité"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="communes_membres",
+        limit_choices_to={"niveau": "epci"},
+    )
+    referentiel = models.BooleanField(
+        _("du référentiel national"),
+        default=False,
+        help_text=_("Chargé du découpage administratif officiel : son nom et son code en viennent."),
+    )
+    population_legale = models.PositiveIntegerField(_("population légale"), null=True, blank=True)
+    annee_population_legale = models.PositiveSmallIntegerField(
+        _("année de la population légale"), null=True, blank=True
     )
     prioritaire = models.BooleanField(_("traitement prioritaire"), default=False)
     latitude = models.DecimalField(
@@ -143,18 +196,25 @@ class Territoire(models.Model):
         verbose_name_plural = _("territoires")
         ordering = ["niveau", "nom"]
         constraints = [
+            models.UniqueConstraint(
+                fields=["niveau", "code"],
+                name="territoire_code_unique_par_niveau",
+                violation_error_message=_("Un territoire de ce niveau porte déjà ce code."),
+            ),
             models.CheckConstraint(
                 condition=Q(niveau="quartier", parent__isnull=False) | ~Q(niveau="quartier"),
                 name="territoire_quartier_a_une_commune",
                 violation_error_message=_("Un quartier doit être rattaché à une commune."),
             ),
         ]
+        indexes = [models.Index(fields=["code"], name="territoire_code")]
 
     def __str__(self):
         return self.nom
 
     def get_absolute_url(self):
-        return reverse("territoire_detail", kwargs={"code": self.code})
+        url = reverse("territoire_detail", kwargs={"code": self.code})
+        return f"{url}?niveau={self.niveau}" if self.niveau in self.NIVEAUX_AMBIGUS else url
 
 
 class Population(Historise, Illustratif):
@@ -198,14 +258,39 @@ class Population(Historise, Illustratif):
 
 
 class Contrat(Historise):
-    """The Contrat local de sécurité itself: who signed it, when, on which territory, and the
-    diagnostic it stands on."""
+    """A council's contract or strategy: the CLS of 1998, a CLSPD's or CISPD's territorial
+    strategy, with who signed it, when, on which territory, its period and the diagnostic it stands
+    on. A council's successive contracts all stay readable; `Contrat.objects.courant()` says which
+    one is current. The council's name (the platform's name, the e-mails' sender, the calendars')
+    comes from the current contract."""
 
+    class Nature(models.TextChoices):
+        CLS = "cls", _("Contrat local de sécurité (CLS)")
+        CLSPD = "clspd", _("Conseil local de sécurité et de prévention de la délinquance (CLSPD)")
+        CISPD = "cispd", _("Conseil intercommunal de sécurité et de prévention de la délinquance (CISPD)")
+        STRATEGIE = "strategie", _("Stratégie territoriale de sécurité et de prévention (STSPD, plan local)")
+
+    nature = models.CharField(_("nature"), max_length=20, choices=Nature.choices, default=Nature.CLS)
     titre = models.CharField(_("titre"), max_length=300)
+    nom_conseil = models.CharField(
+        _("nom du conseil"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "Le nom court sous lequel le conseil se présente : titre des pages, expéditeur des "
+            "courriels, calendriers (par exemple « CLSPD de Châtellerault »). Vide : le titre."
+        ),
+    )
     territoire = models.ForeignKey(
         Territoire, verbose_name=_("territoire du contrat"), on_delete=models.PROTECT, related_name="contrats"
     )
     date_signature = models.DateField(_("date de signature"))
+    date_debut = models.DateField(
+        _("début"), null=True, blank=True, help_text=_("Vide : la date de signature.")
+    )
+    date_fin = models.DateField(
+        _("fin"), null=True, blank=True, help_text=_("Vide : en vigueur jusqu'au contrat suivant.")
+    )
     annee_diagnostic = models.PositiveSmallIntegerField(
         _("année du diagnostic"), help_text=_("Année des chiffres du diagnostic de sécurité.")
     )
@@ -220,12 +305,62 @@ class Contrat(Historise):
         verbose_name = _("contrat")
         verbose_name_plural = _("contrats")
         ordering = ["-date_signature"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(date_fin__isnull=True)
+                | Q(date_debut__isnull=True, date_fin__gte=models.F("date_signature"))
+                | Q(date_debut__isnull=False, date_fin__gte=models.F("date_debut")),
+                name="contrat_fin_apres_debut",
+                violation_error_message=_("La fin du contrat ne peut précéder son début."),
+            ),
+        ]
 
     def __str__(self):
         return self.titre
 
     def get_absolute_url(self):
         return reverse("contrat_detail", kwargs={"pk": self.pk})
+
+    @property
+    def nom_court(self) -> str:
+        return self.nom_conseil or self.titre
+
+    @property
+    def debut(self):
+        return self.date_debut or self.date_signature
+
+    def clean(self):
+        super().clean()
+        if not self.territoire_id or not self.date_signature:
+            return
+        chevauchant = Contrat.objects.chevauchant(self).first()
+        if chevauchant is not None:
+            raise ValidationError(
+                _(
+                    "Ces dates chevauchent celles d'un autre contrat du même conseil : « %(titre)s ». "
+                    "Un contrat suivant commence après la fin du précédent."
+                ),
+                params={"titre": chevauchant.titre},
+                code="chevauchement",
+            )
+
+
+class JetonMiseEnPlace(models.Model):
+    """The one-time link `mise_en_place` prints on an empty platform: it opens the set-up journey
+    in the browser once, within 24 hours. Only the token's hash is kept."""
+
+    empreinte = models.CharField(_("empreinte"), max_length=64, unique=True)
+    cree_le = models.DateTimeField(_("créé le"), auto_now_add=True)
+    expire_le = models.DateTimeField(_("expire le"))
+    utilise_le = models.DateTimeField(_("utilisé le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("lien de mise en place")
+        verbose_name_plural = _("liens de mise en place")
+        ordering = ["-cree_le"]
+
+    def __str__(self):
+        return str(self.cree_le)
 
 
 class Signataire(Historise):

@@ -136,6 +136,7 @@ def _comite(contrat, ligne, *, description: str, partenaires, territoires) -> Co
             "type": type_,
             "territoire": territoires.get(territoire) if territoire else None,
             "rythme": rythme,
+            "confidentiel": type_ in Comite.TYPES_CONFIDENTIELS,
             "description": description,
             "illustratif": True,
         },

@@ -65,11 +65,14 @@ class Comite(Historise, Illustratif):
     (GLTD, veille sociale: their minutes are confidential), thematic groups and residents' meetings."""
 
     class Type(models.TextChoices):
+        PLENIERE = "pleniere", _("Assemblée plénière")
+        RESTREINT = "restreint", _("Conseil restreint")
         PILOTAGE = "pilotage", _("Comité de pilotage")
         EVALUATION = "evaluation", _("Comité d'évaluation")
         GLTD = "gltd", _("Groupe local de traitement de la délinquance")
         VEILLE = "veille", _("Cellule de veille sociale")
-        THEMATIQUE = "thematique", _("Groupe thématique")
+        THEMATIQUE = "thematique", _("Groupe de travail thématique")
+        TERRITORIAL = "territorial", _("Groupe de travail territorial")
         HABITANTS = "habitants", _("Réunion avec les habitants")
 
     class Rythme(models.TextChoices):
@@ -77,7 +80,7 @@ class Comite(Historise, Illustratif):
         ANNUEL = "annuel", _("Chaque année")
         BESOIN = "besoin", _("Selon les besoins")
 
-    # Local groups: their minutes are read only by their members and the coordination.
+    # The kinds confidential by default (the form proposes it); `confidentiel` is what counts.
     TYPES_CONFIDENTIELS = (Type.GLTD, Type.VEILLE)
 
     contrat = models.ForeignKey(
@@ -98,6 +101,14 @@ class Comite(Historise, Illustratif):
         help_text=_("Obligatoire pour un groupe local (GLTD, veille sociale) : son quartier."),
     )
     rythme = models.CharField(_("rythme attendu"), max_length=20, choices=Rythme.choices)
+    confidentiel = models.BooleanField(
+        _("confidentiel"),
+        default=False,
+        help_text=_(
+            "Réunions et comptes rendus réservés aux membres de l'instance et à la coordination "
+            "(cellule de veille, groupe local)."
+        ),
+    )
     description = models.TextField(_("description"), blank=True, **longueur_max(TEXTE_COURT_MAX))
     secretaires = models.ManyToManyField(
         settings.AUTH_USER_MODEL, verbose_name=_("secrétaires"), blank=True, related_name="comites_secretaire"
@@ -121,12 +132,14 @@ class Comite(Historise, Illustratif):
     def __str__(self):
         return self.nom
 
+    def save(self, *args, **kwargs):
+        # A cellule de veille or a local group is confidential whatever the box says.
+        if self.type in self.TYPES_CONFIDENTIELS:
+            self.confidentiel = True
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("comites:comite_detail", kwargs={"code": self.code})
-
-    @property
-    def confidentiel(self) -> bool:
-        return self.type in self.TYPES_CONFIDENTIELS
 
 
 class Membre(Historise):

@@ -42,7 +42,7 @@ class ComiteQuerySet(models.QuerySet):
             return self.all()
         q = _membre_ou_secretaire(user)
         if has_role(user, PARTENAIRE, SECRETARIAT):
-            q |= ~Q(type__in=self.model.TYPES_CONFIDENTIELS)
+            q |= Q(confidentiel=False)
         return self.filter(q)
 
     def geres_par(self, user):

@@ -10,7 +10,7 @@ from cls_poitiers.models import Contrat, Partenaire, Population, Priorite, Terri
 class TerritoireFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Territoire
-        django_get_or_create = ("code",)
+        django_get_or_create = ("niveau", "code")
 
     code = factory.Sequence(lambda n: f"{86000 + n}")
     nom = factory.Sequence(lambda n: f"Commune {n}")

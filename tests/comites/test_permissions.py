@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from comites.models import Comite, CompteRendu, Reunion
 from tests.comites.factories import ComiteFactory, MembreFactory, ReunionFactory
-from tests.factories import UtilisateurFactory
+from tests.factories import TerritoireFactory, UtilisateurFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -166,9 +166,17 @@ def test_rhythm_page_roles(acteurs, client_de):
     assert client_de(None).get(url).status_code == 302
 
 
-def test_which_committees_are_confidential_is_the_models_one_list(partenaire, monkeypatch):
+def test_confidentiality_is_the_instances_own_data(partenaire):
     thematique = ComiteFactory(type=Comite.Type.THEMATIQUE, rythme=Comite.Rythme.BESOIN)
     assert thematique in Comite.objects.visibles_par(partenaire)
-    monkeypatch.setattr(Comite, "TYPES_CONFIDENTIELS", (*Comite.TYPES_CONFIDENTIELS, Comite.Type.THEMATIQUE))
-    assert thematique.confidentiel
+    thematique.confidentiel = True
+    thematique.save()
     assert thematique not in Comite.objects.visibles_par(partenaire)
+
+
+def test_a_cellule_de_veille_is_always_confidential():
+    veille = ComiteFactory(
+        type=Comite.Type.VEILLE, rythme=Comite.Rythme.BESOIN, confidentiel=False, territoire=TerritoireFactory()
+    )
+    veille.refresh_from_db()
+    assert veille.confidentiel
