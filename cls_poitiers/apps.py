@@ -16,6 +16,9 @@ class ClsPoitiersConfig(AppConfig):
 
         # Every app's permissions exist only once its own post_migrate ran: listen to all of them.
         post_migrate.connect(accorder_droits_coordination, dispatch_uid="cls_droits_coordination")
+        from .referentiel import charger_apres_migration
+
+        post_migrate.connect(charger_apres_migration, dispatch_uid="cls_referentiel")
         from .permissions import COORDINATION, SECRETARIAT
         from .registry import NavEntry, register_nav
 

@@ -1,6 +1,8 @@
 """What many models of the contract share, declared once as abstract models: the audit trail
 and the "illustrative" flag of demonstration data. Every app's models inherit from them."""
 
+import unicodedata
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -33,3 +35,13 @@ class Illustratif(models.Model):
 
     class Meta:
         abstract = True
+
+
+def cle_de_recherche(texte: str) -> str:
+    """Lower case, without accents, hyphens and apostrophes as spaces: "Saint-Éloi" → "saint eloi".
+    What a territory's name is searched by (`Territoire.nom_recherche`)."""
+    decompose = unicodedata.normalize("NFKD", texte)
+    sans_accents = "".join(c for c in decompose if not unicodedata.combining(c))
+    for signe in "-'’":
+        sans_accents = sans_accents.replace(signe, " ")
+    return " ".join(sans_accents.lower().split())

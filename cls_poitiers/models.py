@@ -16,7 +16,7 @@ from simple_history.models import HistoricalRecords
 from . import formats
 from .donnees_personnelles import Nature as NatureDonneePersonnelle
 from .limites import TEXTE_LONG_MAX, longueur_max
-from .modeles_communs import Historise, Illustratif
+from .modeles_communs import Historise, Illustratif, cle_de_recherche
 from .querysets import ContratQuerySet, PartenaireQuerySet, TerritoireQuerySet
 
 
@@ -131,6 +131,9 @@ class Territoire(models.Model):
         ),
     )
     nom = models.CharField(_("nom"), max_length=200)
+    # The name in lower case without accents nor hyphens, for searching "chatellerault" or
+    # "saint eloi" (cls_poitiers.referentiel.cle_de_recherche); kept by save() and by the loader.
+    nom_recherche = models.CharField(_("nom pour la recherche"), max_length=200, blank=True, editable=False)
     niveau = models.CharField(_("niveau"), max_length=20, choices=Niveau.choices)
     parent = models.ForeignKey(
         "self",
@@ -207,10 +210,17 @@ class Territoire(models.Model):
                 violation_error_message=_("Un quartier doit être rattaché à une commune."),
             ),
         ]
-        indexes = [models.Index(fields=["code"], name="territoire_code")]
+        indexes = [
+            models.Index(fields=["code"], name="territoire_code"),
+            models.Index(fields=["niveau", "nom_recherche"], name="territoire_recherche"),
+        ]
 
     def __str__(self):
         return self.nom
+
+    def save(self, *args, **kwargs):
+        self.nom_recherche = cle_de_recherche(self.nom)
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         url = reverse("territoire_detail", kwargs={"code": self.code})

@@ -329,3 +329,8 @@ CLS_IMPORT_BATTEMENT_SECONDES = float(os.environ.get("CLS_IMPORT_BATTEMENT_SECON
 CLS_IMPORT_BAIL_SECONDES = float(
     os.environ.get("CLS_IMPORT_BAIL_SECONDES", "1800" if "sqlite" in DATABASES["default"]["ENGINE"] else "60")
 )
+
+# The national territorial referential (npm @etalab/decoupage-administratif, installed by
+# `make install`): `migrate` loads it or brings it up to date (cls_poitiers.referentiel).
+CLS_REFERENTIEL_DOSSIER = os.environ.get("CLS_REFERENTIEL_DOSSIER", "")
+CLS_REFERENTIEL_AU_MIGRATE = env_bool("CLS_REFERENTIEL_AU_MIGRATE", True)

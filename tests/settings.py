@@ -29,6 +29,8 @@ WHITENOISE_AUTOREFRESH = True
 # Two-factor authentication is exercised by tests/cls_poitiers/test_otp.py, which turns it on;
 # elsewhere the personas log in with force_login, which carries no second factor.
 CLS_2FA_ROLES = []
+# Tests write their own small territories; tests/cls_poitiers/test_referentiel.py loads the referential.
+CLS_REFERENTIEL_AU_MIGRATE = False
 # The dashboards' cache is off: a test's writes are rolled back with the data version, and its
 # on_commit callbacks never run. tests/observatoire/test_cache.py turns it on and commits.
 # The benchmark's gunicorn runs these settings with CLS_TESTS_CACHE_TABLEAUX=1, as in production.
