@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from . import views, views_audit, views_otp
+from . import views, views_audit, views_invitation, views_otp
 from .forms import ConnexionForm, ReinitialisationForm
 
 admin.site.site_header = _("Administration du CLS")
@@ -17,6 +17,7 @@ auth_patterns = [
         name="login",
     ),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
+    path("invitation/<uidb64>/<token>/", views_invitation.accepter, name="invitation_accepter"),
     path("mot-de-passe/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("mot-de-passe/modifie/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("double-authentification/", views_otp.configurer, name="otp_configurer"),
