@@ -13,7 +13,7 @@ from tests.factories import TerritoireFactory
 
 
 def _paquet(tmp_path, communes, epci=(), departements=None, regions=None, version="6.0.0"):
-    (tmp_path / "data").mkdir(exist_ok=True)
+    (tmp_path / "data").mkdir(parents=True, exist_ok=True)
     (tmp_path / "package.json").write_text(json.dumps({"version": version}), encoding="utf-8")
     fichiers = {
         "regions.json": regions or [{"code": "75", "nom": "Nouvelle-Aquitaine"}],

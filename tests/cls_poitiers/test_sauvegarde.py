@@ -13,6 +13,9 @@ from django.apps import apps
 from django.core.management import CommandError, call_command
 from django.db import connection
 
+from cls_poitiers import referentiel
+from tests.cls_poitiers.test_referentiel import _commune, _paquet
+
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
@@ -35,6 +38,23 @@ def test_dumpdata_restores_into_an_empty_database(demo, tmp_path):
         call_command("restaurer", str(dump))
     call_command("flush", "--noinput")
     assert _snapshot()["cls_poitiers.Territoire"] == 0
+    call_command("restaurer", str(dump), stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert _snapshot() == before
+
+
+def test_a_backup_restores_over_the_referential_a_fresh_migrate_loaded(demo, tmp_path):
+    before = _snapshot()
+    dump = tmp_path / "sauvegarde.json"
+    call_command("sauvegarder", str(dump), stdout=open("/dev/null", "w"))  # noqa: SIM115
+    call_command("flush", "--noinput")
+    # What `migrate` does on a new server: the national referential is there before the restore.
+    referentiel.charger(
+        _paquet(
+            tmp_path / "paquet",
+            [_commune("86066", "Châtellerault", 31003), _commune("86194", "Poitiers", 89916)],
+        )
+    )
+    assert _snapshot()["cls_poitiers.Territoire"] > 0
     call_command("restaurer", str(dump), stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert _snapshot() == before
 
