@@ -137,10 +137,21 @@ class EngagementForm(ControleDonneesPersonnelles, forms.ModelForm):
         }
         help_texts = {"motif_abandon": AIDE_DONNEES_PERSONNELLES}
 
-    def __init__(self, *args, **kwargs):
+    # What a partner leaves to the coordination when proposing its own organisation's commitment.
+    CHAMPS_DE_LA_COORDINATION = ("illustratif", "abandonne_le", "motif_abandon", "poids")
+
+    def __init__(self, *args, partenaire_impose=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["action"].queryset = Action.objects.select_related("priorite")
         self.fields["territoires"].queryset = Territoire.objects.order_by("niveau", "nom")
+        if partenaire_impose is not None:
+            # A partner enters its own organisation's commitments: the organisation is not a choice.
+            champ = self.fields["partenaire"]
+            champ.queryset = champ.queryset.filter(pk=partenaire_impose.pk)
+            champ.initial = partenaire_impose.pk
+            champ.disabled = True
+            for nom in self.CHAMPS_DE_LA_COORDINATION:
+                self.fields.pop(nom, None)
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
             # The reference is the stable key of imports and links: it does not change.

@@ -303,10 +303,20 @@ def action_edit(request, reference):
     return render(request, "engagements/action_form.html", {"form": form, "action": action})
 
 
-@role_required(*ROLES_REDACTION)
+@role_required(*ROLES_REDACTION, PARTENAIRE)
 def engagement_create(request):
+    """The coordination creates any partner's commitment; a partner enters its own organisation's
+    (DESIGN: "enters and updates their own organisation's commitments"), whose terms the
+    coordination then keeps."""
+    partenaire_impose = None
+    if not redige_le_plan(request.user):
+        if request.user.partenaire_id is None:
+            raise PermissionDenied
+        partenaire_impose = request.user.partenaire
     action = Action.objects.filter(reference=request.GET.get("action", "")).first()
-    form = EngagementForm(request.POST or None, initial={"action": action})
+    form = EngagementForm(
+        request.POST or None, initial={"action": action}, partenaire_impose=partenaire_impose
+    )
     if request.method == "POST" and form.is_valid():
         data = form.donnees()
         territoires = data.pop("territoires")

@@ -192,7 +192,7 @@ MATRICE = {
     "engagements:valider_point": dict.fromkeys(PERSONAS, 405),
     "engagements:action_create": seulement("coordination"),
     "engagements:action_edit": seulement("coordination"),
-    "engagements:engagement_create": seulement("coordination"),
+    "engagements:engagement_create": seulement("coordination", "partenaire", "autre_partenaire"),
     "engagements:engagement_edit": seulement("coordination"),
     "engagements:points_a_valider": seulement("coordination"),
     "engagements:import": seulement("coordination"),

@@ -5,8 +5,8 @@ import datetime
 import pytest
 from django.test import Client
 
-from engagements.models import PointEtape
-from tests.engagements.factories import EngagementFactory, PointEtapeFactory
+from engagements.models import Engagement, PointEtape
+from tests.engagements.factories import ActionFactory, EngagementFactory, PointEtapeFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -41,7 +41,7 @@ def engagement(partenaire):
         ("/engagements/engagement/e-stp/", LECTEURS),
         ("/engagements/actions/{action}/", LECTEURS),
         ("/engagements/mes-engagements/", SAISIE),
-        ("/engagements/nouveau/", COORDINATION_SEULE),
+        ("/engagements/nouveau/", SAISIE),
         ("/engagements/engagement/e-stp/modifier/", COORDINATION_SEULE),
         ("/engagements/actions/nouvelle/", COORDINATION_SEULE),
         ("/engagements/actions/{action}/modifier/", COORDINATION_SEULE),
@@ -161,3 +161,39 @@ def test_partner_reports_progress_on_its_own_commitments_but_never_changes_their
     assert not Engagement.objects.avancement_renseignable_par(autre_partenaire).exists()
     assert not Engagement.objects.termes_modifiables_par(partenaire).exists()
     assert list(Engagement.objects.termes_modifiables_par(coordination)) == [engagement]
+
+
+def test_a_partner_enters_a_commitment_for_its_own_organisation_only(partenaire, autre_partenaire, client_de):
+    action = ActionFactory()
+    reponse = client_de(partenaire).post(
+        "/engagements/nouveau/",
+        {
+            "action": action.pk,
+            "reference": "e-propose",
+            # Naming another organisation changes nothing: the field is not the partner's to choose.
+            "partenaire": autre_partenaire.partenaire.pk,
+            "description": "Médiateurs dans les bus du soir",
+            "unite": "médiateurs",
+            "valeur_initiale": "0",
+            "valeur_cible": "4",
+            "echeance": "31/12/2030",
+            "poids": "9",
+            "illustratif": "on",
+        },
+    )
+    assert reponse.status_code == 302, reponse.content.decode()[:3000]
+    engagement = Engagement.objects.get(reference="e-propose")
+    assert engagement.partenaire == partenaire.partenaire
+    assert not engagement.illustratif
+    assert engagement.poids == Engagement._meta.get_field("poids").default
+    assert engagement.history.get().history_user == partenaire
+    # Its terms stay the coordination's to change.
+    assert client_de(partenaire).get(
+        f"/engagements/engagement/{engagement.reference}/modifier/"
+    ).status_code in (403, 404)
+
+
+def test_a_partner_account_without_organisation_cannot_enter_a_commitment(partenaire, client_de):
+    partenaire.partenaire = None
+    partenaire.save()
+    assert client_de(partenaire).get("/engagements/nouveau/").status_code == 403
