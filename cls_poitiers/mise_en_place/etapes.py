@@ -14,9 +14,11 @@ LIGNES_VIDES = 3
 
 
 def formset(form_class, prefixe, contrat, data=None, initial=(), extra=LIGNES_VIDES):
-    """A step's rows: the saved (or suggested) ones, then `extra` empty rows."""
+    """A step's rows: the saved (or suggested) ones, then `extra` empty rows. Bound, the rows are
+    what was posted: a posted row equal to a suggestion is still a row to save."""
     classe = django_forms.formset_factory(form_class, extra=extra)
-    return classe(data, initial=list(initial) or None, prefix=prefixe, form_kwargs={"contrat": contrat})
+    initial = None if data is not None else list(initial) or None
+    return classe(data, initial=initial, prefix=prefixe, form_kwargs={"contrat": contrat})
 
 
 # The council: a single form, not rows ------------------------------------------------------------
@@ -104,8 +106,8 @@ def _enregistrer_partenaires(contrat, formulaire, request=None):
         ligne = form.cleaned_data
         if ligne.get("nom"):
             services.enregistrer_partenaire(ligne)
-        elif not ligne.get("retenu") and form.initial.get("nom"):
-            Partenaire.objects.filter(nom=form.initial["nom"], utilisateurs__isnull=True).update(actif=False)
+        elif ligne.get("retire"):
+            Partenaire.objects.filter(nom=ligne["retire"], utilisateurs__isnull=True).update(actif=False)
 
 
 # Priorities -----------------------------------------------------------------------------------------
@@ -186,7 +188,8 @@ ETAPES_DU_SOCLE = (
         aide=gettext_lazy(
             "Proposés d'après la composition que la loi fixe pour un CLSPD : membres de droit (préfet, "
             "procureur de la République, président du conseil départemental), puis les membres "
-            "habituels. Modifiez chaque ligne, décochez celles qui ne vous concernent pas, ajoutez les vôtres."
+            "habituels. Modifiez chaque ligne, décochez celles qui ne vous concernent pas, "
+            "ajoutez les vôtres."
         ),
         ordre=40,
     ),

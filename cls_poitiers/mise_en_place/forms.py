@@ -191,7 +191,8 @@ class ConseilForm(forms.Form):
 
 def _libelle(territoire) -> str:
     departement = territoire.departement.nom if territoire.departement_id else ""
-    return f"{territoire.nom} ({territoire.get_niveau_display()}, {territoire.code}{', ' + departement if departement else ''})"
+    precisions = ", ".join(p for p in (territoire.get_niveau_display(), territoire.code, departement) if p)
+    return f"{territoire.nom} ({precisions})"
 
 
 def _plus_ans(jour: datetime.date, ans: int) -> datetime.date:
@@ -237,9 +238,8 @@ class QuartierForm(LigneForm):
         donnees = super().clean()
         if donnees.get("nom") and not donnees.get("commune"):
             self.add_error("commune", _("Un quartier doit être rattaché à une commune du contrat."))
-        if (donnees.get("code") or donnees.get("commune")) and not donnees.get("nom"):
-            if donnees.get("code"):
-                self.add_error("nom", _("Donnez le nom du quartier."))
+        if donnees.get("code") and not donnees.get("nom"):
+            self.add_error("nom", _("Donnez le nom du quartier."))
         return donnees
 
 
@@ -257,7 +257,7 @@ class PartenaireForm(LigneForm):
     def clean(self):
         donnees = super().clean()
         if not donnees.get("retenu"):
-            donnees["nom"] = ""
+            donnees["retire"], donnees["nom"] = donnees.get("nom", ""), ""
         return donnees
 
 
