@@ -552,3 +552,12 @@ def test_the_council_step_refuses_an_overlapping_second_contract(petit_referenti
     with pytest.raises(Exception, match="chevauchent"):
         etapes.CONSEIL.enregistrer(None, formulaire)
     assert Contrat.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_the_home_page_of_a_platform_without_contract_says_how_to_set_it_up(petit_referentiel, coordination):
+    client = Client()
+    client.force_login(coordination)
+    page = client.get(reverse("accueil")).content.decode()
+    assert "pas encore mise en place" in page and "manage.py mise_en_place" in page
+    assert reverse("mise_en_place:suite") in page
