@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ..models import Contrat, Partenaire, Utilisateur
-from ..permissions import ROLES
+from ..permissions import PARTENAIRE, ROLES
 from . import services
 
 DUREE_STRATEGIE_ANNEES = 3
@@ -279,7 +279,7 @@ class CompteForm(LigneForm):
     partenaire = forms.ModelChoiceField(
         label=gettext_lazy("Organisation"), queryset=None, to_field_name="nom", required=False
     )
-    role = forms.ChoiceField(label=gettext_lazy("Rôle"), choices=[(r, r) for r in ROLES])
+    role = forms.ChoiceField(label=gettext_lazy("Rôle"), choices=[(r, r) for r in ROLES], initial=PARTENAIRE)
 
     def __init__(self, *args, contrat=None, **kwargs):
         super().__init__(*args, **kwargs)

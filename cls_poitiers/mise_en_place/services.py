@@ -18,7 +18,7 @@ import secrets
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -156,10 +156,15 @@ def territoire_du_contrat(
         racine.population_legale = sum(c.population_legale or 0 for c in communes) or None
         racine.annee_population_legale = communes[0].annee_population_legale
         racine.save()
-    if racine.niveau != "commune":
-        Territoire.objects.filter(pk__in=[c.pk for c in communes_du_perimetre(elements)]).update(
-            parent=racine
+    # The communes that roll up into the contract territory (none when it is a commune itself).
+    communes = [c.pk for c in communes_du_perimetre(elements)] if racine.niveau != "commune" else []
+    if actuel is not None and actuel != racine and actuel.niveau in ("epci", "district"):
+        # A perimeter changed on a second visit: the communes it no longer holds go back under
+        # their département.
+        Territoire.objects.filter(parent=actuel, niveau="commune").exclude(pk__in=communes).update(
+            parent=models.F("departement")
         )
+    Territoire.objects.filter(pk__in=communes).update(parent=racine)
     return racine
 
 

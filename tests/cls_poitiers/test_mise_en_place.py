@@ -216,6 +216,13 @@ def test_an_epci_brings_its_communes_under_it_and_several_communes_make_a_distri
     contrat.refresh_from_db()
     assert contrat.territoire.niveau == "district" and contrat.territoire.population_legale == 31003 + 5964
     assert set(contrat.territoire.enfants.values_list("code", flat=True)) == {"86066", "86174"}
+    # Back to one commune: the other one returns under its département.
+    client.post(url, {**CONSEIL, "perimetre": "86066"})
+    contrat.refresh_from_db()
+    assert contrat.territoire.code == "86066"
+    assert set(
+        Territoire.objects.filter(code__in=["86066", "86174"]).values_list("parent__nom", flat=True)
+    ) == {"Vienne"}
 
 
 @pytest.mark.django_db
@@ -561,3 +568,24 @@ def test_the_home_page_of_a_platform_without_contract_says_how_to_set_it_up(peti
     page = client.get(reverse("accueil")).content.decode()
     assert "pas encore mise en place" in page and "manage.py mise_en_place" in page
     assert reverse("mise_en_place:suite") in page
+
+
+@pytest.mark.django_db
+def test_creer_contrat_help_documents_the_file_and_an_epci_by_siren_is_taken(petit_referentiel, capsys):
+    with pytest.raises(SystemExit):
+        call_command("creer_contrat", "--help")
+    aide = capsys.readouterr().out
+    assert "--fichier" in aide and '"instances"' in aide and "Relancer le même fichier ne change rien" in aide
+    call_command(
+        "creer_contrat",
+        "--nature",
+        "cispd",
+        "--epci",
+        "248600413",
+        "--debut",
+        "2026-01-01",
+        stdout=StringIO(),
+    )
+    contrat = Contrat.objects.get()
+    assert (contrat.territoire.niveau, contrat.nom_conseil) == ("epci", "CISPD de CA Grand Châtellerault")
+    assert contrat.date_fin == datetime.date(2028, 12, 31)
