@@ -145,3 +145,32 @@ def register_admin_coordination(*labels: str) -> None:
 
 def admin_coordination() -> set[str]:
     return set(_admin_coordination)
+
+
+@dataclass(frozen=True)
+class EtapeMiseEnPlace:
+    """A step of the set-up journey (cls_poitiers.mise_en_place) an app contributes: the instances
+    come from comites. `formulaire(contrat, data=None)` returns the step's form or formset (bound to
+    `data` when given, else showing what is saved); `enregistrer(contrat, formulaire)` saves a
+    valid one (inside the journey's transaction); `faite(contrat)` says whether the step holds
+    anything yet. The same functions serve the browser and `creer_contrat` (`cle` is the JSON key)."""
+
+    cle: str
+    titre: str
+    formulaire: Callable
+    enregistrer: Callable
+    faite: Callable = field(default=lambda contrat: False)
+    aide: str = ""
+    ordre: int = 100
+
+
+_etapes_mise_en_place: list[EtapeMiseEnPlace] = []
+
+
+def register_etape_mise_en_place(etape: EtapeMiseEnPlace) -> None:
+    if all(e.cle != etape.cle for e in _etapes_mise_en_place):
+        _etapes_mise_en_place.append(etape)
+
+
+def etapes_mise_en_place() -> list[EtapeMiseEnPlace]:
+    return sorted(_etapes_mise_en_place, key=lambda e: e.ordre)

@@ -11,7 +11,7 @@ class ComitesConfig(AppConfig):
     def ready(self):
         from cls_poitiers import registry
 
-        from . import panneaux
+        from . import mise_en_place, panneaux
 
         registry.register_admin_coordination("comites.Comite", "comites.Membre")
         for entry in panneaux.NAV:
@@ -20,3 +20,4 @@ class ComitesConfig(AppConfig):
             registry.register_panel(panneau)
         for panneau in panneaux.PANNEAUX_DETAIL:
             registry.register_detail_panel(panneau)
+        registry.register_etape_mise_en_place(mise_en_place.ETAPE)

@@ -106,6 +106,9 @@ def _demo_kwargs(name):
             "history_id": Territoire.history.filter(code="QP086005").latest().history_id,
         },
         "password_reset_confirm": {"uidb64": "MQ", "token": "jeton-invalide"},
+        "invitation_accepter": {"uidb64": "MQ", "token": "jeton-invalide"},
+        "mise_en_place:compte": {"jeton": "jeton-invalide"},
+        "mise_en_place:etape": {"cle": "conseil"},
     }.get(name, {})
 
 
@@ -247,6 +250,13 @@ MATRICE = {
     "comites:repondre": dict.fromkeys(PERSONAS, 404),
     "comites:flux_personnel": dict.fromkeys(PERSONAS, 404),
     "comites:flux_comite_jeton": dict.fromkeys(PERSONAS, 404),
+    # A wrong or used invitation or set-up link answers 400 for everyone.
+    "invitation_accepter": dict.fromkeys(PERSONAS, 400),
+    "mise_en_place:compte": dict.fromkeys(PERSONAS, 400),
+    # The set-up journey is the coordination's; /mise-en-place/ takes it up again (302), else 404.
+    "mise_en_place:suite": {**dict.fromkeys(PERSONAS, 404), "coordination": 302},
+    "mise_en_place:etape": seulement("coordination"),
+    "mise_en_place:termine": seulement("coordination"),
 }
 
 
