@@ -93,40 +93,28 @@
   }
   legende();
 
+  function svg(nom, attributs, enfants) {
+    // An SVG element with its attributes and children.
+    var element = document.createElementNS("http://www.w3.org/2000/svg", nom);
+    Object.keys(attributs).forEach(function (cle) { element.setAttribute(cle, attributs[cle]); });
+    (enfants || []).forEach(function (enfant) { element.appendChild(enfant); });
+    return element;
+  }
+
   function hachures() {
     // The SVG pattern the territories without a rate (on the map and in the legend) are filled
     // with, in an SVG of its own next to the map.
     if (document.getElementById(HACHURES)) { return; }
-    var ns = "http://www.w3.org/2000/svg";
-    var svg = document.createElementNS(ns, "svg");
-    svg.setAttribute("width", "0");
-    svg.setAttribute("height", "0");
-    svg.setAttribute("aria-hidden", "true");
-    svg.setAttribute("focusable", "false");
-    svg.setAttribute("class", "position-absolute");
-    var defs = document.createElementNS(ns, "defs");
-    var motif = document.createElementNS(ns, "pattern");
-    motif.setAttribute("id", HACHURES);
-    motif.setAttribute("width", "8");
-    motif.setAttribute("height", "8");
-    motif.setAttribute("patternUnits", "userSpaceOnUse");
-    motif.setAttribute("patternTransform", "rotate(45)");
-    var fond = document.createElementNS(ns, "rect");
-    fond.setAttribute("width", "8");
-    fond.setAttribute("height", "8");
-    fond.setAttribute("fill", "#ffffff");
-    var trait = document.createElementNS(ns, "line");
-    trait.setAttribute("x1", "0");
-    trait.setAttribute("y1", "0");
-    trait.setAttribute("x2", "0");
-    trait.setAttribute("y2", "8");
-    trait.setAttribute("stroke", "#666666");
-    trait.setAttribute("stroke-width", "3");
-    motif.appendChild(fond);
-    motif.appendChild(trait);
-    defs.appendChild(motif);
-    svg.appendChild(defs);
-    el.parentNode.insertBefore(svg, el);
+    var motif = svg("pattern", {
+      id: HACHURES, width: "8", height: "8", patternUnits: "userSpaceOnUse", patternTransform: "rotate(45)"
+    }, [
+      svg("rect", { width: "8", height: "8", fill: "#ffffff" }),
+      svg("line", { x1: "0", y1: "0", x2: "0", y2: "8", stroke: "#666666", "stroke-width": "3" })
+    ]);
+    var cache = svg("svg", {
+      width: "0", height: "0", "aria-hidden": "true", focusable: "false", "class": "position-absolute"
+    }, [svg("defs", {}, [motif])]);
+    el.parentNode.insertBefore(cache, el);
   }
 
   function legende() {
@@ -147,28 +135,15 @@
   }
 
   function entree(teinte, sansTaux, texte) {
-    var ns = "http://www.w3.org/2000/svg";
     var item = document.createElement("li");
-    var svg = document.createElementNS(ns, "svg");
-    svg.setAttribute("width", "28");
-    svg.setAttribute("height", "16");
-    svg.setAttribute("aria-hidden", "true");
-    svg.setAttribute("focusable", "false");
-    var rect = document.createElementNS(ns, "rect");
-    rect.setAttribute("x", "1");
-    rect.setAttribute("y", "1");
-    rect.setAttribute("width", "26");
-    rect.setAttribute("height", "14");
-    rect.setAttribute("stroke", TRAIT);
+    var rect = { x: "1", y: "1", width: "26", height: "14", stroke: TRAIT, fill: teinte };
     if (sansTaux) {
-      rect.setAttribute("fill", "url(#" + HACHURES + ")");
-      rect.setAttribute("stroke-dasharray", "5 4");
-      rect.setAttribute("stroke-width", "1.5");
-    } else {
-      rect.setAttribute("fill", teinte);
+      rect.fill = "url(#" + HACHURES + ")";
+      rect["stroke-dasharray"] = "5 4";
+      rect["stroke-width"] = "1.5";
     }
-    svg.appendChild(rect);
-    item.appendChild(svg);
+    item.appendChild(svg("svg", { width: "28", height: "16", "aria-hidden": "true", focusable: "false" },
+      [svg("rect", rect)]));
     item.appendChild(document.createTextNode(" " + texte));
     return item;
   }
