@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.db.models import Q
 
 from cls_poitiers.enregistrement import update_or_create_si_change
 
@@ -209,38 +210,46 @@ UTILISATEURS = [
 COMPTES_PARTENAIRES = {code: code for code, *_ in PARTENAIRES}
 
 
+def _territoire(niveau, code, nom, **champs):
+    """The demo's territory of this level and code, created or updated with the contract's own
+    fields. A territory of the national referential keeps the referential's name and links: the
+    demo only places it in the contract's tree and gives it its centre."""
+    existant = Territoire.objects.filter(niveau=niveau, code=code).first()
+    if existant is None or not existant.referentiel:
+        champs["nom"] = nom
+    territoire, _ = update_or_create_si_change(Territoire, niveau=niveau, code=code, defaults=champs)
+    return territoire
+
+
+def _departement():
+    """The Vienne: the referential's département 86 when it is loaded (left as it is, under its
+    région), otherwise the demo's own, at the top of the tree."""
+    if Territoire.objects.filter(niveau=Territoire.Niveau.DEPARTEMENT, code="86", referentiel=True).exists():
+        return _territoire(Territoire.Niveau.DEPARTEMENT, "86", "Vienne")
+    return _territoire(Territoire.Niveau.DEPARTEMENT, "86", "Vienne", parent=None)
+
+
 def _territoires():
-    departement, _ = update_or_create_si_change(
-        Territoire,
-        code="86",
-        defaults={"nom": "Vienne", "niveau": Territoire.Niveau.DEPARTEMENT, "parent": None},
-    )
-    district, _ = update_or_create_si_change(
-        Territoire,
-        code=DISTRICT_CODE,
-        defaults={
-            "nom": "District de Poitiers",
-            "niveau": Territoire.Niveau.DISTRICT,
-            "parent": departement,
-            "latitude": Decimal("46.584600"),
-            "longitude": Decimal("0.340000"),
-            "coordonnees_source": COORDONNEES_APPROX,
-        },
+    district = _territoire(
+        Territoire.Niveau.DISTRICT,
+        DISTRICT_CODE,
+        "District de Poitiers",
+        parent=_departement(),
+        latitude=Decimal("46.584600"),
+        longitude=Decimal("0.340000"),
+        coordonnees_source=COORDONNEES_APPROX,
     )
     communes = {}
     for code, nom, prioritaire, (lat, lon), coord_reelles in COMMUNES:
-        communes[code], _ = update_or_create_si_change(
-            Territoire,
-            code=code,
-            defaults={
-                "nom": nom,
-                "niveau": Territoire.Niveau.COMMUNE,
-                "parent": district,
-                "prioritaire": prioritaire,
-                "latitude": Decimal(lat),
-                "longitude": Decimal(lon),
-                "coordonnees_source": COORDONNEES_INSEE if coord_reelles else COORDONNEES_APPROX,
-            },
+        communes[code] = _territoire(
+            Territoire.Niveau.COMMUNE,
+            code,
+            nom,
+            parent=district,
+            prioritaire=prioritaire,
+            latitude=Decimal(lat),
+            longitude=Decimal(lon),
+            coordonnees_source=COORDONNEES_INSEE if coord_reelles else COORDONNEES_APPROX,
         )
     for (code, annee), habitants in POPULATIONS_REELLES.items():
         _population(communes[code], annee, habitants, SOURCE_RECENSEMENT + f" {annee}", False)
@@ -250,24 +259,34 @@ def _territoires():
         _population(communes[code], 2021, habitants, SOURCE_RECENTE, False)
 
     for code, nom, (lat, lon), habitants_1990, qpv in QUARTIERS:
-        quartier, _ = update_or_create_si_change(
-            Territoire,
-            code=code,
-            defaults={
-                "nom": nom,
-                "niveau": Territoire.Niveau.QUARTIER,
-                "parent": communes["86194"],
-                "prioritaire": True,
-                "latitude": Decimal(lat),
-                "longitude": Decimal(lon),
-                "coordonnees_source": COORDONNEES_APPROX,
-            },
+        quartier = _territoire(
+            Territoire.Niveau.QUARTIER,
+            code,
+            nom,
+            parent=communes["86194"],
+            prioritaire=True,
+            latitude=Decimal(lat),
+            longitude=Decimal(lon),
+            coordonnees_source=COORDONNEES_APPROX,
         )
         _population(quartier, 1990, habitants_1990, SOURCE_ILLUSTRATIVE, True)
         if qpv:
             _population(quartier, 2017, qpv[0], SOURCE_QPV + " 2017 (périmètre QPV)", False)
             _population(quartier, 2022, qpv[1], SOURCE_QPV + " 2022 (périmètre QPV)", False)
     return district, communes
+
+
+def territoires() -> dict[str, Territoire]:
+    """The demo's own territories (the district, its ten communes, the seven quartiers) by code.
+    The apps' demos look territories up here: a code alone is not an identity (département 86 and
+    a commune, a région and a département may share one), its level and code are."""
+    niveau = Territoire.Niveau
+    filtre = (
+        Q(niveau=niveau.DISTRICT, code=DISTRICT_CODE)
+        | Q(niveau=niveau.COMMUNE, code__in=[c[0] for c in COMMUNES])
+        | Q(niveau=niveau.QUARTIER, code__in=[q[0] for q in QUARTIERS])
+    )
+    return {t.code: t for t in Territoire.objects.filter(filtre)}
 
 
 def _population(territoire, annee, habitants, source, illustratif):

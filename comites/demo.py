@@ -25,8 +25,9 @@ from zoneinfo import ZoneInfo
 from django.db import transaction
 from django.utils import timezone
 
+from cls_poitiers import demo
 from cls_poitiers.enregistrement import update_or_create_si_change
-from cls_poitiers.models import Contrat, Partenaire, Territoire, Utilisateur
+from cls_poitiers.models import Contrat, Partenaire, Utilisateur
 
 from . import services
 from .models import Avenant, Bilan, Comite, CompteRendu, Decision, Membre, PointOrdreDuJour, Presence, Reunion
@@ -558,7 +559,7 @@ def load(*, stdout=None):
         return
     secretariat = Utilisateur.objects.get(username="secretariat")
     partenaires = {p.code: p for p in Partenaire.objects.all()}
-    territoires = {t.code: t for t in Territoire.objects.all()}
+    territoires = demo.territoires()
     comites = _comites(contrat, secretariat, partenaires, territoires)
     _pilotage(comites["pilotage"], secretariat, territoires, stdout)
     _evaluation(comites["evaluation"], secretariat, territoires)

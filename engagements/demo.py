@@ -34,6 +34,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from cls_poitiers import demo
 from cls_poitiers.enregistrement import update_or_create_si_change
 from cls_poitiers.models import Partenaire, Priorite, Territoire, Utilisateur
 
@@ -400,7 +401,8 @@ def _set_territoires(obj, territoires):
 def _territoires(codes):
     if codes == PRIORITAIRES:
         return list(Territoire.objects.prioritaires())
-    return list(Territoire.objects.filter(code__in=codes))
+    territoires = demo.territoires()
+    return [territoires[code] for code in codes]
 
 
 def _moment(date: datetime.date) -> datetime.datetime:

@@ -10,10 +10,13 @@ demo already marks as illustrative: a real census row is never given an invented
 """
 
 import datetime
+import json
+from pathlib import Path
 
 from django.core.files.base import ContentFile
 from django.db import transaction
 
+from cls_poitiers import demo
 from cls_poitiers.enregistrement import update_or_create_si_change
 from cls_poitiers.models import Contrat, Partenaire, Population, Territoire
 from cls_poitiers.tableurs import csv_bytes
@@ -101,6 +104,15 @@ COMMUNES_RECENTES = {
     "86163": 3_723,
     "86027": 1_910,
 }
+
+
+# The ten communes' real outlines (france-geojson, open data: see donnees_demo/README.md), and the
+# attribution the map shows with them.
+DONNEES_DEMO = Path(__file__).resolve().parent / "donnees_demo"
+CONTOURS = DONNEES_DEMO / "contours-communes-district-poitiers-1998.geojson"
+ATTRIBUTION_CONTOURS = (
+    "Contours des communes : france-geojson (Grégoire David), d'après IGN et INSEE, Licence Ouverte (Etalab)"
+)
 
 
 def _repartir(total: int, poids: list[int]) -> list[int]:
@@ -269,6 +281,29 @@ def _diagnostic():
     return diagnostic
 
 
+def _contours(territoires):
+    """Each commune's outline from the shipped GeoJSON, recorded as an applied GeoJSON batch whose
+    options carry the attribution the map shows. Rewrites only an outline that differs."""
+    collection = json.loads(CONTOURS.read_text(encoding="utf-8"))
+    for feature in collection["features"]:
+        commune = territoires[feature["properties"]["code"]]
+        if commune.contour != feature["geometry"]:
+            # The outline is left out of the territories' history: no version for it.
+            Territoire.objects.filter(pk=commune.pk).update(contour=feature["geometry"])
+    update_or_create_si_change(
+        LotImport,
+        type=LotImport.Type.GEOJSON,
+        fichier_nom=CONTOURS.name,
+        defaults={
+            "statut": LotImport.Statut.APPLIQUE,
+            "progression": 100,
+            "edition": "GeoJSON (propriété « code »)",
+            "options": {"propriete": "code", "attribution": ATTRIBUTION_CONTOURS},
+            "lignes_lues": len(collection["features"]),
+        },
+    )
+
+
 @transaction.atomic
 def load(*, stdout=None):
     # The reference nomenclature comes with the migrations; reloading it (idempotent) lets the demo
@@ -289,16 +324,18 @@ def load(*, stdout=None):
         fichier_nom="demonstration-observatoire (chiffres illustratifs)",
         defaults={"statut": LotImport.Statut.APPLIQUE, "source": source, "progression": 100},
     )
-    territoires = dict(Territoire.objects.values_list("code", "pk"))
+    objets = demo.territoires()
+    territoires = {code: t.pk for code, t in objets.items()}
     indicateurs = dict(Indicateur.objects.values_list("code", "pk"))
+    _contours(objets)
     _logements_illustratifs()
     _chiffres(source, lot, territoires, indicateurs)
     cache.changer()  # the figures are written in bulk, without signals
-    objets = {t.code: t for t in Territoire.objects.filter(code__in=TOTAL_1997_QUARTIERS)}
     _declarations(objets)
     _enquete(objets)
     _diagnostic()
     if stdout:
         stdout.write(
-            "Observatoire : chiffres illustratifs 1997–2000, déclarations STP et OPARC, enquête 1997."
+            "Observatoire : chiffres illustratifs 1997–2000, déclarations STP et OPARC, enquête 1997, "
+            "contours des dix communes (france-geojson, Licence Ouverte)."
         )

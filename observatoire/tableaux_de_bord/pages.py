@@ -13,7 +13,7 @@ from cls_poitiers import formats
 from cls_poitiers.models import Territoire
 from cls_poitiers.permissions import sees_detailed_figures
 
-from ..models import Donnee, Indicateur, ResultatEnquete, Source
+from ..models import Donnee, Indicateur, LotImport, ResultatEnquete, Source
 from . import calculs, completude, secret, tableaux
 from .exports import Cellule, Tableau
 
@@ -435,6 +435,7 @@ def vue_territoires(ctx: Contexte, indicateur: Indicateur, niveau: str | None) -
                 "lon": float(t.longitude) if t.longitude is not None else None,
                 "contour": t.contour,
                 "taux": round(affiche.taux, 2) if affiche.taux is not None else None,
+                "valeur": affiche.taux_texte or affiche.nombre_texte,
                 "texte": f"{t.nom} : {affiche.taux_texte or affiche.nombre_texte}"
                 + (f" ({_('taux non calculable')})" if motif else ""),
             }
@@ -464,7 +465,25 @@ def vue_territoires(ctx: Contexte, indicateur: Indicateur, niveau: str | None) -
     notes += notes_sans_taux(tableau, colonne=1)
     if not district_complet or any(ctx.partiel(indicateur, ctx.annee, t.pk) for t, _c in elements):
         notes.append(_note_partiel(racine))
-    return {"tableau": tableau, "carte": carte, "barres": barres, "notes": notes, "niveau": niveau}
+    # The outlines' licences ask for their attribution on the map: the applied GeoJSON batches say it.
+    attributions = []
+    if any(e["contour"] for e in carte):
+        attributions = sorted(
+            {
+                a
+                for a in LotImport.objects.filter(
+                    type=LotImport.Type.GEOJSON, statut=LotImport.Statut.APPLIQUE
+                ).values_list("options__attribution", flat=True)
+                if a
+            }
+        )
+    return {
+        "tableau": tableau,
+        "carte": {"territoires": carte, "attributions": attributions},
+        "barres": barres,
+        "notes": notes,
+        "niveau": niveau,
+    }
 
 
 def vue_evolution(

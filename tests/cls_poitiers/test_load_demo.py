@@ -1,5 +1,7 @@
 """The demo loads the whole Poitiers 1998 contract, and loading it again changes nothing."""
 
+import io
+
 import pytest
 from django.core.management import CommandError, call_command
 
@@ -77,9 +79,20 @@ def test_demo_users_hold_their_roles(demo):
 def test_demo_is_idempotent(demo):
     before = _counts()
     history_before = Territoire.history.count()
-    call_command("charger_demo", "--force", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    sortie = io.StringIO()
+    call_command("charger_demo", "--force", stdout=sortie)
     assert _counts() == before
     assert Territoire.history.count() == history_before
+    # Without the national referential (test settings) the demo creates its communes itself, says
+    # so, and loads nothing of the referential.
+    assert "Référentiel national absent" in sortie.getvalue()
+    assert not Territoire.objects.filter(referentiel=True).exists()
+    assert set(Territoire.objects.values_list("niveau", flat=True)) == {
+        "departement",
+        "district",
+        "commune",
+        "quartier",
+    }
 
 
 def test_demo_refuses_to_run_in_production_without_force(db, settings):

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from cls_poitiers import demo
+from cls_poitiers import demo, referentiel
 
 
 class Command(BaseCommand):
@@ -26,6 +26,13 @@ class Command(BaseCommand):
             raise CommandError(
                 "Refus : DJANGO_DEBUG n'est pas à 1. Les données de démonstration ne se chargent pas sur "
                 "une plateforme en production ; ajoutez --force si c'est vraiment voulu."
+            )
+        if not referentiel.est_charge():
+            # The demo stands on its own: it creates its communes, which a later
+            # `charger_referentiel` completes without moving them out of the District.
+            self.stdout.write(
+                "Référentiel national absent : la démonstration crée elle-même ses dix communes "
+                "(« manage.py charger_referentiel » les complétera)."
             )
         with transaction.atomic():
             demo.load(stdout=self.stdout)

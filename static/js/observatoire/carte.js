@@ -1,37 +1,150 @@
-/* The territories' map (Leaflet, served locally) WITHOUT any tile server: circles at the centre of
-   each territory, sized by rate, or the real boundaries when a GeoJSON has been imported. */
+/* The territories' map (Leaflet, served locally) WITHOUT any tile server. A territory with an
+   outline is drawn as its polygon, coloured by its rate's class; one without an outline as a circle
+   at its centre, of the same colour and sized by rate. A territory without a rate is hatched with a
+   dashed border (never told by colour alone). Outlined territories are named on the map, each
+   one's figure shows on hovering it (and in the table below the map); the legend below it
+   gives the classes; the outlines' attribution is in Leaflet's attribution control. */
 (function () {
   "use strict";
   var el = document.getElementById("carte");
   var source = document.getElementById("donnees-carte");
   if (!el || !source || typeof L === "undefined") { return; }
-  var territoires = JSON.parse(source.textContent);
+  var donnees = JSON.parse(source.textContent);
+  var territoires = donnees.territoires || [];
+  // Sequential blues, light to dark, readable by colour-blind readers; text on them is never needed.
+  var COULEURS = ["#dbe4f7", "#9fb6e8", "#5a7fd4", "#000091"];
+  var HACHURES = "hachures-sans-taux";
+  var TRAIT = "#161616";
+
   var carte = L.map(el, { attributionControl: false, zoomControl: false, zoomSnap: 0.25 });
   // Leaflet's own zoom buttons are titled in English: the page gives their French titles.
   L.control.zoom({ zoomInTitle: el.dataset.zoomAvant, zoomOutTitle: el.dataset.zoomArriere }).addTo(carte);
-  var max = Math.max.apply(null, territoires.map(function (t) { return t.taux || 0; }).concat([1]));
+  if (donnees.attributions && donnees.attributions.length) {
+    var attribution = L.control.attribution({ prefix: false }).addTo(carte);
+    donnees.attributions.forEach(function (texte) { attribution.addAttribution(echapper(texte)); });
+  }
+
+  var taux = territoires.map(function (t) { return t.taux; }).filter(function (v) { return v !== null; });
+  var max = Math.max.apply(null, taux.concat([0]));
+  var min = Math.min.apply(null, taux.length ? taux : [0]);
+  var bornes = classes(min, max, COULEURS.length);
+
+  function echapper(texte) {
+    var div = document.createElement("div");
+    div.textContent = texte;
+    return div.innerHTML;
+  }
+
+  function classes(bas, haut, n) {
+    // Equal intervals between the lowest and the highest rate (one class when they are equal).
+    if (!taux.length) { return []; }
+    if (haut === bas) { return [[bas, haut]]; }
+    var pas = (haut - bas) / n;
+    var resultat = [];
+    for (var i = 0; i < n; i++) { resultat.push([bas + i * pas, i === n - 1 ? haut : bas + (i + 1) * pas]); }
+    return resultat;
+  }
+
+  function couleur(valeur) {
+    for (var i = 0; i < bornes.length; i++) {
+      if (valeur <= bornes[i][1]) { return COULEURS[bornes.length === 1 ? COULEURS.length - 1 : i]; }
+    }
+    return COULEURS[COULEURS.length - 1];
+  }
+
+  function style(t) {
+    if (t.taux === null) {
+      return { color: TRAIT, weight: 1.5, dashArray: "5 4", fillColor: "url(#" + HACHURES + ")", fillOpacity: 1 };
+    }
+    return { color: TRAIT, weight: 1, fillColor: couleur(t.taux), fillOpacity: 0.85 };
+  }
+
   var couches = [];
+  var noms = [];
   territoires.forEach(function (t) {
     var couche = null;
-    var intensite = t.taux ? 0.25 + 0.6 * t.taux / max : 0.05;
     if (t.contour) {
-      couche = L.geoJSON(t.contour, { style: { color: "#000091", weight: 1, fillColor: "#000091", fillOpacity: intensite } });
+      couche = L.geoJSON(t.contour, { style: style(t) });
+      couche.bindTooltip(echapper(t.texte), { sticky: true });
+      // The name sits at the territory's centre when it has one (an outline's box centre may fall
+      // in its neighbour), else at the centre of its outline's box.
+      var centre = t.lat !== null && t.lon !== null ? [t.lat, t.lon] : couche.getBounds().getCenter();
+      noms.push(L.marker(centre, {
+        icon: L.divIcon({ className: "etiquette-carte", html: "<span>" + echapper(t.nom) + "</span>", iconSize: null }),
+        interactive: false, keyboard: false
+      }));
     } else if (t.lat !== null && t.lon !== null) {
-      couche = L.circleMarker([t.lat, t.lon], {
-        radius: t.taux ? 6 + 24 * Math.sqrt(t.taux / max) : 4,
-        color: "#000091", weight: 1, fillColor: "#000091", fillOpacity: t.taux ? 0.45 : 0.05,
-        dashArray: t.taux ? null : "3"
-      });
+      var options = style(t);
+      options.radius = t.taux !== null && max ? 6 + 18 * Math.sqrt(t.taux / max) : 6;
+      couche = L.circleMarker([t.lat, t.lon], options);
+      couche.bindTooltip(echapper(t.texte));
     }
     if (couche) {
-      couche.bindTooltip(t.texte);
       couche.addTo(carte);
       couches.push(couche);
     }
   });
+  hachures();
+  noms.forEach(function (nom) { nom.addTo(carte); });
   if (couches.length) {
-    carte.fitBounds(L.featureGroup(couches).getBounds().pad(0.2));
+    carte.fitBounds(L.featureGroup(couches).getBounds().pad(0.03));
   } else {
-    carte.setView([46.58, 0.34], 11);
+    carte.setView([46.6, 2.4], 5);
+  }
+  legende();
+
+  function svg(nom, attributs, enfants) {
+    // An SVG element with its attributes and children.
+    var element = document.createElementNS("http://www.w3.org/2000/svg", nom);
+    Object.keys(attributs).forEach(function (cle) { element.setAttribute(cle, attributs[cle]); });
+    (enfants || []).forEach(function (enfant) { element.appendChild(enfant); });
+    return element;
+  }
+
+  function hachures() {
+    // The SVG pattern the territories without a rate (on the map and in the legend) are filled
+    // with, in an SVG of its own next to the map.
+    if (document.getElementById(HACHURES)) { return; }
+    var motif = svg("pattern", {
+      id: HACHURES, width: "8", height: "8", patternUnits: "userSpaceOnUse", patternTransform: "rotate(45)"
+    }, [
+      svg("rect", { width: "8", height: "8", fill: "#ffffff" }),
+      svg("line", { x1: "0", y1: "0", x2: "0", y2: "8", stroke: "#666666", "stroke-width": "3" })
+    ]);
+    var cache = svg("svg", {
+      width: "0", height: "0", "aria-hidden": "true", focusable: "false", "class": "position-absolute"
+    }, [svg("defs", {}, [motif])]);
+    el.parentNode.insertBefore(cache, el);
+  }
+
+  function legende() {
+    var conteneur = document.getElementById("legende-carte");
+    if (!conteneur) { return; }
+    var format = new Intl.NumberFormat("fr-FR", { maximumFractionDigits: 1 });
+    var liste = document.createElement("ul");
+    liste.className = "list-unstyled mb-0 legende-carte";
+    bornes.forEach(function (borne, i) {
+      var texte = borne[0] === borne[1] ? format.format(borne[0])
+        : conteneur.dataset.classe.replace("%(bas)s", format.format(borne[0])).replace("%(haut)s", format.format(borne[1]));
+      liste.appendChild(entree(COULEURS[bornes.length === 1 ? COULEURS.length - 1 : i], false, texte));
+    });
+    if (territoires.some(function (t) { return t.taux === null; })) {
+      liste.appendChild(entree(null, true, conteneur.dataset.sansTaux));
+    }
+    conteneur.appendChild(liste);
+  }
+
+  function entree(teinte, sansTaux, texte) {
+    var item = document.createElement("li");
+    var rect = { x: "1", y: "1", width: "26", height: "14", stroke: TRAIT, fill: teinte };
+    if (sansTaux) {
+      rect.fill = "url(#" + HACHURES + ")";
+      rect["stroke-dasharray"] = "5 4";
+      rect["stroke-width"] = "1.5";
+    }
+    item.appendChild(svg("svg", { width: "28", height: "16", "aria-hidden": "true", focusable: "false" },
+      [svg("rect", rect)]));
+    item.appendChild(document.createTextNode(" " + texte));
+    return item;
   }
 })();

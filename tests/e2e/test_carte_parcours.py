@@ -1,0 +1,80 @@
+"""An analyst opens the map: the communes' real outlines, coloured by rate class with a legend,
+named on the map, the one without a rate hatched and dashed, the outlines' attribution shown."""
+
+import json
+
+import pytest
+from playwright.sync_api import expect
+
+from cls_poitiers.models import Population, Territoire
+from observatoire import demo as demo_observatoire
+from observatoire.models import LotImport
+from tests.conftest import MOT_DE_PASSE
+from tests.factories import ContratFactory
+from tests.observatoire.factories import DonneeFactory, SourceFactory
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture
+def contrat(db):
+    district = Territoire.objects.create(code="district-carte", nom="District de la carte", niveau="district")
+    ContratFactory(territoire=district)
+    contours = {
+        f["properties"]["code"]: f["geometry"]
+        for f in json.loads(demo_observatoire.CONTOURS.read_text(encoding="utf-8"))["features"]
+    }
+    source = SourceFactory(code="police-carte", ordre=1)
+    # (code of a shipped outline, name, inhabitants or None, facts)
+    for code, nom, habitants, faits in [
+        ("86194", "Commune A", 10000, 900),
+        ("86041", "Commune B", 20000, 600),
+        ("86214", "Commune C", None, 300),
+    ]:
+        commune = Territoire.objects.create(
+            code=code, nom=nom, niveau="commune", parent=district, contour=contours[code]
+        )
+        if habitants:
+            Population.objects.create(territoire=commune, annee=1990, habitants=habitants, source="Test")
+        DonneeFactory(source=source, territoire=commune, nombre=faits)
+    LotImport.objects.create(
+        type=LotImport.Type.GEOJSON,
+        fichier_nom=demo_observatoire.CONTOURS.name,
+        statut=LotImport.Statut.APPLIQUE,
+        options={"attribution": demo_observatoire.ATTRIBUTION_CONTOURS},
+    )
+    return district
+
+
+def test_the_map_draws_named_outlines_a_legend_the_missing_rate_and_the_attribution(
+    page, login, axe, analyste, contrat
+):
+    login(page, analyste.username, MOT_DE_PASSE)
+    page.goto(page.base_url + "/observatoire/territoires/")
+    page.wait_for_selector("#carte path.leaflet-interactive")
+
+    assert page.locator("#carte path.leaflet-interactive").count() == 3
+    assert page.locator(".leaflet-tile").count() == 0  # no tile server
+    expect(page.locator("#carte .leaflet-control-attribution")).to_contain_text(
+        "france-geojson (Grégoire David), d'après IGN et INSEE, Licence Ouverte (Etalab)"
+    )
+    assert sorted(page.locator("#carte .etiquette-carte").all_inner_texts()) == [
+        "Commune A",
+        "Commune B",
+        "Commune C",
+    ]
+    # Commune C has no population: no rate, hatched and dashed on the map, and said in the legend.
+    sans_taux = page.locator('#carte path.leaflet-interactive[fill="url(#hachures-sans-taux)"]')
+    assert sans_taux.count() == 1
+    assert sans_taux.get_attribute("stroke-dasharray") == "5 4"
+    legende = page.locator("#legende-carte")
+    expect(legende).to_contain_text("taux non disponible")
+    # A (90 ‰) and B (30 ‰) are the two ends of the classes.
+    expect(legende).to_contain_text("de 30 à 45")
+    expect(legende).to_contain_text("de 75 à 90")
+    couleurs = page.eval_on_selector_all(
+        "#carte path.leaflet-interactive", "chemins => chemins.map(c => c.getAttribute('fill'))"
+    )
+    assert len(set(couleurs)) == 3
+    expect(page.locator("figcaption").first).to_contain_text("contour réel")
+    axe(page, "carte des contours")
