@@ -16,8 +16,9 @@ from django.utils import timezone
 
 from cls_poitiers.models import Contrat, Partenaire, Priorite, Territoire, Utilisateur
 from comites.models import Comite, Reunion
+from engagements.models import Engagement
 from tests.cls_poitiers.test_mise_en_place import charger_petit_referentiel
-from tests.engagements.factories import ActionFactory, EngagementFactory
+from tests.engagements.factories import ActionFactory
 
 pytestmark = pytest.mark.e2e
 
@@ -158,30 +159,28 @@ def test_a_council_sets_itself_up_and_its_members_start_working(
         "86066"
     }
 
-    # The invited partner: a password of their own, then progress on their commitment (the plan of
-    # action is written later by the coordination; here it is given).
+    # The invited partner: a password of their own, then a commitment of their organisation under
+    # a fiche-action of the plan (the plan of action is the coordination's, written later: here given).
     habitat = Partenaire.objects.get(nom="Habitat de la Vienne")
-    engagement = EngagementFactory(
-        action=ActionFactory(priorite=Priorite.objects.get(contrat=contrat, numero=1)),
-        partenaire=habitat,
-        reference="medicateurs-lac",
-        unite="médiateurs",
-        echeance=datetime.date(2027, 12, 31),
-    )
+    action = ActionFactory(priorite=Priorite.objects.get(contrat=contrat, numero=1), titre="Médiation au Lac")
     contexte, partenaire = _nouveau_contexte(browser, live_server)
     _choisir_mot_de_passe(partenaire, formulaires, _invitation("paul.durand@example.org"))
-    partenaire.get_by_role("link", name="Mes engagements", exact=True).first.click()
-    carte = partenaire.locator(f"#engagement-{engagement.reference}")
-    carte.get_by_text("Ajouter un point d'étape").click()
-    carte.get_by_label("Valeur atteinte (médiateurs)").fill("2")
-    carte.get_by_label("Commentaire").fill("Deux médiateurs recrutés au Lac.")
-    formulaires.nombre += 1
-    carte.get_by_role("button", name="Ajouter le point d'étape").click()
-    partenaire.wait_for_load_state()
-    assert (
-        f"Point d'étape enregistré pour {engagement.reference}."
-        in partenaire.get_by_role("status").inner_text()
-    )
+    partenaire.goto(partenaire.base_url + action.get_absolute_url())
+    partenaire.get_by_role("link", name="Ajouter un engagement de Habitat de la Vienne").click()
+    for nom, valeur in {
+        "reference": "mediateurs-lac",
+        "description": "Recruter quatre médiateurs au Lac.",
+        "unite": "médiateurs",
+        "valeur_initiale": "0",
+        "valeur_cible": "4",
+        "echeance": "2027-12-31",
+    }.items():
+        partenaire.locator(f"[name='{nom}']").fill(valeur)
+    axe(partenaire, "engagement du partenaire")
+    formulaires.soumettre(partenaire, "Enregistrer")
+    assert partenaire.get_by_text("Engagement créé.").is_visible()
+    engagement = Engagement.objects.get(reference="mediateurs-lac")
+    assert (engagement.partenaire, engagement.action) == (habitat, action)
     partenaire.screenshot(path=CAPTURES.format("9-partenaire"), full_page=True)
     contexte.close()
 
