@@ -42,8 +42,15 @@ def page_formulaire(request, form, *, titre, retour, bouton=None, message=None, 
     )
 
 
-def _donnees(request):
+def donnees_postees(request):
     return request.POST if request.method == "POST" else None
+
+
+def page_objet(request, form_class, instance, *, nouveau, retour, message, **kwargs):
+    """The form page creating an object (titled `nouveau`) or changing `instance`."""
+    form = form_class(donnees_postees(request), instance=instance, **kwargs)
+    titre = _("Modifier « %(nom)s »") % {"nom": instance} if instance else nouveau
+    return page_formulaire(request, form, titre=titre, retour=retour, message=message)
 
 
 @coordination_seule
@@ -64,14 +71,14 @@ def partenaires(request):
 
 def _partenaire(request, pk=None):
     contrat = contrat_courant()
-    instance = get_object_or_404(Partenaire, pk=pk) if pk else None
-    form = forms.PartenaireForm(_donnees(request), instance=instance, contrat=contrat)
-    return page_formulaire(
+    return page_objet(
         request,
-        form,
-        titre=_("Modifier « %(nom)s »") % {"nom": instance.nom} if instance else _("Nouveau partenaire"),
+        forms.PartenaireForm,
+        get_object_or_404(Partenaire, pk=pk) if pk else None,
+        nouveau=_("Nouveau partenaire"),
         retour=reverse("gestion:partenaires"),
         message=_("Partenaire « %(objet)s » enregistré."),
+        contrat=contrat,
     )
 
 
@@ -126,7 +133,7 @@ def _inviter(request, compte) -> None:
 
 @coordination_seule
 def compte_inviter(request):
-    form = forms.CompteForm(_donnees(request), demandeur=request.user)
+    form = forms.CompteForm(donnees_postees(request), demandeur=request.user)
 
     def enregistrer(form):
         compte = form.save()
@@ -147,7 +154,7 @@ def compte_inviter(request):
 @coordination_seule
 def compte_modifier(request, pk):
     compte = get_object_or_404(comptes_geres(), pk=pk)
-    form = forms.CompteForm(_donnees(request), instance=compte, demandeur=request.user)
+    form = forms.CompteForm(donnees_postees(request), instance=compte, demandeur=request.user)
     return page_formulaire(
         request,
         form,
@@ -217,14 +224,14 @@ def territoires(request):
 def _quartier(request, pk=None):
     contrat = contrat_courant()
     quartiers = Territoire.objects.du_contrat(contrat).quartiers()
-    instance = get_object_or_404(quartiers, pk=pk) if pk else None
-    form = forms.QuartierForm(_donnees(request), instance=instance, contrat=contrat)
-    return page_formulaire(
+    return page_objet(
         request,
-        form,
-        titre=_("Modifier « %(nom)s »") % {"nom": instance.nom} if instance else _("Nouveau quartier"),
+        forms.QuartierForm,
+        get_object_or_404(quartiers, pk=pk) if pk else None,
+        nouveau=_("Nouveau quartier"),
         retour=reverse("gestion:territoires"),
         message=_("Quartier « %(objet)s » enregistré."),
+        contrat=contrat,
     )
 
 
@@ -285,16 +292,15 @@ def priorites(request):
 def _priorite(request, pk=None):
     contrat = contrat_courant()
     instance = get_object_or_404(contrat.priorites, pk=pk) if pk else None
-    initial = None if instance else {"numero": (contrat.priorites.count() or 0) + 1}
-    form = forms.PrioriteForm(_donnees(request), instance=instance, initial=initial, contrat=contrat)
-    return page_formulaire(
+    return page_objet(
         request,
-        form,
-        titre=_("Modifier la priorité n°%(numero)s") % {"numero": instance.numero}
-        if instance
-        else _("Nouvelle priorité"),
+        forms.PrioriteForm,
+        instance,
+        nouveau=_("Nouvelle priorité"),
         retour=reverse("gestion:priorites"),
         message=_("%(objet)s enregistrée."),
+        initial=None if instance else {"numero": contrat.priorites.count() + 1},
+        contrat=contrat,
     )
 
 
@@ -335,7 +341,7 @@ def priorites_renumeroter(request):
 @coordination_seule
 def contrat(request):
     courant = contrat_courant()
-    form = forms.ContratForm(_donnees(request), instance=courant)
+    form = forms.ContratForm(donnees_postees(request), instance=courant)
     return page_formulaire(
         request,
         form,

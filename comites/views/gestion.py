@@ -9,14 +9,16 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cls_poitiers.gestion.views import contrat_courant, coordination_seule, page_formulaire
+from cls_poitiers.gestion.views import (
+    contrat_courant,
+    coordination_seule,
+    donnees_postees,
+    page_formulaire,
+    page_objet,
+)
 
 from ..forms import ComiteGestionForm, MembreForm
 from ..models import Comite, Membre
-
-
-def _donnees(request):
-    return request.POST if request.method == "POST" else None
 
 
 @coordination_seule
@@ -30,14 +32,14 @@ def instances(request):
 
 def _instance(request, code=None):
     contrat = contrat_courant()
-    instance = get_object_or_404(Comite, code=code) if code else None
-    form = ComiteGestionForm(_donnees(request), instance=instance, contrat=contrat)
-    return page_formulaire(
+    return page_objet(
         request,
-        form,
-        titre=_("Modifier « %(nom)s »") % {"nom": instance.nom} if instance else _("Nouvelle instance"),
+        ComiteGestionForm,
+        get_object_or_404(Comite, code=code) if code else None,
+        nouveau=_("Nouvelle instance"),
         retour=reverse("comites:gestion_instances"),
         message=_("Instance « %(objet)s » enregistrée."),
+        contrat=contrat,
     )
 
 
@@ -54,7 +56,7 @@ def instance_modifier(request, code):
 @coordination_seule
 def membres(request, code):
     comite = get_object_or_404(Comite, code=code)
-    form = MembreForm(_donnees(request), comite=comite)
+    form = MembreForm(donnees_postees(request), comite=comite)
     if request.method == "POST" and form.is_valid():
         membre = form.save()
         messages.success(request, _("%(membre)s rejoint l'instance.") % {"membre": membre})
@@ -70,7 +72,7 @@ def membres(request, code):
 def membre_modifier(request, code, pk):
     comite = get_object_or_404(Comite, code=code)
     membre = get_object_or_404(comite.membres, pk=pk)
-    form = MembreForm(_donnees(request), instance=membre, comite=comite)
+    form = MembreForm(donnees_postees(request), instance=membre, comite=comite)
     return page_formulaire(
         request,
         form,

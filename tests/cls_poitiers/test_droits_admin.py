@@ -7,6 +7,7 @@ from django.test import Client
 from django.urls import reverse
 
 from cls_poitiers.models import Utilisateur
+from tests.securite.test_droits_admin import _formulaire
 
 pytestmark = pytest.mark.django_db
 
@@ -17,25 +18,6 @@ def coordinateur(coordination):
     coordination.is_staff = True
     coordination.save()
     return coordination
-
-
-def _formulaire(user, **champs):
-    """What the admin's user change form posts for `user`, with `champs` on top."""
-    data = {
-        "username": user.username,
-        "first_name": user.first_name,
-        "last_name": user.last_name,
-        "email": user.email,
-        "is_active": "on",
-        "is_staff": "on",
-        "groups": [str(g.pk) for g in user.groups.all()],
-        "date_joined_0": user.date_joined.strftime("%d/%m/%Y"),
-        "date_joined_1": user.date_joined.strftime("%H:%M:%S"),
-        "partenaire": str(user.partenaire_id or ""),
-        "fonction": user.fonction,
-    }
-    data.update(champs)
-    return {k: v for k, v in data.items() if v != ""}
 
 
 def _vers_la_connexion_admin(response) -> bool:
