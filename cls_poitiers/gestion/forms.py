@@ -73,6 +73,9 @@ class CompteForm(_SansBalise, RolesAccordablesMixin, forms.ModelForm):
     def __init__(self, *args, demandeur, **kwargs):
         super().__init__(*args, **kwargs)
         self.demandeur = demandeur
+        self.identifiant_est_le_courriel = (
+            not self.instance.pk or self.instance.username == self.instance.email
+        )
         self.fields["groups"].queryset = _roles()
         self.fields["first_name"].required = True
         self.fields["last_name"].required = True
@@ -91,8 +94,9 @@ class CompteForm(_SansBalise, RolesAccordablesMixin, forms.ModelForm):
 
     def save(self, commit=True):
         compte = super().save(commit=False)
+        if self.identifiant_est_le_courriel:
+            compte.username = compte.email  # the login follows the address it was made from
         if not compte.pk:
-            compte.username = compte.email
             compte.set_unusable_password()
         if commit:
             compte.save()

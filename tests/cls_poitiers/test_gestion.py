@@ -154,15 +154,22 @@ def test_coordination_invites_an_account_that_chooses_its_own_password(contrat, 
     assert Courriel.objects.get(destinataires=["jeanne.martin@example.fr"]).confidentiel
     assert "invitation en attente" in page
 
+    # A new address: the login, made from the old one, follows it.
+    client.post(
+        reverse("gestion:compte_modifier", args=[compte.pk]), _compte(compte, email="j.martin@example.fr")
+    )
+    compte.refresh_from_db()
+    assert compte.username == compte.email == "j.martin@example.fr"
+
     # Lost: sent again, to the same address.
     client.post(reverse("gestion:compte_reinviter", args=[compte.pk]))
-    assert Courriel.objects.filter(destinataires=["jeanne.martin@example.fr"]).count() == 2
+    assert Courriel.objects.filter(destinataires=["j.martin@example.fr"]).count() == 1
     # Once the password is chosen, there is nothing to resend.
     compte.set_password("mot-de-passe-choisi-2026")
     compte.save()
     response = client.post(reverse("gestion:compte_reinviter", args=[compte.pk]), follow=True)
     assert "déjà choisi son mot de passe" in response.content.decode()
-    assert Courriel.objects.filter(destinataires=["jeanne.martin@example.fr"]).count() == 2
+    assert Courriel.objects.filter(destinataires=["j.martin@example.fr"]).count() == 1
 
 
 def test_an_account_without_an_organisation_is_refused_in_french(contrat, client_de, coordination):
