@@ -106,6 +106,7 @@ def _demo_kwargs(name):
             "history_id": Territoire.history.filter(code="QP086005").latest().history_id,
         },
         "password_reset_confirm": {"uidb64": "MQ", "token": "jeton-invalide"},
+        "invitation_accepter": {"uidb64": "MQ", "token": "jeton-invalide"},
         **_gestion_kwargs(name),
     }.get(name, {})
 
@@ -166,6 +167,7 @@ MATRICE = {
     "password_reset_done": dict.fromkeys(PERSONAS, 200),
     "password_reset_confirm": dict.fromkeys(PERSONAS, 200),
     "password_reset_complete": dict.fromkeys(PERSONAS, 200),
+    "invitation_accepter": dict.fromkeys(PERSONAS, 400),  # a forged link, refused to everyone
     "otp_configurer": tous(),
     "otp_verifier": tous(302),
     "otp_desactiver": {"anonyme": 405, **dict.fromkeys(CONNECTES, 405)},
