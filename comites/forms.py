@@ -402,7 +402,7 @@ class AdoptionBilanForm(forms.Form):
 
 # The coordination's management of the instances (comites.views.gestion) -------------------------
 
-from cls_poitiers.gestion.forms import code_libre  # noqa: E402
+from cls_poitiers.gestion.forms import code_libre, territoires_proposes  # noqa: E402
 from cls_poitiers.models import Utilisateur  # noqa: E402
 
 from .models import Comite, Membre  # noqa: E402
@@ -429,7 +429,7 @@ class ComiteGestionForm(forms.ModelForm):
         self.fields["rythme"].error_messages["required"] = _(
             "Une instance doit avoir un rythme : chaque semestre, chaque année ou selon les besoins."
         )
-        self.fields["territoire"].queryset = Territoire.objects.du_contrat(contrat).hierarchie()
+        self.fields["territoire"].queryset = territoires_proposes(contrat, self.instance.territoire_id)
         self.fields["secretaires"].queryset = Utilisateur.objects.filter(is_active=True, is_superuser=False)
 
     def save(self, commit=True):

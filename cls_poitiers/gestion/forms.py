@@ -26,6 +26,13 @@ class _SansBalise:
         self.helper.form_tag = False
 
 
+def territoires_proposes(contrat, actuel_id=None):
+    """The contract's perimeter, and the territory already chosen if it lies outside it."""
+    return Territoire.objects.filter(
+        Q(pk__in=Territoire.objects.du_contrat(contrat).values("pk")) | Q(pk=actuel_id)
+    ).hierarchie()
+
+
 def code_libre(modele, base: str, champ: str = "code", reserves=(), max_length: int = 40) -> str:
     """A slug of `base` that no row of `modele` uses yet (and not in `reserves`): "cellule-de-veille",
     then "cellule-de-veille-2"…"""
@@ -44,7 +51,7 @@ class PartenaireForm(_SansBalise, forms.ModelForm):
 
     def __init__(self, *args, contrat, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["territoire"].queryset = Territoire.objects.du_contrat(contrat).hierarchie()
+        self.fields["territoire"].queryset = territoires_proposes(contrat, self.instance.territoire_id)
 
     def save(self, commit=True):
         if not self.instance.pk:

@@ -431,3 +431,15 @@ def test_overlapping_contracts_are_refused_in_french(contrat, client_de, coordin
     assert "Ces dates chevauchent celles d'un autre contrat du même conseil : « Stratégie 2030 »" in page
     contrat.refresh_from_db()
     assert contrat.date_fin is None and suivant.pk
+
+
+def test_a_partner_outside_the_perimeter_keeps_its_territory_when_edited(contrat, client_de, coordination):
+    departement = TerritoireFactory(niveau="departement", code="98", nom="Département voisin")
+    conseil = PartenaireFactory(nom="Conseil départemental", nature="collectivite", territoire=departement)
+    donnees = {"nom": conseil.nom, "sigle": "CD", "nature": "collectivite", "territoire": departement.pk}
+    response = client_de(coordination).post(
+        reverse("gestion:partenaire_modifier", args=[conseil.pk]), donnees
+    )
+    assert response.status_code == 302
+    conseil.refresh_from_db()
+    assert (conseil.sigle, conseil.territoire) == ("CD", departement)
