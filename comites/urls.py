@@ -35,8 +35,8 @@ pages_bilan = [
 # The coordination's management of the instances and their members.
 pages_gestion = [
     path("", gestion.instances, name="gestion_instances"),
-    path("nouvelle/", gestion.instance_ajouter, name="gestion_instance_ajouter"),
-    path("<slug:code>/", gestion.instance_modifier, name="gestion_instance_modifier"),
+    path("nouvelle/", gestion.instance, name="gestion_instance_ajouter"),
+    path("<slug:code>/", gestion.instance, name="gestion_instance_modifier"),
     path("<slug:code>/membres/", gestion.membres, name="gestion_membres"),
     path("<slug:code>/membres/<int:pk>/", gestion.membre_modifier, name="gestion_membre_modifier"),
     path("<slug:code>/membres/<int:pk>/retirer/", gestion.membre_retirer, name="gestion_membre_retirer"),

@@ -69,7 +69,9 @@ def partenaires(request):
     return render(request, "cls_poitiers/gestion/partenaires.html", {"partenaires": liste})
 
 
-def _partenaire(request, pk=None):
+@coordination_seule
+def partenaire(request, pk=None):
+    """Create a partner (without `pk`) or change one; its code comes from its acronym or name."""
     contrat = contrat_courant()
     return page_objet(
         request,
@@ -80,16 +82,6 @@ def _partenaire(request, pk=None):
         message=_("Partenaire « %(objet)s » enregistré."),
         contrat=contrat,
     )
-
-
-@coordination_seule
-def partenaire_ajouter(request):
-    return _partenaire(request)
-
-
-@coordination_seule
-def partenaire_modifier(request, pk):
-    return _partenaire(request, pk)
 
 
 @coordination_seule
@@ -221,7 +213,9 @@ def territoires(request):
     )
 
 
-def _quartier(request, pk=None):
+@coordination_seule
+def quartier(request, pk=None):
+    """Create a quartier under one of the contract's communes (without `pk`) or change one."""
     contrat = contrat_courant()
     quartiers = Territoire.objects.du_contrat(contrat).quartiers()
     return page_objet(
@@ -233,16 +227,6 @@ def _quartier(request, pk=None):
         message=_("Quartier « %(objet)s » enregistré."),
         contrat=contrat,
     )
-
-
-@coordination_seule
-def quartier_ajouter(request):
-    return _quartier(request)
-
-
-@coordination_seule
-def quartier_modifier(request, pk):
-    return _quartier(request, pk)
 
 
 @coordination_seule
@@ -289,7 +273,9 @@ def priorites(request):
     )
 
 
-def _priorite(request, pk=None):
+@coordination_seule
+def priorite(request, pk=None):
+    """Add a priority to the current contract (numbered next by default) or change one."""
     contrat = contrat_courant()
     instance = get_object_or_404(contrat.priorites, pk=pk) if pk else None
     return page_objet(
@@ -302,16 +288,6 @@ def _priorite(request, pk=None):
         initial=None if instance else {"numero": contrat.priorites.count() + 1},
         contrat=contrat,
     )
-
-
-@coordination_seule
-def priorite_ajouter(request):
-    return _priorite(request)
-
-
-@coordination_seule
-def priorite_modifier(request, pk):
-    return _priorite(request, pk)
 
 
 @coordination_seule

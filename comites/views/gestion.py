@@ -30,7 +30,9 @@ def instances(request):
     return render(request, "comites/gestion/instances.html", {"contrat": contrat, "comites": liste})
 
 
-def _instance(request, code=None):
+@coordination_seule
+def instance(request, code=None):
+    """Create an instance of the current contract (without `code`) or change one."""
     contrat = contrat_courant()
     return page_objet(
         request,
@@ -41,16 +43,6 @@ def _instance(request, code=None):
         message=_("Instance « %(objet)s » enregistrée."),
         contrat=contrat,
     )
-
-
-@coordination_seule
-def instance_ajouter(request):
-    return _instance(request)
-
-
-@coordination_seule
-def instance_modifier(request, code):
-    return _instance(request, code)
 
 
 @coordination_seule
