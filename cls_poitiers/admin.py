@@ -1,11 +1,21 @@
-from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
-from django.contrib.auth.models import Permission
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from .gestion.roles import RolesAccordablesMixin
 from .models import Contrat, Courriel, Partenaire, Population, Priorite, Signataire, Territoire, Utilisateur
+
+
+def _superutilisateur_seul(request) -> bool:
+    """Only a superuser reaches the admin. The coordination manages the council in the
+    application (cls_poitiers.gestion): a staff account without superuser status gets the admin's
+    login page, whatever its roles, so no admin form (the user form, its history and revert
+    views, the groups) can serve to raise its rights."""
+    return request.user.is_active and request.user.is_superuser
+
+
+admin.site.has_permission = _superutilisateur_seul
 
 # Fields through which an account's rights go beyond its roles: a superuser's alone.
 CHAMPS_SUPERUTILISATEUR = ("is_superuser", "user_permissions")
@@ -21,48 +31,11 @@ def _sans_champs_superutilisateur(fieldsets):
     )
 
 
-def permissions_du_groupe(groupe) -> set[str]:
-    return {
-        f"{app}.{codename}"
-        for app, codename in Permission.objects.filter(group=groupe).values_list(
-            "content_type__app_label", "codename"
-        )
-    }
-
-
-class RolesAccordablesMixin:
-    """Nobody grants a role that carries a permission they do not hold themselves. `demandeur`,
-    the person acting, is set by the admin on the form class it builds for each request."""
-
-    demandeur = None
-
-    def clean_groups(self):
-        groupes = self.cleaned_data["groups"]
-        demandeur = self.demandeur
-        if demandeur is None or demandeur.is_superuser:
-            return groupes
-        deja = set(self.instance.groups.all()) if self.instance.pk else set()
-        detenues = demandeur.get_all_permissions()
-        refuses = sorted(
-            g.name for g in groupes if g not in deja and not permissions_du_groupe(g) <= detenues
-        )
-        if refuses:
-            raise forms.ValidationError(
-                _(
-                    "Vous ne pouvez pas accorder un rôle dont vous n’avez pas vous-même "
-                    "tous les droits : %(roles)s."
-                ),
-                params={"roles": ", ".join(refuses)},
-            )
-        return groupes
-
-
 @admin.register(Utilisateur)
 class UtilisateurAdmin(UserAdmin, SimpleHistoryAdmin):
-    """Accounts, managed by the coordination. Superuser status and individual permissions are a
-    superuser's alone, and so are superusers' accounts (changing one's password would be taking
-    it). Staff status stays editable: it opens the admin and grants nothing by itself, what a staff
-    account may see or change comes from its roles' permissions, which the rule on roles bounds."""
+    """Accounts, for a superuser (the coordination manages them in the application, under the
+    same rule on roles). Superuser status and individual permissions stay out of the form of
+    anyone else the admin would ever let in, and so do superusers' accounts."""
 
     list_display = ("username", "first_name", "last_name", "partenaire", "is_active")
     list_filter = ("groups", "partenaire", "is_active")

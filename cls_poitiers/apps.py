@@ -22,6 +22,11 @@ class ClsPoitiersConfig(AppConfig):
         from .permissions import COORDINATION, SECRETARIAT
         from .registry import NavEntry, register_nav
 
+        register_nav(
+            NavEntry(
+                label=_("Gérer le conseil"), url_name="gestion:accueil", roles=(COORDINATION,), ordre=890
+            )
+        )
         register_nav(NavEntry(label=_("Journal"), url_name="journal", roles=(COORDINATION,), ordre=900))
         register_nav(
             NavEntry(

@@ -68,6 +68,7 @@ urlpatterns = [
     ),
     path("journal/<str:label>/", views_audit.journal_modele, name="journal_modele"),
     path("journal/<str:label>/<int:history_id>/", views_audit.journal_entree, name="journal_entree"),
+    path("gestion/", include("cls_poitiers.gestion.urls")),
     path("engagements/", include("engagements.urls")),
     path("comites/", include("comites.urls")),
     path("observatoire/", include("observatoire.urls")),

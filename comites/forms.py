@@ -398,3 +398,63 @@ class AdoptionBilanForm(forms.Form):
         self.helper = FormHelper()
         self.helper.form_action = action
         self.helper.add_input(Submit("adopter", _("Adopter le bilan et figer ses chiffres")))
+
+
+# The coordination's management of the instances (comites.views.gestion) -------------------------
+
+from cls_poitiers.gestion.forms import code_libre, territoires_proposes  # noqa: E402
+from cls_poitiers.models import Utilisateur  # noqa: E402
+
+from .models import Comite, Membre  # noqa: E402
+
+# Path segments of /comites/ that an instance's code must not take.
+CODES_RESERVES = {"gestion", "reunions", "reponse", "calendrier", "flux", "rythme", "bilans"}
+
+
+class ComiteGestionForm(forms.ModelForm):
+    """An instance of the council: its kind, rhythm (required), confidentiality, territory,
+    description and secretaries. Its code comes from its name when it is created."""
+
+    class Meta:
+        model = Comite
+        fields = ["nom", "type", "rythme", "confidentiel", "territoire", "description", "secretaires"]
+        widgets = {"secretaires": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args, contrat, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        if not self.instance.pk:
+            self.instance.contrat = contrat
+        self.fields["rythme"].error_messages["required"] = _(
+            "Une instance doit avoir un rythme : chaque semestre, chaque année ou selon les besoins."
+        )
+        self.fields["territoire"].queryset = territoires_proposes(contrat, self.instance.territoire_id)
+        self.fields["secretaires"].queryset = Utilisateur.objects.filter(is_active=True, is_superuser=False)
+
+    def save(self, commit=True):
+        if not self.instance.pk:
+            self.instance.code = code_libre(Comite, self.instance.nom, reserves=CODES_RESERVES, max_length=60)
+        return super().save(commit)
+
+
+class MembreForm(forms.ModelForm):
+    """A member of an instance: an organisation, its representative, quality and e-mail."""
+
+    class Meta:
+        model = Membre
+        fields = ["partenaire", "representant", "qualite", "email"]
+
+    def __init__(self, *args, comite, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.instance.comite = comite
+        self.fields["partenaire"].queryset = Partenaire.objects.actifs()
+
+    def clean_partenaire(self):
+        partenaire = self.cleaned_data["partenaire"]
+        deja = self.instance.comite.membres.filter(partenaire=partenaire).exclude(pk=self.instance.pk)
+        if deja.exists():
+            raise forms.ValidationError(_("Cette organisation est déjà membre de l'instance."))
+        return partenaire

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from .views import bilans, calendrier, comites, reponses, reunions, rythme, seances
+from .views import bilans, calendrier, comites, gestion, reponses, reunions, rythme, seances
 
 app_name = "comites"
 
@@ -32,8 +32,19 @@ pages_bilan = [
     path("bilan.xlsx", bilans.bilan_xlsx, name="bilan_xlsx"),
 ]
 
+# The coordination's management of the instances and their members.
+pages_gestion = [
+    path("", gestion.instances, name="gestion_instances"),
+    path("nouvelle/", gestion.instance, name="gestion_instance_ajouter"),
+    path("<slug:code>/", gestion.instance, name="gestion_instance_modifier"),
+    path("<slug:code>/membres/", gestion.membres, name="gestion_membres"),
+    path("<slug:code>/membres/<int:pk>/", gestion.membre_modifier, name="gestion_membre_modifier"),
+    path("<slug:code>/membres/<int:pk>/retirer/", gestion.membre_retirer, name="gestion_membre_retirer"),
+]
+
 urlpatterns = [
     path("", comites.comite_list, name="comite_list"),
+    path("gestion/", include(pages_gestion)),
     path("reunions/", reunions.reunion_list, name="reunion_list"),
     path("reunions/<int:pk>/", include(pages_reunion)),
     path("reponse/<str:jeton>/", reponses.repondre, name="repondre"),

@@ -109,7 +109,33 @@ def _demo_kwargs(name):
         "invitation_accepter": {"uidb64": "MQ", "token": "jeton-invalide"},
         "mise_en_place:compte": {"jeton": "jeton-invalide"},
         "mise_en_place:etape": {"cle": "conseil"},
+        **_gestion_kwargs(name),
     }.get(name, {})
+
+
+def _gestion_kwargs(name):
+    """The coordination's management pages (cls_poitiers.gestion, comites.views.gestion)."""
+    from comites.models import Membre
+
+    if not name.startswith(("gestion:", "comites:gestion_")):
+        return {}
+    membre = Membre.objects.filter(comite__code="pilotage").first()
+    pks = {
+        "partenaire": Partenaire.objects.get(code="stp").pk,
+        "compte": Utilisateur.objects.get(username="stp").pk,
+        "quartier": Territoire.objects.get(niveau="quartier", code="QP086005").pk,
+        "priorite": Priorite.objects.get(numero=2).pk,
+    }
+    return {
+        **{f"gestion:{objet}_modifier": {"pk": pk} for objet, pk in pks.items()},
+        "gestion:partenaire_activer": {"pk": pks["partenaire"]},
+        **{f"gestion:{n}": {"pk": pks["compte"]} for n in ("compte_reinviter", "compte_activer")},
+        **{f"comites:gestion_{n}": {"code": "pilotage"} for n in ("instance_modifier", "membres")},
+        **{
+            f"comites:gestion_{n}": {"code": "pilotage", "pk": membre.pk}
+            for n in ("membre_modifier", "membre_retirer")
+        },
+    }
 
 
 GLTD_LECTURE = {
@@ -163,6 +189,22 @@ MATRICE = {
     "courriel_renvoyer": dict.fromkeys(
         PERSONAS, 405
     ),  # POST, coordination (tests/cls_poitiers/test_courriels.py)
+    # Managing the council: the coordination's alone; changes without a form are POST only.
+    **{
+        f"gestion:{n}": seulement("coordination")
+        for n in ("accueil", "partenaires", "partenaire_ajouter", "partenaire_modifier", "comptes")
+        + ("compte_inviter", "compte_modifier", "territoires", "quartier_ajouter", "quartier_modifier")
+        + ("priorites", "priorite_ajouter", "priorite_modifier", "contrat")
+    },
+    **{
+        n: {**seulement("coordination"), "coordination": 405}
+        for n in ("gestion:partenaire_activer", "gestion:compte_reinviter", "gestion:compte_activer")
+        + ("gestion:commune_ajouter", "gestion:priorites_renumeroter", "comites:gestion_membre_retirer")
+    },
+    **{
+        f"comites:gestion_{n}": seulement("coordination")
+        for n in ("instances", "instance_ajouter", "instance_modifier", "membres", "membre_modifier")
+    },
     # Observatoire: dashboards for every reading role (secrecy applied inside), imports for analysts,
     # declarations by partners for their own organisation.
     "observatoire:tableau_de_bord": seulement("coordination", "partenaire", "autre_partenaire", "analyste"),
