@@ -48,10 +48,11 @@ def accueil(request) -> dict:
         ),
         alertes=[],
     )
-    if geres.filter(type=Comite.Type.PILOTAGE).exists():
-        contrat = Contrat.objects.courant()
-        if contrat:
-            contexte["alertes"] = rythme.alertes_pilotage(contrat=contrat, today=timezone.localdate())
+    contrat = Contrat.objects.courant()
+    if contrat:
+        contexte["alertes"] = rythme.alertes_des_instances(
+            contrat=contrat, today=timezone.localdate(), comites=geres
+        )
     return contexte
 
 

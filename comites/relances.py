@@ -18,7 +18,7 @@ from cls_poitiers.models import Contrat
 from cls_poitiers.permissions import COORDINATION
 
 from . import courriels, rythme
-from .models import Comite, CompteRendu, Reunion
+from .models import CompteRendu, Reunion
 
 DELAIS_COMPTE_RENDU = (3, 7)
 JOUR_ALERTE_RYTHME = 0  # Monday
@@ -67,18 +67,23 @@ def _alertes_rythme(today: datetime.date, stdout) -> int:
     if today.weekday() != JOUR_ALERTE_RYTHME:
         return 0
     contrat = Contrat.objects.courant(today)
-    comites = list(Comite.objects.filter(contrat=contrat, type=Comite.Type.PILOTAGE)) if contrat else []
-    alertes = rythme.alertes_pilotage(contrat=contrat, today=today) if comites else []
-    if not alertes:
+    a_planifier = rythme.alertes_des_instances(contrat=contrat, today=today) if contrat else []
+    if not a_planifier:
         return 0
+    comites = [r.comite for r in a_planifier]
     envoyes = courriels.envoyer_aux_secretaires(
         destinataires=_secretaires(comites),
         gabarit="alerte_rythme",
-        contexte={"contrat": contrat, "alertes": alertes, "comites": comites},
+        contexte={"contrat": contrat, "a_planifier": a_planifier, "comites": comites},
         cle=f"comites.alerte_rythme:{contrat.pk}:{today.isoformat()}",
     )
     if envoyes:
-        stdout.write("Comité de pilotage à planifier : " + ", ".join(a.periode.libelle for a in alertes))
+        stdout.write(
+            "À planifier : "
+            + " ; ".join(
+                f"{r.comite} ({', '.join(a.periode.libelle for a in r.alertes)})" for r in a_planifier
+            )
+        )
     return envoyes
 
 

@@ -1,11 +1,12 @@
-"""The expected rhythm of the contract's committees, read from each committee's `rythme`: every
-semester, every year, or as needed (no expected period). For each period since the signature:
-held, scheduled or missing. The demo's comité de pilotage meets every semester and its comité
-d'évaluation every year, as the 1998 contract says.
+"""The expected rhythm of the contract's instances, read from each instance's `rythme` (data, set
+by the council): every semester, every year, or as needed (no expected period). For each period
+since the contract began: held, scheduled or missing. The demo's comité de pilotage meets every
+semester and its comité d'évaluation every year, as the 1998 contract says; a CLSPD's plenary at
+least once a year.
 
 A semester is January–June or July–December. The first semester counted is the one in which the
-contract was signed; the first year counted is the year after the signature (the first annual
-review looks back on the contract's first year).
+contract began; the first year counted is that year too, except for a comité d'évaluation: its
+first year is the one after (the first annual review looks back on the contract's first year).
 """
 
 import datetime
@@ -77,6 +78,10 @@ class Annee:
     @classmethod
     def premiere(cls, signature: datetime.date) -> "Annee":
         return cls(signature.year + 1)
+
+    @classmethod
+    def premiere_pour(cls, comite, debut: datetime.date) -> "Annee":
+        return cls.premiere(debut) if comite.type == Comite.Type.EVALUATION else cls(debut.year)
 
     def suivant(self) -> "Annee":
         return Annee(self.annee + 1)
@@ -187,6 +192,36 @@ def alertes(lignes: list[LignePeriode]) -> list[LignePeriode]:
     return sorted((ligne for ligne in lignes if ligne.alerte), key=lambda ligne: ligne.periode)
 
 
-def alertes_pilotage(*, contrat, today: datetime.date) -> list[LignePeriode]:
-    """`alertes` of the comité de pilotage's rhythm."""
-    return alertes(rythme_pilotage(contrat=contrat, today=today))
+@dataclass
+class RythmeInstance:
+    comite: Comite
+    lignes: list[LignePeriode]
+
+    @property
+    def alertes(self) -> list[LignePeriode]:
+        return alertes(self.lignes)
+
+
+def rythme_des_instances(*, contrat, today: datetime.date, comites=None) -> list[RythmeInstance]:
+    """Each of the contract's instances that has a regular rhythm (`comites`: among these only),
+    with its periods since the contract began: what the rhythm page shows, what the home page and
+    the Monday reminder warn about. Three queries whatever the number of instances."""
+    instances = Comite.objects.filter(contrat=contrat, rythme__in=list(PERIODES)).order_by("type", "nom")
+    if comites is not None:
+        instances = instances.filter(pk__in=[c.pk for c in comites])
+    instances = list(instances)
+    par_instance: dict = {}
+    for reunion in _reunions(instances):
+        par_instance.setdefault(reunion.comite_id, []).append(reunion)
+    debut = contrat.debut
+    resultat = []
+    for comite in instances:
+        periode = PERIODES[comite.rythme]
+        premiere = Annee.premiere_pour(comite, debut) if periode is Annee else Semestre.premiere(debut)
+        resultat.append(RythmeInstance(comite, _lignes(par_instance.get(comite.pk, []), premiere, today)))
+    return resultat
+
+
+def alertes_des_instances(*, contrat, today: datetime.date, comites=None) -> list[RythmeInstance]:
+    """The instances with nothing scheduled for the current or next period."""
+    return [r for r in rythme_des_instances(contrat=contrat, today=today, comites=comites) if r.alertes]

@@ -1,5 +1,5 @@
-"""The rhythm page: per period since the signature, did the comité de pilotage and the comité
-d'évaluation meet, and what the secretariat must plan."""
+"""The rhythm page: for each instance with a regular rhythm, per period since the contract began,
+did it meet, and what the secretariat must plan."""
 
 from django.shortcuts import render
 from django.utils import timezone
@@ -14,15 +14,14 @@ from .. import rythme
 def rythme_page(request):
     contrat = Contrat.objects.courant()
     today = timezone.localdate()
-    semestres = rythme.rythme_pilotage(contrat=contrat, today=today) if contrat else []
+    instances = rythme.rythme_des_instances(contrat=contrat, today=today) if contrat else []
     return render(
         request,
         "comites/rythme.html",
         {
             "contrat": contrat,
-            "semestres": semestres,
-            "annees": rythme.rythme_evaluation(contrat=contrat, today=today) if contrat else [],
-            "alertes": rythme.alertes(semestres),
+            "instances": instances,
+            "alertes": [r for r in instances if r.alertes],
             "secretariat": has_role(request.user, SECRETARIAT, COORDINATION),
         },
     )

@@ -45,7 +45,7 @@ REQUETES = {
     "comites": {SECRETAIRE: 2 + GERE_COMITES, COORDINATION: 2 + GERE_COMITES, PARTENAIRE: 2},
     "reunions": dict.fromkeys((SECRETAIRE, COORDINATION, PARTENAIRE), 4),
     "calendrier": dict.fromkeys((SECRETAIRE, COORDINATION, PARTENAIRE), 3),
-    "rythme": dict.fromkeys((SECRETAIRE, COORDINATION, PARTENAIRE), 6),
+    "rythme": dict.fromkeys((SECRETAIRE, COORDINATION, PARTENAIRE), 4),
     "comite": {SECRETAIRE: 5 + GERE_COMITES, COORDINATION: 5 + GERE_COMITES, PARTENAIRE: 5},
     "territoire": {SECRETAIRE: 6, COORDINATION: 6 + OBSERVATOIRE, PARTENAIRE: 6 + OBSERVATOIRE},
 }
@@ -88,9 +88,10 @@ def test_rhythm_page_shows_the_missing_semester_and_warns_the_secretariat(demo):
     page = client.get(reverse("comites:rythme")).content.decode()
     assert "1er semestre 2000" in page
     assert "manquante" in page
-    assert "Comité de pilotage à planifier" in page
+    assert "Instances à planifier" in page
+    assert "Comité de pilotage du CLS : rien n'est prévu pour" in page
     client.force_login(Utilisateur.objects.get(username="stp"))
-    assert "Comité de pilotage à planifier" not in client.get(reverse("comites:rythme")).content.decode()
+    assert "Instances à planifier" not in client.get(reverse("comites:rythme")).content.decode()
 
 
 def test_territory_page_lists_its_meetings_once_and_not_in_the_title(demo):

@@ -53,13 +53,13 @@ def test_no_reminder_when_minutes_are_written_or_meeting_cancelled(pilotage):
 
 
 def test_rhythm_warning_on_mondays_when_next_semester_has_nothing(secretariat):
-    comite = ComiteFactory(secretaires=[secretariat])
+    comite = ComiteFactory(secretaires=[secretariat], nom="Comité de pilotage")
     ReunionFactory(comite=comite, debut=a_paris(2030, 5, 20), statut="convoquee")
     lundi = datetime.date(2030, 3, 11)
     assert lundi.weekday() == 0
     assert _relancer(lundi + datetime.timedelta(days=1)) == 0
     assert _relancer(lundi) == 1
-    assert mail.outbox[0].subject == "Comité de pilotage à planifier : 2e semestre 2030"
+    assert mail.outbox[0].subject == "À planifier : Comité de pilotage (2e semestre 2030)"
     assert mail.outbox[0].to == [secretariat.email]
 
 

@@ -5,10 +5,12 @@ signature, and a warning for the current or next period with nothing scheduled."
 import datetime
 
 import pytest
+from django.urls import reverse
 
 from comites import rythme
 from comites.rythme import Semestre
 from tests.comites.factories import ComiteFactory, ReunionFactory, a_paris
+from tests.factories import ContratFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -52,6 +54,10 @@ def test_meeting_on_new_years_eve_late_counts_for_its_year(pilotage):
     assert statuts["2e semestre 1999"] == "manquante"
 
 
+def _alertes(*, contrat, today):
+    return [a for r in rythme.alertes_des_instances(contrat=contrat, today=today) for a in r.alertes]
+
+
 def test_every_semester_since_signature_held_scheduled_or_missing(pilotage):
     ReunionFactory(comite=pilotage, debut=a_paris(1998, 12, 10), statut="cr_approuve")
     ReunionFactory(comite=pilotage, debut=a_paris(1999, 6, 10), statut="annulee", motif_annulation="Grève")
@@ -66,20 +72,19 @@ def test_every_semester_since_signature_held_scheduled_or_missing(pilotage):
         "2e semestre 1998": "tenue",
     }
     assert [
-        a.periode.libelle
-        for a in rythme.alertes_pilotage(contrat=pilotage.contrat, today=datetime.date(2000, 3, 15))
+        a.periode.libelle for a in _alertes(contrat=pilotage.contrat, today=datetime.date(2000, 3, 15))
     ] == ["2e semestre 2000"]
 
 
 def test_no_warning_when_current_and_next_semesters_are_scheduled(pilotage):
     ReunionFactory(comite=pilotage, debut=a_paris(2000, 5, 10), statut="brouillon")
     ReunionFactory(comite=pilotage, debut=a_paris(2000, 11, 10), statut="brouillon")
-    assert rythme.alertes_pilotage(contrat=pilotage.contrat, today=datetime.date(2000, 3, 15)) == []
+    assert _alertes(contrat=pilotage.contrat, today=datetime.date(2000, 3, 15)) == []
 
 
 def test_next_semester_crosses_the_year_boundary(pilotage):
     ReunionFactory(comite=pilotage, debut=a_paris(2000, 11, 10), statut="convoquee")
-    alertes = rythme.alertes_pilotage(contrat=pilotage.contrat, today=datetime.date(2000, 12, 31))
+    alertes = _alertes(contrat=pilotage.contrat, today=datetime.date(2000, 12, 31))
     assert [a.periode.libelle for a in alertes] == ["1er semestre 2001"]
 
 
@@ -101,4 +106,26 @@ def test_the_rhythm_is_read_from_the_committee_a_yearly_pilotage_is_counted_per_
 def test_a_committee_meeting_as_needed_expects_no_period_and_warns_nobody():
     pilotage = ComiteFactory(rythme="besoin")
     assert rythme.rythme_pilotage(contrat=pilotage.contrat, today=datetime.date(2000, 3, 15)) == []
-    assert rythme.alertes_pilotage(contrat=pilotage.contrat, today=datetime.date(2000, 3, 15)) == []
+    assert _alertes(contrat=pilotage.contrat, today=datetime.date(2000, 3, 15)) == []
+
+
+def test_a_plenary_meeting_once_a_year_is_counted_from_the_contracts_first_year(client_de, coordination):
+    contrat = ContratFactory(date_signature=datetime.date(2026, 1, 15), date_debut=datetime.date(2026, 2, 1))
+    pleniere = ComiteFactory(
+        contrat=contrat, type="pleniere", nom="Assemblée plénière du CLSPD", rythme="annuel"
+    )
+    veille = ComiteFactory(contrat=contrat, type="thematique", nom="Groupe prévention", rythme="besoin")
+    instances = rythme.rythme_des_instances(contrat=contrat, today=datetime.date(2026, 12, 1))
+    assert [r.comite for r in instances] == [pleniere]
+    assert _statuts(instances[0].lignes) == {"2027": "a_planifier", "2026": "a_planifier"}
+    page = client_de(coordination).get(reverse("comites:rythme")).content.decode()
+    assert "Assemblée plénière du CLSPD" in page and "chaque année" in page
+    assert "Groupe prévention" not in page
+    ReunionFactory(comite=pleniere, debut=a_paris(2026, 12, 10), statut="convoquee")
+    assert _statuts(
+        rythme.rythme_des_instances(contrat=contrat, today=datetime.date(2026, 12, 1))[0].lignes
+    ) == {
+        "2027": "a_planifier",
+        "2026": "prevue",
+    }
+    assert veille.rythme == "besoin"
