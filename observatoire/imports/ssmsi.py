@@ -255,7 +255,7 @@ def importer(chemin, *, rapport: Rapport, lot, source, creer_territoires=False, 
         for paquet in lecteur:
             if roles is None:
                 roles, rapport.edition, niveau = reconnaitre_edition(list(paquet.columns), rapport)
-                territoires = codes_du_niveau(niveau)
+                territoires = codes_du_niveau(niveau, avec_quartiers=niveau == Territoire.Niveau.COMMUNE)
             lignes_paquet = paquet.index.to_numpy() + 2
             col = {role: Colonne.de(paquet[nom]) for role, nom in roles.items()}
             vides = np.ones(len(paquet), dtype=bool)

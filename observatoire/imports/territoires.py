@@ -74,9 +74,15 @@ class IndexTerritoires:
         return pk
 
 
-def codes_du_niveau(niveau: str) -> dict[str, int]:
-    """{code: pk} of one level's territories (a file whose codes are all of one level)."""
-    return dict(Territoire.objects.filter(niveau=niveau).values_list("code", "pk"))
+def codes_du_niveau(niveau: str, *, avec_quartiers: bool = False) -> dict[str, int]:
+    """{code: pk} of one level's territories (a file whose codes are all of one level). A
+    communal file may also name the contract's quartiers (a local extract in the national
+    layout): `avec_quartiers` adds those whose code no commune bears."""
+    codes = {}
+    if avec_quartiers:
+        codes = dict(Territoire.objects.quartiers().values_list("code", "pk"))
+    codes.update(Territoire.objects.filter(niveau=niveau).values_list("code", "pk"))
+    return codes
 
 
 def colonne_niveau(colonnes) -> str | None:
