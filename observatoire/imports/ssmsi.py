@@ -396,7 +396,6 @@ def _traiter_paquet(
         niveau=niveau,
         territoires=territoires,
         creer_territoires=creer_territoires,
-        ecriture=ecriture,
     )
     valide &= ~ignorees
     if "taux" in col:
@@ -630,7 +629,7 @@ def _verifier_taux_lisibles(paquet: Paquet) -> np.ndarray:
 
 
 def _identifier_territoires(
-    paquet: Paquet, valide, *, niveau, territoires, creer_territoires, ecriture
+    paquet: Paquet, valide, *, niveau, territoires, creer_territoires
 ) -> tuple[np.ndarray, np.ndarray]:
     """Each row's territory at the file's level (commune codes padded to five digits, département
     codes to two), and the valid rows left out because no territory of that level bears their
