@@ -2,7 +2,9 @@
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Prefetch
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
 
 from . import registry
 from .models import Contrat, Partenaire, Population, Priorite, Territoire
@@ -73,7 +75,10 @@ def territoire_list(request):
 
 @login_required
 def territoire_detail(request, code):
-    territoire = get_object_or_404(Territoire.objects.select_related("parent"), code=code)
+    # A code names one territory per level (75: Paris and Nouvelle-Aquitaine): ?niveau= says which.
+    territoire = Territoire.objects.select_related("parent").par_code(code, request.GET.get("niveau"))
+    if territoire is None:
+        raise Http404(_("Territoire inconnu."))
     return render(
         request,
         "cls_poitiers/territoire_detail.html",

@@ -55,7 +55,12 @@ class TeleversementForm(forms.Form):
         help_text=_("Par défaut : relevés locaux de l'observatoire."),
     )
     creer_territoires = forms.BooleanField(
-        label=_("Créer les communes ou départements inconnus (base SSMSI)"), required=False
+        label=_("Rattacher chaque code au référentiel national (base SSMSI)"),
+        help_text=_(
+            "Un code que le référentiel ne connaît pas refuse le fichier, en nommant sa ligne. "
+            "Sans cette case, ses lignes sont ignorées et comptées."
+        ),
+        required=False,
     )
 
     def __init__(self, *args, **kwargs):

@@ -21,6 +21,7 @@ from cls_poitiers.models import Territoire
 from .imports import etat4001, figures, geojson, population, ssmsi
 from .imports.base import ImportRefuse, Rapport, empreinte
 from .imports.ecriture import EcritureDonnees
+from .imports.territoires import codes_du_niveau
 from .models import AnnexeDiagnostic, Declaration, Diagnostic, Enquete, LotImport, Source
 from .tableaux_de_bord import cache
 
@@ -88,33 +89,35 @@ def source_generee(code: str | None = None) -> Source:
 
 @transaction.atomic
 def preparer_territoires_generes(communes) -> int:
-    """Create the départements and communes of a generated set that the platform does not know
-    yet (existing territories, such as the contract's communes, are left as they are). Generated
-    names say they are generated. Returns the number of territories created."""
-    existants = set(Territoire.objects.values_list("code", flat=True))
-    departements = sorted({c.departement for c in communes} - existants)
+    """Make every département and commune of a generated set a territory. A code the platform
+    knows at that level is used as it is: with the national referential loaded, that is every
+    real code, with its official name and under its département (and the contract's communes
+    stay as they are). Only a code no territory of its level bears is invented, and its name says
+    it is generated. Returns the number of territories created."""
+    niveau = Territoire.Niveau
+    communes_connues = codes_du_niveau(niveau.COMMUNE)
+    departements = sorted({c.departement for c in communes} - codes_du_niveau(niveau.DEPARTEMENT).keys())
     Territoire.objects.bulk_create(
         [
-            Territoire(
-                code=d, nom=_("Département %(c)s (généré)") % {"c": d}, niveau=Territoire.Niveau.DEPARTEMENT
-            )
+            Territoire(code=d, nom=_("Département %(c)s (généré)") % {"c": d}, niveau=niveau.DEPARTEMENT)
             for d in departements
         ],
         batch_size=1000,
     )
-    parents = dict(Territoire.objects.filter(niveau=Territoire.Niveau.DEPARTEMENT).values_list("code", "pk"))
+    parents = codes_du_niveau(niveau.DEPARTEMENT)
     nouvelles = [
         Territoire(
             code=c.code,
             nom=_("Commune %(c)s (générée)") % {"c": c.code},
-            niveau=Territoire.Niveau.COMMUNE,
+            niveau=niveau.COMMUNE,
             parent_id=parents.get(c.departement),
+            departement_id=parents.get(c.departement),
             latitude=Decimal(str(c.latitude)),
             longitude=Decimal(str(c.longitude)),
             coordonnees_source=_("coordonnées générées (illustratives)"),
         )
         for c in communes
-        if c.code not in existants
+        if c.code not in communes_connues
     ]
     Territoire.objects.bulk_create(nouvelles, batch_size=2000)
     analyser("cls_poitiers_territoire")

@@ -215,7 +215,10 @@ def evolution(request):
 
 @role_required(*ROLES_CONSULTATION)
 def territoire(request, code):
-    territoire = get_object_or_404(Territoire.objects.select_related("parent"), code=code)
+    # A code names one territory per level (75: Paris and Nouvelle-Aquitaine): ?niveau= says which.
+    territoire = Territoire.objects.select_related("parent").par_code(code, request.GET.get("niveau"))
+    if territoire is None:
+        raise Http404(_("Territoire inconnu."))
     filtre, valeurs = _filtre(request)
     if filtre.source_refusee():
         return _source_refusee(request, filtre)

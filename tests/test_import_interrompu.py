@@ -32,10 +32,15 @@ INDICATEURS = [
 
 
 def _fichier(chemin: Path, communes: int) -> Path:
+    """A national file of `communes` communes, which are made territories (imports never invent one)."""
+    codes = [f"{1000 + i:05d}" for i in range(communes)]
+    connus = set(Territoire.objects.filter(niveau="commune").values_list("code", flat=True))
+    Territoire.objects.bulk_create(
+        [Territoire(code=c, nom=f"Commune test {c}", niveau="commune") for c in codes if c not in connus]
+    )
     with chemin.open("w", encoding="utf-8-sig") as f:
         f.write(ENTETE + "\n")
-        for i in range(communes):
-            code = f"{1000 + i:05d}"
+        for i, code in enumerate(codes):
             for libelle, unite in INDICATEURS:
                 nombre = 10 + i % 7
                 taux = f"{nombre / 2000 * 1000:.4f}".replace(".", ",")
@@ -55,6 +60,7 @@ def _etat():
 def test_interruption_in_the_middle_of_writing_changes_nothing(tmp_path, monkeypatch, donnees_de_reference):
     from observatoire.imports import ecriture, ssmsi
 
+    fichier = _fichier(tmp_path / "national.csv", communes=200)
     avant = _etat()
     appels = {"n": 0}
 
@@ -71,9 +77,8 @@ def test_interruption_in_the_middle_of_writing_changes_nothing(tmp_path, monkeyp
     for classe in (ecriture.EcritureTableaux, ecriture.EcritureCopie):
         monkeypatch.setattr(classe, "ecrire_tableau", interrompre_au_second_paquet(classe.ecrire_tableau))
     monkeypatch.setattr(ssmsi, "TAILLE_PAQUET", 100)
-    fichier = _fichier(tmp_path / "national.csv", communes=200)
     with pytest.raises(KeyboardInterrupt):
-        call_command("importer_ssmsi", str(fichier), "--creer-territoires", stdout=open(os.devnull, "w"))  # noqa: SIM115
+        call_command("importer_ssmsi", str(fichier), stdout=open(os.devnull, "w"))  # noqa: SIM115
     assert appels["n"] == 2, "l'import devait écrire deux paquets avant l'interruption"
     assert _etat() == avant
 
@@ -85,8 +90,8 @@ def test_interruption_in_the_middle_of_writing_changes_nothing(tmp_path, monkeyp
 def test_import_process_killed_halfway_leaves_the_database_as_it_was(tmp_path, donnees_de_reference):
     from observatoire.models import LotImport
 
-    avant = _etat()
     fichier = _fichier(tmp_path / "national.csv", communes=30_000)
+    avant = _etat()
     reglages = connection.settings_dict
     env = {
         **os.environ,
@@ -97,7 +102,7 @@ def test_import_process_killed_halfway_leaves_the_database_as_it_was(tmp_path, d
         ),
     }
     processus = subprocess.Popen(
-        [sys.executable, "manage.py", "importer_ssmsi", str(fichier), "--creer-territoires"],
+        [sys.executable, "manage.py", "importer_ssmsi", str(fichier)],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,

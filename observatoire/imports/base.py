@@ -38,6 +38,8 @@ class Rapport:
     avertissements: list[Probleme] = field(default_factory=list)
     avertissements_en_plus: int = 0
     territoires_inconnus: dict[str, int] = field(default_factory=dict)
+    # The first line of each unknown code, so that the warning names it.
+    lignes_inconnues: dict[str, int] = field(default_factory=dict)
     territoires_crees: list[str] = field(default_factory=list)
     populations: int = 0
     lignes_fichier: int = 0

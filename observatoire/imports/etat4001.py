@@ -35,6 +35,13 @@ from .base import (
     normaliser,
 )
 from .ecriture import EcritureDonnees
+from .territoires import (
+    codes_du_niveau,
+    exiger_le_referentiel,
+    message_inconnu_du_referentiel,
+    noter_inconnu,
+    signaler_inconnus,
+)
 
 MOIS = re.compile(r"^_?(\d{4})[_-](\d{1,2})$")
 COLONNES_DEPARTEMENT = ("departement", "code_departement", "dep", "code_dep", "departements")
@@ -134,9 +141,7 @@ def _feuilles(chemin: Path, rapport: Rapport) -> list[tuple[str | None, pd.DataF
 def importer(chemin, *, rapport: Rapport, lot, source, progression=None, creer_territoires=False, **_options):
     chemin = Path(chemin)
     rapport.edition = _("État 4001 mensuel par département")
-    departements = dict(
-        Territoire.objects.filter(niveau=Territoire.Niveau.DEPARTEMENT).values_list("code", "pk")
-    )
+    departements = codes_du_niveau(Territoire.Niveau.DEPARTEMENT)
     indicateurs = dict(Indicateur.objects.filter(nomenclature="etat4001").values_list("index_4001", "pk"))
     ecriture = EcritureDonnees(lot=lot, source=source, rapport=rapport)
     vus = {}
@@ -184,18 +189,18 @@ def importer(chemin, *, rapport: Rapport, lot, source, progression=None, creer_t
                 )
                 continue
             if code_dep not in departements:
+                colonne_dep = col_dep or _("feuille %(f)s") % {"f": feuille}
                 if creer_territoires:
-                    territoire = Territoire.objects.create(
-                        code=code_dep,
-                        nom=_("Département %(c)s") % {"c": code_dep},
-                        niveau=Territoire.Niveau.DEPARTEMENT,
+                    # Départements come from the national referential, never invented.
+                    exiger_le_referentiel(rapport, ligne=ligne, colonne=colonne_dep)
+                    rapport.erreur(
+                        ligne,
+                        colonne_dep,
+                        message_inconnu_du_referentiel(code_dep, Territoire.Niveau.DEPARTEMENT),
                     )
-                    departements[code_dep] = territoire.pk
-                    rapport.territoires_crees.append(code_dep)
                 else:
-                    rapport.territoires_inconnus[code_dep] = rapport.territoires_inconnus.get(code_dep, 0) + 1
-                    rapport.rejetees += 1
-                    continue
+                    noter_inconnu(rapport, code_dep, ligne)
+                continue
             valeurs = pd.Series([ligne_df[c] for c, _a, _m in mois])
             manquant = est_manquant(valeurs).to_numpy()
             nombres = serie_numerique(valeurs).to_numpy()
@@ -224,6 +229,7 @@ def importer(chemin, *, rapport: Rapport, lot, source, progression=None, creer_t
                     continue
                 vus[cle] = ligne
                 a_ecrire.append((*cle, int(nombre), False))
+    signaler_inconnus(rapport, None)
     if rapport.a_des_erreurs:
         return
     ecriture.ecrire(a_ecrire)

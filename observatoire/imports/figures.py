@@ -9,12 +9,12 @@ from array import array
 import numpy as np
 from django.utils.translation import gettext as _
 
-from cls_poitiers.models import Territoire
 from cls_poitiers.tableurs import est_manquant, serie_numerique
 
 from ..models import Donnee, Indicateur
 from .base import Rapport, lire_tableau, message_nombre_trop_grand, nombre_trop_grand
 from .ecriture import EcritureDonnees
+from .territoires import IndexTerritoires, colonne_niveau
 
 COLONNES = {
     "territoire": ("territoire", "territoire_code", "code_territoire", "code", "codgeo"),
@@ -79,11 +79,13 @@ def importer(chemin, *, rapport: Rapport, lot, source, progression=None, **_opti
     df, _entete = lire_tableau(chemin, rapport)
     roles = colonnes_du_modele(df, rapport)
     rapport.edition = _("modèle local (territoire ; indicateur ; periode ; nombre)")
-    territoires = dict(Territoire.objects.values_list("code", "pk"))
+    territoires = IndexTerritoires()
+    col_niveau = colonne_niveau(df.columns)
     indicateurs = {code.lower(): pk for code, pk in Indicateur.objects.actifs().values_list("code", "pk")}
     lignes = df.index.to_numpy() + 2
     rapport.lignes_lues = len(df)
     valeurs = {role: df[nom].astype(str).str.strip() for role, nom in roles.items()}
+    niveaux = df[col_niveau].astype(str).str.strip() if col_niveau else None
     manquant = est_manquant(valeurs["nombre"]).to_numpy()
     nombres = serie_numerique(valeurs["nombre"])
     # Memory (a 260 000-row sheet is checked in under 200 MB): a year is one int object; a row's
@@ -96,10 +98,15 @@ def importer(chemin, *, rapport: Rapport, lot, source, progression=None, **_opti
         code_t = valeurs["territoire"].iloc[k]
         code_i = valeurs["indicateur"].iloc[k].lower()
         periode = lire_periode(valeurs["periode"].iloc[k])
-        territoire_id = territoires.get(code_t)
+        territoire_id = territoires.lire(
+            rapport,
+            ligne,
+            code_t,
+            colonne=roles["territoire"],
+            niveau=niveaux.iloc[k] if niveaux is not None else None,
+            colonne_niveau=col_niveau,
+        )
         indicateur_id = indicateurs.get(code_i)
-        if territoire_id is None:
-            rapport.erreur(ligne, roles["territoire"], _("Territoire inconnu : « %(v)s ».") % {"v": code_t})
         if indicateur_id is None:
             rapport.erreur(
                 ligne,

@@ -1,5 +1,6 @@
 """Territory boundaries from a GeoJSON FeatureCollection, matched by code (a property of each
-feature). Features whose code the platform does not know are reported, not fatal."""
+feature, at the level of its `niveau` property if it has one, else the narrowest territory bearing
+it). Features whose code the platform does not know are reported with their number, not fatal."""
 
 import json
 
@@ -8,6 +9,7 @@ from django.utils.translation import gettext as _
 from cls_poitiers.models import Territoire
 
 from .base import Rapport
+from .territoires import IndexTerritoires, lire_niveau, message_niveau_illisible, noter_inconnu
 
 TYPES = {"Polygon", "MultiPolygon"}
 
@@ -25,11 +27,12 @@ def importer(chemin, *, rapport: Rapport, lot, source=None, propriete="code", pr
     if not isinstance(donnees, dict) or donnees.get("type") != "FeatureCollection":
         rapport.refuser(_("Une FeatureCollection GeoJSON est attendue."))
     rapport.edition = _("GeoJSON (propriété « %(p)s »)") % {"p": propriete}
-    territoires = {t.code: t for t in Territoire.objects.all().only("pk", "code", "contour")}
+    territoires = IndexTerritoires()
     contours = {}
     for n, feature in enumerate(donnees.get("features") or [], start=1):
         rapport.lignes_lues += 1
-        code = str((feature.get("properties") or {}).get(propriete, "")).strip()
+        proprietes = feature.get("properties") or {}
+        code = str(proprietes.get(propriete, "")).strip()
         geometrie = feature.get("geometry") or {}
         if not code:
             rapport.erreur(
@@ -39,20 +42,25 @@ def importer(chemin, *, rapport: Rapport, lot, source=None, propriete="code", pr
         if geometrie.get("type") not in TYPES or not isinstance(geometrie.get("coordinates"), list):
             rapport.erreur(n, "geometry", _("Entité %(c)s : un polygone est attendu.") % {"c": code})
             continue
-        if code not in territoires:
-            rapport.territoires_inconnus[code] = 1
-            rapport.rejetees += 1
+        try:
+            niveau = lire_niveau(proprietes.get("niveau"))
+        except ValueError:
+            rapport.erreur(n, "niveau", message_niveau_illisible(proprietes.get("niveau")))
             continue
-        if code in contours:
+        territoire_id = territoires.get(code, niveau)
+        if territoire_id is None:
+            noter_inconnu(rapport, code, n)
+            continue
+        if territoire_id in contours:
             rapport.erreur(n, propriete, _("Entité en double pour le territoire %(c)s.") % {"c": code})
             continue
-        contours[code] = geometrie
+        contours[territoire_id] = geometrie
     if not rapport.lignes_lues:
         rapport.refuser(_("La FeatureCollection ne contient aucune entité."))
     if rapport.a_des_erreurs:
         return
-    for code, geometrie in contours.items():
-        territoire = territoires[code]
+    for territoire in Territoire.objects.filter(pk__in=contours).only("pk", "contour"):
+        geometrie = contours[territoire.pk]
         if territoire.contour == geometrie:
             rapport.inchangees += 1
             continue
@@ -62,5 +70,7 @@ def importer(chemin, *, rapport: Rapport, lot, source=None, propriete="code", pr
         territoire.save(update_fields=["contour"])
     for code in sorted(rapport.territoires_inconnus):
         rapport.avertissement(
-            None, propriete, _("Territoire inconnu : %(c)s (contour ignoré).") % {"c": code}
+            rapport.lignes_inconnues.get(code),
+            propriete,
+            _("Territoire inconnu : %(c)s (contour ignoré).") % {"c": code},
         )

@@ -6,11 +6,12 @@ import re
 import numpy as np
 from django.utils.translation import gettext as _
 
-from cls_poitiers.models import Population, Territoire
+from cls_poitiers.models import Population
 from cls_poitiers.tableurs import est_manquant, serie_numerique
 
 from .base import Rapport, lire_tableau
 from .ecriture import logements_decimaux, noter_remplacement, texte_population
+from .territoires import IndexTerritoires, colonne_niveau
 
 LARGE = re.compile(r"^p(\d{2})_(pop|log)$")
 
@@ -28,7 +29,9 @@ def importer(chemin, *, rapport: Rapport, lot, source=None, progression=None, **
     if code_col is None:
         rapport.refuser(_("Colonne du code de territoire manquante (territoire ou CODGEO)."), ligne=1)
     larges = {c: LARGE.match(c) for c in df.columns if LARGE.match(c)}
-    territoires = dict(Territoire.objects.values_list("code", "pk"))
+    territoires = IndexTerritoires()
+    col_niveau = colonne_niveau(df.columns)
+    niveaux = df[col_niveau].astype(str).str.strip() if col_niveau else None
     lignes = df.index.to_numpy() + 2
     rapport.lignes_lues = len(df)
     libelle_source = df["source"] if "source" in df.columns else None
@@ -58,9 +61,15 @@ def importer(chemin, *, rapport: Rapport, lot, source=None, progression=None, **
         for k in range(len(df)):
             ligne = int(lignes[k])
             code = str(df[code_col].iloc[k]).strip()
-            territoire_id = territoires.get(code)
+            territoire_id = territoires.lire(
+                rapport,
+                ligne,
+                code,
+                colonne=code_col,
+                niveau=niveaux.iloc[k] if niveaux is not None else None,
+                colonne_niveau=col_niveau,
+            )
             if territoire_id is None:
-                rapport.erreur(ligne, code_col, _("Territoire inconnu : « %(v)s ».") % {"v": code})
                 continue
             annee = annee_fixe
             if annee is None:

@@ -43,6 +43,13 @@ from .ecriture import (
     texte_population,
     texte_populations,
 )
+from .territoires import (
+    codes_du_niveau,
+    exiger_le_referentiel,
+    message_inconnu_du_referentiel,
+    noter_inconnu,
+    signaler_inconnus,
+)
 
 # Rows per chunk: about 40 MB of strings in memory at a time.
 TAILLE_PAQUET = 50_000
@@ -238,7 +245,7 @@ def importer(chemin, *, rapport: Rapport, lot, source, creer_territoires=False, 
         ).values_list("libelle_source", "indicateur_id")
     }
     indicateurs = {i.pk: i for i in Indicateur.objects.filter(pk__in=set(correspondances.values()))}
-    territoires = dict(Territoire.objects.values_list("code", "pk"))
+    territoires = None  # the level's codes, once the header says which level
     ecriture = ecriture_en_masse(lot=lot, source=source, rapport=rapport)
     doublons = Doublons(rapport)
     populations = Populations()
@@ -248,6 +255,7 @@ def importer(chemin, *, rapport: Rapport, lot, source, creer_territoires=False, 
         for paquet in lecteur:
             if roles is None:
                 roles, rapport.edition, niveau = reconnaitre_edition(list(paquet.columns), rapport)
+                territoires = codes_du_niveau(niveau, avec_quartiers=niveau == Territoire.Niveau.COMMUNE)
             lignes_paquet = paquet.index.to_numpy() + 2
             col = {role: Colonne.de(paquet[nom]) for role, nom in roles.items()}
             vides = np.ones(len(paquet), dtype=bool)
@@ -299,10 +307,7 @@ def importer(chemin, *, rapport: Rapport, lot, source, creer_territoires=False, 
     ecriture.terminer()
     if not rapport.a_des_erreurs:
         populations.enregistrer(rapport, lot, source)
-    for code, n in sorted(rapport.territoires_inconnus.items()):
-        rapport.avertissement(
-            None, None, _("Territoire inconnu %(code)s : %(n)s ligne(s) ignorée(s).") % {"code": code, "n": n}
-        )
+    signaler_inconnus(rapport, roles["code"] if roles else None)
 
 
 def _cle(territoires: np.ndarray, indicateurs: np.ndarray, annees: np.ndarray) -> np.ndarray:
@@ -391,7 +396,6 @@ def _traiter_paquet(
         niveau=niveau,
         territoires=territoires,
         creer_territoires=creer_territoires,
-        ecriture=ecriture,
     )
     valide &= ~ignorees
     if "taux" in col:
@@ -625,31 +629,31 @@ def _verifier_taux_lisibles(paquet: Paquet) -> np.ndarray:
 
 
 def _identifier_territoires(
-    paquet: Paquet, valide, *, niveau, territoires, creer_territoires, ecriture
+    paquet: Paquet, valide, *, niveau, territoires, creer_territoires
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Each row's territory (commune codes padded to five digits), and the valid rows left out
-    because their territory is unknown: counted for a warning, never fatal. With
-    `creer_territoires` the unknown territories are created instead, and no row is left out."""
+    """Each row's territory at the file's level (commune codes padded to five digits, département
+    codes to two), and the valid rows left out because no territory of that level bears their
+    code: counted for a warning that names the first line, never fatal. With `creer_territoires`
+    every code must be a territory of the national referential (whose communes carry their
+    official name and sit under their département): an unknown code is an error on its line, and
+    without the referential the file is refused. Nothing is invented."""
     codes = paquet.col["code"]
-    if niveau == Territoire.Niveau.COMMUNE:
-        codes = codes.transformer(lambda v: v.str.zfill(5))
-
-    def identifiants():
-        return codes.par_valeurs(lambda v: v.map(lambda c: territoires.get(c, -1)).to_numpy(np.int64))
-
-    territoire_ids = identifiants()
+    largeur = 5 if niveau == Territoire.Niveau.COMMUNE else 2
+    codes = codes.transformer(lambda v: v.str.zfill(largeur).where(v.ne(""), ""))
+    territoire_ids = codes.par_valeurs(lambda v: v.map(lambda c: territoires.get(c, -1)).to_numpy(np.int64))
     inconnus_t = (territoire_ids < 0) & valide
-    if inconnus_t.any() and creer_territoires:
-        nouveaux = sorted(set(codes.valeurs()[inconnus_t]))
-        ecriture.attendre()
-        _creer(nouveaux, niveau, territoires, paquet.rapport)
-        return identifiants(), np.zeros(len(valide), dtype=bool)
-    if inconnus_t.any():
-        rapport = paquet.rapport
-        inconnus_codes, comptes = np.unique(codes.valeurs()[inconnus_t], return_counts=True)
-        for code, nombre in zip(inconnus_codes, comptes, strict=True):
-            rapport.territoires_inconnus[code] = rapport.territoires_inconnus.get(code, 0) + int(nombre)
-        rapport.rejetees += int(inconnus_t.sum())
+    if not inconnus_t.any():
+        return territoire_ids, inconnus_t
+    rapport = paquet.rapport
+    if creer_territoires:
+        premiere = int(paquet.lignes[np.argmax(inconnus_t)])
+        exiger_le_referentiel(rapport, ligne=premiere, colonne=paquet.roles["code"])
+        paquet.erreur(inconnus_t, "code", lambda i: message_inconnu_du_referentiel(codes[i], niveau))
+        return territoire_ids, inconnus_t
+    valeurs, lignes = codes.valeurs()[inconnus_t], paquet.lignes[inconnus_t]
+    inconnus_codes, premieres, comptes = np.unique(valeurs, return_index=True, return_counts=True)
+    for code, premiere, nombre in zip(inconnus_codes, premieres, comptes, strict=True):
+        noter_inconnu(rapport, code, int(lignes[premiere]), int(nombre))
     return territoire_ids, inconnus_t
 
 
@@ -707,23 +711,6 @@ class Doublons:
                 self.rapport.erreur(int(lignes[i]), None, message)
         # Two sorted runs: the stable sort (timsort) merges them in linear time.
         self.vues = np.sort(np.concatenate([self.vues, tries]), kind="stable")
-
-
-def _creer(codes, niveau, territoires, rapport):
-    parents = dict(Territoire.objects.filter(niveau=Territoire.Niveau.DEPARTEMENT).values_list("code", "pk"))
-    for code in codes:
-        parent = None
-        if niveau == Territoire.Niveau.COMMUNE:
-            parent = parents.get(code[:3]) if code.startswith("97") else parents.get(code[:2])
-        territoire = Territoire.objects.create(
-            code=code,
-            nom=(_("Commune %(c)s") if niveau == Territoire.Niveau.COMMUNE else _("Département %(c)s"))
-            % {"c": code},
-            niveau=niveau,
-            parent_id=parent,
-        )
-        territoires[code] = territoire.pk
-        rapport.territoires_crees.append(code)
 
 
 class Populations:

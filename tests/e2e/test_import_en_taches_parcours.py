@@ -102,7 +102,6 @@ def test_analyst_follows_the_check_and_the_writing_of_a_web_import(
     page.goto(page.base_url + "/observatoire/imports/")
     fichier = _fichier(tmp_path / "national.csv", communes=12_000)
     page.locator("select[name=type]").select_option("ssmsi")
-    page.get_by_label("Créer les communes ou départements inconnus (base SSMSI)").check()
     page.locator("input[type=file]").set_input_files(str(fichier))
     page.get_by_role("button", name="Vérifier le fichier (aperçu)").click()
     page.wait_for_load_state()

@@ -8,6 +8,8 @@ from cls_poitiers.models import Territoire
 from observatoire.imports.etat4001 import code_indicateur
 from observatoire.models import Donnee, Indicateur, LotImport
 
+from .referentiel_factice import charger_referentiel_factice
+
 pytestmark = pytest.mark.django_db
 
 INDEX = (
@@ -96,6 +98,33 @@ def test_xlsx_with_one_sheet_per_departement(nomenclature, tmp_path):
     vienne.append([57, "Usage de stupéfiants", "312", "1 004"])
     chemin = tmp_path / "4001.xlsx"
     classeur.save(chemin)
+    charger_referentiel_factice(tmp_path / "referentiel")
     call_command("importer_etat4001", str(chemin), "--creer-territoires", stdout=_silence())
-    assert Territoire.objects.get(code="86").niveau == "departement"
+    assert {d.territoire.nom for d in Donnee.objects.select_related("territoire")} == {"Vienne"}
+    assert Donnee.objects.get(nombre=312).territoire == Territoire.objects.get(
+        niveau="departement", code="86"
+    )
     assert sorted(Donnee.objects.values_list("nombre", flat=True)) == [312, 1004]
+
+
+def test_a_departement_unknown_to_the_referential_is_refused_with_its_line(nomenclature, tmp_path):
+    charger_referentiel_factice(tmp_path / "referentiel")
+    avant = (Territoire.objects.count(), Donnee.objects.count())
+    chemin = _ecrire(tmp_path, "inconnu.csv", COMPTES.replace("\n86;57", "\n99;57"))
+    with pytest.raises(
+        CommandError, match="ligne 3, colonne « departement » : Département 99 inconnu du référentiel"
+    ):
+        call_command("importer_etat4001", str(chemin), "--creer-territoires", stdout=_silence())
+    assert (Territoire.objects.count(), Donnee.objects.count()) == avant
+
+
+def test_without_the_referential_no_departement_is_invented(nomenclature, tmp_path):
+    avant = Territoire.objects.count()
+    with pytest.raises(CommandError, match="charger_referentiel"):
+        call_command(
+            "importer_etat4001",
+            str(_ecrire(tmp_path, "c.csv", COMPTES)),
+            "--creer-territoires",
+            stdout=_silence(),
+        )
+    assert Territoire.objects.count() == avant and not Donnee.objects.exists()

@@ -8,6 +8,8 @@ from observatoire.imports import ssmsi
 from observatoire.models import Donnee, Indicateur, LotImport, Source
 from observatoire.tableaux_de_bord import pages
 
+from .referentiel_factice import charger_referentiel_factice
+
 pytestmark = pytest.mark.django_db
 
 # The 16 real rows for Poitiers, 2016 (extract of the 2024 edition, two columns added by whoever
@@ -133,7 +135,7 @@ def test_departmental_base_is_recognised(tmp_path, perimetre):
     assert "départementale" in LotImport.objects.get().edition
 
 
-def test_unknown_territories_are_counted_then_created_on_request(tmp_path, perimetre):
+def test_unknown_territories_are_counted_and_never_invented_on_request(tmp_path, perimetre):
     texte = (
         POITIERS_2016.splitlines()[0]
         + "\n"
@@ -145,9 +147,11 @@ def test_unknown_territories_are_counted_then_created_on_request(tmp_path, perim
     lot = LotImport.objects.get()
     assert lot.rejetees == 2 and lot.rapport["territoires_inconnus"] == {"33318": 2}
     assert not Donnee.objects.exists()
-    importer(chemin, "--creer-territoires")
-    assert Territoire.objects.get(code="33318").niveau == "commune"
-    assert Donnee.objects.filter(territoire__code="33318").count() == 2
+    assert lot.rapport["avertissements"][0]["ligne"] == 2
+    charger_referentiel_factice(tmp_path / "referentiel")
+    with pytest.raises(CommandError, match="ligne 2, .*Commune 33318 inconnue du référentiel national"):
+        importer(chemin, "--creer-territoires")
+    assert not Territoire.objects.filter(code="33318").exists() and not Donnee.objects.exists()
 
 
 def test_reimport_changes_nothing_and_a_correction_changes_only_its_line(tmp_path, perimetre):

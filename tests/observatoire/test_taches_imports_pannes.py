@@ -108,15 +108,14 @@ def test_a_worker_killed_during_the_check_then_the_write_leaves_nothing_and_retr
 ):
     settings.CLS_IMPORT_BAIL_SECONDES = 1
     settings.CLS_IMPORT_TAILLE_MAX = 100 * 1024 * 1024
+    fichier = _fichier(tmp_path / "national.csv", communes=COMMUNES)
     avant, sources = _etat(), Source.objects.count()
     client = Client()
     client.force_login(analyste)
-    fichier = _fichier(tmp_path / "national.csv", communes=COMMUNES)
     client.post(
         reverse("observatoire:imports"),
         {
             "type": "ssmsi",
-            "creer_territoires": "on",
             "fichier": SimpleUploadedFile("national.csv", fichier.read_bytes()),
         },
     )

@@ -74,7 +74,7 @@ class ImportCommand(BaseCommand):
         if rapport.territoires_inconnus:
             self.stdout.write(
                 f"{len(rapport.territoires_inconnus)} territoire(s) inconnu(s), {rapport.rejetees} ligne(s) "
-                "ignorée(s) (--creer-territoires pour les créer)."
+                "ignorée(s) (--creer-territoires pour exiger que chaque code soit au référentiel national)."
             )
         if rapport.territoires_crees:
             self.stdout.write(f"{len(rapport.territoires_crees)} territoire(s) créé(s).")

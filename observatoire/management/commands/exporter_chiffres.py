@@ -24,6 +24,12 @@ class Command(BaseCommand):
             "--indicateur", dest="code_indicateur", metavar="CODE", help="Code de l'indicateur."
         )
         parser.add_argument("--niveau", choices=[c for c, _l in Territoire.Niveau.choices])
+        parser.add_argument(
+            "--niveau-territoire",
+            choices=[c for c, _l in Territoire.Niveau.choices],
+            help="Niveau du territoire de --territoire quand son code en désigne plusieurs "
+            "(75 : département ou région). Par défaut : le plus fin.",
+        )
         parser.add_argument("--source", help="Code de la source (par défaut : la source principale).")
         parser.add_argument("--sortie", required=True, help="Fichier .csv ou .xlsx.")
 
@@ -34,6 +40,7 @@ class Command(BaseCommand):
         code_territoire=None,
         code_indicateur=None,
         niveau=None,
+        niveau_territoire=None,
         source=None,
         sortie,
         **options,
@@ -54,7 +61,7 @@ class Command(BaseCommand):
             indicateurs = [indicateur]
         territoire = None
         if code_territoire:
-            territoire = Territoire.objects.filter(code=code_territoire).first()
+            territoire = Territoire.objects.par_code(code_territoire, niveau_territoire)
             if territoire is None:
                 raise CommandError(f"Territoire inconnu : {code_territoire}")
         ctx = pages.contexte(None, valeurs)

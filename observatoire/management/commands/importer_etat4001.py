@@ -13,7 +13,10 @@ class Command(ImportCommand):
         "département)."
     )
     type_lot = LotImport.Type.ETAT4001
-    aide_creer_territoires = "Créer les départements inconnus à partir de leur code."
+    aide_creer_territoires = (
+        "Rattacher chaque département au référentiel national : un code qu'il ne connaît pas refuse "
+        "le fichier, en nommant sa ligne. Sans cette option, ses lignes sont ignorées et comptées."
+    )
 
     def add_arguments(self, parser):
         super().add_arguments(parser)
