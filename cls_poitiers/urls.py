@@ -45,6 +45,7 @@ auth_patterns = [
 urlpatterns = [
     path("", views.accueil, name="accueil"),
     path("compte/", include(auth_patterns)),
+    path("contrats/", views.contrat_list, name="contrat_list"),
     path("contrat/<int:pk>/", views.contrat_detail, name="contrat_detail"),
     path("priorites/<int:pk>/", views.priorite_detail, name="priorite_detail"),
     path("partenaires/", views.partenaire_list, name="partenaire_list"),
