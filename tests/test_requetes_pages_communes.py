@@ -24,10 +24,10 @@ ACCUEIL, COMMUNE, QUARTIER, OBSERVATOIRE = PAGES
 # tests/observatoire/test_panneau_analyste.py), the observatory's territory page in
 # tests/observatoire/test_vues.py.
 REQUETES = {
-    "coordination": {ACCUEIL: 21, COMMUNE: 13, QUARTIER: 13, OBSERVATOIRE: 16},
-    "stp": {ACCUEIL: 13, COMMUNE: 13, QUARTIER: 13, OBSERVATOIRE: 16},
+    "coordination": {ACCUEIL: 21, COMMUNE: 13, QUARTIER: 13, OBSERVATOIRE: 15},
+    "stp": {ACCUEIL: 13, COMMUNE: 13, QUARTIER: 13, OBSERVATOIRE: 15},
     "secretariat": {ACCUEIL: 12, COMMUNE: 6, QUARTIER: 6},
-    "analyste": {ACCUEIL: 9 + 5, COMMUNE: 13, QUARTIER: 13, OBSERVATOIRE: 16},
+    "analyste": {ACCUEIL: 9 + 5, COMMUNE: 13, QUARTIER: 13, OBSERVATOIRE: 15},
 }
 
 

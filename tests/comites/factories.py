@@ -5,7 +5,7 @@ import datetime
 import factory
 
 from comites.models import Comite, Membre, Reunion
-from tests.factories import ContratFactory, PartenaireFactory, TerritoireFactory
+from tests.factories import PartenaireFactory, TerritoireFactory, contrat_du_conseil
 
 
 def a_paris(annee, mois, jour, heure=14, minute=0) -> datetime.datetime:
@@ -21,7 +21,7 @@ class ComiteFactory(factory.django.DjangoModelFactory):
         django_get_or_create = ("code",)
         skip_postgeneration_save = True
 
-    contrat = factory.SubFactory(ContratFactory, date_signature=datetime.date(1998, 7, 8))
+    contrat = factory.LazyFunction(contrat_du_conseil)
     code = factory.Sequence(lambda n: f"comite-{n}")
     nom = factory.Sequence(lambda n: f"Comité de pilotage {n}")
     type = Comite.Type.PILOTAGE
