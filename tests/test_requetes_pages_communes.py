@@ -71,3 +71,44 @@ def test_shared_pages_query_count_does_not_grow_with_data(demo, username):
     apres = {url: _compter(client, url) for url in pages}
     assert apres == avant
     assert apres == {url: REQUETES_CONNEXION + n for url, n in REQUETES[username].items()}
+
+
+# Pages that offer or list territories: with the national referential loaded, they read the
+# contract's perimeter only (index lookups under its territory), never the referential.
+PAGES_TERRITOIRES = [
+    "/territoires/",
+    "/territoires/86194/",
+    "/engagements/",
+    "/engagements/nouveau/",
+    "/engagements/actions/nouvelle/",
+    "/comites/pilotage/planifier/",
+    "/observatoire/evolution/",
+]
+
+
+def _communes_du_referentiel(n: int) -> None:
+    """`n` communes of the referential outside the contract, under the demo's département."""
+    vienne = Territoire.objects.get(niveau=Territoire.Niveau.DEPARTEMENT, code="86")
+    Territoire.objects.bulk_create(
+        Territoire(
+            niveau=Territoire.Niveau.COMMUNE,
+            code=f"R{i:05d}",
+            nom=f"Commune du référentiel {i:05d}",
+            parent=vienne,
+            departement=vienne,
+            referentiel=True,
+        )
+        for i in range(n)
+    )
+
+
+def test_territory_choices_query_count_stays_flat_with_the_referential(demo):
+    client = Client()
+    client.force_login(Utilisateur.objects.get(username="coordination"))
+    avant = {url: _compter(client, url) for url in PAGES_TERRITOIRES}
+    _communes_du_referentiel(5000)
+    apres = {}
+    for url in PAGES_TERRITOIRES:
+        apres[url] = _compter(client, url)
+        assert "Commune du référentiel" not in client.get(url).content.decode(), url
+    assert apres == avant
