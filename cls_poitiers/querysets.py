@@ -161,21 +161,15 @@ class ContratQuerySet(models.QuerySet):
 
     def precedent(self, contrat):
         """The council's contract before `contrat` (same territory), or None."""
-        return (
-            self.avec_debut()
-            .filter(territoire_id=contrat.territoire_id, debut_effectif__lt=contrat.debut)
-            .order_by("-debut_effectif", "-pk")
-            .first()
-        )
+        return self._voisin(contrat, "lt", ("-debut_effectif", "-pk"))
 
     def suivant(self, contrat):
         """The council's contract after `contrat` (same territory), or None."""
-        return (
-            self.avec_debut()
-            .filter(territoire_id=contrat.territoire_id, debut_effectif__gt=contrat.debut)
-            .order_by("debut_effectif", "pk")
-            .first()
-        )
+        return self._voisin(contrat, "gt", ("debut_effectif", "pk"))
+
+    def _voisin(self, contrat, comparaison: str, ordre: tuple[str, str]):
+        debut = {f"debut_effectif__{comparaison}": contrat.debut}
+        return self.avec_debut().filter(territoire_id=contrat.territoire_id, **debut).order_by(*ordre).first()
 
     def chevauchant(self, contrat):
         """The council's other contracts whose period overlaps `contrat`'s (a council's contracts

@@ -123,15 +123,23 @@ def test_a_priority_page_shows_its_own_contract(successifs, client, partenaire):
     assert CLS in page and STRATEGIE not in page
 
 
+def _liste_par_contrat(client, url, ancien, *, du_courant: str, de_l_ancien: str) -> None:
+    """`url` lists the current contract's rows; with `?contrat=` an earlier contract's."""
+    page = _page(client, url)
+    assert du_courant in page and de_l_ancien not in page
+    page = _page(client, f"{url}?contrat={ancien.pk}")
+    assert de_l_ancien in page and du_courant not in page
+
+
 def test_commitments_list_shows_the_current_contracts_and_an_earlier_ones_on_demand(
     successifs, client, analyste
 ):
     cls, _strategie = successifs
     client.force_login(analyste)
-    page = _page(client, reverse("engagements:engagement_list"))
-    assert "Engagement de la stratégie" in page and "Engagement du CLS" not in page
-    page = _page(client, reverse("engagements:engagement_list") + f"?contrat={cls.pk}")
-    assert "Engagement du CLS" in page and "Engagement de la stratégie" not in page
+    url = reverse("engagements:engagement_list")
+    _liste_par_contrat(
+        client, url, cls, du_courant="Engagement de la stratégie", de_l_ancien="Engagement du CLS"
+    )
     page = _page(client, reverse("engagements:syntheses"))
     assert "Priorité de la stratégie" in page and "Priorité du CLS" not in page
 
@@ -141,13 +149,17 @@ def test_instances_list_shows_the_current_contracts_and_an_earlier_ones_on_deman
 ):
     cls, _strategie = successifs
     client.force_login(coordination)
-    page = _page(client, reverse("comites:comite_list"))
-    assert "Comité de pilotage de la stratégie" in page and "Comité de pilotage du CLS" not in page
-    assert STRATEGIE in page
-    page = _page(client, reverse("comites:comite_list") + f"?contrat={cls.pk}")
-    assert "Comité de pilotage du CLS" in page and "Comité de pilotage de la stratégie" not in page
-    assert client.get(reverse("comites:comite_list") + "?contrat=999999").status_code == 404
-    assert client.get(reverse("comites:comite_list") + "?contrat=abc").status_code == 404
+    url = reverse("comites:comite_list")
+    assert STRATEGIE in _page(client, url)
+    _liste_par_contrat(
+        client,
+        url,
+        cls,
+        du_courant="Comité de pilotage de la stratégie",
+        de_l_ancien="Comité de pilotage du CLS",
+    )
+    assert client.get(f"{url}?contrat=999999").status_code == 404
+    assert client.get(f"{url}?contrat=abc").status_code == 404
 
 
 def test_rhythm_page_reads_the_current_contract(successifs, client, secretariat):
@@ -166,10 +178,9 @@ def test_a_review_is_written_for_the_contract_in_force_that_year(successifs, cli
     assert "Aucun contrat n&#x27;était en vigueur en 2010" in response.content.decode()
     assert not Bilan.objects.filter(annee=2010).exists()
     # The list shows the current contract's reviews; an earlier contract's on demand.
-    page = _page(client, reverse("comites:bilan_list"))
-    assert "Bilan 2024" in page and "Bilan 1999" not in page
-    page = _page(client, reverse("comites:bilan_list") + f"?contrat={cls.pk}")
-    assert "Bilan 1999" in page and "Bilan 2024" not in page
+    _liste_par_contrat(
+        client, reverse("comites:bilan_list"), cls, du_courant="Bilan 2024", de_l_ancien="Bilan 1999"
+    )
     bilan_cls = Bilan.objects.get(annee=1999)
     page = _page(client, bilan_cls.get_absolute_url())
     assert "Priorité du CLS" in page and "Priorité de la stratégie" not in page
