@@ -78,29 +78,28 @@ class TerritoireQuerySet(models.QuerySet):
         return min(trouves, key=lambda t: rangs.get(t.niveau, 0), default=None)
 
 
+def _en_vigueur(au: datetime.date) -> models.Q:
+    """In force on `au`: begun by then (`debut_effectif`, see `avec_debut`), not yet ended."""
+    return models.Q(debut_effectif__lte=au) & (models.Q(date_fin__isnull=True) | models.Q(date_fin__gte=au))
+
+
 class ContratQuerySet(models.QuerySet):
     def avec_debut(self):
         return self.alias(debut_effectif=Coalesce("date_debut", "date_signature"))
 
     def en_vigueur(self, au: datetime.date | None = None):
         """The contracts in force on `au` (today by default): begun by then, not yet ended."""
-        au = au or timezone.localdate()
-        return self.avec_debut().filter(
-            models.Q(date_fin__isnull=True) | models.Q(date_fin__gte=au), debut_effectif__lte=au
-        )
+        return self.avec_debut().filter(_en_vigueur(au or timezone.localdate()))
 
     def ordre_courant(self, au: datetime.date | None = None):
         """The contracts, the current one first (see `courant`): those in force on `au` before
         the others, then those begun by then before those to come, each group latest first."""
         au = au or timezone.localdate()
-        en_vigueur = models.Q(debut_effectif__lte=au) & (
-            models.Q(date_fin__isnull=True) | models.Q(date_fin__gte=au)
-        )
         un_si_non = {"default": models.Value(1), "output_field": models.IntegerField()}
         return (
             self.avec_debut()
             .alias(
-                hors_vigueur=models.Case(models.When(en_vigueur, then=models.Value(0)), **un_si_non),
+                hors_vigueur=models.Case(models.When(_en_vigueur(au), then=models.Value(0)), **un_si_non),
                 a_venir=models.Case(models.When(debut_effectif__lte=au, then=models.Value(0)), **un_si_non),
             )
             .order_by("hors_vigueur", "a_venir", "-debut_effectif", "-pk")
