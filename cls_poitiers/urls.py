@@ -47,6 +47,7 @@ urlpatterns = [
     path("", views.accueil, name="accueil"),
     path("compte/", include(auth_patterns)),
     path("mise-en-place/", include("cls_poitiers.mise_en_place.urls")),
+    path("contrats/", views.contrat_list, name="contrat_list"),
     path("contrat/<int:pk>/", views.contrat_detail, name="contrat_detail"),
     path("priorites/<int:pk>/", views.priorite_detail, name="priorite_detail"),
     path("partenaires/", views.partenaire_list, name="partenaire_list"),

@@ -2,12 +2,11 @@
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Prefetch
-from django.http import Http404
 from django.shortcuts import get_object_or_404, render
-from django.utils.translation import gettext as _
 
 from . import registry
 from .models import Contrat, Partenaire, Population, Priorite, Territoire
+from .perimetre import territoire_de_l_adresse, territoires_publies
 
 
 @login_required
@@ -21,8 +20,20 @@ def accueil(request):
 
 
 @login_required
+def contrat_list(request):
+    """The council's successive contracts (the CLS, its later strategies), each with its period,
+    its nature and whether it is in force today."""
+    contrats = Contrat.objects.avec_etat().select_related("territoire").order_by("-debut_effectif", "-pk")
+    return render(
+        request,
+        "cls_poitiers/contrat_list.html",
+        {"contrats": contrats, "courant": Contrat.objects.courant()},
+    )
+
+
+@login_required
 def contrat_detail(request, pk):
-    contrat = get_object_or_404(Contrat.objects.select_related("territoire"), pk=pk)
+    contrat = get_object_or_404(Contrat.objects.avec_etat().select_related("territoire"), pk=pk)
     return render(
         request,
         "cls_poitiers/contrat_detail.html",
@@ -30,7 +41,11 @@ def contrat_detail(request, pk):
             "contrat": contrat,
             "priorites": contrat.priorites.all(),
             "signataires": contrat.signataires.select_related("partenaire"),
-            "territoires_prioritaires": Territoire.objects.prioritaires().select_related("parent"),
+            "territoires_prioritaires": Territoire.objects.du_contrat(contrat)
+            .prioritaires()
+            .select_related("parent"),
+            "precedent": Contrat.objects.precedent(contrat),
+            "suivant": Contrat.objects.suivant(contrat),
         },
     )
 
@@ -61,11 +76,13 @@ def partenaire_detail(request, code):
 
 @login_required
 def territoire_list(request):
+    """The current contract's territories (never the whole referential)."""
     territoires = (
-        Territoire.objects.exclude(niveau=Territoire.Niveau.QUARTIER)
+        Territoire.objects.du_contrat_courant()
+        .exclude(niveau=Territoire.Niveau.QUARTIER)
         .select_related("parent")
         .prefetch_related(
-            Prefetch("enfants", queryset=Territoire.objects.order_by("nom")),
+            Prefetch("enfants", queryset=Territoire.objects.du_contrat_courant().order_by("nom")),
             Prefetch("populations", queryset=Population.objects.order_by("-annee")),
         )
         .hierarchie()
@@ -75,16 +92,17 @@ def territoire_list(request):
 
 @login_required
 def territoire_detail(request, code):
-    # A code names one territory per level (75: Paris and Nouvelle-Aquitaine): ?niveau= says which.
-    territoire = Territoire.objects.select_related("parent").par_code(code, request.GET.get("niveau"))
-    if territoire is None:
-        raise Http404(_("Territoire inconnu."))
+    """A territory of the current contract, or of its national context (France, a région, a
+    département: their page lists only the contract's territories under them). Any other
+    territory of the referential has no page: 404."""
+    publies = territoires_publies()
+    territoire = territoire_de_l_adresse(request, code, publies.select_related("parent"))
     return render(
         request,
         "cls_poitiers/territoire_detail.html",
         {
             "territoire": territoire,
-            "enfants": territoire.enfants.order_by("nom"),
+            "enfants": territoire.enfants.filter(pk__in=publies.values("pk")).order_by("nom"),
             "populations": territoire.populations.order_by("-annee"),
         },
     )

@@ -35,6 +35,10 @@ def _champ_date_heure(label):
 class _Form(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # Territory choices are the current contract's perimeter, read when the form is made.
+        for champ in self.fields.values():
+            if isinstance(champ, forms.ModelChoiceField) and champ.queryset.model is Territoire:
+                champ.queryset = _territoires()
         self.helper = FormHelper()
         self.helper.form_tag = False
 
@@ -49,7 +53,8 @@ def _verifier_plage(form, data, comite) -> bool:
 
 
 def _territoires():
-    return Territoire.objects.exclude(niveau=Territoire.Niveau.DEPARTEMENT).order_by("niveau", "nom")
+    """The current contract's territories (never the whole referential)."""
+    return Territoire.objects.du_contrat_courant().order_by("niveau", "nom")
 
 
 class ReunionForm(ControleDonneesPersonnelles, _Form):
@@ -71,7 +76,7 @@ class ReunionForm(ControleDonneesPersonnelles, _Form):
         help_text=avec_aide_donnees_personnelles(_("Sur le terrain : salle, rue, quartier.")),
     )
     territoire = forms.ModelChoiceField(
-        label=_("Territoire du lieu"), queryset=_territoires(), required=False
+        label=_("Territoire du lieu"), queryset=Territoire.objects.none(), required=False
     )
     confirmer_chevauchement = forms.BooleanField(label=_("Planifier malgré le chevauchement"), required=False)
 
@@ -135,7 +140,7 @@ class ReunionUrgenteForm(ControleDonneesPersonnelles, _Form):
         label=_("Adresse"), max_length=300, required=False, help_text=AIDE_DONNEES_PERSONNELLES
     )
     territoire = forms.ModelChoiceField(
-        label=_("Territoire du lieu"), queryset=_territoires(), required=False
+        label=_("Territoire du lieu"), queryset=Territoire.objects.none(), required=False
     )
 
     def __init__(self, *args, comite, **kwargs):
@@ -163,7 +168,7 @@ class PointForm(ControleDonneesPersonnelles, _Form):
         required=False,
     )
     territoires = forms.ModelMultipleChoiceField(
-        label=_("Territoires concernés"), queryset=_territoires(), required=False
+        label=_("Territoires concernés"), queryset=Territoire.objects.none(), required=False
     )
 
 

@@ -138,20 +138,36 @@ def lire(contenu: bytes, nom: str) -> pd.DataFrame:
 
 
 class ChampTerritoires(forms.ModelMultipleChoiceField):
-    """Territory codes separated by commas in one cell, as the export writes them; every unknown
-    code is named."""
+    """Territory codes separated by commas in one cell, as the export writes them, among the
+    current contract's territories: every unknown code is named, and so is every code of a
+    territory outside the contract's perimeter (a commune of the referential that is not the
+    council's)."""
 
     def clean(self, value):
         codes = [c.strip() for c in (value or "").split(",") if c.strip()]
         territoires = {t.code: t for t in self.queryset.filter(code__in=codes)}
-        inconnus = [c for c in codes if c not in territoires]
-        if inconnus:
-            raise ValidationError(
-                _("territoire(s) inconnu(s) : %(v)s."),
-                code="invalid_choice",
-                params={"v": ", ".join(inconnus)},
+        manquants = [c for c in codes if c not in territoires]
+        if not manquants:
+            return frozenset(territoires.values())
+        connus = set(Territoire.objects.filter(code__in=manquants).values_list("code", flat=True))
+        erreurs = []
+        if inconnus := [c for c in manquants if c not in connus]:
+            erreurs.append(
+                ValidationError(
+                    _("territoire(s) inconnu(s) : %(v)s."),
+                    code="invalid_choice",
+                    params={"v": ", ".join(inconnus)},
+                )
             )
-        return frozenset(territoires.values())
+        if hors := [c for c in manquants if c in connus]:
+            erreurs.append(
+                ValidationError(
+                    _("territoire(s) hors du périmètre du contrat : %(v)s."),
+                    code="hors_perimetre",
+                    params={"v": ", ".join(hors)},
+                )
+            )
+        raise ValidationError(erreurs)
 
 
 class LigneEngagement(forms.ModelForm):
@@ -168,7 +184,8 @@ class LigneEngagement(forms.ModelForm):
         to_field_name="code",
         error_messages={"invalid_choice": _("le partenaire « %(value)s » n'existe pas.")},
     )
-    territoires = ChampTerritoires(Territoire.objects.all(), to_field_name="code", required=False)
+    # The current contract's perimeter, set per form: the current contract is read when the file is.
+    territoires = ChampTerritoires(Territoire.objects.none(), to_field_name="code", required=False)
 
     class Meta:
         model = Engagement
@@ -184,6 +201,8 @@ class LigneEngagement(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if "territoires" in self.fields:
+            self.fields["territoires"].queryset = Territoire.objects.du_contrat_courant()
         for nom, champ in self.fields.items():
             champ.error_messages["required"] = _("cette valeur est obligatoire.")
             if Engagement._meta.get_field(nom).has_default():

@@ -4,6 +4,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 from django.conf import settings
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -11,7 +12,7 @@ from cls_poitiers import formats
 from cls_poitiers.donnees_personnelles import AIDE_DONNEES_PERSONNELLES
 from cls_poitiers.fichiers import verifier_fichier
 from cls_poitiers.forms import ControleDonneesPersonnelles
-from cls_poitiers.models import Territoire
+from cls_poitiers.models import Contrat, Territoire
 
 from .models import Action, Engagement, PointEtape, erreur_chiffre_dans_le_libelle
 
@@ -100,8 +101,15 @@ class ActionForm(ControleDonneesPersonnelles, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["priorite"].queryset = self.fields["priorite"].queryset.select_related("contrat")
-        self.fields["territoires"].queryset = Territoire.objects.order_by("niveau", "nom")
+        # A new action goes under the current contract's priorities; one of an earlier contract
+        # keeps its own.
+        priorites = self.fields["priorite"].queryset
+        self.fields["priorite"].queryset = priorites.filter(
+            Q(contrat=Contrat.objects.courant_sql()) | Q(pk=self.instance.priorite_id)
+        ).select_related("contrat")
+        self.fields["territoires"].queryset = Territoire.objects.du_contrat_courant().order_by(
+            "niveau", "nom"
+        )
         self.helper = _helper(_("Enregistrer"))
 
 
@@ -142,8 +150,12 @@ class EngagementForm(ControleDonneesPersonnelles, forms.ModelForm):
 
     def __init__(self, *args, partenaire_impose=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["action"].queryset = Action.objects.select_related("priorite")
-        self.fields["territoires"].queryset = Territoire.objects.order_by("niveau", "nom")
+        self.fields["action"].queryset = Action.objects.filter(
+            Q(priorite__contrat=Contrat.objects.courant_sql()) | Q(pk=self.instance.action_id)
+        ).select_related("priorite")
+        self.fields["territoires"].queryset = Territoire.objects.du_contrat_courant().order_by(
+            "niveau", "nom"
+        )
         if partenaire_impose is not None:
             # A partner enters its own organisation's commitments: the organisation is not a choice.
             champ = self.fields["partenaire"]

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cls_poitiers import tableurs
-from cls_poitiers.models import Priorite
+from cls_poitiers.models import Contrat, Priorite
 from cls_poitiers.permissions import COORDINATION, PARTENAIRE, ROLES, has_role, role_required
 
 from . import exchange, services
@@ -99,7 +99,9 @@ def mes_engagements(request):
     au = timezone.localdate()
     engagements = list(
         Engagement.objects.avancement_renseignable_par(request.user)
-        .filter(partenaire_id=request.user.partenaire_id)
+        .filter(
+            partenaire_id=request.user.partenaire_id, action__priorite__contrat=Contrat.objects.courant_sql()
+        )
         .pour_listes(au)
         .prefetch_related(
             Prefetch("points", queryset=PointEtape.objects.filter(correction__isnull=True).order_by("-date"))
@@ -234,9 +236,17 @@ def syntheses(request):
     """The contract at a glance: six priorities, their actions, their commitments; weighted
     progress and counts by status, by priority and by partner."""
     au = _date_reference(request)
-    engagements = list(Engagement.objects.visibles_par(request.user).pour_listes(au))
+    # The current contract's, as every page shows (an earlier contract's stay in its list).
+    courant = Contrat.objects.courant_sql()
+    engagements = list(
+        Engagement.objects.visibles_par(request.user)
+        .filter(action__priorite__contrat=courant)
+        .pour_listes(au)
+    )
     priorites = list(
-        Priorite.objects.select_related("contrat").prefetch_related(
+        Priorite.objects.filter(contrat=courant)
+        .select_related("contrat")
+        .prefetch_related(
             Prefetch(
                 "actions", queryset=Action.objects.visibles_par(request.user).order_by("ordre", "reference")
             )

@@ -2,6 +2,7 @@
 
 import django_filters
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from cls_poitiers.models import Territoire
@@ -16,11 +17,9 @@ PERIODICITES = [("annee", _("Par année")), ("mois", _("Par mois"))]
 
 
 def _perimetre():
-    """The contract's territories, as a condition on Territoire (None without a contract)."""
-    from .tableaux_de_bord.tableaux import racine_du_contrat, sous_la_racine
-
-    racine = racine_du_contrat()
-    return sous_la_racine(racine) if racine is not None else None
+    """The current contract's territories, as a condition on Territoire (none without a
+    contract): their pks, read once and kept in the dashboards' cache."""
+    return Q(pk__in=list(Territoire.objects.du_contrat_courant().values_list("pk", flat=True)))
 
 
 class FiltreChiffres(django_filters.FilterSet):
@@ -57,7 +56,7 @@ class FiltreChiffres(django_filters.FilterSet):
     )
     territoires = django_filters.ModelMultipleChoiceFilter(
         field_name="territoire",
-        queryset=Territoire.objects.exclude(niveau=Territoire.Niveau.DEPARTEMENT).order_by("niveau", "nom"),
+        queryset=Territoire.objects.order_by("niveau", "nom"),
         to_field_name="code",
         label=_("Territoires comparés"),
     )
@@ -78,9 +77,8 @@ class FiltreChiffres(django_filters.FilterSet):
         perimetre = cache.memoriser("filtre-perimetre", _perimetre, detail=False)
         user = self.request.user if self.request is not None else None
         self.form.fields["source"].queryset = Source.objects.visibles_par(user)
-        if perimetre is not None:
-            champ = self.form.fields["territoires"]
-            champ.queryset = champ.queryset.filter(perimetre)
+        champ = self.form.fields["territoires"]
+        champ.queryset = champ.queryset.filter(perimetre)
 
     def ne_filtre_pas(self, queryset, name, value):
         return queryset

@@ -189,7 +189,9 @@ class DiagnosticForm(ControleDonneesPersonnelles, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["territoires_prioritaires"].queryset = Territoire.objects.order_by("niveau", "nom")
+        self.fields["territoires_prioritaires"].queryset = Territoire.objects.du_contrat_courant().order_by(
+            "niveau", "nom"
+        )
         if self.instance.pk:
             self.fields["mise_a_jour_de"].queryset = self.fields["mise_a_jour_de"].queryset.exclude(
                 pk=self.instance.pk

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Prefetch, Q
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import capfirst
@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from cls_poitiers import fichiers
 from cls_poitiers.formats import nombre
 from cls_poitiers.models import Contrat, Territoire
+from cls_poitiers.perimetre import territoire_de_l_adresse
 from cls_poitiers.permissions import (
     COORDINATION,
     OBSERVATOIRE,
@@ -108,7 +109,8 @@ def _exporter(request, tableaux: dict, page: str, *, ctx=None, annees=None, terr
 
 
 def _vide(request, filtre):
-    return render(request, "observatoire/vide.html", {"filtre": filtre, "source_refusee": False})
+    contexte = {"filtre": filtre, "source_refusee": False, "sans_contrat": not Contrat.objects.exists()}
+    return render(request, "observatoire/vide.html", contexte)
 
 
 def _calculee(request, page: str, valeurs: dict, construire, **parametres):
@@ -215,10 +217,7 @@ def evolution(request):
 
 @role_required(*ROLES_CONSULTATION)
 def territoire(request, code):
-    # A code names one territory per level (75: Paris and Nouvelle-Aquitaine): ?niveau= says which.
-    territoire = Territoire.objects.select_related("parent").par_code(code, request.GET.get("niveau"))
-    if territoire is None:
-        raise Http404(_("Territoire inconnu."))
+    territoire = territoire_de_l_adresse(request, code, Territoire.objects.select_related("parent"))
     filtre, valeurs = _filtre(request)
     if filtre.source_refusee():
         return _source_refusee(request, filtre)
@@ -447,17 +446,14 @@ def import_relancer(request, pk):
 
 
 def _territoires_declarables(user):
-    racine = pages.tableaux.racine_du_contrat()
-    qs = Territoire.objects.exclude(niveau=Territoire.Niveau.DEPARTEMENT)
+    """A partner's own territory and its quartiers when it has one inside the contract, else the
+    contract's territories: never the rest of the referential."""
+    qs = Territoire.objects.du_contrat_courant().exclude(niveau=Territoire.Niveau.DEPARTEMENT)
     partenaire = user.partenaire
     if partenaire and partenaire.territoire_id:
         t = partenaire.territoire_id
-        return qs.filter(pk=t) | qs.filter(parent_id=t)
-    if racine:
-        return (
-            qs.filter(pk=racine.pk) | qs.filter(parent_id=racine.pk) | qs.filter(parent__parent_id=racine.pk)
-        ).order_by("niveau", "nom")
-    return qs
+        return qs.filter(Q(pk=t) | Q(parent_id=t)).order_by("niveau", "nom")
+    return qs.order_by("niveau", "nom")
 
 
 @role_required(*ROLES_DECLARATION, *ROLES_IMPORT, COORDINATION)
@@ -539,11 +535,7 @@ def declaration_modifier(request, pk):
 
 def _territoires_enquetables():
     """The contract's territories, from the district to its quartiers: where a survey is led."""
-    racine = pages.tableaux.racine_du_contrat()
-    qs = Territoire.objects.exclude(niveau=Territoire.Niveau.DEPARTEMENT)
-    if racine:
-        qs = qs.filter(pages.tableaux.sous_la_racine(racine))
-    return qs.hierarchie()
+    return Territoire.objects.du_contrat_courant().exclude(niveau=Territoire.Niveau.DEPARTEMENT).hierarchie()
 
 
 @role_required(*ROLES_ENQUETE)

@@ -68,10 +68,21 @@ class ContratFactory(factory.django.DjangoModelFactory):
     annee_diagnostic = 1997
 
 
+def contrat_du_conseil() -> Contrat:
+    """The current contract, or a new one: a test's priorities and instances belong to one
+    council's contract unless the test says otherwise (lists show the current contract's)."""
+    return Contrat.objects.courant() or ContratFactory()
+
+
+def commune_du_contrat(**kwargs) -> Territoire:
+    """A commune inside the current contract's perimeter (under its territory)."""
+    return TerritoireFactory(parent=contrat_du_conseil().territoire, **kwargs)
+
+
 class PrioriteFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Priorite
 
-    contrat = factory.SubFactory(ContratFactory)
+    contrat = factory.LazyFunction(contrat_du_conseil)
     numero = factory.Sequence(lambda n: n + 1)
     titre = factory.Sequence(lambda n: f"Priorité {n}")

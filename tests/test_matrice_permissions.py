@@ -172,6 +172,7 @@ MATRICE = {
     "otp_configurer": tous(),
     "otp_verifier": tous(302),
     "otp_desactiver": {"anonyme": 405, **dict.fromkeys(CONNECTES, 405)},
+    "contrat_list": tous(),
     "contrat_detail": tous(),
     "priorite_detail": tous(),
     "partenaire_list": tous(),

@@ -24,10 +24,10 @@ ACCUEIL, COMMUNE, QUARTIER, OBSERVATOIRE = PAGES
 # tests/observatoire/test_panneau_analyste.py), the observatory's territory page in
 # tests/observatoire/test_vues.py.
 REQUETES = {
-    "coordination": {ACCUEIL: 21, COMMUNE: 13, QUARTIER: 13, OBSERVATOIRE: 16},
-    "stp": {ACCUEIL: 13, COMMUNE: 13, QUARTIER: 13, OBSERVATOIRE: 16},
+    "coordination": {ACCUEIL: 21, COMMUNE: 13, QUARTIER: 13, OBSERVATOIRE: 15},
+    "stp": {ACCUEIL: 13, COMMUNE: 13, QUARTIER: 13, OBSERVATOIRE: 15},
     "secretariat": {ACCUEIL: 12, COMMUNE: 6, QUARTIER: 6},
-    "analyste": {ACCUEIL: 9 + 5, COMMUNE: 13, QUARTIER: 13, OBSERVATOIRE: 16},
+    "analyste": {ACCUEIL: 9 + 5, COMMUNE: 13, QUARTIER: 13, OBSERVATOIRE: 15},
 }
 
 
@@ -71,3 +71,44 @@ def test_shared_pages_query_count_does_not_grow_with_data(demo, username):
     apres = {url: _compter(client, url) for url in pages}
     assert apres == avant
     assert apres == {url: REQUETES_CONNEXION + n for url, n in REQUETES[username].items()}
+
+
+# Pages that offer or list territories: with the national referential loaded, they read the
+# contract's perimeter only (index lookups under its territory), never the referential.
+PAGES_TERRITOIRES = [
+    "/territoires/",
+    "/territoires/86194/",
+    "/engagements/",
+    "/engagements/nouveau/",
+    "/engagements/actions/nouvelle/",
+    "/comites/pilotage/planifier/",
+    "/observatoire/evolution/",
+]
+
+
+def _communes_du_referentiel(n: int) -> None:
+    """`n` communes of the referential outside the contract, under the demo's département."""
+    vienne = Territoire.objects.get(niveau=Territoire.Niveau.DEPARTEMENT, code="86")
+    Territoire.objects.bulk_create(
+        Territoire(
+            niveau=Territoire.Niveau.COMMUNE,
+            code=f"R{i:05d}",
+            nom=f"Commune du référentiel {i:05d}",
+            parent=vienne,
+            departement=vienne,
+            referentiel=True,
+        )
+        for i in range(n)
+    )
+
+
+def test_territory_choices_query_count_stays_flat_with_the_referential(demo):
+    client = Client()
+    client.force_login(Utilisateur.objects.get(username="coordination"))
+    avant = {url: _compter(client, url) for url in PAGES_TERRITOIRES}
+    _communes_du_referentiel(5000)
+    apres = {}
+    for url in PAGES_TERRITOIRES:
+        apres[url] = _compter(client, url)
+        assert "Commune du référentiel" not in client.get(url).content.decode(), url
+    assert apres == avant

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cls_poitiers.models import Contrat
+from cls_poitiers.perimetre import contrat_demande
 from cls_poitiers.permissions import COORDINATION, has_role, role_required, sees_detailed_figures
 from cls_poitiers.tableurs import reponse_xlsx
 
@@ -40,8 +41,11 @@ def _parties(request, bilan: Bilan) -> dict:
 
 @login_required
 def bilan_list(request):
+    """The reviews of the current contract, or of the one `?contrat=` names."""
+    contrat = contrat_demande(request)
     bilans = (
         Bilan.objects.visibles_par(request.user)
+        .filter(contrat=contrat)
         .select_related("reunion_adoption")
         .order_by("-annee", "-version")
     )
@@ -50,6 +54,7 @@ def bilan_list(request):
         "comites/bilan_list.html",
         {
             "bilans": bilans,
+            "contrat": contrat,
             "form": forms.BilanNouveauForm() if has_role(request.user, COORDINATION) else None,
         },
     )
@@ -59,9 +64,17 @@ def bilan_list(request):
 @require_POST
 def bilan_rediger(request):
     form = forms.BilanNouveauForm(request.POST)
-    contrat = Contrat.objects.courant()
-    if not form.is_valid() or contrat is None:
+    if not form.is_valid():
         messages.error(request, _("Indiquez une année valide."))
+        return redirect("comites:bilan_list")
+    # A review of year N belongs to the contract in force in N, not to today's.
+    contrat = Contrat.objects.de_l_annee(form.cleaned_data["annee"])
+    if contrat is None:
+        messages.error(
+            request,
+            _("Aucun contrat n'était en vigueur en %(annee)s : il n'y a pas de bilan à rédiger.")
+            % {"annee": form.cleaned_data["annee"]},
+        )
         return redirect("comites:bilan_list")
     try:
         bilan = services.rediger_bilan(contrat=contrat, annee=form.cleaned_data["annee"], par=request.user)

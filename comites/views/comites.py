@@ -5,15 +5,20 @@ from django.db.models import Count, Min, Q
 from django.shortcuts import render
 from django.utils import timezone
 
+from cls_poitiers.perimetre import contrat_demande
+
 from ..models import Comite, Reunion
 from .acces import comite_visible, peut_gerer
 
 
 @login_required
 def comite_list(request):
+    """The instances of the current contract, or of the one `?contrat=` names."""
     maintenant = timezone.now()
+    contrat = contrat_demande(request)
     comites = (
         Comite.objects.visibles_par(request.user)
+        .filter(contrat=contrat)
         .select_related("territoire")
         .annotate(
             nb_membres=Count("membres", distinct=True),
@@ -25,7 +30,9 @@ def comite_list(request):
         .order_by("type", "nom")
     )
     geres = set(Comite.objects.geres_par(request.user).values_list("pk", flat=True))
-    return render(request, "comites/comite_list.html", {"comites": comites, "geres": geres})
+    return render(
+        request, "comites/comite_list.html", {"comites": comites, "geres": geres, "contrat": contrat}
+    )
 
 
 @login_required

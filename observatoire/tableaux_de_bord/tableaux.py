@@ -48,10 +48,10 @@ NIVEAUX = ["departement", "district", "commune", "quartier"]
 
 
 def racine_du_contrat() -> Territoire | None:
+    """The current contract's territory. None without a contract: there is no perimeter then
+    (no "first district" taken in its place), and the pages say the platform is not set up."""
     contrat = Contrat.objects.select_related("territoire__parent").courant()
-    if contrat:
-        return contrat.territoire
-    return Territoire.objects.districts().select_related("parent").order_by("pk").first()
+    return contrat.territoire if contrat else None
 
 
 def sous_la_racine(racine: Territoire) -> Q:

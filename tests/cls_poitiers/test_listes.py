@@ -24,7 +24,9 @@ def test_partner_list_query_count(analyste, client_de, django_assert_num_queries
 
 
 def test_territory_list_query_count(analyste, client_de, django_assert_num_queries):
-    district = TerritoireFactory(district=True, nom="District")
+    district = ContratFactory(territoire__nom="District").territoire
+    # A commune of the referential outside the contract: not listed, and no extra query.
+    TerritoireFactory(nom="Commune hors du contrat", referentiel=True)
     for i in range(8):
         commune = TerritoireFactory(nom=f"Commune {i:02d}", parent=district)
         PopulationFactory(territoire=commune, annee=1990, habitants=1000 + i)
@@ -35,4 +37,5 @@ def test_territory_list_query_count(analyste, client_de, django_assert_num_queri
     # Login, then the territories above the quartiers with their parent, their children,
     # their populations, the header's organisation.
     with django_assert_num_queries(REQUETES_CONNEXION + 4):
-        lire_page(client, reverse("territoire_list"), "Quartier 07-1", "2\u202f007 (1999)")
+        page = lire_page(client, reverse("territoire_list"), "Quartier 07-1", "2\u202f007 (1999)")
+    assert "Commune hors du contrat" not in page

@@ -5,7 +5,7 @@ from django.test import Client
 
 from cls_poitiers import registry
 from cls_poitiers.permissions import COORDINATION
-from tests.factories import TerritoireFactory
+from tests.factories import commune_du_contrat
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +29,7 @@ def test_detail_panel_is_shown_to_its_roles_only(
     (tmp_path / "cls_poitiers").mkdir()
     (tmp_path / "cls_poitiers" / "_test_panel.html").write_text("<p>{{ panel.texte }}</p>")
     settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [tmp_path, *settings.TEMPLATES[0]["DIRS"]]}]
-    territoire = TerritoireFactory(nom="Bel-Air")
+    territoire = commune_du_contrat(nom="Bel-Air")
     client = Client()
     client.force_login(coordination)
     assert "Panneau de Bel-Air" in client.get(territoire.get_absolute_url()).content.decode()

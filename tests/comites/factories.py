@@ -5,7 +5,7 @@ import datetime
 import factory
 
 from comites.models import Comite, Membre, Reunion
-from tests.factories import ContratFactory, PartenaireFactory, TerritoireFactory
+from tests.factories import PartenaireFactory, TerritoireFactory, commune_du_contrat, contrat_du_conseil
 
 
 def a_paris(annee, mois, jour, heure=14, minute=0) -> datetime.datetime:
@@ -21,7 +21,7 @@ class ComiteFactory(factory.django.DjangoModelFactory):
         django_get_or_create = ("code",)
         skip_postgeneration_save = True
 
-    contrat = factory.SubFactory(ContratFactory, date_signature=datetime.date(1998, 7, 8))
+    contrat = factory.LazyFunction(contrat_du_conseil)
     code = factory.Sequence(lambda n: f"comite-{n}")
     nom = factory.Sequence(lambda n: f"Comité de pilotage {n}")
     type = Comite.Type.PILOTAGE
@@ -32,7 +32,10 @@ class ComiteFactory(factory.django.DjangoModelFactory):
             type=Comite.Type.GLTD,
             rythme=Comite.Rythme.BESOIN,
             nom=factory.Sequence(lambda n: f"GLTD {n}"),
-            territoire=factory.SubFactory(TerritoireFactory, quartier=True),
+            # A quartier of one of the contract's communes: its page is the contract's.
+            territoire=factory.LazyFunction(
+                lambda: TerritoireFactory(quartier=True, parent=commune_du_contrat())
+            ),
         )
         evaluation = factory.Trait(
             type=Comite.Type.EVALUATION,

@@ -314,8 +314,9 @@ def test_review_pages_and_files_query_counts(client, coordination, projet, djang
     # the other versions of the year, the adoption form's meetings (whether any, then the list).
     with django_assert_num_queries(REQUETES_CONNEXION + 2 + CALCUL_DU_BILAN + 4):
         lire_page(client, projet.get_absolute_url(), "Bilan de l’année 1999")
-    # Login, then the header's organisation, the reviews with their adoption meeting.
-    with django_assert_num_queries(REQUETES_CONNEXION + 2):
+    # Login, then the current contract, the header's organisation, its reviews with their
+    # adoption meeting.
+    with django_assert_num_queries(REQUETES_CONNEXION + 3):
         lire_page(client, reverse("comites:bilan_list"), projet.get_absolute_url())
     for fichier, debut in (("bilan_pdf", b"%PDF"), ("bilan_xlsx", b"PK")):
         # Login, the review, its computation.

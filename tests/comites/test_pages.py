@@ -262,9 +262,9 @@ def test_comite_list_and_meeting_list_query_counts(client_secretariat, comite, d
             comite=comite, debut=debut, fin=debut + datetime.timedelta(hours=1), statut="convoquee"
         )
         ComiteFactory(nom=f"Groupe thématique {i}", type="thematique", rythme="besoin")
-    # Login, then the committees the user manages, the header's organisation, the committees
-    # with their number of coming meetings.
-    with django_assert_num_queries(REQUETES_CONNEXION + 3):
+    # Login, then the current contract, the committees the user manages, the header's
+    # organisation, the contract's committees with their number of coming meetings.
+    with django_assert_num_queries(REQUETES_CONNEXION + 4):
         lire_page(client_secretariat, reverse("comites:comite_list"), "Groupe thématique 14")
     # Login, then the count, the header's organisation, the filter form's committees, the page of
     # meetings with their committee and territory.

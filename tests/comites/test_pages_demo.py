@@ -27,7 +27,8 @@ SECRETAIRE, COORDINATION, PARTENAIRE = "secretariat", "coordination", "partenair
 # - home: the contract, the next meetings, the adopted review and the draft, the header's
 #   organisation; the coordination also the commitments per status and the reports to validate,
 #   a partner its organisation's commitments;
-# - committees: the header's organisation, the committees with their coming meetings;
+# - committees: the current contract, the header's organisation, its committees with their
+#   coming meetings;
 # - meetings: the count, the header's organisation, the filter form's committees, the page;
 # - calendar: the month's meetings, the calendar token, the header's organisation;
 # - rhythm: the contract, the rhythm and the meetings of its steering committees, then of its
@@ -42,7 +43,7 @@ REQUETES = {
         COORDINATION: 5 + 2 + GERE_ACCUEIL + OBSERVATOIRE,
         PARTENAIRE: 5 + 1 + OBSERVATOIRE,
     },
-    "comites": {SECRETAIRE: 2 + GERE_COMITES, COORDINATION: 2 + GERE_COMITES, PARTENAIRE: 2},
+    "comites": {SECRETAIRE: 3 + GERE_COMITES, COORDINATION: 3 + GERE_COMITES, PARTENAIRE: 3},
     "reunions": dict.fromkeys((SECRETAIRE, COORDINATION, PARTENAIRE), 4),
     "calendrier": dict.fromkeys((SECRETAIRE, COORDINATION, PARTENAIRE), 3),
     "rythme": dict.fromkeys((SECRETAIRE, COORDINATION, PARTENAIRE), 4),

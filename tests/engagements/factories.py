@@ -23,8 +23,9 @@ class ActionFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Action
 
-    # Signed as the reference contract: dates of commitments and reports may not precede it.
-    priorite = factory.SubFactory(PrioriteFactory, contrat__date_signature=datetime.date(1998, 7, 8))
+    # The current contract's (signed as the reference contract, ContratFactory: dates of
+    # commitments and reports may not precede it).
+    priorite = factory.SubFactory(PrioriteFactory)
     reference = factory.Sequence(lambda n: f"action-{n}")
     titre = factory.Sequence(lambda n: f"Fiche-action {n}")
 

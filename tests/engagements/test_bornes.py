@@ -12,6 +12,7 @@ from cls_poitiers.limites import COMMENTAIRE_POINT_ETAPE_MAX, TEXTE_COURT_MAX, T
 from engagements import services
 from engagements.models import Engagement, PointEtape
 from tests.engagements.factories import ActionFactory, EngagementFactory
+from tests.factories import ContratFactory
 
 HIER = (timezone.localdate() - datetime.timedelta(days=1)).isoformat()
 HORS_BORNES = "La valeur doit être comprise entre −1 000 000 000 et 1 000 000 000."
@@ -89,7 +90,8 @@ def test_progress_report_service_refuses_out_of_bounds_values(partenaire, champs
 
 def test_progress_report_before_1990_is_refused_when_the_contract_is_older(client_de, partenaire):
     e = _engagement(
-        partenaire, action=ActionFactory(priorite__contrat__date_signature=datetime.date(1985, 1, 1))
+        partenaire,
+        action=ActionFactory(priorite__contrat=ContratFactory(date_signature=datetime.date(1985, 1, 1))),
     )
     response = client_de(partenaire).post(
         f"/engagements/engagement/{e.reference}/point/",

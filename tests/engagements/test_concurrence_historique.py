@@ -8,7 +8,7 @@ from django.test import Client
 
 from engagements.models import Engagement
 from tests.engagements.factories import EngagementFactory
-from tests.factories import TerritoireFactory, UtilisateurFactory
+from tests.factories import UtilisateurFactory, commune_du_contrat
 
 pytestmark = pytest.mark.django_db
 
@@ -76,8 +76,8 @@ def test_second_save_is_refused_with_what_changed_in_between(deux_coordinateurs)
 
 def test_conflict_lists_territories_changed_in_between(deux_coordinateurs):
     premier, second = deux_coordinateurs
-    bel_air = TerritoireFactory(nom="Bel-Air")
     e = EngagementFactory()
+    bel_air = commune_du_contrat(nom="Bel-Air")
     url = f"/engagements/engagement/{e.reference}/modifier/"
     ouvert = _formulaire(e)
     premier.post(url, {**ouvert, "territoires": [bel_air.pk]})

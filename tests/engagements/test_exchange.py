@@ -26,7 +26,7 @@ ENTETE = (
 def contrat(db):
     action = ActionFactory(reference="p3-alms")
     stp = PartenaireFactory(code="stp")
-    poitiers = TerritoireFactory(code="86194", nom="Poitiers")
+    poitiers = TerritoireFactory(code="86194", nom="Poitiers", parent=action.priorite.contrat.territoire)
     e = EngagementFactory(
         reference="p3-alms-stp",
         action=action,

@@ -10,7 +10,7 @@ from django.utils import timezone
 from engagements.models import Engagement, Statut
 from tests.conftest import REQUETES_CONNEXION, lire_page
 from tests.engagements.factories import ActionFactory, EngagementFactory, PointEtapeFactory
-from tests.factories import PartenaireFactory, TerritoireFactory
+from tests.factories import PartenaireFactory, TerritoireFactory, commune_du_contrat
 
 pytestmark = pytest.mark.django_db
 
@@ -130,9 +130,9 @@ def beaucoup(db):
 def test_list_query_count_whatever_the_number(beaucoup, analyste, django_assert_num_queries, n, client_de):
     beaucoup(n)
     client = client_de(analyste)
-    # Login, then the count, the header's organisation, the filter form's partners, priorities
-    # and territories, the page of rows, their territories.
-    with django_assert_num_queries(REQUETES_CONNEXION + 7):
+    # Login, then the count, the header's organisation, the filter form's contracts, partners,
+    # priorities and territories, the page of rows, their territories.
+    with django_assert_num_queries(REQUETES_CONNEXION + 8):
         response = client.get("/engagements/?tri=-echeance")
         assert response.status_code == 200
         assert response.context["page"].paginator.count == n
@@ -163,7 +163,7 @@ def test_other_lists_query_counts_whatever_the_number(
 
 
 def test_list_filters_by_priority_partner_territory_status_and_late(analyste, client_de):
-    poitiers = TerritoireFactory(code="86194", nom="Poitiers")
+    poitiers = commune_du_contrat(code="86194", nom="Poitiers")
     couronneries = TerritoireFactory(quartier=True, code="QP086005", nom="Les Couronneries", parent=poitiers)
     stp = PartenaireFactory(code="stp")
     en_retard = EngagementFactory(reference="en-retard", partenaire=stp, echeance=datetime.date(1999, 1, 1))
@@ -213,7 +213,7 @@ def test_home_panel_for_coordination_counts_by_status(coordination, client_de):
 
 
 def test_territory_page_lists_commitments_on_it_and_its_quartiers(analyste, client_de):
-    poitiers = TerritoireFactory(code="86194", nom="Poitiers")
+    poitiers = commune_du_contrat(code="86194", nom="Poitiers")
     quartier = TerritoireFactory(quartier=True, code="QP086003", nom="Bel-Air", parent=poitiers)
     e = EngagementFactory(description="Cellule de veille à Bel-Air")
     e.territoires.add(quartier)

@@ -146,11 +146,11 @@ def _beaucoup_de_chiffres(perimetre, source, n_indicateurs, n_annees, prefixe="i
 
 
 # What the dashboards, the territory page and the JSON API read after the login: the filter
-# form's perimeter (the current contract with its territory, the territories under it), the
-# page's perimeter (the same two again, then the territories down to the quartiers and their
+# form's perimeter (the current contract's territories, in one query: the contract is a
+# subquery), the page's perimeter (the same two again, then the territories down to the quartiers and their
 # populations), the sources with figures, the figures summed per indicator × territory × year,
 # their indicators.
-CHIFFRES = REQUETES_CONNEXION + 9
+CHIFFRES = REQUETES_CONNEXION + 8
 
 
 @pytest.mark.parametrize(

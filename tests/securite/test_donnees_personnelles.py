@@ -15,7 +15,7 @@ from observatoire.models import Declaration
 from tests.comites.factories import ComiteFactory, ReunionFactory, a_paris
 from tests.conftest import REQUETES_CONNEXION, lire_page
 from tests.engagements.factories import EngagementFactory
-from tests.factories import TerritoireFactory
+from tests.factories import commune_du_contrat
 from tests.observatoire.factories import IndicateurFactory
 
 pytestmark = pytest.mark.django_db
@@ -115,7 +115,7 @@ def test_declaration_comment_with_a_birth_date_is_saved_only_once_confirmed(part
     IndicateurFactory(
         code="bus-degrades", nomenclature="partenaire", partenaire=partenaire.partenaire, unite="incident"
     )
-    territoire = TerritoireFactory(code="86194", nom="Poitiers")
+    territoire = commune_du_contrat(code="86194", nom="Poitiers")
     client = client_de(partenaire)
     url = reverse("observatoire:declaration_nouvelle")
     donnees = {
