@@ -11,13 +11,13 @@ project's secret key: it can only record that member's answer to that meeting, s
 e-mail does not already contain, and stops working once the meeting is held or cancelled.
 """
 
-from django.conf import settings
 from django.core import signing
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from cls_poitiers import courriels as boite_d_envoi
+from cls_poitiers import identite
 
 from . import ics
 from .models import Membre, Presence, Reunion
@@ -44,7 +44,7 @@ def presence_du_jeton(jeton: str) -> Presence | None:
 
 
 def lien_reponse(presence: Presence) -> str:
-    return settings.PLATEFORME_URL + reverse("comites:repondre", kwargs={"jeton": jeton_reponse(presence)})
+    return identite.url_absolue(reverse("comites:repondre", kwargs={"jeton": jeton_reponse(presence)}))
 
 
 def destinataires(membre: Membre) -> list[str]:
@@ -60,8 +60,8 @@ def _contexte(reunion: Reunion, **extra) -> dict:
         "debut": timezone.localtime(reunion.debut),
         "fin": timezone.localtime(reunion.fin),
         "points": list(reunion.points.all()),
-        "plateforme_nom": settings.CLS_PLATEFORME_NOM,
-        "url_reunion": settings.PLATEFORME_URL + reunion.get_absolute_url(),
+        **identite.contexte_courriel(),
+        "url_reunion": identite.url_absolue(reunion.get_absolute_url()),
         **extra,
     }
 
@@ -130,8 +130,7 @@ def envoyer_aux_secretaires(*, destinataires: list[str], gabarit: str, contexte:
     if not destinataires:
         return 0
     contexte = {
-        "plateforme_nom": settings.CLS_PLATEFORME_NOM,
-        "plateforme_url": settings.PLATEFORME_URL,
+        **identite.contexte_courriel(),
         **contexte,
     }
     sujet, corps = _rediger(gabarit, contexte)

@@ -7,7 +7,6 @@ members, so calendar applications replace the event instead of adding a new one.
 """
 
 from collections.abc import Iterable
-from email.utils import parseaddr
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -15,12 +14,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, vCalAddress, vText
 
+from cls_poitiers import identite
+
 from .models import Reunion
 
 
 def _calendrier(method: str, nom: str | None = None) -> Calendar:
     cal = Calendar()
-    cal.add("prodid", f"-//{settings.CLS_PLATEFORME_NOM}//Comités//FR")
+    cal.add("prodid", f"-//{identite.nom_plateforme()}//Comités//FR")
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", method)
@@ -67,11 +68,10 @@ def evenement(reunion: Reunion, *, annulation: bool = False, participants: Itera
     if annulation and reunion.motif_annulation:
         description += ["", _("Motif de l'annulation : %(motif)s") % {"motif": reunion.motif_annulation}]
     event.add("description", "\n".join(description))
-    event.add("url", settings.PLATEFORME_URL + reunion.get_absolute_url())
+    event.add("url", identite.url_absolue(reunion.get_absolute_url()))
     event.add("status", statut(reunion, annulation=annulation))
-    nom_expediteur, adresse_expediteur = parseaddr(settings.DEFAULT_FROM_EMAIL)
-    organisateur = vCalAddress(f"mailto:{adresse_expediteur}")
-    organisateur.params["cn"] = vText(nom_expediteur or settings.CLS_PLATEFORME_NOM)
+    organisateur = vCalAddress(f"mailto:{identite.adresse_expediteur()}")
+    organisateur.params["cn"] = vText(identite.nom_plateforme())
     event.add("organizer", organisateur)
     for adresse in participants:
         participant = vCalAddress(f"mailto:{adresse}")
