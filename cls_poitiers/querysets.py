@@ -76,15 +76,16 @@ class ContratQuerySet(models.QuerySet):
         one in force on `au` (today by default), the latest begun when several are; when none is,
         the last begun by then; when none has begun yet, the latest. None without any contract.
         Successive contracts (the CLS, later strategies) all stay readable; only this one is "the"
-        contract. A review of year N asks for the contract in force in N (`au` in that year)."""
+        contract. A review of year N asks for the contract in force in N (`au` in that year). One
+        query: the platform's name reads it on every page (cls_poitiers.identite)."""
         au = au or timezone.localdate()
-        en_vigueur = self.en_vigueur(au).order_by("-debut_effectif", "-pk").first()
-        if en_vigueur is not None:
-            return en_vigueur
-        commence = models.Case(
-            models.When(debut_effectif__lte=au, then=models.Value(0)), default=models.Value(1)
+        commence = models.Q(debut_effectif__lte=au)
+        rang = models.Case(
+            models.When(commence & (models.Q(date_fin__isnull=True) | models.Q(date_fin__gte=au)), then=0),
+            models.When(commence, then=1),
+            default=2,
         )
-        return self.avec_debut().alias(a_venir=commence).order_by("a_venir", "-debut_effectif", "-pk").first()
+        return self.avec_debut().alias(rang=rang).order_by("rang", "-debut_effectif", "-pk").first()
 
     def chevauchant(self, contrat):
         """The council's other contracts whose period overlaps `contrat`'s (a council's contracts

@@ -54,13 +54,13 @@ def destinataires(membre: Membre) -> list[str]:
     return sorted({u.email for u in membre.partenaire.utilisateurs.all() if u.is_active and u.email})
 
 
-def _contexte(reunion: Reunion, **extra) -> dict:
+def _contexte(reunion: Reunion, identite_courriel: dict, **extra) -> dict:
     return {
         "reunion": reunion,
         "debut": timezone.localtime(reunion.debut),
         "fin": timezone.localtime(reunion.fin),
         "points": list(reunion.points.all()),
-        **identite.contexte_courriel(),
+        **identite_courriel,
         "url_reunion": identite.url_absolue(reunion.get_absolute_url()),
         **extra,
     }
@@ -84,13 +84,15 @@ def _envoyer_aux_membres(
     """One e-mail per member who has an address, with the calendar invitation (or its
     cancellation) attached. Returns the number of e-mails queued."""
     nom, methode = ("annulation.ics", "CANCEL") if annulation else ("invitation.ics", "REQUEST")
+    identite_courriel = identite.contexte_courriel()
     envoyes = 0
     for presence in _presences(reunion):
         adresses = destinataires(presence.membre)
         if not adresses:
             continue
         sujet, corps = _rediger(
-            gabarit, _contexte(reunion, presence=presence, **(extra(presence) if extra else {}))
+            gabarit,
+            _contexte(reunion, identite_courriel, presence=presence, **(extra(presence) if extra else {})),
         )
         boite_d_envoi.envoyer(
             destinataires=adresses,
@@ -99,7 +101,12 @@ def _envoyer_aux_membres(
             pieces_jointes=[
                 (
                     nom,
-                    ics.invitation(reunion, participants=adresses, annulation=annulation),
+                    ics.invitation(
+                        reunion,
+                        participants=adresses,
+                        annulation=annulation,
+                        plateforme=identite_courriel["plateforme_nom"],
+                    ),
                     f"text/calendar; method={methode}; charset=utf-8",
                 )
             ],

@@ -19,9 +19,10 @@ from cls_poitiers import identite
 from .models import Reunion
 
 
-def _calendrier(method: str, nom: str | None = None) -> Calendar:
+def _calendrier(method: str, plateforme: str, nom: str | None = None) -> Calendar:
+    """A calendar named after the platform (`identite.nom_plateforme()`, read once by the caller)."""
     cal = Calendar()
-    cal.add("prodid", f"-//{identite.nom_plateforme()}//Comités//FR")
+    cal.add("prodid", f"-//{plateforme}//Comités//FR")
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", method)
@@ -50,7 +51,9 @@ def statut(reunion: Reunion, *, annulation: bool = False) -> str:
     return "CONFIRMED"
 
 
-def evenement(reunion: Reunion, *, annulation: bool = False, participants: Iterable[str] = ()) -> Event:
+def evenement(
+    reunion: Reunion, *, plateforme: str, annulation: bool = False, participants: Iterable[str] = ()
+) -> Event:
     tz = ZoneInfo(settings.TIME_ZONE)
     event = Event()
     event.add("uid", reunion.ics_uid)
@@ -71,7 +74,7 @@ def evenement(reunion: Reunion, *, annulation: bool = False, participants: Itera
     event.add("url", identite.url_absolue(reunion.get_absolute_url()))
     event.add("status", statut(reunion, annulation=annulation))
     organisateur = vCalAddress(f"mailto:{identite.adresse_expediteur()}")
-    organisateur.params["cn"] = vText(identite.nom_plateforme())
+    organisateur.params["cn"] = vText(plateforme)
     event.add("organizer", organisateur)
     for adresse in participants:
         participant = vCalAddress(f"mailto:{adresse}")
@@ -81,18 +84,28 @@ def evenement(reunion: Reunion, *, annulation: bool = False, participants: Itera
     return event
 
 
-def invitation(reunion: Reunion, *, participants: Iterable[str] = (), annulation: bool = False) -> bytes:
+def invitation(
+    reunion: Reunion,
+    *,
+    participants: Iterable[str] = (),
+    annulation: bool = False,
+    plateforme: str | None = None,
+) -> bytes:
     """The invitation sent with a convocation (REQUEST) or its cancellation (CANCEL)."""
-    cal = _calendrier("CANCEL" if annulation else "REQUEST")
-    cal.add_component(evenement(reunion, annulation=annulation, participants=participants))
+    plateforme = plateforme or identite.nom_plateforme()
+    cal = _calendrier("CANCEL" if annulation else "REQUEST", plateforme)
+    cal.add_component(
+        evenement(reunion, plateforme=plateforme, annulation=annulation, participants=participants)
+    )
     cal.add_missing_timezones()
     return cal.to_ical()
 
 
 def fichier_reunion(reunion: Reunion) -> bytes:
     """The meeting's .ics, downloaded from its page."""
-    cal = _calendrier("PUBLISH")
-    cal.add_component(evenement(reunion))
+    plateforme = identite.nom_plateforme()
+    cal = _calendrier("PUBLISH", plateforme)
+    cal.add_component(evenement(reunion, plateforme=plateforme))
     cal.add_missing_timezones()
     return cal.to_ical()
 
@@ -100,8 +113,9 @@ def fichier_reunion(reunion: Reunion) -> bytes:
 def flux(reunions: Iterable[Reunion], *, nom: str) -> bytes:
     """A subscription feed of the meetings given (`ReunionQuerySet.publiees`: no draft), cancelled
     ones included (marked CANCELLED)."""
-    cal = _calendrier("PUBLISH", nom=nom)
+    plateforme = identite.nom_plateforme()
+    cal = _calendrier("PUBLISH", plateforme, nom=nom)
     for reunion in reunions:
-        cal.add_component(evenement(reunion))
+        cal.add_component(evenement(reunion, plateforme=plateforme))
     cal.add_missing_timezones()
     return cal.to_ical()

@@ -231,7 +231,7 @@ def action_detail(request, reference):
 
 @role_required(*ROLES)
 def syntheses(request):
-    """The contract at a glance: six priorities, their actions, their commitments; weighted
+    """The contract at a glance: its priorities, their actions, their commitments; weighted
     progress and counts by status, by priority and by partner."""
     au = _date_reference(request)
     engagements = list(Engagement.objects.visibles_par(request.user).pour_listes(au))

@@ -535,7 +535,7 @@ def declaration_modifier(request, pk):
 
 
 def _territoires_enquetables():
-    """The contract's territories, from the district to its quartiers: where a survey is led."""
+    """The contract's territories, from the contract's own to its quartiers: where a survey is led."""
     racine = pages.tableaux.racine_du_contrat()
     qs = Territoire.objects.exclude(niveau=Territoire.Niveau.DEPARTEMENT)
     if racine:
