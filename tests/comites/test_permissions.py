@@ -176,10 +176,7 @@ def test_confidentiality_is_the_instances_own_data(partenaire):
 
 def test_a_cellule_de_veille_is_always_confidential():
     veille = ComiteFactory(
-        type=Comite.Type.VEILLE,
-        rythme=Comite.Rythme.BESOIN,
-        confidentiel=False,
-        territoire=TerritoireFactory(),
+        type=Comite.Type.VEILLE, rythme=Comite.Rythme.BESOIN, confidentiel=False, territoire=TerritoireFactory()
     )
     veille.refresh_from_db()
     assert veille.confidentiel
