@@ -54,7 +54,9 @@ run: install
 	@echo "Plateforme CLS : http://127.0.0.1:$(PORT)/  (comptes ci-dessus, mot de passe poitiers1998)"
 	@# The task worker (imports, e-mail) runs beside the server, in its own process group (set -m),
 	@# and is stopped with it: Ctrl-C ends the server, the EXIT trap then ends the worker.
-	@set -m; export DJANGO_DEBUG=1 CLS_PLATEFORME_NOM="$${CLS_PLATEFORME_NOM:-CLS du District de Poitiers}"; \
+	@# Links in e-mails and calendar feeds start with the address served here (CLS_ADRESSE_PUBLIQUE);
+	@# the platform's name is the demo contract's (its nom_conseil).
+	@set -m; export DJANGO_DEBUG=1 CLS_ADRESSE_PUBLIQUE="$${CLS_ADRESSE_PUBLIQUE:-http://127.0.0.1:$(PORT)}"; \
 	$(PY) manage.py db_worker --queue-name '*' & ouvrier=$$!; \
 	trap 'kill -TERM -- -'$$ouvrier' 2>/dev/null; wait '$$ouvrier' 2>/dev/null' EXIT; \
 	echo "Processus de traitement des tâches (db_worker) : $$ouvrier"; \

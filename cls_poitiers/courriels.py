@@ -23,6 +23,7 @@ from django.tasks import task
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from . import identite
 from .models import Courriel
 
 logger = logging.getLogger("cls.courriels")
@@ -141,7 +142,7 @@ def tenter(courriel: Courriel) -> bool:
     message = EmailMessage(
         subject=courriel.sujet,
         body=courriel.corps,
-        from_email=settings.DEFAULT_FROM_EMAIL,
+        from_email=identite.expediteur(),
         to=courriel.destinataires,
     )
     for piece in courriel.pieces_jointes:

@@ -321,6 +321,7 @@ def _contrat(district, partenaires):
         date_signature=datetime.date(1998, 7, 8),
         defaults={
             "titre": "Contrat local de sécurité du District de Poitiers",
+            "nom_conseil": "CLS du District de Poitiers",
             "annee_diagnostic": 1997,
             "resume_diagnostic": RESUME_DIAGNOSTIC,
             "suivi_evaluation": SUIVI_EVALUATION,

@@ -4,7 +4,7 @@ from django.template import loader
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from . import courriels
+from . import courriels, identite
 from .donnees_personnelles import Nature, reperer
 from .models import AlerteDonneesPersonnelles
 
@@ -132,7 +132,12 @@ class ReinitialisationForm(PasswordResetForm):
     """Password reset whose e-mail goes to the outbox, sent by a background task: the answer is the
     same, and takes the same time, whether or not the address belongs to an account (no SMTP
     exchange in the request, a server down or slow tells nothing). Its body holds the reset link:
-    it is stored as confidential, never shown on the e-mails page."""
+    it is stored as confidential, never shown on the e-mails page. Its link starts with the
+    platform's public address, not the host the request came to (cls_poitiers.identite)."""
+
+    def save(self, *args, request=None, **kwargs):
+        self.identite = identite.contexte_courriel(request)
+        return super().save(*args, request=request, **kwargs)
 
     def send_mail(
         self,
@@ -143,6 +148,7 @@ class ReinitialisationForm(PasswordResetForm):
         to_email,
         html_email_template_name=None,
     ):
+        context = {**context, **self.identite}
         sujet = "".join(loader.render_to_string(subject_template_name, context).splitlines())
         corps = loader.render_to_string(email_template_name, context)
         courriels.envoyer(destinataires=[to_email], sujet=sujet, corps=corps, confidentiel=True)

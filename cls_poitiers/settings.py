@@ -255,16 +255,21 @@ MAILERS = {
 # CLS_COURRIEL_DELAI_SECONDES, then twice as long each time, CLS_COURRIEL_TENTATIVES times in all.
 CLS_COURRIEL_TENTATIVES = env_int("CLS_COURRIEL_TENTATIVES", 10)
 CLS_COURRIEL_DELAI_SECONDES = env_int("CLS_COURRIEL_DELAI_SECONDES", 300)
-# The platform's identity is the council's own: neutral defaults, set per installation (the demo's
-# `make run` gives the demo council's name).
-CLS_PLATEFORME_NOM = os.environ.get("CLS_PLATEFORME_NOM", "Plateforme CLS")
+# The platform's identity is the council's own (cls_poitiers/identite.py): its name is the current
+# contract's short name unless CLS_PLATEFORME_NOM names it; CLS_ADRESSE_PUBLIQUE is the address
+# every link in an e-mail or a calendar feed starts with (https://clspd.example.fr; `make run` sets
+# the address it serves). CLS_PLATEFORME_URL is its former name, still read.
+CLS_PLATEFORME_NOM = os.environ.get("CLS_PLATEFORME_NOM", "")
+CLS_ADRESSE_PUBLIQUE = os.environ.get(
+    "CLS_ADRESSE_PUBLIQUE", os.environ.get("CLS_PLATEFORME_URL", "")
+).rstrip("/")
 # Background work (imports, e-mail) runs on Django's task framework, queued in the database by
 # django-tasks-db and run by its worker (`manage.py db_worker`, started by `make run`).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
-DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", f"{CLS_PLATEFORME_NOM} <cls@localhost>")
+# The address e-mails come from; their sender's name is the platform's (identite.expediteur).
+DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "cls@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
-PLATEFORME_URL = os.environ.get("CLS_PLATEFORME_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # Security headers. HTTPS settings follow DEBUG: a development server speaks plain HTTP.
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -11,13 +11,13 @@ project's secret key: it can only record that member's answer to that meeting, s
 e-mail does not already contain, and stops working once the meeting is held or cancelled.
 """
 
-from django.conf import settings
 from django.core import signing
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from cls_poitiers import courriels as boite_d_envoi
+from cls_poitiers import identite
 
 from . import ics
 from .models import Membre, Presence, Reunion
@@ -44,7 +44,7 @@ def presence_du_jeton(jeton: str) -> Presence | None:
 
 
 def lien_reponse(presence: Presence) -> str:
-    return settings.PLATEFORME_URL + reverse("comites:repondre", kwargs={"jeton": jeton_reponse(presence)})
+    return identite.url_absolue(reverse("comites:repondre", kwargs={"jeton": jeton_reponse(presence)}))
 
 
 def destinataires(membre: Membre) -> list[str]:
@@ -54,14 +54,14 @@ def destinataires(membre: Membre) -> list[str]:
     return sorted({u.email for u in membre.partenaire.utilisateurs.all() if u.is_active and u.email})
 
 
-def _contexte(reunion: Reunion, **extra) -> dict:
+def _contexte(reunion: Reunion, identite_courriel: dict, **extra) -> dict:
     return {
         "reunion": reunion,
         "debut": timezone.localtime(reunion.debut),
         "fin": timezone.localtime(reunion.fin),
         "points": list(reunion.points.all()),
-        "plateforme_nom": settings.CLS_PLATEFORME_NOM,
-        "url_reunion": settings.PLATEFORME_URL + reunion.get_absolute_url(),
+        **identite_courriel,
+        "url_reunion": identite.url_absolue(reunion.get_absolute_url()),
         **extra,
     }
 
@@ -84,13 +84,15 @@ def _envoyer_aux_membres(
     """One e-mail per member who has an address, with the calendar invitation (or its
     cancellation) attached. Returns the number of e-mails queued."""
     nom, methode = ("annulation.ics", "CANCEL") if annulation else ("invitation.ics", "REQUEST")
+    identite_courriel = identite.contexte_courriel()
     envoyes = 0
     for presence in _presences(reunion):
         adresses = destinataires(presence.membre)
         if not adresses:
             continue
         sujet, corps = _rediger(
-            gabarit, _contexte(reunion, presence=presence, **(extra(presence) if extra else {}))
+            gabarit,
+            _contexte(reunion, identite_courriel, presence=presence, **(extra(presence) if extra else {})),
         )
         boite_d_envoi.envoyer(
             destinataires=adresses,
@@ -99,7 +101,12 @@ def _envoyer_aux_membres(
             pieces_jointes=[
                 (
                     nom,
-                    ics.invitation(reunion, participants=adresses, annulation=annulation),
+                    ics.invitation(
+                        reunion,
+                        participants=adresses,
+                        annulation=annulation,
+                        plateforme=identite_courriel["plateforme_nom"],
+                    ),
                     f"text/calendar; method={methode}; charset=utf-8",
                 )
             ],
@@ -130,8 +137,7 @@ def envoyer_aux_secretaires(*, destinataires: list[str], gabarit: str, contexte:
     if not destinataires:
         return 0
     contexte = {
-        "plateforme_nom": settings.CLS_PLATEFORME_NOM,
-        "plateforme_url": settings.PLATEFORME_URL,
+        **identite.contexte_courriel(),
         **contexte,
     }
     sujet, corps = _rediger(gabarit, contexte)

@@ -7,7 +7,6 @@ members, so calendar applications replace the event instead of adding a new one.
 """
 
 from collections.abc import Iterable
-from email.utils import parseaddr
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -15,12 +14,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, vCalAddress, vText
 
+from cls_poitiers import identite
+
 from .models import Reunion
 
 
-def _calendrier(method: str, nom: str | None = None) -> Calendar:
+def _calendrier(method: str, plateforme: str, nom: str | None = None) -> Calendar:
+    """A calendar named after the platform (`identite.nom_plateforme()`, read once by the caller)."""
     cal = Calendar()
-    cal.add("prodid", f"-//{settings.CLS_PLATEFORME_NOM}//Comités//FR")
+    cal.add("prodid", f"-//{plateforme}//Comités//FR")
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", method)
@@ -49,7 +51,9 @@ def statut(reunion: Reunion, *, annulation: bool = False) -> str:
     return "CONFIRMED"
 
 
-def evenement(reunion: Reunion, *, annulation: bool = False, participants: Iterable[str] = ()) -> Event:
+def evenement(
+    reunion: Reunion, *, plateforme: str, annulation: bool = False, participants: Iterable[str] = ()
+) -> Event:
     tz = ZoneInfo(settings.TIME_ZONE)
     event = Event()
     event.add("uid", reunion.ics_uid)
@@ -67,11 +71,10 @@ def evenement(reunion: Reunion, *, annulation: bool = False, participants: Itera
     if annulation and reunion.motif_annulation:
         description += ["", _("Motif de l'annulation : %(motif)s") % {"motif": reunion.motif_annulation}]
     event.add("description", "\n".join(description))
-    event.add("url", settings.PLATEFORME_URL + reunion.get_absolute_url())
+    event.add("url", identite.url_absolue(reunion.get_absolute_url()))
     event.add("status", statut(reunion, annulation=annulation))
-    nom_expediteur, adresse_expediteur = parseaddr(settings.DEFAULT_FROM_EMAIL)
-    organisateur = vCalAddress(f"mailto:{adresse_expediteur}")
-    organisateur.params["cn"] = vText(nom_expediteur or settings.CLS_PLATEFORME_NOM)
+    organisateur = vCalAddress(f"mailto:{identite.adresse_expediteur()}")
+    organisateur.params["cn"] = vText(plateforme)
     event.add("organizer", organisateur)
     for adresse in participants:
         participant = vCalAddress(f"mailto:{adresse}")
@@ -81,18 +84,28 @@ def evenement(reunion: Reunion, *, annulation: bool = False, participants: Itera
     return event
 
 
-def invitation(reunion: Reunion, *, participants: Iterable[str] = (), annulation: bool = False) -> bytes:
+def invitation(
+    reunion: Reunion,
+    *,
+    participants: Iterable[str] = (),
+    annulation: bool = False,
+    plateforme: str | None = None,
+) -> bytes:
     """The invitation sent with a convocation (REQUEST) or its cancellation (CANCEL)."""
-    cal = _calendrier("CANCEL" if annulation else "REQUEST")
-    cal.add_component(evenement(reunion, annulation=annulation, participants=participants))
+    plateforme = plateforme or identite.nom_plateforme()
+    cal = _calendrier("CANCEL" if annulation else "REQUEST", plateforme)
+    cal.add_component(
+        evenement(reunion, plateforme=plateforme, annulation=annulation, participants=participants)
+    )
     cal.add_missing_timezones()
     return cal.to_ical()
 
 
 def fichier_reunion(reunion: Reunion) -> bytes:
     """The meeting's .ics, downloaded from its page."""
-    cal = _calendrier("PUBLISH")
-    cal.add_component(evenement(reunion))
+    plateforme = identite.nom_plateforme()
+    cal = _calendrier("PUBLISH", plateforme)
+    cal.add_component(evenement(reunion, plateforme=plateforme))
     cal.add_missing_timezones()
     return cal.to_ical()
 
@@ -100,8 +113,9 @@ def fichier_reunion(reunion: Reunion) -> bytes:
 def flux(reunions: Iterable[Reunion], *, nom: str) -> bytes:
     """A subscription feed of the meetings given (`ReunionQuerySet.publiees`: no draft), cancelled
     ones included (marked CANCELLED)."""
-    cal = _calendrier("PUBLISH", nom=nom)
+    plateforme = identite.nom_plateforme()
+    cal = _calendrier("PUBLISH", plateforme, nom=nom)
     for reunion in reunions:
-        cal.add_component(evenement(reunion))
+        cal.add_component(evenement(reunion, plateforme=plateforme))
     cal.add_missing_timezones()
     return cal.to_ical()

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from cls_poitiers import identite
 from cls_poitiers.donnees_personnelles import AIDE_DONNEES_PERSONNELLES
 from cls_poitiers.limites import (
     COMPTE_RENDU_MAX,
@@ -259,7 +260,7 @@ class Reunion(Historise, Illustratif):
 
     @property
     def ics_uid(self) -> str:
-        return f"reunion-{self.uid}@cls-poitiers"
+        return f"reunion-{self.uid}@{identite.domaine()}"
 
     @property
     def lieu(self) -> str:

@@ -6,6 +6,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from weasyprint import HTML
 
+from cls_poitiers import identite
+
 from .models import Reunion
 
 
@@ -13,7 +15,7 @@ def en_pdf(gabarit: str, contexte: dict) -> bytes:
     """A template printed as PDF, with the platform's name and the time of printing."""
     html = render_to_string(
         gabarit,
-        {**contexte, "plateforme_nom": settings.CLS_PLATEFORME_NOM, "imprime_le": timezone.localtime()},
+        {**contexte, "plateforme_nom": identite.nom_plateforme(), "imprime_le": timezone.localtime()},
     )
     return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
 

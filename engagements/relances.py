@@ -23,7 +23,7 @@ from django.db.models import OuterRef, Q, Subquery
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
-from cls_poitiers import courriels
+from cls_poitiers import courriels, identite
 from cls_poitiers.permissions import PARTENAIRE
 
 from .models import Engagement, PointEtape, RelanceEngagement
@@ -92,6 +92,7 @@ def envoyer(*, today: datetime.date, stdout=None) -> int:
         destinataires.setdefault(utilisateur.partenaire_id, []).append(utilisateur)
 
     envoyes = 0
+    identite_courriel = identite.contexte_courriel()
     for partenaire_id, motifs in a_relancer.items():
         comptes = destinataires.get(partenaire_id, [])
         if not comptes:
@@ -106,12 +107,11 @@ def envoyer(*, today: datetime.date, stdout=None) -> int:
             "echeance": motifs.get(RelanceEngagement.Motif.ECHEANCE, []),
             "jours_sans_point": settings.CLS_RELANCE_SANS_POINT_JOURS,
             "jours_echeance": settings.CLS_RELANCE_ECHEANCE_JOURS,
-            "plateforme_url": settings.PLATEFORME_URL,
-            "plateforme_nom": settings.CLS_PLATEFORME_NOM,
+            **identite_courriel,
             "today": today,
         }
         sujet = _("[%(plateforme)s] Vos engagements à mettre à jour") % {
-            "plateforme": settings.CLS_PLATEFORME_NOM
+            "plateforme": identite_courriel["plateforme_nom"]
         }
         with transaction.atomic():
             for motif, engagements in motifs.items():

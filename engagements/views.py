@@ -233,7 +233,7 @@ def action_detail(request, reference):
 
 @role_required(*ROLES)
 def syntheses(request):
-    """The contract at a glance: six priorities, their actions, their commitments; weighted
+    """The contract at a glance: its priorities, their actions, their commitments; weighted
     progress and counts by status, by priority and by partner."""
     au = _date_reference(request)
     # The current contract's, as every page shows (an earlier contract's stay in its list).

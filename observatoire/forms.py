@@ -268,9 +268,9 @@ class EnqueteForm(ControleDonneesPersonnelles, forms.ModelForm):
         queryset=Territoire.objects.none(),
         widget=forms.CheckboxSelectMultiple,
         help_text=_(
-            "Les territoires sur lesquels l'échantillon a été tiré. Une enquête ne couvre le district "
-            "ou une commune que si elle y a été menée : les parts de ses quartiers ne s'additionnent "
-            "ni ne se moyennent."
+            "Les territoires sur lesquels l'échantillon a été tiré. Une enquête ne couvre le "
+            "territoire du contrat ou une commune que si elle y a été menée : les parts de ses "
+            "quartiers ne s'additionnent ni ne se moyennent."
         ),
         error_messages={"required": _("Choisissez au moins un territoire enquêté.")},
     )

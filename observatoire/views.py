@@ -534,7 +534,7 @@ def declaration_modifier(request, pk):
 
 
 def _territoires_enquetables():
-    """The contract's territories, from the district to its quartiers: where a survey is led."""
+    """The contract's territories, from the contract's own to its quartiers: where a survey is led."""
     return Territoire.objects.du_contrat_courant().exclude(niveau=Territoire.Niveau.DEPARTEMENT).hierarchie()
 
 

@@ -10,9 +10,12 @@ from cls_poitiers.permissions import COORDINATION, OBSERVATOIRE, PARTENAIRE, ROL
 from tests.factories import PartenaireFactory, UtilisateurFactory
 
 MOT_DE_PASSE = "motdepasse-de-test-2026"
-# What a logged-in user's request reads before the view's own queries: the session, the user,
-# their confirmed two-factor device (django-otp's middleware), their roles.
-REQUETES_CONNEXION = 4
+# The council's identity: the current contract, read once per page by the context processor (and
+# by a PDF or a calendar for their headers), not by a CSV, XLSX or JSON file (cls_poitiers.identite).
+IDENTITE = 1
+# What a logged-in user's page reads besides the view's own queries: the session, the user,
+# their confirmed two-factor device (django-otp's middleware), their roles, the identity.
+REQUETES_CONNEXION = 4 + IDENTITE
 
 
 def lire_page(client, url, *textes) -> str:

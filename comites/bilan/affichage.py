@@ -15,7 +15,14 @@ from django.utils.translation import gettext as _
 from cls_poitiers import formats
 from observatoire.tableaux_de_bord import calculs, secret
 from observatoire.tableaux_de_bord.exports import Cellule, Tableau
-from observatoire.tableaux_de_bord.pages import cellule_evolution, cellule_nombre, cellule_ratio, cellule_taux
+from observatoire.tableaux_de_bord.pages import (
+    cellule_evolution,
+    cellule_nombre,
+    cellule_ratio,
+    cellule_taux,
+    libelle_candidat,
+    libelle_rapport,
+)
 
 from . import calcul, graphiques
 
@@ -79,10 +86,11 @@ def _affiches(ligne: dict, motifs: dict[tuple[str, str], secret.Motif]):
     return n, n1, an, an1, evolution
 
 
-def _tableau_district(annee: int) -> Tableau:
+def _tableau_district(annee: int, nom: str) -> Tableau:
     return Tableau(
         "district",
-        _("Taux du district par famille d'indicateurs, %(a1)s et %(a)s") % {"a": annee, "a1": annee - 1},
+        _("Taux de %(t)s par famille d'indicateurs, %(a1)s et %(a)s")
+        % {"t": nom, "a": annee, "a1": annee - 1},
         [
             _("Famille"),
             _("Indicateur"),
@@ -96,7 +104,7 @@ def _tableau_district(annee: int) -> Tableau:
     )
 
 
-def _tableau_territoires(annee: int) -> Tableau:
+def _tableau_territoires(annee: int, nom: str) -> Tableau:
     return Tableau(
         "territoires",
         _("Taux par territoire et par indicateur, %(a)s (évolution depuis %(a1)s)")
@@ -111,12 +119,12 @@ def _tableau_territoires(annee: int) -> Tableau:
             _("Taux %(a)s") % {"a": annee},
             _("Taux %(a)s") % {"a": annee - 1},
             _("Évolution sur un an"),
-            _("Rapport au district"),
+            libelle_rapport(nom),
         ],
     )
 
 
-def _tableau_prioritaires(annee: int) -> Tableau:
+def _tableau_prioritaires(annee: int, nom: str) -> Tableau:
     return Tableau(
         "prioritaires",
         _("Territoires en traitement prioritaire et candidats, %(a)s") % {"a": annee},
@@ -125,7 +133,7 @@ def _tableau_prioritaires(annee: int) -> Tableau:
             _("Niveau"),
             _("Indicateur"),
             _("Taux"),
-            _("Rapport au district"),
+            libelle_rapport(nom),
             _("Désigné"),
             _("Candidat"),
         ],
@@ -168,7 +176,7 @@ def _ligne_territoire(ligne: dict, an, an1, evolution, ratio) -> list[Cellule]:
     ]
 
 
-def _ligne_prioritaire(ligne: dict, an, ratio, candidat: bool, multiple) -> list[Cellule]:
+def _ligne_prioritaire(ligne: dict, an, ratio, candidat: str | None) -> list[Cellule]:
     return [
         Cellule(ligne["territoire"]),
         Cellule(ligne["niveau_libelle"]),
@@ -176,9 +184,7 @@ def _ligne_prioritaire(ligne: dict, an, ratio, candidat: bool, multiple) -> list
         cellule_taux(an),
         cellule_ratio(ratio),
         Cellule(_("oui") if ligne["prioritaire"] else _("non")),
-        Cellule(
-            _("oui (taux > %(m)s × district)") % {"m": formats.nombre(multiple, 1)} if candidat else _("non")
-        ),
+        Cellule(candidat or _("non")),
     ]
 
 
@@ -209,8 +215,10 @@ def _tableau_ressenti(ressenti: dict) -> Tableau:
 def _statistiques(stats: dict, annee: int, detail: bool) -> dict:
     """The district's rates over two years, every territory's against the district's, the
     territories in (or candidates for) priority treatment, and the perceived insecurity."""
-    district, territoires = _tableau_district(annee), _tableau_territoires(annee)
-    prioritaires = _tableau_prioritaires(annee)
+    # The contract territory's name as the review stored it (a review predating it: neutral).
+    nom = stats.get("district") or _("territoire du contrat")
+    district, territoires = _tableau_district(annee, nom), _tableau_territoires(annee, nom)
+    prioritaires = _tableau_prioritaires(annee, nom)
     graphique = []
     # No ratio to a partial district: it would pass for one to the whole district.
     references = {
@@ -235,11 +243,15 @@ def _statistiques(stats: dict, annee: int, detail: bool) -> dict:
             visible = n if not an.masque else calculs.Chiffre()
             candidat = bool(calculs.candidats_prioritaires([(0, visible)], reference, multiple))
             if ligne["prioritaire"] or candidat:
-                prioritaires.lignes.append(_ligne_prioritaire(ligne, an, ratio, candidat, multiple))
+                prioritaires.lignes.append(
+                    _ligne_prioritaire(
+                        ligne, an, ratio, libelle_candidat(multiple, nom) if candidat else None
+                    )
+                )
     ressenti = _tableau_ressenti(stats["ressenti"])
     svg = graphiques.barres(
         ident="district",
-        titre=_("Taux du district, %(a1)s et %(a)s (pour 1000)") % {"a": annee, "a1": annee - 1},
+        titre=_("Taux de %(t)s, %(a1)s et %(a)s (pour 1000)") % {"t": nom, "a": annee, "a1": annee - 1},
         series=[str(annee - 1), str(annee)],
         lignes=graphique,
         format_valeur=formats.taux,

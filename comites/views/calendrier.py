@@ -4,7 +4,6 @@ address carries a token, for calendar software that cannot log in) and each comm
 import calendar
 import datetime
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
@@ -15,6 +14,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from cls_poitiers import identite
 from cls_poitiers.limites import ANNEE_PLANCHER, date_plafond
 
 from .. import ics
@@ -85,7 +85,7 @@ def calendrier_mois(request):
     suivant = (premier + datetime.timedelta(days=32)).replace(day=1)
     jeton = JetonCalendrier.objects.filter(utilisateur=request.user).first()
     url_flux = (
-        settings.PLATEFORME_URL + reverse("comites:flux_personnel", kwargs={"jeton": jeton.jeton})
+        identite.url_absolue(reverse("comites:flux_personnel", kwargs={"jeton": jeton.jeton}), request)
         if jeton
         else None
     )

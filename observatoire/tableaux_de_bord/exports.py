@@ -36,7 +36,7 @@ class Tableau:
 def nom_de_fichier(*quoi: str, source: str = "", annees=(), territoire: str = "") -> str:
     """The name an export is saved under says what it holds: the page and table, the source, the
     year or years (2016, 2014-2016) and the territory, slugified
-    (`observatoire-indicateurs-ssmsi-2016-poitiers`)."""
+    (`observatoire-indicateurs-ssmsi-2016-chatellerault`)."""
     annees = sorted(set(annees))
     periode = "" if not annees else str(annees[0]) if len(annees) == 1 else f"{annees[0]}-{annees[-1]}"
     return slugify("-".join(p for p in (*quoi, source, periode, territoire) if p)) or "export"

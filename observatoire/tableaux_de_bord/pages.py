@@ -285,6 +285,19 @@ def cellule_tendance(serie: list[tuple[int, secret.Affiche]]) -> Cellule:
     return Cellule(_("Nombres, taux non disponible — %(v)s") % {"v": valeurs}, serie=points, note=legende)
 
 
+def libelle_rapport(territoire_du_contrat: str) -> str:
+    """The header of a ratio to the contract's territory, named after it."""
+    return _("Rapport à %(t)s") % {"t": territoire_du_contrat}
+
+
+def libelle_candidat(multiple, territoire_du_contrat: str) -> str:
+    """A candidate's cell: its rate exceeds the set multiple of the contract territory's."""
+    return _("oui (taux > %(m)s fois celui de %(t)s)") % {
+        "m": formats.nombre(multiple, 1),
+        "t": territoire_du_contrat,
+    }
+
+
 def _reference(ctx: Contexte, indicateur: Indicateur, annee: int) -> calculs.Chiffre:
     """The district's figure as the reference of ratios and candidates: none when it is partial
     (a ratio to the part of the district that has figures would pass for one to the district)."""
@@ -343,7 +356,7 @@ def tableau_prioritaires(ctx: Contexte, indicateur: Indicateur) -> Tableau:
             _("Territoire"),
             _("Niveau"),
             _("Taux"),
-            _("Rapport au district"),
+            libelle_rapport(racine.nom),
             _("Désigné par le contrat"),
             _("Candidat"),
         ],
@@ -364,11 +377,7 @@ def tableau_prioritaires(ctx: Contexte, indicateur: Indicateur) -> Tableau:
                     cellule_taux(affiche, motif_sans_taux(chiffre, affiche, indicateur)),
                     cellule_ratio(ratio),
                     Cellule(_("oui") if t.prioritaire else _("non")),
-                    Cellule(
-                        _("oui (taux > %(m)s × district)") % {"m": formats.nombre(multiple, 1)}
-                        if t.pk in candidats
-                        else _("non")
-                    ),
+                    Cellule(libelle_candidat(multiple, racine.nom) if t.pk in candidats else _("non")),
                 ],
             )
         )
@@ -403,7 +412,7 @@ def vue_territoires(ctx: Contexte, indicateur: Indicateur, niveau: str | None) -
             _("Nombre"),
             _("Dénominateur"),
             _("Taux"),
-            _("Rapport au district"),
+            libelle_rapport(racine.nom),
             _("Statut"),
         ],
     )
@@ -594,8 +603,8 @@ def vue_territoire(ctx: Contexte, territoire: Territoire) -> dict:
             _("Nombre"),
             _("dont non localisé"),
             _("Taux"),
-            _("Taux du district"),
-            _("Rapport au district"),
+            _("Taux de %(t)s") % {"t": racine.nom},
+            libelle_rapport(racine.nom),
             _("Statut"),
         ],
     )

@@ -101,7 +101,8 @@ def test_logout_ends_the_session(partenaire):
     assert client.get(reverse("accueil")).status_code == 302
 
 
-def test_password_reset_sends_a_french_single_use_link(partenaire, mailoutbox):
+def test_password_reset_sends_a_french_single_use_link(partenaire, mailoutbox, settings):
+    settings.CLS_ADRESSE_PUBLIQUE = "https://cls.example.fr"
     client = Client()
     client.post(reverse("password_reset"), {"email": partenaire.email})
     assert mailoutbox == []  # in the outbox, sent by `envoyer_courriels`
@@ -110,7 +111,8 @@ def test_password_reset_sends_a_french_single_use_link(partenaire, mailoutbox):
     message = mailoutbox[0]
     assert "Réinitialisation de votre mot de passe" in message.subject
     link = next(line for line in message.body.splitlines() if "/reinitialisation/" in line).strip()
-    path = link.split("testserver", 1)[1]
+    assert link.startswith("https://cls.example.fr/")  # the public address, not the request's host
+    path = link.removeprefix("https://cls.example.fr")
     response = client.get(path, follow=True)
     form_url = response.redirect_chain[-1][0]
     new_password = "un-nouveau-mot-de-passe-solide"

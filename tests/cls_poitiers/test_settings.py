@@ -58,7 +58,7 @@ def test_the_platforms_identity_names_no_council_by_default():
     base = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL", "CLS_"))}
     code = (
         "import django, os; os.environ['DJANGO_SETTINGS_MODULE'] = 'cls_poitiers.settings'; django.setup();"
-        "from django.conf import settings as s; print(s.CLS_PLATEFORME_NOM, '|', s.DEFAULT_FROM_EMAIL)"
+        "from django.conf import settings as s; print(repr(s.CLS_PLATEFORME_NOM), s.DEFAULT_FROM_EMAIL)"
     )
     result = subprocess.run(
         [sys.executable, "-c", code],
@@ -69,13 +69,14 @@ def test_the_platforms_identity_names_no_council_by_default():
         timeout=120,
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "Plateforme CLS | Plateforme CLS <cls@localhost>"
+    # No name baked in: the platform's name is the current contract's (cls_poitiers.identite).
+    assert result.stdout.strip() == "'' cls@localhost"
 
 
 def test_calendar_feeds_carry_the_platforms_own_name(settings):
     from comites import ics
 
     settings.CLS_PLATEFORME_NOM = "CLSPD de Châtellerault"
-    calendrier = ics._calendrier("PUBLISH").to_ical().decode()
+    calendrier = ics.flux([], nom="Réunions").decode()
     assert "PRODID:-//CLSPD de Châtellerault//Comités//FR" in calendrier
     assert "Poitiers" not in calendrier

@@ -58,7 +58,7 @@ def test_invitation_is_a_request_with_stable_uid_and_paris_time(reunion, secreta
         services.convoquer(reunion=reunion, par=secretariat)
     cal, event = _ics(mail.outbox[0])
     assert cal["METHOD"] == "REQUEST"
-    assert str(event["UID"]) == f"reunion-{reunion.uid}@cls-poitiers"
+    assert str(event["UID"]) == f"reunion-{reunion.uid}@localhost"
     assert event["SEQUENCE"] == 0
     debut = event.decoded("DTSTART")
     assert debut.tzinfo.key == "Europe/Paris"

@@ -55,7 +55,7 @@ def test_analyst_imports_sees_dashboard_change_opens_map_and_exports(
     expect(page.locator("#statut-lot")).to_have_text("Appliqué")
 
     page.goto(page.base_url + "/observatoire/")
-    expect(page.locator("#taux-district")).to_have_text("85,4\u00a0‰")  # 2 562 / 30 000 × 1000
+    expect(page.locator("#taux-territoire-contrat")).to_have_text("85,4\u00a0‰")  # 2 562 / 30 000 × 1000
     axe(page, "vue d'ensemble")
 
     page.get_by_role("link", name="Par territoire (carte)").click()
@@ -67,5 +67,8 @@ def test_analyst_imports_sees_dashboard_change_opens_map_and_exports(
     with page.expect_download() as telechargement:
         page.get_by_role("link", name="CSV").click()
     contenu = telechargement.value.path().read_text(encoding="utf-8-sig")
-    assert contenu.splitlines()[0] == "Rang;Territoire;Nombre;Dénominateur;Taux;Rapport au district;Statut"
+    assert (
+        contenu.splitlines()[0]
+        == "Rang;Territoire;Nombre;Dénominateur;Taux;Rapport à District du parcours;Statut"
+    )
     assert "Commune B" in contenu and "78,1" in contenu

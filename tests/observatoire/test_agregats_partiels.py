@@ -106,7 +106,7 @@ def test_ranking_gives_no_ratio_to_a_partial_district(poitiers_seul, analyste, c
 
 def test_overview_marks_the_district_partial(poitiers_seul, partenaire, client_de):
     page = client_de(partenaire).get(reverse("observatoire:tableau_de_bord") + "?annee=2016").content.decode()
-    assert 'id="district-partiel"' in page and "Partiel : 1 commune sur 2" in page
+    assert 'id="territoire-contrat-partiel"' in page and "Partiel : 1 commune sur 2" in page
 
 
 def test_a_complete_district_says_complet_and_keeps_its_ratios(poitiers_seul, source, analyste, client_de):

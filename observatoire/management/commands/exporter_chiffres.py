@@ -11,8 +11,8 @@ from observatoire.tableaux_de_bord import pages
 class Command(BaseCommand):
     help = (
         "Exporte les chiffres et leurs agrégats (une ligne par territoire, indicateur et année, avec la "
-        "ligne du district) en CSV (; UTF-8 avec BOM, virgule décimale) ou XLSX. Détail complet : "
-        "commande réservée à l'exploitation du serveur."
+        "ligne du territoire du contrat) en CSV (; UTF-8 avec BOM, virgule décimale) ou XLSX. Détail "
+        "complet : commande réservée à l'exploitation du serveur."
     )
 
     def add_arguments(self, parser):
