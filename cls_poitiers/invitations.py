@@ -16,7 +16,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
-from . import courriels
+from . import courriels, identite
 from .models import Utilisateur
 
 
@@ -42,22 +42,6 @@ def lien(utilisateur: Utilisateur) -> str:
     )
 
 
-def _adresse_absolue(chemin: str, request=None) -> str:
-    publique = getattr(settings, "CLS_ADRESSE_PUBLIQUE", "")
-    if publique:
-        return publique.rstrip("/") + chemin
-    if request is not None:
-        return request.build_absolute_uri(chemin)
-    return "http://localhost:8000" + chemin
-
-
-def _nom_plateforme() -> str:
-    from .models import Contrat
-
-    contrat = Contrat.objects.courant()
-    return settings.CLS_PLATEFORME_NOM or (contrat.nom_court if contrat else _("Plateforme CLS"))
-
-
 def verifier_invitable(utilisateur: Utilisateur):
     """An invitation goes to an account with an e-mail address, attached to its organisation (a
     superuser excepted). Raises a French ValidationError otherwise."""
@@ -80,8 +64,8 @@ def inviter(utilisateur: Utilisateur, *, request=None, par: Utilisateur | None =
     contexte = {
         "utilisateur": utilisateur,
         "par": par,
-        "lien": _adresse_absolue(lien(utilisateur), request),
-        "plateforme_nom": _nom_plateforme(),
+        "lien": identite.url_absolue(lien(utilisateur), request),
+        "plateforme_nom": identite.nom_plateforme(request),
         "jours": duree_de_validite_jours(),
     }
     sujet = "".join(loader.render_to_string("registration/invitation_sujet.txt", contexte).splitlines())

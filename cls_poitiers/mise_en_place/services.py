@@ -15,7 +15,6 @@ import hashlib
 import re
 import secrets
 
-from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -25,13 +24,12 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .. import invitations
+from .. import identite, invitations
 from ..modeles_communs import cle_de_recherche
 from ..models import Contrat, JetonMiseEnPlace, Partenaire, Priorite, Territoire, Utilisateur
 from ..permissions import COORDINATION
 
 DUREE_DU_LIEN = datetime.timedelta(hours=24)
-ADRESSE_PAR_DEFAUT = "http://127.0.0.1:8000"
 NIVEAUX_DU_PERIMETRE = ("commune", "epci")
 
 
@@ -58,8 +56,7 @@ def creer_jeton() -> str:
 
 
 def lien(jeton: str) -> str:
-    adresse = getattr(settings, "CLS_ADRESSE_PUBLIQUE", "") or ADRESSE_PAR_DEFAUT
-    return adresse.rstrip("/") + reverse("mise_en_place:compte", kwargs={"jeton": jeton})
+    return identite.url_absolue(reverse("mise_en_place:compte", kwargs={"jeton": jeton}))
 
 
 def jeton_valable(jeton: str, *, verrouiller: bool = False) -> JetonMiseEnPlace | None:

@@ -52,9 +52,12 @@ def successifs(db):
 
 
 def _page(client, url) -> str:
+    """The page's own content: the header and the title name the platform after the current
+    contract on every page (cls_poitiers.identite)."""
     response = client.get(url)
     assert response.status_code == 200, url
-    return response.content.decode()
+    page = response.content.decode()
+    return page[page.index('<main id="contenu"') : page.index("</main>")]
 
 
 def test_the_current_contract_is_the_strategy_today_and_the_cls_in_1999(successifs):
@@ -197,7 +200,7 @@ def test_the_rhythm_reminder_uses_the_current_contract(successifs, secretariat):
         comite.secretaires.add(secretariat)
     aujourd_hui = datetime.date.today()
     jour = aujourd_hui + datetime.timedelta(days=(relances.JOUR_ALERTE_RYTHME - aujourd_hui.weekday()) % 7)
-    assert rythme.alertes_pilotage(contrat=strategie, today=jour)  # nothing planned for the strategy
+    assert rythme.alertes_des_instances(contrat=strategie, today=jour)  # nothing planned for the strategy
     assert relances._alertes_rythme(jour, io.StringIO())
     envoi = Courriel.objects.get(cle__startswith="comites.alerte_rythme:")
     assert envoi.cle.startswith(f"comites.alerte_rythme:{strategie.pk}:")
@@ -208,8 +211,8 @@ def test_the_secretary_home_panel_warns_on_the_current_contracts_rhythm(successi
     strategie.comites.get().secretaires.add(secretariat)
     client.force_login(secretariat)
     page = _page(client, reverse("accueil"))
-    attendues = rythme.alertes_pilotage(contrat=strategie, today=datetime.date.today())
-    assert attendues and attendues[0].periode.libelle in page
+    (attendues,) = rythme.alertes_des_instances(contrat=strategie, today=datetime.date.today())
+    assert attendues.alertes[0].periode.libelle in page
 
 
 def test_overlapping_contracts_are_refused_in_the_model_and_in_a_form(successifs):
