@@ -138,5 +138,5 @@ NAV = [
     NavEntry(label=_("Comités"), url_name="comites:comite_list", roles=ROLES_DES_COMITES, ordre=30),
     NavEntry(label=_("Calendrier"), url_name="comites:calendrier", roles=ROLES_DES_COMITES, ordre=31),
     NavEntry(label=_("Bilans annuels"), url_name="comites:bilan_list", roles=ROLES, ordre=33),
-    NavEntry(label=_("Rythme des comités"), url_name="comites:rythme", roles=ROLES_DES_COMITES, ordre=32),
+    NavEntry(label=_("Rythme des instances"), url_name="comites:rythme", roles=ROLES_DES_COMITES, ordre=32),
 ]

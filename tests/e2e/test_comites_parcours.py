@@ -105,7 +105,7 @@ def test_secretary_schedules_convenes_then_records_attendance_and_minutes(
     page.get_by_role("link", name="Calendrier", exact=True).first.click()
     page.wait_for_load_state()
     axe(page, "calendrier")
-    page.get_by_role("link", name="Rythme des comités").first.click()
+    page.get_by_role("link", name="Rythme des instances").first.click()
     page.wait_for_load_state()
     axe(page, "rythme des comités")
 

@@ -204,9 +204,13 @@ def test_a_council_sets_itself_up_and_its_members_start_working(
     assert {m.to[0] for m in convocations} >= {"paul.durand@example.org", "claire.martin@example.org"}
     for courriel in convocations:
         assert "Assemblée plénière" in courriel.subject
-        # The sender's name and the links' host come from the council's identity (CLS_ADRESSE_PUBLIQUE,
-        # name from the current contract): asserted here once that part of issue 12 lands.
-        assert "Poitiers" not in courriel.subject + courriel.body
+        # The sender's name and the signature are the council's; every link starts with the public
+        # address (here the live server's) and answers.
+        assert courriel.from_email.startswith("CLSPD de Châtellerault <")
+        assert "CLSPD de Châtellerault" in courriel.body
+        assert "Poitiers" not in courriel.subject + courriel.body + courriel.from_email
+        liens = re.findall(r"https?://\S+", courriel.body)
+        assert liens and all(lien.startswith(live_server.url) for lien in liens), liens
         reponse = secretaire.request.get(live_server.url + _lien(courriel, r"/comites/reponse/\S+/"))
         assert reponse.status == 200
     contexte.close()
