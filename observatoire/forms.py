@@ -62,11 +62,27 @@ class TeleversementForm(forms.Form):
         ),
         required=False,
     )
+    annee = forms.IntegerField(
+        label=_("Année des populations (fichier DEMO des QPV)"),
+        help_text=_("Par défaut : l'année du nom du fichier publié (DEMO_2020.csv)."),
+        required=False,
+        min_value=ANNEE_PLANCHER,
+        max_value=2200,
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.add_input(Submit("deposer", _("Vérifier le fichier (aperçu)")))
+
+    def options_du_lot(self) -> dict:
+        """The batch's options for its kind of file."""
+        type_lot = self.cleaned_data["type"]
+        if type_lot == LotImport.Type.SSMSI:
+            return {"creer_territoires": self.cleaned_data["creer_territoires"]}
+        if type_lot == LotImport.Type.QPV and self.cleaned_data.get("annee"):
+            return {"annee": self.cleaned_data["annee"]}
+        return {}
 
     # What each kind of import accepts (content checked against the extension, archives bounded).
     TYPES_FICHIER = {
@@ -75,6 +91,7 @@ class TeleversementForm(forms.Form):
         LotImport.Type.POPULATION: ("csv", "xlsx"),
         LotImport.Type.GEOJSON: ("geojson",),
         LotImport.Type.ETAT4001: ("csv", "xlsx"),
+        LotImport.Type.QPV: ("csv", "xlsx"),
     }
 
     def clean_fichier(self):

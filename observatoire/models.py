@@ -205,6 +205,7 @@ class LotImport(models.Model):
         POPULATION = "population", _("Populations et logements")
         GEOJSON = "geojson", _("Contours GeoJSON")
         ETAT4001 = "etat4001", _("État 4001 mensuel par département")
+        QPV = "qpv", _("Populations des QPV (fichiers DEMO INSEE/ANCT)")
         DEMO = "demo", _("Démonstration (chiffres illustratifs)")
 
     class Statut(models.TextChoices):

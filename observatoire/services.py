@@ -18,7 +18,7 @@ from cls_poitiers import formats
 from cls_poitiers.enregistrement import historiser, update_or_create_si_change
 from cls_poitiers.models import Territoire
 
-from .imports import etat4001, figures, geojson, population, ssmsi
+from .imports import etat4001, figures, geojson, population, qpv, ssmsi
 from .imports.base import ImportRefuse, Rapport, empreinte
 from .imports.ecriture import EcritureDonnees
 from .imports.territoires import codes_du_niveau
@@ -33,6 +33,7 @@ IMPORTEURS = {
     LotImport.Type.POPULATION: population.importer,
     LotImport.Type.GEOJSON: geojson.importer,
     LotImport.Type.ETAT4001: etat4001.importer,
+    LotImport.Type.QPV: qpv.importer,
 }
 # Files read whole in memory are capped; the national base is streamed and is not.
 LUS_EN_ENTIER = {
@@ -40,6 +41,7 @@ LUS_EN_ENTIER = {
     LotImport.Type.POPULATION,
     LotImport.Type.GEOJSON,
     LotImport.Type.ETAT4001,
+    LotImport.Type.QPV,
 }
 
 SOURCE_SSMSI = (
@@ -59,7 +61,7 @@ SOURCE_GENEREE = (
 
 
 def source_par_code(code: str | None, type_lot: str) -> Source | None:
-    if type_lot in (LotImport.Type.POPULATION, LotImport.Type.GEOJSON):
+    if type_lot in (LotImport.Type.POPULATION, LotImport.Type.GEOJSON, LotImport.Type.QPV):
         return None
     defaut = {LotImport.Type.SSMSI: SOURCE_SSMSI, LotImport.Type.ETAT4001: SOURCE_4001}.get(
         type_lot, SOURCE_RELEVES

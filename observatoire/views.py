@@ -309,9 +309,7 @@ def imports(request):
             par=request.user,
             # None: the type's default source, created only if the file is applied.
             source=source,
-            options={"creer_territoires": form.cleaned_data["creer_territoires"]}
-            if type_lot == LotImport.Type.SSMSI
-            else {},
+            options=form.options_du_lot(),
         )
         messages.info(request, _("Fichier reçu : sa vérification est en file d’attente."))
         return redirect(lot)

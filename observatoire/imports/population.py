@@ -119,6 +119,12 @@ def importer(chemin, *, rapport: Rapport, lot, source=None, progression=None, **
             resultats[cle] = (habitants, logements, texte_source)
     if rapport.a_des_erreurs:
         return
+    enregistrer_populations(rapport, resultats)
+
+
+def enregistrer_populations(rapport: Rapport, resultats: dict) -> None:
+    """Write {(territoire_id, annee): (habitants, logements, source)}: a population the file
+    changes is replaced (what it replaces is noted), an equal one is counted unchanged."""
     existantes = {
         (p.territoire_id, p.annee): p
         for p in Population.objects.filter(
