@@ -11,6 +11,8 @@ from cls_poitiers.enregistrement import historiser, update_or_create_si_change
 
 # code, label (2025 edition), family, unit of count, denominator, order.
 INDICATEURS_SSMSI = [
+    # Published by the départemental and régional bases only (too few per commune).
+    ("homicides", "Homicides", "personnes", "victime", "habitants"),
     ("violences-intrafamiliales", "Violences physiques intrafamiliales", "personnes", "victime", "habitants"),
     (
         "violences-hors-famille",
@@ -52,6 +54,9 @@ INDICATEURS_SSMSI = [
         "habitants",
     ),
 ]
+
+# Indicators whose label is that of the editions until 2024 (the départemental base's classes).
+EDITIONS_ANCIENNES = {"homicides", "coups-blessures-volontaires"}
 
 TOTAL = ("total-faits-constates", "Total des faits constatés", "total", "fait", "habitants")
 
@@ -139,7 +144,7 @@ def charger(apps=None):
             libelle_source=libelle,
             defaults={
                 "indicateur": par_code[code],
-                "editions": "jusqu'en 2024" if code == "coups-blessures-volontaires" else "2025",
+                "editions": "jusqu'en 2024" if code in EDITIONS_ANCIENNES else "2025",
             },
         )
     for libelle, code in LIBELLES_ANCIENS.items():

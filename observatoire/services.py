@@ -228,7 +228,22 @@ def executer_lot(*, lot: LotImport, chemin: Path, appliquer: bool) -> Rapport:
     """Read the whole file; write its figures in one transaction, rolled back when any problem was
     found or when this is only a preview. The batch records what was (or would be) done; the
     applied batch is recorded in the same transaction as its figures, and only while this run
-    still holds the batch's lease (else nothing is written)."""
+    still holds the batch's lease (else nothing is written).
+
+    A fault of the platform, not of the file (from a task or from a command), never leaves the
+    batch running: nothing was written (one transaction), the batch is marked interrupted and can
+    be started again from its page once the fault is fixed; the error is raised again."""
+    try:
+        return _executer_lot(lot=lot, chemin=chemin, appliquer=appliquer)
+    except Exception:
+        logger.exception("Import %s interrompu par une erreur", lot.pk)
+        LotImport.objects.filter(
+            pk=lot.pk, tentative=lot.tentative, statut__in=LotImport.EN_COURS.values()
+        ).update(statut=LotImport.Statut.INTERROMPU, termine_le=timezone.now())
+        raise
+
+
+def _executer_lot(*, lot: LotImport, chemin: Path, appliquer: bool) -> Rapport:
     rapport = Rapport()
     chemin = Path(chemin)
     etape = LotImport.Etape.ECRITURE if appliquer else LotImport.Etape.VERIFICATION
@@ -404,16 +419,7 @@ def executer_etape(*, lot_id: int, tentative: int, etape: str) -> str:
     if not pris:
         return "ignore"
     lot = LotImport.objects.get(pk=lot_id)
-    try:
-        executer_lot(lot=lot, chemin=Path(lot.fichier.path), appliquer=etape == LotImport.Etape.ECRITURE)
-    except Exception:
-        # A fault of the platform, not of the file: nothing was written (one transaction); the
-        # batch can be started again from its page once the fault is fixed.
-        logger.exception("Import %s interrompu par une erreur", lot_id)
-        LotImport.objects.filter(pk=lot_id, tentative=tentative, statut=LotImport.EN_COURS[etape]).update(
-            statut=LotImport.Statut.INTERROMPU, termine_le=timezone.now()
-        )
-        raise
+    executer_lot(lot=lot, chemin=Path(lot.fichier.path), appliquer=etape == LotImport.Etape.ECRITURE)
     return LotImport.objects.values_list("statut", flat=True).get(pk=lot_id)
 
 

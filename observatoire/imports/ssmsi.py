@@ -7,6 +7,18 @@ of a column transformed once: no Python loop over rows), then handed to the bulk
 import's transaction (on PostgreSQL: COPY into a staging table and one set-based upsert per
 chunk, in a background thread while the next chunk is read). The caller rolls everything back
 when any problem was found, so that a bad file changes nothing.
+
+The départemental base (`Code.département`) and the régional base (`Code.région`, no
+département column) name territories of the national referential: an unknown code is an error on
+its line, whatever the options (the referential knows every département and région). A
+régional file with a département column (no row naming a département) is refused.
+
+Rows whose département (or région) is `NA` carry facts that no département holds. They are kept
+as such, on one territory "Hors département" (level département, code `NA`, directly under
+France, outside the referential: `referentiel` False, no région), created the first time such a
+row is imported. France's total is then the sum of its départements and of that territory, as the
+figures roll up along `parent`; lists and ranks of départements leave it out by its code
+(`CODE_HORS_DEPARTEMENT`) or by `referentiel`. No figure is stored on France itself.
 """
 
 import numpy as np
@@ -14,6 +26,7 @@ import pandas as pd
 from django.db import connection
 from django.utils.translation import gettext as _
 
+from cls_poitiers import referentiel
 from cls_poitiers.limites import NOMBRE_FAITS_MAX
 from cls_poitiers.models import Population, Territoire
 from cls_poitiers.tableurs import (
@@ -46,6 +59,7 @@ from .ecriture import (
 from .territoires import (
     codes_du_niveau,
     exiger_le_referentiel,
+    message_inconnu,
     message_inconnu_du_referentiel,
     noter_inconnu,
     signaler_inconnus,
@@ -76,7 +90,10 @@ COLONNES = {
     "insee_log_millesime": "log_annee",
     "milllog": "log_annee",
     "code_departement": "code",
+    "code_region": "region",
 }
+# The code of the rows that no département holds, and of the territory that keeps them.
+CODE_HORS_DEPARTEMENT = "NA"
 OBLIGATOIRES = ("code", "annee", "libelle", "unite", "nombre")
 # The column that marks a generated national file (observatoire.generation): its figures and
 # populations are illustrative and go to the illustrative source, never to a real one.
@@ -126,10 +143,13 @@ def reconnaitre_edition(entete: list[str], rapport: Rapport) -> tuple[dict[str, 
             roles[COLONNES[nom]] = colonne
             if nom == "code_departement":
                 niveau = Territoire.Niveau.DEPARTEMENT
+    if "code" not in roles and "region" in roles:
+        roles["code"] = roles.pop("region")
+        niveau = Territoire.Niveau.REGION
     manquantes = [r for r in OBLIGATOIRES if r not in roles]
     if manquantes:
         noms = {
-            "code": "CODGEO_xxxx / Code.département",
+            "code": "CODGEO_xxxx / Code.département / Code.région",
             "annee": "annee",
             "libelle": "indicateur / classe",
             "unite": "unite_de_compte / unité.de.compte",
@@ -143,6 +163,8 @@ def reconnaitre_edition(entete: list[str], rapport: Rapport) -> tuple[dict[str, 
     recente = normaliser(roles["nombre"]) == "nombre"
     if niveau == Territoire.Niveau.DEPARTEMENT:
         edition = _("base départementale SSMSI")
+    elif niveau == Territoire.Niveau.REGION:
+        edition = _("base régionale SSMSI")
     else:
         edition = _("base communale SSMSI, géographie %(a)s") % {"a": annee_geo or "?"}
     edition += " — " + (
@@ -249,8 +271,9 @@ def importer(chemin, *, rapport: Rapport, lot, source, creer_territoires=False, 
     ecriture = ecriture_en_masse(lot=lot, source=source, rapport=rapport)
     doublons = Doublons(rapport)
     populations = Populations()
-    roles = None
+    roles, niveau = None, None
     en_tete_seul = True
+    departements_nommes, premiere_ligne_lue = False, 2
     try:
         for paquet in lecteur:
             if roles is None:
@@ -272,8 +295,11 @@ def importer(chemin, *, rapport: Rapport, lot, source, creer_territoires=False, 
                 garder = ~vides
                 col = {role: colonne[garder] for role, colonne in col.items()}
                 lignes_paquet = lignes_paquet[garder]
+            if en_tete_seul:
+                premiere_ligne_lue = int(lignes_paquet[0])
             en_tete_seul = False
             rapport.lignes_lues += len(lignes_paquet)
+            departements_nommes = departements_nommes or _nomme_un_departement(col["code"])
             _traiter_paquet(
                 col,
                 lignes_paquet,
@@ -302,12 +328,37 @@ def importer(chemin, *, rapport: Rapport, lot, source, creer_territoires=False, 
     if roles is None or en_tete_seul:
         ecriture.abandonner()
         rapport.refuser(_("Le fichier ne contient que l'en-tête : aucune ligne de données."))
+    if niveau == Territoire.Niveau.DEPARTEMENT and not departements_nommes:
+        ecriture.abandonner()
+        _refuser_regional_avec_departements(rapport, ligne=premiere_ligne_lue, colonne=roles["code"])
     if not rapport.a_des_erreurs:
         populations.preparer()  # while the last chunk is being written
     ecriture.terminer()
     if not rapport.a_des_erreurs:
         populations.enregistrer(rapport, lot, source)
     signaler_inconnus(rapport, roles["code"] if roles else None)
+
+
+def _nomme_un_departement(codes: Colonne) -> bool:
+    """Whether a chunk of a départemental file names at least one département (not `NA`)."""
+    return bool(codes.par_valeurs(lambda v: ~v.isin(["", CODE_HORS_DEPARTEMENT])).any())
+
+
+def _refuser_regional_avec_departements(rapport: Rapport, *, ligne: int, colonne: str) -> None:
+    """A file with a département column where no row names a département: régional figures laid
+    out as the départemental base. Read as such, every région's total would become facts that no
+    département holds: refused."""
+    rapport.refuser(
+        _(
+            "Aucune ligne ne nomme un département dans la colonne « %(c)s » : c'est un fichier "
+            "régional avec une colonne département. La base régionale n'a pas de colonne "
+            "département : retirez-la (en-tête « classe;annee;Code.région;… »), ou importez la base "
+            "départementale."
+        )
+        % {"c": colonne},
+        ligne=ligne,
+        colonne=colonne,
+    )
 
 
 def _cle(territoires: np.ndarray, indicateurs: np.ndarray, annees: np.ndarray) -> np.ndarray:
@@ -632,29 +683,60 @@ def _identifier_territoires(
     paquet: Paquet, valide, *, niveau, territoires, creer_territoires
 ) -> tuple[np.ndarray, np.ndarray]:
     """Each row's territory at the file's level (commune codes padded to five digits, département
-    codes to two), and the valid rows left out because no territory of that level bears their
-    code: counted for a warning that names the first line, never fatal. With `creer_territoires`
-    every code must be a territory of the national referential (whose communes carry their
-    official name and sit under their département): an unknown code is an error on its line, and
-    without the referential the file is refused. Nothing is invented."""
+    and région codes to two), and the valid rows left out because no commune bears their code:
+    counted for a warning that names the first line, never fatal. A département or région code
+    must be a territory of that level: an unknown one is an error on its line, and so is any
+    commune code the national referential does not know with `creer_territoires` (without the
+    referential, the file is refused). `NA` at those levels is the "Hors département" territory.
+    Nothing is invented."""
     codes = paquet.col["code"]
     largeur = 5 if niveau == Territoire.Niveau.COMMUNE else 2
     codes = codes.transformer(lambda v: v.str.zfill(largeur).where(v.ne(""), ""))
+    if niveau != Territoire.Niveau.COMMUNE:
+        _hors_departement(paquet, valide, codes, territoires)
     territoire_ids = codes.par_valeurs(lambda v: v.map(lambda c: territoires.get(c, -1)).to_numpy(np.int64))
     inconnus_t = (territoire_ids < 0) & valide
     if not inconnus_t.any():
         return territoire_ids, inconnus_t
     rapport = paquet.rapport
-    if creer_territoires:
+    if creer_territoires or niveau != Territoire.Niveau.COMMUNE:
         premiere = int(paquet.lignes[np.argmax(inconnus_t)])
-        exiger_le_referentiel(rapport, ligne=premiere, colonne=paquet.roles["code"])
-        paquet.erreur(inconnus_t, "code", lambda i: message_inconnu_du_referentiel(codes[i], niveau))
+        if creer_territoires:
+            exiger_le_referentiel(rapport, ligne=premiere, colonne=paquet.roles["code"])
+        message = message_inconnu_du_referentiel if referentiel.est_charge() else message_inconnu
+        paquet.erreur(inconnus_t, "code", lambda i: message(codes[i], niveau))
         return territoire_ids, inconnus_t
     valeurs, lignes = codes.valeurs()[inconnus_t], paquet.lignes[inconnus_t]
     inconnus_codes, premieres, comptes = np.unique(valeurs, return_index=True, return_counts=True)
     for code, premiere, nombre in zip(inconnus_codes, premieres, comptes, strict=True):
         noter_inconnu(rapport, code, int(lignes[premiere]), int(nombre))
     return territoire_ids, inconnus_t
+
+
+def _hors_departement(paquet: Paquet, valide, codes: Colonne, territoires: dict) -> None:
+    """Rows whose département (région) is `NA`: their territory is "Hors département", under
+    France, created the first time (France comes from the national referential: without it the
+    file is refused on the first such line)."""
+    if CODE_HORS_DEPARTEMENT in territoires:
+        return
+    hors = valide & (codes.valeurs() == CODE_HORS_DEPARTEMENT)
+    if not hors.any():
+        return
+    exiger_le_referentiel(
+        paquet.rapport, ligne=int(paquet.lignes[np.argmax(hors)]), colonne=paquet.roles["code"]
+    )
+    territoires[CODE_HORS_DEPARTEMENT] = territoire_hors_departement().pk
+
+
+def territoire_hors_departement() -> Territoire:
+    """The territory of the facts no département holds (see the module's docstring)."""
+    france = Territoire.objects.get(niveau=Territoire.Niveau.PAYS, code=referentiel.PAYS_CODE)
+    territoire, _cree = Territoire.objects.get_or_create(
+        niveau=Territoire.Niveau.DEPARTEMENT,
+        code=CODE_HORS_DEPARTEMENT,
+        defaults={"nom": _("Hors département (faits non rattachés)"), "parent": france},
+    )
+    return territoire
 
 
 def _verifier_taux(
