@@ -399,16 +399,18 @@ def _etat_carte(affiche: secret.Affiche) -> str:
     return "taux" if affiche.taux is not None else "sans_donnee"
 
 
-def _departements_carte(racine: Territoire, territoires: list[Territoire]) -> list[dict]:
+def _departements_carte(perimetre: tableaux.Perimetre, territoires: list[Territoire]) -> list[dict]:
     """The département(s) the contract's territories are drawn in: name and outline (None when
-    none was imported)."""
-    ids = {t.departement_id for t in [racine, *territoires] if t.departement_id}
-    if not ids and racine.parent_id and racine.parent.niveau == Territoire.Niveau.DEPARTEMENT:
-        ids = {racine.parent_id}
-    return [
-        {"code": d.code, "nom": d.nom, "contour": d.contour}
-        for d in Territoire.objects.filter(pk__in=ids).only("code", "nom", "contour").order_by("code")
-    ]
+    none was imported). The perimeter's reference is the usual one, already loaded."""
+    ids = {t.departement_id for t in [perimetre.racine, *territoires] if t.departement_id}
+    reference = perimetre.reference
+    if reference and reference.niveau == Territoire.Niveau.DEPARTEMENT and ids <= {reference.pk}:
+        departements = [reference]
+    elif ids:
+        departements = Territoire.objects.filter(pk__in=ids).only("code", "nom", "contour").order_by("code")
+    else:
+        departements = []
+    return [{"code": d.code, "nom": d.nom, "contour": d.contour} for d in departements]
 
 
 def vue_territoires(ctx: Contexte, indicateur: Indicateur, niveau: str | None) -> dict:
@@ -512,7 +514,7 @@ def vue_territoires(ctx: Contexte, indicateur: Indicateur, niveau: str | None) -
         "carte": {
             "territoires": carte,
             "attributions": attributions,
-            "departements": _departements_carte(racine, [t for t, _c in elements]),
+            "departements": _departements_carte(ctx.perimetre, [t for t, _c in elements]),
         },
         "barres": barres,
         "notes": notes,
