@@ -23,6 +23,9 @@ from . import formats
 ZIP_TAILLE_DECOMPRESSEE_MAX = 200 * 1024 * 1024
 ZIP_RATIO_MAX = 100
 ZIP_MEMBRES_MAX = 10_000
+# What is read of a file that is not an archive to tell its type: its head, never the whole file
+# (the national base is several hundred megabytes, spooled to disk by the upload).
+TETE_LUE = 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -58,16 +61,16 @@ ODF_MIMETYPES = {"odt": TYPES["odt"].mime, "ods": TYPES["ods"].mime}
 OOXML_PARTIES = {"xlsx": "xl/workbook.xml", "docx": "word/document.xml"}
 
 
-def _lire(upload) -> bytes:
-    upload.seek(0)
-    data = upload.read()
-    upload.seek(0)
+def _tete(fichier) -> bytes:
+    fichier.seek(0)
+    data = fichier.read(TETE_LUE)
+    fichier.seek(0)
     return data
 
 
-def _verifier_archive(data: bytes) -> zipfile.ZipFile:
+def _verifier_archive(fichier) -> zipfile.ZipFile:
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
+        archive = zipfile.ZipFile(fichier)
     except zipfile.BadZipFile as exc:
         raise ValidationError(
             _("Le fichier est endommagé : son contenu n'est pas une archive valide.")
@@ -89,10 +92,13 @@ def _verifier_archive(data: bytes) -> zipfile.ZipFile:
     return archive
 
 
-def detecter_type(data: bytes) -> str | None:
-    """The platform's type code that the content really is, or None."""
+def detecter_type(contenu) -> str | None:
+    """The platform's type code that the content (bytes, or a seekable file read from its head
+    only unless it is an archive) really is, or None."""
+    fichier = io.BytesIO(contenu) if isinstance(contenu, bytes) else contenu
+    data = _tete(fichier)
     if data.startswith(b"PK\x03\x04"):
-        archive = _verifier_archive(data)
+        archive = _verifier_archive(fichier)
         noms = set(archive.namelist())
         if "mimetype" in noms:
             mimetype = archive.read("mimetype").decode("ascii", "replace").strip()
@@ -110,7 +116,7 @@ def detecter_type(data: bytes) -> str | None:
     utf16 = data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
     if b"\x00" in data[:65536] and not utf16:
         return None
-    texte = _decoder(data, utf16=utf16)
+    texte = _decoder(data, utf16=utf16, entier=len(data) < TETE_LUE)
     if texte is None:
         return None
     if _BALISAGE.search(texte[:65536]):
@@ -126,10 +132,11 @@ def detecter_type(data: bytes) -> str | None:
 _BALISAGE = re.compile(r"\A\s*<|<\s*(?:!doctype|html|script|iframe|svg|body|object|embed)\b", re.IGNORECASE)
 
 
-def _decoder(data: bytes, *, utf16: bool = False) -> str | None:
+def _decoder(data: bytes, *, utf16: bool = False, entier: bool = True) -> str | None:
+    """The text in `data`; a file's head (`entier` False) may end inside a character."""
     for encodage in ("utf-16",) if utf16 else ("utf-8-sig", "cp1252"):
         try:
-            return data.decode(encodage)
+            return codecs.getincrementaldecoder(encodage)().decode(data, final=entier)
         except UnicodeDecodeError:
             continue
     return None
@@ -153,7 +160,10 @@ def verifier_fichier(upload, *, types: set[str] | tuple[str, ...], taille_max: i
             _("Type de fichier non accepté (%(ext)s). Types acceptés : %(types)s.")
             % {"ext": extension or _("sans extension"), "types": libelles}
         )
-    reel = detecter_type(_lire(upload))
+    try:
+        reel = detecter_type(upload)
+    finally:
+        upload.seek(0)
     if reel == "html" and annonce.code in ("csv", "geojson"):
         raise ValidationError(
             _(

@@ -328,6 +328,9 @@ LOGGING = {
 # (CLS_IMPORT_BAIL_SECONDES) was cut off and is shown "interrompu", to be started again.
 CLS_MULTIPLE_PRIORITAIRE = float(os.environ.get("CLS_MULTIPLE_PRIORITAIRE", "1.5"))
 CLS_IMPORT_TAILLE_MAX = env_int("CLS_IMPORT_TAILLE_MAX", 20 * 1024 * 1024)
+# The SSMSI national formats are read in chunks, never whole: their web upload (spooled to disk
+# above FILE_UPLOAD_MAX_MEMORY_SIZE) has its own cap.
+CLS_IMPORT_TAILLE_MAX_NATIONALE = env_int("CLS_IMPORT_TAILLE_MAX_NATIONALE", 2 * 1024 * 1024 * 1024)
 CLS_IMPORT_BATTEMENT_SECONDES = float(os.environ.get("CLS_IMPORT_BATTEMENT_SECONDES", "5"))
 # On SQLite (development) an import's transaction locks the whole database and holds its beats
 # back until it ends: the lease then has to outlast the longest import.

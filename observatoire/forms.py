@@ -45,7 +45,15 @@ class TeleversementForm(forms.Form):
         choices=[c for c in LotImport.Type.choices if c[0] != LotImport.Type.DEMO],
     )
     fichier = forms.FileField(
-        label=_("Fichier"), help_text=_("CSV (séparateur ;, UTF-8 ou Windows-1252), XLSX ou GeoJSON.")
+        label=_("Fichier"),
+        help_text=_("CSV (séparateur ;, UTF-8 ou Windows-1252), XLSX ou GeoJSON."),
+        # An upload cut off halfway reaches the form without its file.
+        error_messages={
+            "required": _(
+                "Aucun fichier complet n'a été reçu : choisissez un fichier, ou déposez-le à nouveau "
+                "si son envoi a été interrompu. Rien n'a été enregistré."
+            )
+        },
     )
     source = forms.ModelChoiceField(
         label=_("Source des chiffres (modèle local)"),
@@ -94,16 +102,28 @@ class TeleversementForm(forms.Form):
         LotImport.Type.QPV: ("csv", "xlsx"),
     }
 
+    @staticmethod
+    def taille_max(type_lot: str | None) -> int:
+        """The cap on an upload of this kind: the national formats (read in chunks) have theirs."""
+        if type_lot in services.LUS_EN_ENTIER or type_lot not in LotImport.Type.values:
+            return settings.CLS_IMPORT_TAILLE_MAX
+        return settings.CLS_IMPORT_TAILLE_MAX_NATIONALE
+
     def clean_fichier(self):
         fichier = self.cleaned_data["fichier"]
-        if fichier.size > settings.CLS_IMPORT_TAILLE_MAX:
+        type_lot = self.data.get("type")
+        limite = self.taille_max(type_lot)
+        if fichier.size > limite:
+            connu = type_lot if type_lot in LotImport.Type.values else LotImport.Type.FIGURES
             raise forms.ValidationError(
-                services.trop_gros(type_lot=LotImport.Type.FIGURES, taille=fichier.size)
+                services.trop_gros(type_lot=connu, taille=fichier.size)
+                or _("Fichier trop volumineux (%(t)s Mo) : la limite est de %(m)s Mo pour ce type d'import.")
+                % {"t": formats.mega_octets(fichier.size), "m": formats.mega_octets(limite)}
             )
         if fichier.size == 0:
             raise forms.ValidationError(_("Le fichier est vide."))
-        types = self.TYPES_FICHIER.get(self.data.get("type"), ("csv", "xlsx", "geojson"))
-        verifier_fichier(fichier, types=types, taille_max=settings.CLS_IMPORT_TAILLE_MAX)
+        types = self.TYPES_FICHIER.get(type_lot, ("csv", "xlsx", "geojson"))
+        verifier_fichier(fichier, types=types, taille_max=limite)
         return fichier
 
 

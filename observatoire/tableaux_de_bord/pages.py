@@ -391,6 +391,28 @@ def _lien_territoire(territoire: Territoire) -> str:
     return reverse("observatoire:territoire", kwargs={"code": territoire.code})
 
 
+def _etat_carte(affiche: secret.Affiche) -> str:
+    """What a territory's colour on the map stands for, each case with its own hatching: its
+    rate, a figure masked for this reader (secrecy rule), or no rate at all."""
+    if affiche.masque:
+        return "secret"
+    return "taux" if affiche.taux is not None else "sans_donnee"
+
+
+def _departements_carte(perimetre: tableaux.Perimetre, territoires: list[Territoire]) -> list[dict]:
+    """The département(s) the contract's territories are drawn in: name and outline (None when
+    none was imported). The perimeter's reference is the usual one, already loaded."""
+    ids = {t.departement_id for t in [perimetre.racine, *territoires] if t.departement_id}
+    reference = perimetre.reference
+    if reference and reference.niveau == Territoire.Niveau.DEPARTEMENT and ids <= {reference.pk}:
+        departements = [reference]
+    elif ids:
+        departements = Territoire.objects.filter(pk__in=ids).only("code", "nom", "contour").order_by("code")
+    else:
+        departements = []
+    return [{"code": d.code, "nom": d.nom, "contour": d.contour} for d in departements]
+
+
 def vue_territoires(ctx: Contexte, indicateur: Indicateur, niveau: str | None) -> dict:
     niveau = niveau or Territoire.Niveau.COMMUNE
     racine = ctx.perimetre.racine
@@ -444,6 +466,7 @@ def vue_territoires(ctx: Contexte, indicateur: Indicateur, niveau: str | None) -
                 "lon": float(t.longitude) if t.longitude is not None else None,
                 "contour": t.contour,
                 "taux": round(affiche.taux, 2) if affiche.taux is not None else None,
+                "etat": _etat_carte(affiche),
                 "valeur": affiche.taux_texte or affiche.nombre_texte,
                 "texte": f"{t.nom} : {affiche.taux_texte or affiche.nombre_texte}"
                 + (f" ({_('taux non calculable')})" if motif else ""),
@@ -488,7 +511,11 @@ def vue_territoires(ctx: Contexte, indicateur: Indicateur, niveau: str | None) -
         )
     return {
         "tableau": tableau,
-        "carte": {"territoires": carte, "attributions": attributions},
+        "carte": {
+            "territoires": carte,
+            "attributions": attributions,
+            "departements": _departements_carte(ctx.perimetre, [t for t, _c in elements]),
+        },
         "barres": barres,
         "notes": notes,
         "niveau": niveau,

@@ -1,5 +1,7 @@
 """An analyst opens the map: the communes' real outlines, coloured by rate class with a legend,
-named on the map, the one without a rate hatched and dashed, the outlines' attribution shown."""
+named on the map, the secret one cross-hatched and the one without a rate hatched and dashed (two
+legend entries), the unit in the legend, the communes drawn in their département, Leaflet's
+controls in French, the outlines' attribution shown."""
 
 import json
 
@@ -15,28 +17,38 @@ from tests.observatoire.factories import DonneeFactory, SourceFactory
 
 pytestmark = pytest.mark.e2e
 
+# A frame around the communes standing for the Vienne's outline.
+CADRE_VIENNE = {
+    "type": "Polygon",
+    "coordinates": [[[0.1, 46.4], [0.7, 46.4], [0.7, 46.8], [0.1, 46.8], [0.1, 46.4]]],
+}
+
 
 @pytest.fixture
 def contrat(db):
-    district = Territoire.objects.create(code="district-carte", nom="District de la carte", niveau="district")
+    vienne = Territoire.objects.create(code="86", nom="Vienne", niveau="departement", contour=CADRE_VIENNE)
+    district = Territoire.objects.create(
+        code="district-carte", nom="District de la carte", niveau="district", parent=vienne
+    )
     ContratFactory(territoire=district)
     contours = {
         f["properties"]["code"]: f["geometry"]
         for f in json.loads(demo_observatoire.CONTOURS.read_text(encoding="utf-8"))["features"]
     }
     source = SourceFactory(code="police-carte", ordre=1)
-    # (code of a shipped outline, name, inhabitants or None, facts)
+    # (code of a shipped outline, name, inhabitants or None, facts or None when secret)
     for code, nom, habitants, faits in [
         ("86194", "Commune A", 10000, 900),
         ("86041", "Commune B", 20000, 600),
         ("86214", "Commune C", None, 300),
+        ("86163", "Commune D", 5000, None),
     ]:
         commune = Territoire.objects.create(
-            code=code, nom=nom, niveau="commune", parent=district, contour=contours[code]
+            code=code, nom=nom, niveau="commune", parent=district, contour=contours[code], departement=vienne
         )
         if habitants:
             Population.objects.create(territoire=commune, annee=1990, habitants=habitants, source="Test")
-        DonneeFactory(source=source, territoire=commune, nombre=faits)
+        DonneeFactory(source=source, territoire=commune, nombre=faits, secret=faits is None)
     LotImport.objects.create(
         type=LotImport.Type.GEOJSON,
         fichier_nom=demo_observatoire.CONTOURS.name,
@@ -53,7 +65,7 @@ def test_the_map_draws_named_outlines_a_legend_the_missing_rate_and_the_attribut
     page.goto(page.base_url + "/observatoire/territoires/")
     page.wait_for_selector("#carte path.leaflet-interactive")
 
-    assert page.locator("#carte path.leaflet-interactive").count() == 3
+    assert page.locator("#carte path.leaflet-interactive").count() == 4
     assert page.locator(".leaflet-tile").count() == 0  # no tile server
     expect(page.locator("#carte .leaflet-control-attribution")).to_contain_text(
         "france-geojson (Grégoire David), d'après IGN et INSEE, Licence Ouverte (Etalab)"
@@ -62,19 +74,36 @@ def test_the_map_draws_named_outlines_a_legend_the_missing_rate_and_the_attribut
         "Commune A",
         "Commune B",
         "Commune C",
+        "Commune D",
     ]
     # Commune C has no population: no rate, hatched and dashed on the map, and said in the legend.
-    sans_taux = page.locator('#carte path.leaflet-interactive[fill="url(#hachures-sans-taux)"]')
+    sans_taux = page.locator('#carte path.leaflet-interactive[fill="url(#hachures-sans-donnee)"]')
     assert sans_taux.count() == 1
     assert sans_taux.get_attribute("stroke-dasharray") == "5 4"
+    # Commune D is secret at the source: its own hatching, a solid border.
+    masque = page.locator('#carte path.leaflet-interactive[fill="url(#hachures-secret)"]')
+    assert masque.count() == 1 and masque.get_attribute("stroke-dasharray") is None
+    assert page.locator("pattern#hachures-secret line").count() == 2
+    assert page.locator("pattern#hachures-sans-donnee line").count() == 1
     legende = page.locator("#legende-carte")
-    expect(legende).to_contain_text("taux non disponible")
+    expect(legende).to_contain_text("Légende : taux en ‰, pour 1 000 habitants")
+    expect(legende).to_contain_text("pas de donnée : taux non disponible")
+    expect(legende).to_contain_text("secret statistique : chiffre masqué (hachures croisées)")
+    assert legende.locator('rect[fill="url(#hachures-secret)"]').count() == 1
+    assert legende.locator('rect[fill="url(#hachures-sans-donnee)"]').count() == 1
+    # The communes are drawn in their département: its outline (not interactive), named in the legend.
+    expect(legende).to_contain_text("contour du département : Vienne")
+    assert page.locator("#carte path:not(.leaflet-interactive)").count() == 1
+    # Leaflet's controls speak French.
+    assert page.locator("#carte .leaflet-control-zoom-in").get_attribute("title") == "Zoom avant"
+    assert page.locator("#carte .leaflet-control-zoom-out").get_attribute("aria-label") == "Zoom arrière"
+    expect(page.locator("#carte .leaflet-control-attribution")).to_contain_text("Carte : Leaflet")
     # A (90 ‰) and B (30 ‰) are the two ends of the classes.
     expect(legende).to_contain_text("de 30 à 45")
     expect(legende).to_contain_text("de 75 à 90")
     couleurs = page.eval_on_selector_all(
         "#carte path.leaflet-interactive", "chemins => chemins.map(c => c.getAttribute('fill'))"
     )
-    assert len(set(couleurs)) == 3
+    assert len(set(couleurs)) == 4  # two classes, two hatchings
     expect(page.locator("figcaption").first).to_contain_text("contour réel")
     axe(page, "carte des contours")

@@ -14,10 +14,10 @@ from cls_poitiers import demo as demo_coeur
 from cls_poitiers import referentiel
 from cls_poitiers.models import Territoire
 from observatoire import demo as demo_observatoire
-from observatoire.models import LotImport
+from observatoire.models import Donnee, LotImport
 from tests.factories import TerritoireFactory
 
-from .factories import DonneeFactory, SourceFactory
+from .factories import DonneeFactory, IndicateurFactory, SourceFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -204,3 +204,47 @@ def test_a_map_without_outlines_shows_no_attribution(perimetre, analyste, client
     donnees = _donnees_carte(client_de(analyste))
     assert all(t["contour"] is None for t in donnees["territoires"])
     assert donnees["attributions"] == []
+
+
+def test_the_map_says_which_territory_is_secret_which_has_no_data_and_their_departement(
+    perimetre, analyste, partenaire, client_de
+):
+    """Secret and no data are two cases of the map JSON (each its own hatching on the page); the
+    legend states the unit; the contract's territories are drawn in their département."""
+    source = SourceFactory(code="police-carte", ordre=1)
+    DonneeFactory(source=source, territoire=perimetre["c1"], nombre=None, secret=True)
+    DonneeFactory(source=source, territoire=perimetre["c2"], nombre=30)
+    TerritoireFactory(code="86900", nom="Sans chiffre", parent=perimetre["district"])
+    vienne = perimetre["departement"]
+    vienne.contour = CARRE
+    vienne.save()
+
+    donnees = _donnees_carte(client_de(analyste))
+    etats = {t["code"]: (t["etat"], t["taux"]) for t in donnees["territoires"]}
+    assert etats == {"86194": ("secret", None), "86041": ("taux", 15.0), "86900": ("sans_donnee", None)}
+    assert donnees["departements"] == [{"code": "86", "nom": "Vienne", "contour": CARRE}]
+
+    # A partner sees a count under the threshold masked: the secrecy rule for this reader.
+    from observatoire.tableaux_de_bord import cache
+
+    Donnee.objects.filter(territoire=perimetre["c2"]).update(nombre=2)
+    cache.changer()
+    etats = {t["code"]: t["etat"] for t in _donnees_carte(client_de(partenaire))["territoires"]}
+    assert etats["86041"] == "secret"
+    assert {t["code"]: t["etat"] for t in _donnees_carte(client_de(analyste))["territoires"]}[
+        "86041"
+    ] == "taux"
+
+
+@pytest.mark.parametrize("unite", ["habitants", "logements"])
+def test_the_legend_states_the_unit_of_the_indicator(perimetre, analyste, client_de, unite):
+    indicateur = IndicateurFactory(denominateur=unite)
+    DonneeFactory(
+        source=SourceFactory(code="police-carte", ordre=1), indicateur=indicateur, territoire=perimetre["c1"]
+    )
+    page = (
+        client_de(analyste).get(f"/observatoire/territoires/?indicateur={indicateur.code}").content.decode()
+    )
+    assert f"Légende : taux en ‰, pour 1 000 {unite}" in page
+    autre = "logements" if unite == "habitants" else "habitants"
+    assert f"pour 1 000 {autre}" not in page

@@ -1,9 +1,12 @@
 /* The territories' map (Leaflet, served locally) WITHOUT any tile server. A territory with an
    outline is drawn as its polygon, coloured by its rate's class; one without an outline as a circle
-   at its centre, of the same colour and sized by rate. A territory without a rate is hatched with a
-   dashed border (never told by colour alone). Outlined territories are named on the map, each
-   one's figure shows on hovering it (and in the table below the map); the legend below it
-   gives the classes; the outlines' attribution is in Leaflet's attribution control. */
+   at its centre, of the same colour and sized by rate. A figure masked by the statistical secrecy
+   rule is cross-hatched; a territory without a rate is hatched with a dashed border (never told by
+   colour alone). The département(s) the territories lie in are drawn by their outline when it was
+   imported. Outlined territories are named on the map, each one's figure shows on hovering it
+   (and in the table below the map); the legend below it gives the classes and the unit; the
+   outlines' attribution is in Leaflet's attribution control, whose prefix and zoom buttons'
+   titles come from the page, in French. */
 (function () {
   "use strict";
   var el = document.getElementById("carte");
@@ -13,16 +16,16 @@
   var territoires = donnees.territoires || [];
   // Sequential blues, light to dark, readable by colour-blind readers; text on them is never needed.
   var COULEURS = ["#dbe4f7", "#9fb6e8", "#5a7fd4", "#000091"];
-  var HACHURES = "hachures-sans-taux";
+  // One hatching per case without a colour: the map JSON's `etat` of each territory.
+  var HACHURES = { secret: "hachures-secret", sans_donnee: "hachures-sans-donnee" };
   var TRAIT = "#161616";
+  var departements = donnees.departements || [];
 
   var carte = L.map(el, { attributionControl: false, zoomControl: false, zoomSnap: 0.25 });
   // Leaflet's own zoom buttons are titled in English: the page gives their French titles.
   L.control.zoom({ zoomInTitle: el.dataset.zoomAvant, zoomOutTitle: el.dataset.zoomArriere }).addTo(carte);
-  if (donnees.attributions && donnees.attributions.length) {
-    var attribution = L.control.attribution({ prefix: false }).addTo(carte);
-    donnees.attributions.forEach(function (texte) { attribution.addAttribution(echapper(texte)); });
-  }
+  var attribution = L.control.attribution({ prefix: echapper(el.dataset.prefixe || "") }).addTo(carte);
+  (donnees.attributions || []).forEach(function (texte) { attribution.addAttribution(echapper(texte)); });
 
   var taux = territoires.map(function (t) { return t.taux; }).filter(function (v) { return v !== null; });
   var max = Math.max.apply(null, taux.concat([0]));
@@ -53,14 +56,21 @@
   }
 
   function style(t) {
+    if (t.etat === "secret") {
+      return { color: TRAIT, weight: 1.5, fillColor: "url(#" + HACHURES.secret + ")", fillOpacity: 1 };
+    }
     if (t.taux === null) {
-      return { color: TRAIT, weight: 1.5, dashArray: "5 4", fillColor: "url(#" + HACHURES + ")", fillOpacity: 1 };
+      return { color: TRAIT, weight: 1.5, dashArray: "5 4", fillColor: "url(#" + HACHURES.sans_donnee + ")", fillOpacity: 1 };
     }
     return { color: TRAIT, weight: 1, fillColor: couleur(t.taux), fillOpacity: 0.85 };
   }
 
   var couches = [];
   var noms = [];
+  // The départements first, underneath: a thick outline, no fill, not interactive.
+  var cadres = departements.filter(function (d) { return d.contour; }).map(function (d) {
+    return L.geoJSON(d.contour, { style: { color: "#3a3a3a", weight: 3, fill: false }, interactive: false }).addTo(carte);
+  });
   territoires.forEach(function (t) {
     var couche = null;
     if (t.contour) {
@@ -86,8 +96,8 @@
   });
   hachures();
   noms.forEach(function (nom) { nom.addTo(carte); });
-  if (couches.length) {
-    carte.fitBounds(L.featureGroup(couches).getBounds().pad(0.03));
+  if (couches.length || cadres.length) {
+    carte.fitBounds(L.featureGroup(couches.concat(cadres)).getBounds().pad(0.03));
   } else {
     carte.setView([46.6, 2.4], 5);
   }
@@ -101,19 +111,28 @@
     return element;
   }
 
+  function motif(id, traits) {
+    // A hatching pattern: lines on white, turned 45 degrees.
+    return svg("pattern", {
+      id: id, width: "8", height: "8", patternUnits: "userSpaceOnUse", patternTransform: "rotate(45)"
+    }, [svg("rect", { width: "8", height: "8", fill: "#ffffff" })].concat(traits));
+  }
+
   function hachures() {
-    // The SVG pattern the territories without a rate (on the map and in the legend) are filled
-    // with, in an SVG of its own next to the map.
-    if (document.getElementById(HACHURES)) { return; }
-    var motif = svg("pattern", {
-      id: HACHURES, width: "8", height: "8", patternUnits: "userSpaceOnUse", patternTransform: "rotate(45)"
-    }, [
-      svg("rect", { width: "8", height: "8", fill: "#ffffff" }),
-      svg("line", { x1: "0", y1: "0", x2: "0", y2: "8", stroke: "#666666", "stroke-width": "3" })
+    // The SVG patterns the masked territories (cross-hatched, dark) and those without a rate
+    // (single hatching, grey) are filled with, on the map and in the legend, in an SVG of their
+    // own next to the map.
+    if (document.getElementById(HACHURES.secret)) { return; }
+    var secret = motif(HACHURES.secret, [
+      svg("line", { x1: "0", y1: "0", x2: "0", y2: "8", stroke: "#3a3a3a", "stroke-width": "2" }),
+      svg("line", { x1: "0", y1: "4", x2: "8", y2: "4", stroke: "#3a3a3a", "stroke-width": "2" })
+    ]);
+    var sansDonnee = motif(HACHURES.sans_donnee, [
+      svg("line", { x1: "0", y1: "0", x2: "0", y2: "8", stroke: "#767676", "stroke-width": "3" })
     ]);
     var cache = svg("svg", {
       width: "0", height: "0", "aria-hidden": "true", focusable: "false", "class": "position-absolute"
-    }, [svg("defs", {}, [motif])]);
+    }, [svg("defs", {}, [secret, sansDonnee])]);
     el.parentNode.insertBefore(cache, el);
   }
 
@@ -126,22 +145,34 @@
     bornes.forEach(function (borne, i) {
       var texte = borne[0] === borne[1] ? format.format(borne[0])
         : conteneur.dataset.classe.replace("%(bas)s", format.format(borne[0])).replace("%(haut)s", format.format(borne[1]));
-      liste.appendChild(entree(COULEURS[bornes.length === 1 ? COULEURS.length - 1 : i], false, texte));
+      liste.appendChild(entree({ fill: COULEURS[bornes.length === 1 ? COULEURS.length - 1 : i] }, texte));
     });
-    if (territoires.some(function (t) { return t.taux === null; })) {
-      liste.appendChild(entree(null, true, conteneur.dataset.sansTaux));
+    if (territoires.some(function (t) { return t.etat === "secret"; })) {
+      liste.appendChild(entree({ fill: "url(#" + HACHURES.secret + ")", "stroke-width": "1.5" }, conteneur.dataset.secret));
     }
+    if (territoires.some(function (t) { return t.etat !== "secret" && t.taux === null; })) {
+      liste.appendChild(entree({
+        fill: "url(#" + HACHURES.sans_donnee + ")", "stroke-dasharray": "5 4", "stroke-width": "1.5"
+      }, conteneur.dataset.sansTaux));
+    }
+    departements.forEach(function (d) {
+      var texte = (d.contour ? conteneur.dataset.departement : conteneur.dataset.departementSansContour).replace("%(nom)s", d.nom);
+      liste.appendChild(d.contour ? entree({ fill: "none", stroke: "#3a3a3a", "stroke-width": "3" }, texte) : ligne(texte));
+    });
     conteneur.appendChild(liste);
   }
 
-  function entree(teinte, sansTaux, texte) {
+  function ligne(texte) {
     var item = document.createElement("li");
-    var rect = { x: "1", y: "1", width: "26", height: "14", stroke: TRAIT, fill: teinte };
-    if (sansTaux) {
-      rect.fill = "url(#" + HACHURES + ")";
-      rect["stroke-dasharray"] = "5 4";
-      rect["stroke-width"] = "1.5";
-    }
+    item.textContent = texte;
+    return item;
+  }
+
+  function entree(trace, texte) {
+    // A legend entry: a swatch drawn as on the map (`trace`: the SVG rectangle's paint), its text.
+    var item = document.createElement("li");
+    var rect = { x: "1", y: "1", width: "26", height: "14", stroke: TRAIT };
+    Object.keys(trace).forEach(function (cle) { rect[cle] = trace[cle]; });
     item.appendChild(svg("svg", { width: "28", height: "16", "aria-hidden": "true", focusable: "false" },
       [svg("rect", rect)]));
     item.appendChild(document.createTextNode(" " + texte));
