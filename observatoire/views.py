@@ -117,9 +117,11 @@ def _vide(request, filtre):
 
 def _calculee(request, page: str, valeurs: dict, construire, *, lire=None, **parametres):
     """(context, view) of a dashboard: `construire(ctx)` over the page context (`pages.contexte`,
-    or `lire(user, valeurs)`), computed once per
-    data version, filters and detail level (`tableaux_de_bord.cache`), or None when there is
-    nothing to show. The filters were validated for this user before: the cache never decides access.
+    or `lire(user, valeurs)`), computed once per data version, filters and detail level
+    (`tableaux_de_bord.cache`), or None when there is nothing to show. The filters were validated
+    for this user before; a territory's reach is checked by `lire` each time the page is computed,
+    and the detail level (which is also who reaches the territories outside the contract) is part
+    of the key.
     The view gets `cle_cache` and `duree_cache`, which name and keep its rendered HTML."""
 
     def calculer():
