@@ -10,7 +10,7 @@ and the home panels read their sources through it.
 """
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from cls_poitiers.permissions import (
     COORDINATION,
@@ -38,6 +38,57 @@ def peut_consulter(user) -> bool:
 
 def peut_importer(user) -> bool:
     return has_role(user, *ROLES_IMPORT)
+
+
+def voit_tous_les_territoires(user) -> bool:
+    """The Observatoire and the Coordination read any territory that has figures; the other
+    readers, the contract's perimeter and its references (`territoires_hors_contrat`)."""
+    return has_role(user, OBSERVATOIRE, COORDINATION)
+
+
+def territoires_hors_contrat(user, racine):
+    """The territories outside the contract's perimeter whose figures `user` may read on the
+    pages, their exports and the JSON endpoint, among those that have figures: any of them for
+    the Observatoire and the Coordination; for a partner, the contract territory's département,
+    région and France."""
+    from cls_poitiers.models import Territoire
+
+    from .models import Donnee
+
+    avec_chiffres = Territoire.objects.filter(Exists(Donnee.objects.filter(territoire_id=OuterRef("pk"))))
+    if not peut_consulter(user):
+        return avec_chiffres.none()
+    if voit_tous_les_territoires(user):
+        return avec_chiffres
+    if racine is None:
+        return avec_chiffres.none()
+    proches = [pk for pk in (racine.pk, racine.parent_id, racine.departement_id, racine.region_id) if pk]
+    regions = Territoire.objects.filter(pk__in=proches).values("region_id")
+    # The national references only (France, régions, départements), never another commune.
+    return avec_chiffres.filter(niveau__in=Territoire.NIVEAUX_AMBIGUS).filter(
+        Q(niveau=Territoire.Niveau.PAYS) | Q(pk__in=proches) | Q(pk__in=regions)
+    )
+
+
+RECHERCHE_LIMITE = 50
+
+
+def territoires_trouves(user, racine, texte: str, perimetre_ids=()) -> list:
+    """The territories a search box finds for `user`: by code, or by name whatever its accents
+    and case (`nom_recherche`), among the contract's perimeter and the territories outside it
+    that `user` may read (`territoires_hors_contrat`); at most RECHERCHE_LIMITE, by level and name."""
+    from cls_poitiers.modeles_communs import cle_de_recherche
+    from cls_poitiers.models import Territoire
+
+    texte = (texte or "").strip()
+    cle = cle_de_recherche(texte)
+    if not texte or not cle:
+        return []
+    lisibles = Q(pk__in=territoires_hors_contrat(user, racine).values("pk")) | Q(pk__in=list(perimetre_ids))
+    trouves = Territoire.objects.filter(lisibles).filter(
+        Q(code__iexact=texte) | Q(nom_recherche__contains=cle)
+    )
+    return list(trouves.order_by("nom_recherche", "niveau")[:RECHERCHE_LIMITE])
 
 
 def portee_des_sources(user) -> int | None:

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from cls_poitiers import fichiers
 from cls_poitiers.formats import nombre
 from cls_poitiers.models import Contrat, Territoire
-from cls_poitiers.perimetre import territoire_de_l_adresse
+from cls_poitiers.perimetre import NIVEAUX_NATIONAUX, territoire_de_l_adresse
 from cls_poitiers.permissions import (
     COORDINATION,
     OBSERVATOIRE,
@@ -59,6 +59,8 @@ from .querysets import (
     peut_consulter,
     peut_importer,
     portee_des_sources,
+    territoires_hors_contrat,
+    territoires_trouves,
 )
 from .tableaux_de_bord import cache, exports, pages
 
@@ -113,14 +115,17 @@ def _vide(request, filtre):
     return render(request, "observatoire/vide.html", contexte)
 
 
-def _calculee(request, page: str, valeurs: dict, construire, **parametres):
-    """(context, view) of a dashboard: `construire(ctx)` over the page context, computed once per
-    data version, filters and detail level (`tableaux_de_bord.cache`), or None when there is
-    nothing to show. The filters were validated for this user before: the cache never decides access.
+def _calculee(request, page: str, valeurs: dict, construire, *, lire=None, **parametres):
+    """(context, view) of a dashboard: `construire(ctx)` over the page context (`pages.contexte`,
+    or `lire(user, valeurs)`), computed once per data version, filters and detail level
+    (`tableaux_de_bord.cache`), or None when there is nothing to show. The filters were validated
+    for this user before; a territory's reach is checked by `lire` each time the page is computed,
+    and the detail level (which is also who reaches the territories outside the contract) is part
+    of the key.
     The view gets `cle_cache` and `duree_cache`, which name and keep its rendered HTML."""
 
     def calculer():
-        ctx = pages.contexte(request.user, valeurs)
+        ctx = (lire or pages.contexte)(request.user, valeurs)
         if ctx is None:
             return None
         vue = construire(ctx)
@@ -182,8 +187,21 @@ def par_territoire(request):
     ctx, vue = calcule
     export = _exporter(request, {"classement": vue["tableau"]}, "observatoire-territoires", ctx=ctx)
     return export or render(
-        request, "observatoire/par_territoire.html", {"filtre": filtre, "ctx": ctx, **vue}
+        request,
+        "observatoire/par_territoire.html",
+        {"filtre": filtre, "ctx": ctx, **vue, **_recherche(request, ctx)},
     )
+
+
+def _recherche(request, ctx) -> dict:
+    """The search box of the territories page (`?q=`, a name or a code): the territories this
+    reader may open, each with its page's link."""
+    texte = request.GET.get("q", "").strip()
+    trouves = territoires_trouves(request.user, ctx.perimetre.racine, texte, ctx.perimetre.territoires)
+    return {
+        "recherche": texte,
+        "trouves": [{"territoire": t, "lien": pages._lien_territoire(t)} for t in trouves],
+    }
 
 
 @role_required(*ROLES_CONSULTATION)
@@ -215,19 +233,63 @@ def evolution(request):
     return export or render(request, "observatoire/evolution.html", {"filtre": filtre, "ctx": ctx, **vue})
 
 
+def _contexte_du_territoire(user, valeurs, territoire, hors_contrat: list):
+    """The page context of `territoire`: the contract's perimeter when it is in it, else the
+    territory on its own when `user` may read it (`territoires_hors_contrat`; `hors_contrat`
+    receives the contract's territory then), else 404."""
+    ctx = pages.contexte(user, valeurs)
+    if ctx is None or territoire.pk in ctx.perimetre.territoires:
+        return ctx
+    if not territoires_hors_contrat(user, ctx.perimetre.racine).filter(pk=territoire.pk).exists():
+        raise Http404(_("Ce territoire n'est pas dans le périmètre du contrat."))
+    hors_contrat.append(ctx.perimetre.racine)
+    return pages.contexte(user, valeurs, territoire=territoire)
+
+
+NIVEAUX_DES_REFERENCES = [Territoire.Niveau.DEPARTEMENT, Territoire.Niveau.REGION, Territoire.Niveau.PAYS]
+
+
+def _references_du_territoire(user, racine_du_contrat, territoire) -> list[dict]:
+    """Links to the département, région and France pages of a territory outside the contract,
+    those of them with figures that `user` may read (one query)."""
+    references = territoires_hors_contrat(user, racine_du_contrat).filter(
+        Q(pk__in=[territoire.departement_id, territoire.region_id, territoire.parent_id])
+        | Q(niveau=Territoire.Niveau.PAYS)
+    )
+    references = [t for t in references if t.pk != territoire.pk and t.niveau in NIVEAUX_DES_REFERENCES]
+    return [
+        {"nom": t.nom, "niveau": t.get_niveau_display(), "lien": pages._lien_territoire(t)}
+        for t in sorted(references, key=lambda t: NIVEAUX_DES_REFERENCES.index(t.niveau))
+    ]
+
+
 @role_required(*ROLES_CONSULTATION)
 def territoire(request, code):
     territoire = territoire_de_l_adresse(request, code, Territoire.objects.select_related("parent"))
     filtre, valeurs = _filtre(request)
     if filtre.source_refusee():
         return _source_refusee(request, filtre)
+    hors_contrat = []
 
     def construire(ctx):
-        if territoire.pk not in ctx.perimetre.territoires:
-            raise Http404(_("Ce territoire n'est pas dans le périmètre du contrat."))
-        return pages.vue_territoire(ctx, territoire)
+        vue = pages.vue_territoire(ctx, territoire)
+        if not hors_contrat:
+            return {**vue, "references": [], "fiche": territoire.get_absolute_url()}
+        return {
+            **vue,
+            "references": _references_du_territoire(request.user, hors_contrat[0], territoire),
+            # The platform's territory pages show the contract and the national levels only.
+            "fiche": territoire.get_absolute_url() if territoire.niveau in NIVEAUX_NATIONAUX else "",
+        }
 
-    calcule = _calculee(request, "territoire", valeurs, construire, territoire=territoire.pk)
+    calcule = _calculee(
+        request,
+        "territoire",
+        valeurs,
+        construire,
+        lire=lambda user, valeurs: _contexte_du_territoire(user, valeurs, territoire, hors_contrat),
+        territoire=territoire.pk,
+    )
     if calcule is None:
         return _vide(request, filtre)
     ctx, vue = calcule
@@ -247,6 +309,17 @@ def territoire(request, code):
     )
 
 
+def _territoire_de_l_api(user, ctx, code: str, niveau: str | None):
+    """`?territoire=CODE` (and `niveau_territoire` for the ambiguous codes) of the JSON endpoint: a territory
+    of the contract's perimeter, else one outside it that `user` may read; None otherwise."""
+    dans_le_contrat = [
+        t for t in ctx.perimetre.territoires.values() if t.code == code and niveau in (None, "", t.niveau)
+    ]
+    if dans_le_contrat:
+        return dans_le_contrat[0]
+    return territoires_hors_contrat(user, ctx.perimetre.racine).par_code(code, niveau=niveau or None)
+
+
 @role_required(*ROLES_CONSULTATION)
 def api_chiffres(request):
     """Read-only JSON of the aggregated figures, with the same permissions and masking as the pages."""
@@ -261,9 +334,15 @@ def api_chiffres(request):
     territoire_code = request.GET.get("territoire")
     territoire = None
     if territoire_code:
-        territoire = next((t for t in ctx.perimetre.territoires.values() if t.code == territoire_code), None)
+        territoire = _territoire_de_l_api(
+            request.user, ctx, territoire_code, request.GET.get("niveau_territoire")
+        )
         if territoire is None:
             return JsonResponse({"erreurs": {"territoire": _("Territoire inconnu.")}}, status=404)
+        if territoire.pk not in ctx.perimetre.territoires:
+            ctx = pages.contexte(request.user, valeurs, territoire=territoire)
+            if ctx is None:
+                return JsonResponse({"resultats": []})
     indicateurs = [valeurs["indicateur"]] if valeurs.get("indicateur") else None
     if valeurs.get("famille"):
         indicateurs = [

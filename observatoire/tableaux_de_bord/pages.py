@@ -105,11 +105,23 @@ class Contexte:
         return self.motif(indicateur, annee).afficher(chiffre, cellule)
 
 
-def contexte(user, valeurs: dict) -> Contexte | None:
+def perimetre_du_territoire(territoire: Territoire) -> tableaux.Perimetre:
+    """A territory outside the contract's perimeter (another commune, a département, a région,
+    France) on its own: its own figures, over its own population (one query)."""
+    return tableaux.Perimetre(
+        racine=territoire,
+        territoires={territoire.pk: territoire},
+        enfants={},
+        populations=tableaux.populations_par_millesime([territoire.pk]),
+    )
+
+
+def contexte(user, valeurs: dict, territoire: Territoire | None = None) -> Contexte | None:
     """The page context for `user` (None: no reader, the command line), over the sources this
     user may read (`Source.objects.visibles_par`): `valeurs["source"]` comes from the filter,
-    which offers and accepts only those."""
-    perimetre = tableaux.perimetre()
+    which offers and accepts only those. By default the contract's perimeter; with `territoire`
+    (outside it, its reach checked by the caller), that territory on its own."""
+    perimetre = tableaux.perimetre() if territoire is None else perimetre_du_territoire(territoire)
     if perimetre is None:
         return None
     sources = tableaux.sources_avec_donnees(
@@ -388,7 +400,9 @@ def tableau_prioritaires(ctx: Contexte, indicateur: Indicateur) -> Tableau:
 def _lien_territoire(territoire: Territoire) -> str:
     from django.urls import reverse
 
-    return reverse("observatoire:territoire", kwargs={"code": territoire.code})
+    url = reverse("observatoire:territoire", kwargs={"code": territoire.code})
+    # Département 75 and région 75 are two pages (as `Territoire.get_absolute_url`).
+    return f"{url}?niveau={territoire.niveau}" if territoire.niveau in Territoire.NIVEAUX_AMBIGUS else url
 
 
 def _etat_carte(affiche: secret.Affiche) -> str:

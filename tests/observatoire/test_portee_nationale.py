@@ -1,0 +1,202 @@
+"""Every imported figure is reachable: the Observatoire and the Coordination open any territory
+with figures (a commune outside the contract, a département) on its page, in its CSV/XLSX export,
+in the JSON endpoint and with the search box; partners keep the contract's territories and its
+references (département, région, France), nothing else, whatever the query says; and
+`exporter_chiffres --territoire` gives exactly that territory's rows or a French error."""
+
+import io
+
+import openpyxl
+import pytest
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+
+from cls_poitiers.models import Territoire
+from tests.factories import ContratFactory
+
+from .factories import DonneeFactory, IndicateurFactory, SourceFactory
+from .referentiel_factice import charger_referentiel_factice
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def national(tmp_path):
+    """The fake referential, a contract on Poitiers, and figures of 2024 for Poitiers,
+    Châtellerault (outside the contract), Paris (another département), Vienne and Île-de-France."""
+    charger_referentiel_factice(tmp_path / "referentiel")
+    territoires = {
+        nom: Territoire.objects.get(niveau=niveau, code=code)
+        for nom, niveau, code in [
+            ("poitiers", "commune", "86194"),
+            ("chatellerault", "commune", "86066"),
+            ("paris", "commune", "75056"),
+            ("vienne", "departement", "86"),
+            ("idf", "region", "11"),
+        ]
+    }
+    ContratFactory(territoire=territoires["poitiers"])
+    source = SourceFactory(code="base-communale-test", libelle="Base communale (test)")
+    indicateur = IndicateurFactory(code="cambriolages-test", libelle="Cambriolages (test)")
+    nombres = {"poitiers": 700, "chatellerault": 321, "paris": 987, "vienne": 468, "idf": 555}
+    for nom, nombre in nombres.items():
+        DonneeFactory(
+            source=source, indicateur=indicateur, territoire=territoires[nom], annee=2024, nombre=nombre
+        )
+    return {**territoires, "source": source}
+
+
+def _page(code, niveau=None):
+    url = reverse("observatoire:territoire", kwargs={"code": code})
+    return f"{url}?niveau={niveau}" if niveau else url
+
+
+def _export(client, url, format_):
+    separateur = "&" if "?" in url else "?"
+    return client.get(f"{url}{separateur}export=territoire&format={format_}")
+
+
+def _cellules_xlsx(reponse) -> list:
+    feuille = openpyxl.load_workbook(io.BytesIO(reponse.content)).active
+    return [c.value for ligne in feuille.iter_rows() for c in ligne]
+
+
+def _api(client, **parametres):
+    return client.get(reverse("observatoire:api_chiffres"), parametres)
+
+
+@pytest.mark.parametrize("role", ["analyste", "coordination"])
+@pytest.mark.parametrize(
+    ("code", "niveau", "nom", "nombre"),
+    [("86066", None, "Châtellerault", 321), ("86", "departement", "Vienne", 468)],
+)
+def test_analyst_reaches_a_commune_outside_the_contract_and_a_departement(
+    national, client_de, request, role, code, niveau, nom, nombre
+):
+    client = client_de(request.getfixturevalue(role))
+    page = client.get(_page(code, niveau))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert f'<h1 class="h3">{nom}' in html and f"<td>{nombre}</td>" in html
+
+    csv = _export(client, _page(code, niveau), "csv")
+    assert csv.status_code == 200
+    contenu = csv.content.decode("utf-8-sig")
+    assert f";{nombre};" in contenu and ";987;" not in contenu
+    xlsx = _export(client, _page(code, niveau), "xlsx")
+    assert xlsx.status_code == 200 and nombre in _cellules_xlsx(xlsx)
+
+    parametres = {"territoire": code, **({"niveau_territoire": niveau} if niveau else {})}
+    reponse = _api(client, **parametres)
+    assert reponse.status_code == 200
+    lignes = reponse.json()["resultats"]
+    assert [(ligne["territoire_code"], ligne["territoire"], ligne["nombre"]) for ligne in lignes] == [
+        (code, nom, nombre)
+    ]
+
+
+def test_the_commune_page_links_to_its_departement_page(national, analyste, client_de):
+    html = client_de(analyste).get(_page("86066")).content.decode()
+    assert f'href="{_page("86", "departement")}"' in html
+    # Châtellerault is no page of the platform's core (outside the contract): no dead link to it.
+    assert 'href="/territoires/86066/"' not in html
+
+
+def test_partner_reaches_the_contracts_departement_but_no_other_territory(national, partenaire, client_de):
+    client = client_de(partenaire)
+    assert client.get(_page("86194")).status_code == 200
+    vienne = client.get(_page("86", "departement"))
+    assert vienne.status_code == 200 and '<h1 class="h3">Vienne' in vienne.content.decode()
+    assert _api(client, territoire="86", niveau_territoire="departement").status_code == 200
+
+    for code, niveau in [("86066", None), ("75056", None), ("11", "region")]:
+        assert client.get(_page(code, niveau)).status_code == 404
+        assert _export(client, _page(code, niveau), "csv").status_code == 404
+        assert _export(client, _page(code, niveau), "xlsx").status_code == 404
+        parametres = {"territoire": code, **({"niveau_territoire": niveau} if niveau else {})}
+        reponse = _api(client, **parametres)
+        assert reponse.status_code == 404 and "resultats" not in reponse.json()
+
+
+def test_partner_gets_nothing_outside_its_scope_through_a_query_parameter(national, partenaire, client_de):
+    client = client_de(partenaire)
+    chatellerault = national["chatellerault"]
+    urls = [
+        reverse("observatoire:par_territoire") + f"?territoire={chatellerault.pk}&q=chatellerault",
+        reverse("observatoire:par_territoire") + "?q=86066&export=classement&format=csv",
+        reverse("observatoire:evolution") + f"?territoires={chatellerault.pk}",
+        reverse("observatoire:evolution") + f"?territoires={chatellerault.pk}&export=evolution&format=csv",
+        reverse("observatoire:tableau_de_bord") + "?territoire=86066&export=indicateurs&format=csv",
+        reverse("observatoire:api_chiffres") + "?niveau=commune",
+        reverse("observatoire:api_chiffres") + f"?territoires={chatellerault.pk}",
+        _page("86194") + "?territoire=86066&export=territoire&format=csv",
+    ]
+    for url in urls:
+        reponse = client.get(url)
+        contenu = reponse.content.decode("utf-8-sig")
+        assert "Châtellerault" not in contenu and ";321;" not in contenu, url
+        assert '"nombre": 321' not in contenu, url
+
+
+def _resultats(html: str) -> str:
+    return html.split('id="titre-recherche"')[1]
+
+
+def test_search_box_finds_a_commune_by_name_or_code(national, analyste, partenaire, client_de):
+    url = reverse("observatoire:par_territoire")
+    for texte in ["chatellerault", "CHÂTELLERAULT", "86066"]:
+        html = client_de(analyste).get(url, {"q": texte}).content.decode()
+        assert '<label for="recherche-territoire"' in html
+        assert f'<a href="{_page("86066")}">Châtellerault</a>' in html, texte
+        assert "Poitiers</a>" not in _resultats(html)
+    html = client_de(analyste).get(url, {"q": "vienne"}).content.decode()
+    assert f'<a href="{_page("86", "departement")}">Vienne</a>' in html
+    html = client_de(analyste).get(url, {"q": "introuvable"}).content.decode()
+    assert "Aucun territoire avec des chiffres ne correspond à « introuvable »" in html
+
+    # A partner's search stays in its scope: the contract's département, never another commune.
+    html = client_de(partenaire).get(url, {"q": "chatellerault"}).content.decode()
+    assert "86066" not in _resultats(html) and "Châtellerault" not in html
+    html = client_de(partenaire).get(url, {"q": "vienne"}).content.decode()
+    assert f'<a href="{_page("86", "departement")}">Vienne</a>' in html
+
+
+def _exporter(tmp_path, *args, nom="chiffres.csv"):
+    sortie = tmp_path / nom
+    call_command("exporter_chiffres", *args, "--sortie", str(sortie), stdout=io.StringIO())
+    return sortie
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "nombre"),
+    [
+        (["--territoire", "86066"], "86066", "321"),
+        (["--territoire", "86", "--niveau-territoire", "departement"], "86", "468"),
+        (["--territoire", "86194"], "86194", "700"),
+    ],
+)
+def test_export_command_gives_exactly_that_territorys_rows_whatever_its_level(
+    national, tmp_path, args, code, nombre
+):
+    sortie = _exporter(tmp_path, *args, "--annee", "2024", "--source", "base-communale-test")
+    lignes = sortie.read_bytes().decode("utf-8-sig").splitlines()
+    assert len(lignes) == 2
+    assert lignes[1].split(";")[0] == code and f";{nombre};" in lignes[1]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--territoire", "99999"], "Territoire inconnu : 99999"),
+        (["--territoire", "86", "--niveau-territoire", "canton"], "Niveau inconnu : canton"),
+        (["--territoire", "86", "--niveau-territoire", "region"], "Territoire inconnu : 86 au niveau region"),
+        (["--source", "inexistante"], "Source inconnue : inexistante"),
+        (["--territoire", "75", "--niveau-territoire", "region"], "Aucun chiffre pour"),
+    ],
+)
+def test_export_command_refuses_an_unknown_code_level_or_source_in_french_and_writes_nothing(
+    national, tmp_path, args, message
+):
+    with pytest.raises(CommandError, match=message):
+        _exporter(tmp_path, *args, "--annee", "2024")
+    assert not (tmp_path / "chiffres.csv").exists()
