@@ -316,6 +316,10 @@ def _reference(ctx: Contexte, indicateur: Indicateur, annee: int) -> calculs.Chi
     racine = ctx.perimetre.racine
     if ctx.partiel(indicateur, annee, racine.pk):
         return calculs.Chiffre()
+    if len(ctx.perimetre.territoires) <= 1:
+        # A territory on its own (outside the contract, or a contract of one commune without
+        # quartiers): a ratio to itself would always read 1,00 and tell nothing.
+        return calculs.Chiffre()
     return ctx.chiffre(indicateur, annee, racine.pk)
 
 

@@ -12,6 +12,8 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from cls_poitiers.models import Territoire
+from observatoire.models import Donnee
+from observatoire.tableaux_de_bord import pages
 from tests.factories import ContratFactory
 
 from .factories import DonneeFactory, IndicateurFactory, SourceFactory
@@ -200,3 +202,15 @@ def test_export_command_refuses_an_unknown_code_level_or_source_in_french_and_wr
     with pytest.raises(CommandError, match=message):
         _exporter(tmp_path, *args, "--annee", "2024")
     assert not (tmp_path / "chiffres.csv").exists()
+
+
+def test_a_territory_on_its_own_is_not_compared_with_itself(national, analyste):
+    """Outside the contract a commune's page has no reference of its own: a "ratio" to itself
+    would always read 1,00."""
+    chatellerault = Territoire.objects.get(niveau="commune", code="86066")
+    ctx = pages.contexte(analyste, {}, territoire=chatellerault)
+    indicateurs = {d.indicateur for d in Donnee.objects.filter(territoire=chatellerault)}
+    assert indicateurs
+    for indicateur in indicateurs:
+        assert ctx.chiffre(indicateur, ctx.annee, chatellerault.pk).nombre is not None
+        assert pages._reference(ctx, indicateur, ctx.annee).nombre is None
