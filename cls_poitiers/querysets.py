@@ -87,10 +87,6 @@ class ContratQuerySet(models.QuerySet):
     def avec_debut(self):
         return self.alias(debut_effectif=Coalesce("date_debut", "date_signature"))
 
-    def en_vigueur(self, au: datetime.date | None = None):
-        """The contracts in force on `au` (today by default): begun by then, not yet ended."""
-        return self.avec_debut().filter(_en_vigueur(au or timezone.localdate()))
-
     def ordre_courant(self, au: datetime.date | None = None):
         """The contracts, the current one first (see `courant`): those in force on `au` before
         the others, then those begun by then before those to come, each group latest first."""

@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from ..modeles_communs import cle_de_recherche
+from ..mise_en_place.services import rechercher
 from ..models import Contrat, Partenaire, Priorite, Territoire, Utilisateur
 from ..permissions import ROLES
 from .roles import RolesAccordablesMixin
@@ -135,10 +135,8 @@ class CommuneAjoutForm(_SansBalise, forms.Form):
 
     def clean_recherche(self):
         saisie = self.cleaned_data["recherche"].strip()
-        communes = Territoire.objects.filter(referentiel=True, niveau=Territoire.Niveau.COMMUNE)
-        trouvees = list(communes.filter(code=saisie)) or list(
-            communes.filter(nom_recherche=cle_de_recherche(saisie)).select_related("departement")[:10]
-        )
+        # The set-up journey's search of the referential, its communes only (one home for it).
+        trouvees = [t for t in rechercher(saisie) if t.niveau == Territoire.Niveau.COMMUNE]
         if not trouvees:
             raise forms.ValidationError(
                 _("Aucune commune du référentiel national ne porte ce nom ou ce code : « %(saisie)s »."),
