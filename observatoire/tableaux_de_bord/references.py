@@ -1,0 +1,532 @@
+"""A territory in its national context: its département, its région and France, each with count,
+denominator and rate for an indicator and a year, and the territory's rank among its peers.
+
+Where a reference's figure comes from (`Reference.origine`), in this order:
+- `PUBLIE`: the source's own total for that territory (the départemental or régional base), a
+  published total that includes the communes the commune base masks;
+- `DEPARTEMENTS`: for a région or France without a total of its own, the sum of the published
+  départemental totals; France counts the facts attached to no département
+  (`ssmsi.CODE_HORS_DEPARTEMENT`), which add no inhabitant to its denominator. Complete when every
+  département of the referential has its total (else its coverage says what is missing);
+- `COMMUNES`: the sum over the communes that have a published figure, over their own
+  denominators: masked communes leave a part unknown, and the coverage says how much of the
+  population the published communes make.
+Each reference is one of these, never a published total added to its parts (no double counting),
+and the three are read in a fixed number of queries (`References.lire`).
+
+Ranks (`classement`): a commune among the communes of its population class (`CLASSES`, the INSEE
+bands), a département among the départements, a région among the régions, by rate, highest first;
+a figure masked at the source has no rate and no rank.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Case, F, OuterRef, Q, Subquery, Value, When
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from cls_poitiers import formats
+from cls_poitiers.models import Population, Territoire
+
+from ..imports.ssmsi import CODE_HORS_DEPARTEMENT
+from ..models import Donnee, Indicateur, Source
+from . import calculs, completude, secret, tableaux
+
+PUBLIE = "publie"
+DEPARTEMENTS = "departements"
+COMMUNES = "communes"
+
+# The INSEE bands of communes by population (lower bound included, upper bound excluded).
+CLASSES = [(0, 2_000), (2_000, 5_000), (5_000, 10_000), (10_000, 20_000), (20_000, 50_000), (50_000, 100_000)]
+CLASSES.append((100_000, None))
+
+NIVEAUX_CLASSES = (Territoire.Niveau.COMMUNE, Territoire.Niveau.DEPARTEMENT, Territoire.Niveau.REGION)
+
+
+def classe_de(habitants: int | None) -> tuple[int, int | None] | None:
+    if habitants is None:
+        return None
+    for bas, haut in CLASSES:
+        if habitants >= bas and (haut is None or habitants < haut):
+            return (bas, haut)
+    return None
+
+
+def libelle_classe(classe: tuple[int, int | None]) -> str:
+    bas, haut = classe
+    if bas == 0:
+        return _("communes de moins de %(h)s habitants") % {"h": formats.nombre(haut)}
+    if haut is None:
+        return _("communes de %(b)s habitants ou plus") % {"b": formats.nombre(bas)}
+    return _("communes de %(b)s à %(h)s habitants") % {
+        "b": formats.nombre(bas),
+        "h": formats.nombre(haut - 1),
+    }
+
+
+# References ----------------------------------------------------------------------------------------
+
+
+def territoires_de_reference(territoire: Territoire) -> list[Territoire]:
+    """The département, the région and France of `territoire`, those that exist and are above it,
+    in that order (a few indexed lookups, none for a referential commune's cached links)."""
+    departement = _ancetre(territoire, Territoire.Niveau.DEPARTEMENT)
+    region = None
+    if territoire.niveau != Territoire.Niveau.REGION:
+        region = _ancetre(departement or territoire, Territoire.Niveau.REGION)
+    references = [t for t in (departement, region) if t is not None and t.pk != territoire.pk]
+    if territoire.niveau != Territoire.Niveau.PAYS:
+        france = Territoire.objects.filter(niveau=Territoire.Niveau.PAYS).order_by("pk").first()
+        if france is not None:
+            references.append(france)
+    return references
+
+
+def _ancetre(territoire: Territoire, niveau: str) -> Territoire | None:
+    """The territory of `niveau` that holds `territoire`: its referential link (`departement`,
+    `region`), else the first of its parents at that level."""
+    if territoire.niveau == niveau:
+        return None
+    lien = {Territoire.Niveau.DEPARTEMENT: "departement", Territoire.Niveau.REGION: "region"}[niveau]
+    if getattr(territoire, f"{lien}_id"):
+        return getattr(territoire, lien)
+    courant, profondeur = territoire, 0
+    while courant.parent_id and profondeur < 6:
+        courant, profondeur = courant.parent, profondeur + 1
+        if courant.niveau == niveau:
+            return courant
+        if getattr(courant, f"{lien}_id"):
+            return getattr(courant, lien)
+    return None
+
+
+@dataclass(frozen=True)
+class Reference:
+    """One reference's figure for an indicator and a year, where it comes from and what it covers."""
+
+    territoire: Territoire
+    chiffre: calculs.Chiffre
+    origine: str
+    # For a sum: how many of its parts have a published figure, and their share of the population.
+    couverture: completude.Couverture | None = None
+
+    @property
+    def complete(self) -> bool:
+        return self.couverture is None or self.couverture.complete
+
+    def origine_texte(self) -> str:
+        if self.chiffre.statut == calculs.VIDE:
+            return _("aucun chiffre")
+        if self.origine == PUBLIE:
+            return _("total publié par la source")
+        if self.origine == DEPARTEMENTS:
+            texte = _("somme des totaux départementaux publiés")
+        else:
+            texte = _("somme des communes publiées")
+        if self.couverture is not None:
+            texte += _(" (%(c)s)") % {"c": texte_couverture(self.couverture)}
+        return texte
+
+
+def texte_couverture(couverture: completude.Couverture) -> str:
+    if couverture.niveau == Territoire.Niveau.DEPARTEMENT:
+        parties = ngettext(
+            "%(n)s département sur %(total)s", "%(n)s départements sur %(total)s", couverture.avec_chiffre
+        )
+    else:
+        parties = ngettext(
+            "%(n)s commune sur %(total)s", "%(n)s communes sur %(total)s", couverture.avec_chiffre
+        )
+    texte = parties % {
+        "n": formats.nombre(couverture.avec_chiffre),
+        "total": formats.nombre(couverture.parties),
+    }
+    if couverture.part_population is not None:
+        texte += _(", %(p)s de la population") % {"p": formats.pourcentage(couverture.part_population, 1)}
+    return texte
+
+
+@dataclass
+class References:
+    """The reference figures of some territories for some indicators and years."""
+
+    valeurs: dict[tuple[int, int, int], Reference] = field(default_factory=dict)
+
+    def de(self, reference: Territoire, indicateur: Indicateur, annee: int) -> Reference:
+        return self.valeurs.get(
+            (reference.pk, indicateur.pk, annee), Reference(reference, calculs.Chiffre(), PUBLIE)
+        )
+
+    @classmethod
+    def lire(
+        cls, source: Source, references: list[Territoire], indicateurs: list[Indicateur], annees: list[int]
+    ) -> "References":
+        """At most five queries whatever the size of the national base: the references' own
+        totals and populations; the départemental totals and populations (for a région or France
+        without a total); the sums over the communes, for what is still missing."""
+        resultat = cls()
+        if not references or not indicateurs or not annees:
+            return resultat
+        propres = _totaux_propres(source, references, indicateurs, annees)
+        manquants = {
+            (r.pk, i.pk, a)
+            for r in references
+            for i in indicateurs
+            for a in annees
+            if propres.get((r.pk, i.pk, a), calculs.Chiffre()).statut == calculs.VIDE
+        }
+        for cle, chiffre in propres.items():
+            if cle not in manquants:
+                resultat.valeurs[cle] = Reference(_par_pk(references, cle[0]), chiffre, PUBLIE)
+        au_dessus = [r for r in references if r.niveau in (Territoire.Niveau.REGION, Territoire.Niveau.PAYS)]
+        if any(cle[0] in {r.pk for r in au_dessus} for cle in manquants):
+            for cle, reference in _sommes_departementales(source, au_dessus, indicateurs, annees).items():
+                if cle in manquants and reference.chiffre.statut != calculs.VIDE and reference.complete:
+                    resultat.valeurs[cle] = reference
+                    manquants.discard(cle)
+        if manquants:
+            restants = [r for r in references if any(cle[0] == r.pk for cle in manquants)]
+            for cle, reference in _sommes_communales(source, restants, indicateurs, annees).items():
+                if cle in manquants and reference.chiffre.statut != calculs.VIDE:
+                    resultat.valeurs[cle] = reference
+                    manquants.discard(cle)
+        if manquants:
+            # A partial sum of départemental totals, said to be partial, rather than nothing.
+            for cle, reference in _sommes_departementales(source, au_dessus, indicateurs, annees).items():
+                if cle in manquants and reference.chiffre.statut != calculs.VIDE:
+                    resultat.valeurs[cle] = reference
+        return resultat
+
+
+def _par_pk(territoires: list[Territoire], pk: int) -> Territoire:
+    return next(t for t in territoires if t.pk == pk)
+
+
+def _chiffres_propres(source, ids, indicateurs, annees) -> tuple[dict, dict]:
+    """{(territory, indicator, year): Compte} of the territories' own rows, and their populations."""
+    perimetre = tableaux.Perimetre(racine=None, territoires=dict.fromkeys(ids), enfants={})
+    comptes = tableaux.Comptes.lire(perimetre, source=source, indicateurs=indicateurs, annees=annees)
+    valeurs = {}
+    for (indicateur_id, territoire_id, annee), compte in comptes.valeurs.items():
+        valeurs[(territoire_id, indicateur_id, annee)] = compte
+    return valeurs, tableaux.populations_par_millesime(list(ids))
+
+
+def _chiffre(compte: calculs.Compte | None, populations: dict, indicateur: Indicateur, annee: int):
+    """A territory's own figure (no children), with its own denominator."""
+    denominateur = calculs.denominateur_pour(populations, annee, par_logements=indicateur.par_logements)
+    resultat = calculs.consolider(
+        {}, ["t"], {"t": compte} if compte else {}, {"t": denominateur}, annee=annee
+    )
+    return resultat["t"].total
+
+
+def _totaux_propres(source, references, indicateurs, annees) -> dict:
+    comptes, populations = _chiffres_propres(source, [r.pk for r in references], indicateurs, annees)
+    return {
+        (r.pk, i.pk, a): _chiffre(comptes.get((r.pk, i.pk, a)), populations.get(r.pk, {}), i, a)
+        for r in references
+        for i in indicateurs
+        for a in annees
+        if (r.pk, i.pk, a) in comptes
+    }
+
+
+def _sommes_departementales(source, au_dessus, indicateurs, annees) -> dict:
+    """The régions' and France's figures as sums of the published départemental totals."""
+    if not au_dessus:
+        return {}
+    departements = list(
+        Territoire.objects.filter(niveau=Territoire.Niveau.DEPARTEMENT).only(
+            "pk", "code", "region_id", "niveau"
+        )
+    )
+    ids = [d.pk for d in departements]
+    comptes, populations = _chiffres_propres(source, ids, indicateurs, annees)
+    if not comptes:
+        return {}
+    resultat = {}
+    for reference in au_dessus:
+        if reference.niveau == Territoire.Niveau.REGION:
+            parties = [d for d in departements if d.region_id == reference.pk]
+        else:
+            parties = departements
+        for indicateur in indicateurs:
+            for annee in annees:
+                chiffres = []
+                avec_chiffre, attendus, pop_avec, pop_toutes = 0, 0, 0, 0
+                for departement in parties:
+                    compte = comptes.get((departement.pk, indicateur.pk, annee))
+                    hors = departement.code == CODE_HORS_DEPARTEMENT
+                    chiffre = _chiffre(compte, populations.get(departement.pk, {}), indicateur, annee)
+                    if hors:
+                        # Facts attached to no département: counted, with no inhabitant of their own.
+                        if chiffre.publies:
+                            chiffres.append(
+                                calculs.Chiffre(
+                                    nombre=chiffre.nombre,
+                                    denominateur=0,
+                                    publies=chiffre.publies,
+                                    annees=chiffre.annees,
+                                )
+                            )
+                        elif chiffre.secrets:
+                            chiffres.append(chiffre)
+                        continue
+                    attendus += 1
+                    population = chiffre.denominateur_territoire
+                    pop_toutes += population or 0
+                    if chiffre.statut == calculs.PUBLIE:
+                        avec_chiffre += 1
+                        pop_avec += population or 0
+                    chiffres.append(chiffre)
+                total = calculs.agreger(chiffres)
+                if total.statut == calculs.VIDE:
+                    continue
+                couverture = completude.Couverture(
+                    avec_chiffre=avec_chiffre,
+                    parties=attendus,
+                    niveau=Territoire.Niveau.DEPARTEMENT,
+                    part_population=pop_avec / pop_toutes * 100 if pop_toutes else None,
+                )
+                resultat[(reference.pk, indicateur.pk, annee)] = Reference(
+                    reference, total, DEPARTEMENTS, None if couverture.complete else couverture
+                )
+    return resultat
+
+
+def _denominateur_sql(annee_ref, par_logements: bool):
+    """A commune's denominator for the figure's year: the nearest millésime at or before it."""
+    champ = "logements" if par_logements else "habitants"
+    return Subquery(
+        Population.objects.filter(
+            territoire_id=OuterRef("territoire_id"), annee__lte=annee_ref, **{f"{champ}__isnull": False}
+        )
+        .order_by("-annee")
+        .values(champ)[:1]
+    )
+
+
+def _lignes(source, indicateur: Indicateur, annees, filtre: Q, niveau: str, *, classe_a_lire=False):
+    """Per territory of `niveau` and year (months added up): [count, masked rows, rows, published rate,
+    denominator, inhabitants for its class]. One query, row by row (a commune has one yearly row
+    in the national base): the denominator's subquery runs only where the source published no
+    rate of its own, and the inhabitants' only for a commune without a legal population."""
+    denominateur = Case(
+        When(Q(taux_publie__isnull=False, mois=0) & ~Q(secret=True), then=Value(None)),
+        default=_denominateur_sql(OuterRef("annee"), indicateur.par_logements),
+    )
+    champs = {"denominateur": denominateur}
+    if classe_a_lire:
+        champs["habitants"] = Case(
+            When(territoire__population_legale__isnull=False, then=F("territoire__population_legale")),
+            default=_denominateur_sql(OuterRef("annee"), False),
+        )
+    lignes = (
+        Donnee.objects.filter(filtre, source=source, indicateur=indicateur, annee__in=annees)
+        .filter(territoire__niveau=niveau)
+        .order_by()
+        .annotate(**champs)
+        .values_list("territoire_id", "annee", "nombre", "secret", "taux_publie", *champs)
+    )
+    par_commune: dict[tuple[int, int], list] = {}
+    for territoire_id, annee, nombre, masque, taux, denom, *habitants in lignes:
+        ligne = par_commune.get((territoire_id, annee))
+        if ligne is None:
+            par_commune[(territoire_id, annee)] = [
+                nombre or 0,
+                int(bool(masque)),
+                1,
+                taux,
+                denom,
+                habitants[0] if habitants else None,
+            ]
+            continue
+        ligne[0] += nombre or 0
+        ligne[1] += int(bool(masque))
+        ligne[2] += 1
+        ligne[3] = None
+        ligne[4] = ligne[4] if ligne[4] is not None else denom
+    return par_commune
+
+
+def _sommes_communales(source, references, indicateurs, annees) -> dict:
+    """The references' figures as sums over their published communes (one query per reference
+    and indicator: the communes of a département, a région or France)."""
+    resultat = {}
+    for reference in references:
+        if reference.niveau == Territoire.Niveau.DEPARTEMENT:
+            filtre = Q(territoire__departement_id=reference.pk)
+        elif reference.niveau == Territoire.Niveau.REGION:
+            filtre = Q(territoire__region_id=reference.pk)
+        elif reference.niveau == Territoire.Niveau.PAYS:
+            filtre = Q()
+        else:
+            continue
+        for indicateur in indicateurs:
+            sommes: dict[int, list] = {}
+            lignes = _lignes(source, indicateur, annees, filtre, Territoire.Niveau.COMMUNE)
+            for (_t, annee), (total, secrets, _n, _taux, denominateur, _h) in lignes.items():
+                s = sommes.setdefault(annee, [0, 0, 0, 0, 0, 0])
+                # [count, published, masked, denominator, published without denominator, masked pop]
+                if secrets:
+                    s[2] += 1
+                    s[5] += float(denominateur) if denominateur is not None else 0
+                    continue
+                s[0] += total
+                s[1] += 1
+                if denominateur is None:
+                    s[4] += 1
+                else:
+                    s[3] += float(denominateur)
+            for annee, (nombre, publies, secrets, denominateur, sans, pop_masquee) in sommes.items():
+                if not publies and not secrets:
+                    continue
+                chiffre = calculs.Chiffre(
+                    nombre=nombre if publies else None,
+                    denominateur=denominateur if publies and not sans else None,
+                    publies=publies,
+                    secrets=secrets,
+                    annees=frozenset([annee]),
+                    motif_sans_taux=calculs.PARTIE_SANS_DENOMINATEUR if sans else "",
+                )
+                couverture = completude.Couverture(
+                    avec_chiffre=publies,
+                    parties=publies + secrets,
+                    niveau=Territoire.Niveau.COMMUNE,
+                    part_population=denominateur / (denominateur + pop_masquee) * 100
+                    if not sans and denominateur + pop_masquee
+                    else None,
+                )
+                resultat[(reference.pk, indicateur.pk, annee)] = Reference(
+                    reference, chiffre, COMMUNES, couverture
+                )
+    return resultat
+
+
+# Ranks ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Rang:
+    """A territory's place among its peers for one indicator and year, by rate, highest first."""
+
+    rang: int
+    classes: int  # territories of the group that have a rate
+    centile: float  # share of the group whose rate is at most the territory's (0–100)
+    groupe: str  # what the group is, in French
+    masques: int = 0  # territories of the group masked at the source (no rate, not ranked)
+
+    def texte(self) -> str:
+        return _("%(r)s sur %(n)s") % {"r": formats.nombre(self.rang), "n": formats.nombre(self.classes)}
+
+    def centile_texte(self) -> str:
+        return formats.nombre(self.centile, 0)
+
+
+@dataclass
+class Classement:
+    """The rates of every territory of one level for an indicator and a year (one query)."""
+
+    niveau: str
+    # territory id → (rate, population used for its class)
+    taux: dict[int, tuple[float, float | None]]
+    masques: set[int]
+
+    @classmethod
+    def lire(
+        cls, source: Source, indicateur: Indicateur, annee: int, niveau: str, classe=None
+    ) -> "Classement":
+        filtre = Q()
+        if niveau == Territoire.Niveau.DEPARTEMENT:
+            filtre &= ~Q(territoire__code=CODE_HORS_DEPARTEMENT)
+        if classe is not None:
+            bas, haut = classe
+            dans = Q(territoire__population_legale__gte=bas)
+            if haut is not None:
+                dans &= Q(territoire__population_legale__lt=haut)
+            filtre &= dans | Q(territoire__population_legale__isnull=True)
+        lignes = _lignes(source, indicateur, [annee], filtre, niveau, classe_a_lire=True)
+        taux, masques = {}, set()
+        for (territoire_id, _a), (
+            total,
+            secrets,
+            nombre_lignes,
+            publie,
+            denominateur,
+            habitants,
+        ) in lignes.items():
+            if secrets:
+                masques.add(territoire_id)
+                continue
+            valeur = float(publie) if publie is not None and nombre_lignes == 1 else None
+            if valeur is None:
+                valeur = calculs.taux_pour_mille(total, denominateur)
+            if valeur is None:
+                continue
+            taux[territoire_id] = (valeur, habitants)
+        resultat = cls(niveau, taux, masques)
+        if classe is not None:
+            resultat = resultat.de_la_classe(classe)
+        return resultat
+
+    def de_la_classe(self, classe) -> "Classement":
+        return Classement(
+            self.niveau,
+            {pk: v for pk, v in self.taux.items() if classe_de(v[1]) == classe},
+            self.masques,
+        )
+
+    def rang(self, territoire_id: int, groupe: str) -> Rang | None:
+        if territoire_id not in self.taux:
+            return None
+        valeur = self.taux[territoire_id][0]
+        valeurs = [v for v, _p in self.taux.values()]
+        plus_hauts = sum(1 for v in valeurs if v > valeur)
+        au_plus = sum(1 for v in valeurs if v <= valeur)
+        return Rang(
+            rang=plus_hauts + 1,
+            classes=len(valeurs),
+            centile=au_plus / len(valeurs) * 100,
+            groupe=groupe,
+            masques=len(self.masques),
+        )
+
+    def ordonne(self) -> list[tuple[int, int, float]]:
+        """(rank, territory id, rate), highest rate first; equal rates share a rank."""
+        ordre = sorted(self.taux.items(), key=lambda kv: -kv[1][0])
+        resultat, precedent, rang = [], None, 0
+        for position, (pk, (valeur, _p)) in enumerate(ordre, start=1):
+            if valeur != precedent:
+                rang, precedent = position, valeur
+            resultat.append((rang, pk, valeur))
+        return resultat
+
+
+def rang_du_territoire(source: Source, indicateur: Indicateur, annee: int, territoire: Territoire, chiffre):
+    """`territoire`'s rank in its group (None when it has none: a level without peers, no rate, no
+    class), with `chiffre` its own figure (its class falls back on its denominator)."""
+    if territoire.niveau not in NIVEAUX_CLASSES or chiffre.taux is None:
+        return None
+    if territoire.niveau == Territoire.Niveau.COMMUNE:
+        population = territoire.population_legale
+        if (
+            population is None
+            and chiffre.denominateur_territoire is not None
+            and not indicateur.par_logements
+        ):
+            population = chiffre.denominateur_territoire
+        classe = classe_de(population)
+        if classe is None:
+            return None
+        classement = Classement.lire(source, indicateur, annee, territoire.niveau, classe=classe)
+        return classement.rang(territoire.pk, libelle_classe(classe))
+    classement = Classement.lire(source, indicateur, annee, territoire.niveau)
+    groupe = _("départements") if territoire.niveau == Territoire.Niveau.DEPARTEMENT else _("régions")
+    return classement.rang(territoire.pk, groupe)
+
+
+def afficher(reference: Reference, detail: bool) -> secret.Affiche:
+    """A reference's figure as the reader may see it (below the threshold, masked but for the
+    Observatoire and the Coordination, as every other figure)."""
+    return secret.Motif(detail=detail).afficher(reference.chiffre)

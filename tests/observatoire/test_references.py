@@ -1,0 +1,183 @@
+"""The national context of a figure (`observatoire.tableaux_de_bord.references`): a département,
+a région and France each have a count, a denominator and a rate, from the source's published total
+when there is one, else from the sum of the départemental totals (France counting the facts
+attached to no département), else from the sum of the published communes with the share of the
+population they cover; never a published total added to its parts. Ranks: a commune among the
+communes of its INSEE population class, a département among the départements."""
+
+import pytest
+
+from cls_poitiers.models import Territoire
+from observatoire.imports.ssmsi import territoire_hors_departement
+from observatoire.tableaux_de_bord import calculs, references
+from tests.factories import PopulationFactory, TerritoireFactory
+
+from .factories import DonneeFactory, IndicateurFactory, SourceFactory
+from .referentiel_factice import charger_referentiel_factice
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def national(tmp_path):
+    charger_referentiel_factice(tmp_path / "referentiel")
+    t = {
+        nom: Territoire.objects.get(niveau=niveau, code=code)
+        for nom, niveau, code in [
+            ("poitiers", "commune", "86194"),
+            ("chatellerault", "commune", "86066"),
+            ("paris", "commune", "75056"),
+            ("vienne", "departement", "86"),
+            ("dep_paris", "departement", "75"),
+            ("na", "region", "75"),
+            ("idf", "region", "11"),
+            ("france", "pays", "FR"),
+        ]
+    }
+    source = SourceFactory(code="ssmsi-test")
+    indicateur = IndicateurFactory(code="coups-test", libelle="Coups (test)")
+    for nom, habitants in [("poitiers", 90000), ("chatellerault", 30000), ("paris", 2000000)]:
+        PopulationFactory(territoire=t[nom], annee=2022, habitants=habitants)
+    return {**t, "source": source, "indicateur": indicateur}
+
+
+def _donnee(n, nom, nombre, secret=False, annee=2024, taux=None):
+    return DonneeFactory(
+        source=n["source"],
+        indicateur=n["indicateur"],
+        territoire=n[nom],
+        annee=annee,
+        nombre=None if secret else nombre,
+        secret=secret,
+        taux_publie=taux,
+    )
+
+
+def _lire(n, *noms, annees=(2024,)):
+    return references.References.lire(n["source"], [n[x] for x in noms], [n["indicateur"]], list(annees))
+
+
+def test_a_departement_without_a_published_total_is_the_sum_of_its_published_communes(national):
+    n = national
+    _donnee(n, "poitiers", 900)
+    _donnee(n, "chatellerault", 240)
+    vienne = _lire(n, "vienne").de(n["vienne"], n["indicateur"], 2024)
+    assert vienne.origine == references.COMMUNES
+    assert vienne.chiffre.nombre == 1140
+    assert vienne.chiffre.denominateur == 120000
+    assert vienne.chiffre.taux == pytest.approx(9.5)
+    assert vienne.complete
+    assert "somme des communes publiées" in vienne.origine_texte()
+
+
+def test_a_masked_commune_leaves_the_sum_partial_and_says_the_population_covered(national):
+    n = national
+    _donnee(n, "poitiers", 900)
+    _donnee(n, "chatellerault", None, secret=True)
+    vienne = _lire(n, "vienne").de(n["vienne"], n["indicateur"], 2024)
+    assert vienne.chiffre.nombre == 900
+    assert vienne.chiffre.denominateur == 90000  # the masked commune is out of both sides
+    assert not vienne.complete
+    assert vienne.couverture.part_population == pytest.approx(75)
+    assert "1 commune sur 2, 75,0" in vienne.origine_texte()
+
+
+def test_a_published_departemental_total_wins_and_is_never_added_to_its_communes(national):
+    n = national
+    _donnee(n, "poitiers", 900)
+    _donnee(n, "chatellerault", None, secret=True)
+    _donnee(n, "vienne", 4321)
+    PopulationFactory(territoire=n["vienne"], annee=2022, habitants=438000)
+    vienne = _lire(n, "vienne").de(n["vienne"], n["indicateur"], 2024)
+    assert vienne.origine == references.PUBLIE
+    assert vienne.chiffre.nombre == 4321
+    assert vienne.chiffre.taux == pytest.approx(4321 / 438000 * 1000)
+    assert vienne.complete
+    assert vienne.origine_texte() == "total publié par la source"
+
+
+def test_france_is_the_sum_of_the_departemental_totals_with_the_facts_attached_to_no_departement(national):
+    n = national
+    _donnee(n, "vienne", 4000)
+    _donnee(n, "dep_paris", 30000)
+    hors = territoire_hors_departement()
+    DonneeFactory(source=n["source"], indicateur=n["indicateur"], territoire=hors, annee=2024, nombre=55)
+    PopulationFactory(territoire=n["vienne"], annee=2022, habitants=440000)
+    PopulationFactory(territoire=n["dep_paris"], annee=2022, habitants=2100000)
+    lu = _lire(n, "na", "france")
+    france = lu.de(n["france"], n["indicateur"], 2024)
+    assert france.origine == references.DEPARTEMENTS
+    assert france.chiffre.nombre == 34055
+    assert france.chiffre.denominateur == 2540000  # the "NA" facts add no inhabitant
+    assert france.complete
+    region = lu.de(n["na"], n["indicateur"], 2024)
+    assert region.origine == references.DEPARTEMENTS
+    assert region.chiffre.nombre == 4000
+
+
+def test_a_region_with_its_own_published_total_takes_it(national):
+    n = national
+    _donnee(n, "vienne", 4000)
+    _donnee(n, "na", 98765)
+    PopulationFactory(territoire=n["na"], annee=2022, habitants=6000000)
+    region = _lire(n, "na").de(n["na"], n["indicateur"], 2024)
+    assert region.origine == references.PUBLIE
+    assert region.chiffre.nombre == 98765
+
+
+def test_a_partial_sum_of_departemental_totals_says_what_it_misses(national):
+    n = national
+    _donnee(n, "vienne", 4000)
+    PopulationFactory(territoire=n["vienne"], annee=2022, habitants=440000)
+    PopulationFactory(territoire=n["dep_paris"], annee=2022, habitants=2100000)
+    france = _lire(n, "france").de(n["france"], n["indicateur"], 2024)
+    assert france.origine == references.DEPARTEMENTS
+    assert not france.complete
+    assert "1 département sur 2" in france.origine_texte()
+
+
+def test_the_references_of_a_commune_are_its_departement_region_and_france(national):
+    n = national
+    assert references.territoires_de_reference(n["chatellerault"]) == [n["vienne"], n["na"], n["france"]]
+    assert references.territoires_de_reference(n["vienne"]) == [n["na"], n["france"]]
+    assert references.territoires_de_reference(n["france"]) == []
+
+
+@pytest.mark.parametrize(
+    ("habitants", "libelle"),
+    [
+        (1999, "communes de moins de 2 000 habitants"),
+        (2000, "communes de 2 000 à 4 999 habitants"),
+        (89916, "communes de 50 000 à 99 999 habitants"),
+        (100000, "communes de 100 000 habitants ou plus"),
+    ],
+)
+def test_population_classes_are_the_insee_bands(habitants, libelle):
+    assert references.libelle_classe(references.classe_de(habitants)).replace("\u202f", " ") == libelle
+
+
+def test_a_commune_is_ranked_among_the_communes_of_its_population_class(national):
+    n = national
+    _donnee(n, "poitiers", 900)  # 10 ‰ on 90 000
+    voisines = []
+    for i, (habitants, nombre) in enumerate([(60000, 1200), (70000, 140), (55000, None), (3000, 300)]):
+        commune = TerritoireFactory(code=f"99{i:03d}", nom=f"Voisine {i}", population_legale=habitants)
+        PopulationFactory(territoire=commune, annee=2022, habitants=habitants)
+        n[f"v{i}"] = commune
+        _donnee(n, f"v{i}", nombre, secret=nombre is None)
+        voisines.append(commune)
+    chiffre = calculs.Chiffre.publie(900, calculs.Denominateur(90000, 2022), 2024)
+    rang = references.rang_du_territoire(n["source"], n["indicateur"], 2024, n["poitiers"], chiffre)
+    # Class 50 000–99 999: the first neighbour (20 ‰) above, Poitiers (10 ‰), the second (2 ‰);
+    # the third is masked (not ranked), the fourth is in another class.
+    assert (rang.rang, rang.classes, rang.masques) == (2, 3, 1)
+    assert rang.centile == pytest.approx(200 / 3)
+    assert rang.groupe.replace("\u202f", " ") == "communes de 50 000 à 99 999 habitants"
+
+
+def test_the_published_rate_ranks_where_the_source_gave_one(national):
+    n = national
+    _donnee(n, "vienne", 4000, taux=12.5)
+    _donnee(n, "dep_paris", 30000, taux=14.0)
+    classement = references.Classement.lire(n["source"], n["indicateur"], 2024, "departement")
+    assert [(r, pk) for r, pk, _t in classement.ordonne()] == [(1, n["dep_paris"].pk), (2, n["vienne"].pk)]
