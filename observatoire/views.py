@@ -62,7 +62,7 @@ from .querysets import (
     territoires_hors_contrat,
     territoires_trouves,
 )
-from .tableaux_de_bord import cache, exports, pages
+from .tableaux_de_bord import cache, exports, national, pages
 
 FORMATS_EXPORT = ("csv", "xlsx")
 DECLARATIONS_PAR_PAGE = 25
@@ -149,14 +149,33 @@ def tableau_de_bord(request):
     filtre, valeurs = _filtre(request)
     if filtre.source_refusee():
         return _source_refusee(request, filtre)
-    calcule = _calculee(
-        request, "ensemble", valeurs, lambda ctx: pages.vue_ensemble(ctx, valeurs.get("famille"))
-    )
+
+    def construire(ctx):
+        vue = pages.vue_ensemble(ctx, valeurs.get("famille"))
+        indicateurs = vue.pop("indicateurs")
+        racine = ctx.perimetre.racine
+        contexte = national.tableau_contexte(ctx, racine, indicateurs, ctx.annee)
+        return {
+            **vue,
+            "contexte": contexte,
+            "notes_contexte": pages.notes_sans_taux(contexte),
+            "references_chiffres": national.tableau_references(ctx, racine, indicateurs, ctx.annee),
+        }
+
+    calcule = _calculee(request, "ensemble", valeurs, construire)
     if calcule is None:
         return _vide(request, filtre)
     ctx, vue = calcule
     export = _exporter(
-        request, {"indicateurs": vue["tableau"], "prioritaires": vue["prioritaires"]}, "observatoire", ctx=ctx
+        request,
+        {
+            "indicateurs": vue["tableau"],
+            "prioritaires": vue["prioritaires"],
+            "contexte": vue["contexte"],
+            "references": vue["references_chiffres"],
+        },
+        "observatoire",
+        ctx=ctx,
     )
     return export or render(
         request, "observatoire/tableau_de_bord.html", {"filtre": filtre, "ctx": ctx, **vue}
@@ -179,13 +198,27 @@ def par_territoire(request):
 
     def construire(ctx):
         indicateur = _indicateur_choisi(valeurs, ctx)
-        return {"indicateur": indicateur, **pages.vue_territoires(ctx, indicateur, valeurs.get("niveau"))}
+        vue = pages.vue_territoires(ctx, indicateur, valeurs.get("niveau"))
+        territoires = [ctx.perimetre.racine, *ctx.perimetre.du_niveau(vue["niveau"])]
+        contexte = national.tableau_contexte_territoires(ctx, indicateur, territoires)
+        return {
+            "indicateur": indicateur,
+            **vue,
+            "contexte": contexte,
+            "notes_contexte": pages.notes_sans_taux(contexte),
+            "note_rang": national.note_rang(),
+        }
 
     calcule = _calculee(request, "territoires", valeurs, construire)
     if calcule is None:
         return _vide(request, filtre)
     ctx, vue = calcule
-    export = _exporter(request, {"classement": vue["tableau"]}, "observatoire-territoires", ctx=ctx)
+    export = _exporter(
+        request,
+        {"classement": vue["tableau"], "contexte": vue["contexte"]},
+        "observatoire-territoires",
+        ctx=ctx,
+    )
     return export or render(
         request,
         "observatoire/par_territoire.html",
@@ -273,6 +306,18 @@ def territoire(request, code):
 
     def construire(ctx):
         vue = pages.vue_territoire(ctx, territoire)
+        indicateurs = pages.tableaux.indicateurs_de(ctx.comptes)
+        contexte = national.tableau_contexte(ctx, territoire, indicateurs, ctx.annee)
+        vue = {
+            **vue,
+            "contexte": contexte,
+            "notes_contexte": pages.notes_sans_taux(contexte),
+            "references_chiffres": national.tableau_references(ctx, territoire, indicateurs, ctx.annee),
+            "rang": national.tableau_rang(ctx, territoire, vue["principal"], ctx.annee)
+            if vue["principal"]
+            else None,
+            "note_rang": national.note_rang(),
+        }
         if not hors_contrat:
             return {**vue, "references": [], "fiche": territoire.get_absolute_url()}
         return {
@@ -295,7 +340,14 @@ def territoire(request, code):
     ctx, vue = calcule
     export = _exporter(
         request,
-        {"territoire": vue["tableau"], "declarations": vue["declarations"], "enquetes": vue["enquetes"]},
+        {
+            "territoire": vue["tableau"],
+            "contexte": vue["contexte"],
+            "references": vue["references_chiffres"],
+            "rang": vue["rang"],
+            "declarations": vue["declarations"],
+            "enquetes": vue["enquetes"],
+        },
         "observatoire",
         ctx=ctx,
         annees={"territoire": ctx.annees, "declarations": [], "enquetes": []},

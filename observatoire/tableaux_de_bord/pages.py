@@ -275,7 +275,13 @@ def vue_ensemble(ctx: Contexte, famille: str | None) -> dict:
         notes += [n for n in notes_sans_taux(prioritaires) if n not in notes]
     if any(ctx.partiel(i, ctx.annee, racine.pk) for i in indicateurs):
         notes.append(_note_partiel(racine))
-    return {"tableau": tableau, "entete": entete, "prioritaires": prioritaires, "notes": notes}
+    return {
+        "tableau": tableau,
+        "entete": entete,
+        "prioritaires": prioritaires,
+        "notes": notes,
+        "indicateurs": indicateurs,
+    }
 
 
 def cellule_tendance(serie: list[tuple[int, secret.Affiche]]) -> Cellule:

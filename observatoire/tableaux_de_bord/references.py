@@ -21,7 +21,7 @@ a figure masked at the source has no rate and no rank.
 
 from dataclasses import dataclass, field
 
-from django.db.models import Case, F, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case, DecimalField, F, OuterRef, Q, Subquery, Value, When
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -179,8 +179,10 @@ class References:
             if cle not in manquants:
                 resultat.valeurs[cle] = Reference(_par_pk(references, cle[0]), chiffre, PUBLIE)
         au_dessus = [r for r in references if r.niveau in (Territoire.Niveau.REGION, Territoire.Niveau.PAYS)]
+        departementales = {}
         if any(cle[0] in {r.pk for r in au_dessus} for cle in manquants):
-            for cle, reference in _sommes_departementales(source, au_dessus, indicateurs, annees).items():
+            departementales = _sommes_departementales(source, au_dessus, indicateurs, annees)
+            for cle, reference in departementales.items():
                 if cle in manquants and reference.chiffre.statut != calculs.VIDE and reference.complete:
                     resultat.valeurs[cle] = reference
                     manquants.discard(cle)
@@ -190,11 +192,10 @@ class References:
                 if cle in manquants and reference.chiffre.statut != calculs.VIDE:
                     resultat.valeurs[cle] = reference
                     manquants.discard(cle)
-        if manquants:
-            # A partial sum of départemental totals, said to be partial, rather than nothing.
-            for cle, reference in _sommes_departementales(source, au_dessus, indicateurs, annees).items():
-                if cle in manquants and reference.chiffre.statut != calculs.VIDE:
-                    resultat.valeurs[cle] = reference
+        # A partial sum of départemental totals, said to be partial, rather than nothing.
+        for cle in manquants & set(departementales):
+            if departementales[cle].chiffre.statut != calculs.VIDE:
+                resultat.valeurs[cle] = departementales[cle]
         return resultat
 
 
@@ -206,6 +207,8 @@ def _chiffres_propres(source, ids, indicateurs, annees) -> tuple[dict, dict]:
     """{(territory, indicator, year): Compte} of the territories' own rows, and their populations."""
     perimetre = tableaux.Perimetre(racine=None, territoires=dict.fromkeys(ids), enfants={})
     comptes = tableaux.Comptes.lire(perimetre, source=source, indicateurs=indicateurs, annees=annees)
+    if not comptes.valeurs:
+        return {}, {}
     valeurs = {}
     for (indicateur_id, territoire_id, annee), compte in comptes.valeurs.items():
         valeurs[(territoire_id, indicateur_id, annee)] = compte
@@ -295,9 +298,12 @@ def _sommes_departementales(source, au_dessus, indicateurs, annees) -> dict:
     return resultat
 
 
-def _denominateur_sql(annee_ref, par_logements: bool):
-    """A commune's denominator for the figure's year: the nearest millésime at or before it."""
-    champ = "logements" if par_logements else "habitants"
+# Inhabitants (integers) and dwellings (fractions kept) in one column.
+DENOMINATEUR = DecimalField(max_digits=20, decimal_places=10)
+
+
+def _denominateur_sql(annee_ref, champ: str):
+    """A territory's denominator for the figure's year: the nearest millésime at or before it."""
     return Subquery(
         Population.objects.filter(
             territoire_id=OuterRef("territoire_id"), annee__lte=annee_ref, **{f"{champ}__isnull": False}
@@ -307,39 +313,69 @@ def _denominateur_sql(annee_ref, par_logements: bool):
     )
 
 
-def _lignes(source, indicateur: Indicateur, annees, filtre: Q, niveau: str, *, classe_a_lire=False):
-    """Per territory of `niveau` and year (months added up): [count, masked rows, rows, published rate,
-    denominator, inhabitants for its class]. One query, row by row (a commune has one yearly row
-    in the national base): the denominator's subquery runs only where the source published no
-    rate of its own, and the inhabitants' only for a commune without a legal population."""
-    denominateur = Case(
-        When(Q(taux_publie__isnull=False, mois=0) & ~Q(secret=True), then=Value(None)),
-        default=_denominateur_sql(OuterRef("annee"), indicateur.par_logements),
+def _denominateur_de_la_ligne():
+    """The row's denominator: the dwellings for an indicator counted per dwelling, else the inhabitants."""
+    return Case(
+        When(
+            indicateur__denominateur=Indicateur.Denominateur.LOGEMENTS,
+            then=_denominateur_sql(OuterRef("annee"), "logements"),
+        ),
+        default=_denominateur_sql(OuterRef("annee"), "habitants"),
+        output_field=DENOMINATEUR,
     )
-    champs = {"denominateur": denominateur}
-    if classe_a_lire:
-        champs["habitants"] = Case(
-            When(territoire__population_legale__isnull=False, then=F("territoire__population_legale")),
-            default=_denominateur_sql(OuterRef("annee"), False),
-        )
+
+
+def _lignes(source, indicateurs, annees, filtre: Q, niveau: str, *, pour_classer=False):
+    """Per (indicator, territory of `niveau`, year), months added up: [count, masked rows, rows,
+    published rate, denominator, inhabitants for its class, département, région]. One query, row
+    by row (a commune has one yearly row in the national base). To rank (`pour_classer`), the
+    denominator's subquery runs only where the source published no rate of its own, and the
+    inhabitants' only for a commune without a legal population."""
+    if pour_classer:
+        champs = {
+            "denominateur": Case(
+                When(Q(taux_publie__isnull=False, mois=0, secret=False), then=Value(None)),
+                default=_denominateur_de_la_ligne(),
+                output_field=DENOMINATEUR,
+            ),
+            "habitants": Case(
+                When(territoire__population_legale__isnull=False, then=F("territoire__population_legale")),
+                default=_denominateur_sql(OuterRef("annee"), "habitants"),
+            ),
+        }
+    else:
+        champs = {"denominateur": _denominateur_de_la_ligne()}
     lignes = (
-        Donnee.objects.filter(filtre, source=source, indicateur=indicateur, annee__in=annees)
+        Donnee.objects.filter(filtre, source=source, indicateur__in=indicateurs, annee__in=annees)
         .filter(territoire__niveau=niveau)
         .order_by()
         .annotate(**champs)
-        .values_list("territoire_id", "annee", "nombre", "secret", "taux_publie", *champs)
+        .values_list(
+            "indicateur_id",
+            "territoire_id",
+            "annee",
+            "nombre",
+            "secret",
+            "taux_publie",
+            "territoire__departement_id",
+            "territoire__region_id",
+            *champs,
+        )
     )
-    par_commune: dict[tuple[int, int], list] = {}
-    for territoire_id, annee, nombre, masque, taux, denom, *habitants in lignes:
-        ligne = par_commune.get((territoire_id, annee))
+    par_territoire: dict[tuple[int, int, int], list] = {}
+    for indicateur_id, territoire_id, annee, nombre, masque, taux, dep, reg, denom, *habitants in lignes:
+        cle = (indicateur_id, territoire_id, annee)
+        ligne = par_territoire.get(cle)
         if ligne is None:
-            par_commune[(territoire_id, annee)] = [
+            par_territoire[cle] = [
                 nombre or 0,
                 int(bool(masque)),
                 1,
                 taux,
                 denom,
                 habitants[0] if habitants else None,
+                dep,
+                reg,
             ]
             continue
         ligne[0] += nombre or 0
@@ -347,60 +383,69 @@ def _lignes(source, indicateur: Indicateur, annees, filtre: Q, niveau: str, *, c
         ligne[2] += 1
         ligne[3] = None
         ligne[4] = ligne[4] if ligne[4] is not None else denom
-    return par_commune
+    return par_territoire
 
 
 def _sommes_communales(source, references, indicateurs, annees) -> dict:
-    """The references' figures as sums over their published communes (one query per reference
-    and indicator: the communes of a département, a région or France)."""
+    """The references' figures as sums over their published communes, in one query over the
+    communes of the départements, régions (or France) asked."""
+    departements = {r.pk: r for r in references if r.niveau == Territoire.Niveau.DEPARTEMENT}
+    regions = {r.pk: r for r in references if r.niveau == Territoire.Niveau.REGION}
+    france = next((r for r in references if r.niveau == Territoire.Niveau.PAYS), None)
+    if france is not None:
+        filtre = Q()
+    elif departements or regions:
+        filtre = Q(territoire__departement_id__in=list(departements)) | Q(
+            territoire__region_id__in=list(regions)
+        )
+    else:
+        return {}
+    # [count, published, masked, denominator, published without denominator, masked population]
+    sommes: dict[tuple[int, int, int], list] = {}
+    lignes = _lignes(source, indicateurs, annees, filtre, Territoire.Niveau.COMMUNE)
+    for (indicateur_id, _t, annee), (total, secrets, _n, _taux, denominateur, _h, dep, reg) in lignes.items():
+        cibles = [pk for pk in (dep, reg) if pk in departements or pk in regions]
+        if france is not None:
+            cibles.append(france.pk)
+        for cible in cibles:
+            somme = sommes.setdefault((cible, indicateur_id, annee), [0, 0, 0, 0, 0, 0])
+            if secrets:
+                somme[2] += 1
+                somme[5] += float(denominateur) if denominateur is not None else 0
+                continue
+            somme[0] += total
+            somme[1] += 1
+            if denominateur is None:
+                somme[4] += 1
+            else:
+                somme[3] += float(denominateur)
+    par_pk = {r.pk: r for r in references}
     resultat = {}
-    for reference in references:
-        if reference.niveau == Territoire.Niveau.DEPARTEMENT:
-            filtre = Q(territoire__departement_id=reference.pk)
-        elif reference.niveau == Territoire.Niveau.REGION:
-            filtre = Q(territoire__region_id=reference.pk)
-        elif reference.niveau == Territoire.Niveau.PAYS:
-            filtre = Q()
-        else:
-            continue
-        for indicateur in indicateurs:
-            sommes: dict[int, list] = {}
-            lignes = _lignes(source, indicateur, annees, filtre, Territoire.Niveau.COMMUNE)
-            for (_t, annee), (total, secrets, _n, _taux, denominateur, _h) in lignes.items():
-                s = sommes.setdefault(annee, [0, 0, 0, 0, 0, 0])
-                # [count, published, masked, denominator, published without denominator, masked pop]
-                if secrets:
-                    s[2] += 1
-                    s[5] += float(denominateur) if denominateur is not None else 0
-                    continue
-                s[0] += total
-                s[1] += 1
-                if denominateur is None:
-                    s[4] += 1
-                else:
-                    s[3] += float(denominateur)
-            for annee, (nombre, publies, secrets, denominateur, sans, pop_masquee) in sommes.items():
-                if not publies and not secrets:
-                    continue
-                chiffre = calculs.Chiffre(
-                    nombre=nombre if publies else None,
-                    denominateur=denominateur if publies and not sans else None,
-                    publies=publies,
-                    secrets=secrets,
-                    annees=frozenset([annee]),
-                    motif_sans_taux=calculs.PARTIE_SANS_DENOMINATEUR if sans else "",
-                )
-                couverture = completude.Couverture(
-                    avec_chiffre=publies,
-                    parties=publies + secrets,
-                    niveau=Territoire.Niveau.COMMUNE,
-                    part_population=denominateur / (denominateur + pop_masquee) * 100
-                    if not sans and denominateur + pop_masquee
-                    else None,
-                )
-                resultat[(reference.pk, indicateur.pk, annee)] = Reference(
-                    reference, chiffre, COMMUNES, couverture
-                )
+    for (cible, indicateur_id, annee), (
+        nombre,
+        publies,
+        secrets,
+        denominateur,
+        sans,
+        masquee,
+    ) in sommes.items():
+        chiffre = calculs.Chiffre(
+            nombre=nombre if publies else None,
+            denominateur=denominateur if publies and not sans else None,
+            publies=publies,
+            secrets=secrets,
+            annees=frozenset([annee]),
+            motif_sans_taux=calculs.PARTIE_SANS_DENOMINATEUR if sans else "",
+        )
+        couverture = completude.Couverture(
+            avec_chiffre=publies,
+            parties=publies + secrets,
+            niveau=Territoire.Niveau.COMMUNE,
+            part_population=denominateur / (denominateur + masquee) * 100
+            if not sans and denominateur + masquee
+            else None,
+        )
+        resultat[(cible, indicateur_id, annee)] = Reference(par_pk[cible], chiffre, COMMUNES, couverture)
     return resultat
 
 
@@ -435,27 +480,25 @@ class Classement:
 
     @classmethod
     def lire(
-        cls, source: Source, indicateur: Indicateur, annee: int, niveau: str, classe=None
+        cls, source: Source, indicateur: Indicateur, annee: int, niveau: str, classe=None, classes=()
     ) -> "Classement":
+        """The rates of the territories of `niveau`: of one population class (`classe`), of
+        several (`classes`: one query, each read with `de_la_classe`) or all of them."""
+        classes = [classe] if classe is not None else list(classes)
         filtre = Q()
         if niveau == Territoire.Niveau.DEPARTEMENT:
             filtre &= ~Q(territoire__code=CODE_HORS_DEPARTEMENT)
-        if classe is not None:
-            bas, haut = classe
-            dans = Q(territoire__population_legale__gte=bas)
-            if haut is not None:
-                dans &= Q(territoire__population_legale__lt=haut)
-            filtre &= dans | Q(territoire__population_legale__isnull=True)
-        lignes = _lignes(source, indicateur, [annee], filtre, niveau, classe_a_lire=True)
+        if classes:
+            dans = Q(territoire__population_legale__isnull=True)
+            for bas, haut in classes:
+                dans |= Q(territoire__population_legale__gte=bas) & (
+                    Q(territoire__population_legale__lt=haut) if haut is not None else Q()
+                )
+            filtre &= dans
+        lignes = _lignes(source, [indicateur], [annee], filtre, niveau, pour_classer=True)
         taux, masques = {}, set()
-        for (territoire_id, _a), (
-            total,
-            secrets,
-            nombre_lignes,
-            publie,
-            denominateur,
-            habitants,
-        ) in lignes.items():
+        for (_i, territoire_id, _a), valeurs in lignes.items():
+            total, secrets, nombre_lignes, publie, denominateur, habitants, *_liens = valeurs
             if secrets:
                 masques.add(territoire_id)
                 continue
@@ -477,19 +520,21 @@ class Classement:
             self.masques,
         )
 
-    def rang(self, territoire_id: int, groupe: str) -> Rang | None:
-        if territoire_id not in self.taux:
-            return None
-        valeur = self.taux[territoire_id][0]
-        valeurs = [v for v, _p in self.taux.values()]
-        plus_hauts = sum(1 for v in valeurs if v > valeur)
-        au_plus = sum(1 for v in valeurs if v <= valeur)
+    def rang(self, territoire_id: int, groupe: str, taux: float | None = None) -> Rang | None:
+        """The territory's rank by `taux` (the rate the page shows; by default its rate here),
+        counted among the group with the territory in it."""
+        autres = [v for pk, (v, _p) in self.taux.items() if pk != territoire_id]
+        if taux is None:
+            if territoire_id not in self.taux:
+                return None
+            taux = self.taux[territoire_id][0]
+        classes = len(autres) + 1
         return Rang(
-            rang=plus_hauts + 1,
-            classes=len(valeurs),
-            centile=au_plus / len(valeurs) * 100,
+            rang=sum(1 for v in autres if v > taux) + 1,
+            classes=classes,
+            centile=(sum(1 for v in autres if v <= taux) + 1) / classes * 100,
             groupe=groupe,
-            masques=len(self.masques),
+            masques=len(self.masques - {territoire_id}),
         )
 
     def ordonne(self) -> list[tuple[int, int, float]]:
@@ -503,27 +548,32 @@ class Classement:
         return resultat
 
 
-def rang_du_territoire(source: Source, indicateur: Indicateur, annee: int, territoire: Territoire, chiffre):
-    """`territoire`'s rank in its group (None when it has none: a level without peers, no rate, no
-    class), with `chiffre` its own figure (its class falls back on its denominator)."""
-    if territoire.niveau not in NIVEAUX_CLASSES or chiffre.taux is None:
-        return None
+def groupe_de(territoire: Territoire, chiffre: calculs.Chiffre | None = None):
+    """(level, population class or None, the group's name) of the territories `territoire` ranks
+    among, None when it has no peers (a contract's own territory, a quartier, France). A commune's
+    class is that of its legal population, else of its inhabitants in `chiffre`."""
     if territoire.niveau == Territoire.Niveau.COMMUNE:
         population = territoire.population_legale
-        if (
-            population is None
-            and chiffre.denominateur_territoire is not None
-            and not indicateur.par_logements
-        ):
+        if population is None and chiffre is not None:
             population = chiffre.denominateur_territoire
         classe = classe_de(population)
-        if classe is None:
-            return None
-        classement = Classement.lire(source, indicateur, annee, territoire.niveau, classe=classe)
-        return classement.rang(territoire.pk, libelle_classe(classe))
-    classement = Classement.lire(source, indicateur, annee, territoire.niveau)
-    groupe = _("départements") if territoire.niveau == Territoire.Niveau.DEPARTEMENT else _("régions")
-    return classement.rang(territoire.pk, groupe)
+        return None if classe is None else (territoire.niveau, classe, libelle_classe(classe))
+    if territoire.niveau == Territoire.Niveau.DEPARTEMENT and territoire.code != CODE_HORS_DEPARTEMENT:
+        return (territoire.niveau, None, _("départements"))
+    if territoire.niveau == Territoire.Niveau.REGION:
+        return (territoire.niveau, None, _("régions"))
+    return None
+
+
+def rang_du_territoire(source: Source, indicateur: Indicateur, annee: int, territoire: Territoire, chiffre):
+    """`territoire`'s rank in its group by the rate of `chiffre` (its figure as shown), None when
+    it has none (no peers, no rate)."""
+    groupe = groupe_de(territoire, chiffre if not indicateur.par_logements else None)
+    if groupe is None or chiffre.taux is None:
+        return None
+    niveau, classe, nom = groupe
+    classement = Classement.lire(source, indicateur, annee, niveau, classe=classe)
+    return classement.rang(territoire.pk, nom, taux=chiffre.taux)
 
 
 def afficher(reference: Reference, detail: bool) -> secret.Affiche:

@@ -151,15 +151,20 @@ def _beaucoup_de_chiffres(perimetre, source, n_indicateurs, n_annees, prefixe="i
 # populations), the sources with figures, the figures summed per indicator × territory × year,
 # their indicators.
 CHIFFRES = REQUETES_CONNEXION + 8
+# The national context (`tableaux_de_bord.references`): France, the references' own totals, the
+# sums over their communes (here no France: the départements, whose totals would make its own,
+# are not read).
+REFERENCES = 3
 
 
 @pytest.mark.parametrize(
     ("url_name", "requetes", "titre"),
     [
-        # + the header's organisation, the filter form's sources
-        ("tableau_de_bord", CHIFFRES + 2, "Observatoire — vue d’ensemble"),
-        # + the header's organisation, the filter form's indicators and sources
-        ("par_territoire", CHIFFRES + 3, "Observatoire — par territoire"),
+        # + the header's organisation, the filter form's sources, the national context
+        ("tableau_de_bord", CHIFFRES + 2 + REFERENCES, "Observatoire — vue d’ensemble"),
+        # + the header's organisation, the filter form's indicators and sources, the national
+        # context and the ranking of the communes (every population class in one query)
+        ("par_territoire", CHIFFRES + 3 + REFERENCES + 1, "Observatoire — par territoire"),
         # + the header's organisation, the filter form's indicators, sources and territories
         ("evolution", CHIFFRES + 4, "Observatoire — évolution"),
     ],
@@ -183,8 +188,9 @@ def test_territory_page_query_count(perimetre, source, analyste, django_assert_n
     # + the territory with its parent, the survey results, the header's organisation, the filter
     # form's sources, and the apps' panels: the territory's meetings, its commitments. (The
     # partners' declarations are read only from the declaration sources that have figures among
-    # the reader's sources: none here, so no query.)
-    with django_assert_num_queries(CHIFFRES + 6):
+    # the reader's sources: none here, so no query.) And the national context: the commune's
+    # département and région up its parents, the references' figures, its rank in its class.
+    with django_assert_num_queries(CHIFFRES + 6 + 2 + REFERENCES + 1):
         lire_page(client, reverse("observatoire:territoire", kwargs={"code": "86194"}), "Poitiers")
 
 

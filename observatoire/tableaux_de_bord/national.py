@@ -1,0 +1,255 @@
+"""The dashboards' national context: each territory's rate beside its département's, its
+région's and France's (`references`), the ratio to each (its column names the reference), its rank
+among its peers (the communes of its population class, the départements, the régions) and its
+percentile. Built once for the page, its CSV/XLSX export and the JSON endpoint."""
+
+from django.utils.translation import gettext as _
+
+from cls_poitiers import formats
+from cls_poitiers.models import Territoire
+
+from ..models import Indicateur
+from . import calculs, references
+from .exports import Cellule, Tableau
+from .pages import Contexte, _lien_territoire, cellule_nombre, cellule_ratio, cellule_taux, motif_sans_taux
+
+
+def references_de(ctx: Contexte, territoire: Territoire) -> list[Territoire]:
+    """The département, région and France of `territoire` (looked up once per page)."""
+    cle = ("territoires_de_reference", territoire.pk)
+    if cle not in ctx._cache:
+        ctx._cache[cle] = references.territoires_de_reference(territoire)
+    return ctx._cache[cle]
+
+
+def references_lues(
+    ctx: Contexte, territoires: list[Territoire], indicateurs, annees
+) -> references.References:
+    """The reference figures of `territoires` (read once per page: kept in the context)."""
+    cle = ("references", tuple(t.pk for t in territoires), tuple(i.pk for i in indicateurs), tuple(annees))
+    if cle not in ctx._cache:
+        ctx._cache[cle] = references.References.lire(ctx.source, territoires, indicateurs, annees)
+    return ctx._cache[cle]
+
+
+def _affiche(ctx: Contexte, reference: references.Reference):
+    return references.afficher(reference, ctx.detail)
+
+
+def _rapport(ctx: Contexte, affiche, reference: references.Reference) -> Cellule:
+    """The ratio of a shown rate to a reference's; a reference from a sum says what it covers."""
+    reference_affichee = _affiche(ctx, reference)
+    if affiche.masque or reference_affichee.masque:
+        return cellule_ratio(None)
+    cellule = cellule_ratio(calculs.rapport(_comme_chiffre(affiche), _comme_chiffre(reference_affichee)))
+    if not reference.complete and cellule.valeur is not None:
+        cellule.note = _("référence partielle : %(c)s") % {
+            "c": references.texte_couverture(reference.couverture)
+        }
+    return cellule
+
+
+def _comme_chiffre(affiche) -> calculs.Chiffre:
+    """A shown figure, for `calculs.rapport` (which reads its rate)."""
+    if affiche.taux is None:
+        return calculs.Chiffre()
+    return calculs.Chiffre(nombre=affiche.nombre, publies=1, taux_publie=affiche.taux)
+
+
+def _cellule_taux_reference(
+    ctx: Contexte, reference: references.Reference, indicateur: Indicateur
+) -> Cellule:
+    affiche = _affiche(ctx, reference)
+    cellule = cellule_taux(affiche, motif_sans_taux(reference.chiffre, affiche, indicateur))
+    if reference.origine != references.PUBLIE and reference.chiffre.statut != calculs.VIDE:
+        cellule.note = reference.origine_texte()
+    return cellule
+
+
+def colonnes_des_references(refs: list[Territoire]) -> list[str]:
+    colonnes = []
+    for reference in refs:
+        colonnes += [_("Taux de %(t)s") % {"t": reference.nom}, _("Rapport à %(t)s") % {"t": reference.nom}]
+    return colonnes
+
+
+def tableau_contexte(
+    ctx: Contexte, territoire: Territoire, indicateurs: list[Indicateur], annee: int
+) -> Tableau:
+    """One row per indicator: the territory's rate, then each reference's rate and the ratio to it."""
+    refs = references_de(ctx, territoire)
+    lues = references_lues(ctx, refs, indicateurs, [annee])
+    tableau = Tableau(
+        "contexte",
+        _("%(t)s dans son contexte national en %(a)s (%(s)s)")
+        % {"t": territoire.nom, "a": annee, "s": ctx.source.libelle},
+        [_("Indicateur"), _("Taux de %(t)s") % {"t": territoire.nom}, *colonnes_des_references(refs)],
+    )
+    for indicateur in indicateurs:
+        chiffre = ctx.chiffre(indicateur, annee, territoire.pk)
+        if chiffre.statut == calculs.VIDE and all(
+            lues.de(r, indicateur, annee).chiffre.statut == calculs.VIDE for r in refs
+        ):
+            continue
+        affiche = ctx.affiche(indicateur, annee, territoire.pk)
+        ligne = [
+            Cellule(indicateur.libelle),
+            cellule_taux(affiche, motif_sans_taux(chiffre, affiche, indicateur)),
+        ]
+        for r in refs:
+            reference = lues.de(r, indicateur, annee)
+            ligne += [_cellule_taux_reference(ctx, reference, indicateur), _rapport(ctx, affiche, reference)]
+        tableau.lignes.append(ligne)
+    return tableau
+
+
+def tableau_references(
+    ctx: Contexte, territoire: Territoire, indicateurs: list[Indicateur], annee: int
+) -> Tableau:
+    """The references' own figures: count, denominator, rate and where each comes from."""
+    refs = references_de(ctx, territoire)
+    lues = references_lues(ctx, refs, indicateurs, [annee])
+    tableau = Tableau(
+        "references",
+        _("Chiffres des territoires de référence en %(a)s") % {"a": annee},
+        [
+            _("Territoire de référence"),
+            _("Niveau"),
+            _("Indicateur"),
+            _("Nombre"),
+            _("Dénominateur"),
+            _("Taux"),
+            _("Origine du chiffre"),
+        ],
+    )
+    for r in refs:
+        for indicateur in indicateurs:
+            reference = lues.de(r, indicateur, annee)
+            if reference.chiffre.statut == calculs.VIDE:
+                continue
+            affiche = _affiche(ctx, reference)
+            tableau.lignes.append(
+                [
+                    Cellule(r.nom, lien=_lien_territoire(r)),
+                    Cellule(r.get_niveau_display()),
+                    Cellule(indicateur.libelle),
+                    cellule_nombre(affiche),
+                    Cellule(
+                        formats.nombre(affiche.denominateur) if affiche.denominateur else "—",
+                        affiche.denominateur if affiche.denominateur else "",
+                    ),
+                    cellule_taux(affiche, motif_sans_taux(reference.chiffre, affiche, indicateur)),
+                    Cellule(reference.origine_texte()),
+                ]
+            )
+    return tableau
+
+
+def _cellules_rang(rang: references.Rang | None) -> list[Cellule]:
+    if rang is None:
+        return [Cellule("—", ""), Cellule("—", ""), Cellule("—", "")]
+    return [
+        Cellule(rang.texte(), rang.rang),
+        Cellule(rang.groupe),
+        Cellule(rang.centile_texte(), rang.centile),
+    ]
+
+
+def tableau_rang(ctx: Contexte, territoire: Territoire, indicateur: Indicateur, annee: int) -> Tableau | None:
+    """The territory's rank for one indicator, None when it ranks among no peers."""
+    chiffre = ctx.chiffre(indicateur, annee, territoire.pk)
+    if references.groupe_de(territoire, chiffre) is None:
+        return None
+    affiche = ctx.affiche(indicateur, annee, territoire.pk)
+    rang = None
+    if not affiche.masque and affiche.taux is not None:
+        rang = references.rang_du_territoire(
+            ctx.source, indicateur, annee, territoire, _comme_chiffre_de(chiffre, affiche)
+        )
+    tableau = Tableau(
+        "rang",
+        _("Rang de %(t)s en %(a)s : %(i)s") % {"t": territoire.nom, "a": annee, "i": indicateur.libelle},
+        [_("Indicateur"), _("Taux"), _("Rang (taux décroissant)"), _("Parmi les"), _("Centile")],
+    )
+    tableau.lignes.append([Cellule(indicateur.libelle), cellule_taux(affiche), *_cellules_rang(rang)])
+    return tableau
+
+
+def _comme_chiffre_de(chiffre: calculs.Chiffre, affiche) -> calculs.Chiffre:
+    """The territory's figure with the rate the page shows (its class falls back on its inhabitants)."""
+    return calculs.Chiffre(
+        nombre=chiffre.nombre,
+        denominateur=chiffre.denominateur,
+        publies=chiffre.publies,
+        denominateur_territoire=chiffre.denominateur_territoire,
+        taux_publie=affiche.taux,
+    )
+
+
+def note_rang() -> str:
+    return _(
+        "Rang : 1 est le taux le plus élevé. Une commune est classée parmi les communes de sa "
+        "classe de population (tranches de l'INSEE), un département parmi les départements, une "
+        "région parmi les régions ; les territoires masqués par la source ne sont pas classés. "
+        "Centile : part du groupe dont le taux est inférieur ou égal au sien."
+    )
+
+
+def tableau_contexte_territoires(
+    ctx: Contexte, indicateur: Indicateur, territoires: list[Territoire]
+) -> Tableau:
+    """The "par territoire" dashboard: each territory of the contract beside its département,
+    région and France for one indicator and year, with its rank and percentile. The references
+    are those of the contract's territory (its communes share them); one ranking per group."""
+    annee = ctx.annee
+    refs = references_de(ctx, ctx.perimetre.racine)
+    lues = references_lues(ctx, refs, [indicateur], [annee])
+    tableau = Tableau(
+        "contexte",
+        _("%(i)s en %(a)s : les territoires du contrat dans leur contexte national")
+        % {"i": indicateur.libelle, "a": annee},
+        [
+            _("Territoire"),
+            _("Taux"),
+            *colonnes_des_references(refs),
+            _("Rang (taux décroissant)"),
+            _("Parmi les"),
+            _("Centile"),
+        ],
+    )
+    lignes, groupes = [], {}
+    for t in territoires:
+        chiffre = ctx.chiffre(indicateur, annee, t.pk)
+        affiche = ctx.affiche(indicateur, annee, t.pk)
+        groupe = references.groupe_de(t, chiffre if not indicateur.par_logements else None)
+        if groupe is not None and not affiche.masque and affiche.taux is not None:
+            groupes.setdefault(groupe[0], set()).add(groupe[1])
+        lignes.append((t, chiffre, affiche, groupe))
+    # One ranking per level (the communes of every class needed in one query).
+    classements = {
+        niveau: references.Classement.lire(
+            ctx.source, indicateur, annee, niveau, classes=[c for c in classes if c is not None]
+        )
+        for niveau, classes in groupes.items()
+    }
+    for t, chiffre, affiche, groupe in lignes:
+        ligne = [Cellule(t.nom), cellule_taux(affiche, motif_sans_taux(chiffre, affiche, indicateur))]
+        for r in refs:
+            ligne += [
+                _cellule_taux_reference(ctx, lues.de(r, indicateur, annee), indicateur),
+                _rapport(ctx, affiche, lues.de(r, indicateur, annee)),
+            ]
+        rang = None
+        if (
+            groupe is not None
+            and groupe[0] in classements
+            and not affiche.masque
+            and affiche.taux is not None
+        ):
+            niveau, classe, nom = groupe
+            classement = classements[niveau]
+            if classe is not None:
+                classement = classement.de_la_classe(classe)
+            rang = classement.rang(t.pk, nom, taux=affiche.taux)
+        tableau.lignes.append(ligne + _cellules_rang(rang))
+    return tableau
