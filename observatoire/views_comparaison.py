@@ -98,12 +98,13 @@ def comparer(request):
         autres = [p for p in parametres if p != choix["parametre"]]
         choix["retirer"] = _adresse(request, autres) if autres else ""
     recherche = request.GET.get("q", "").strip()[:100]
-    trouves = []
+    trouves, deja = [], []
     if recherche:
         refs = comparaison.references_du_contrat(ctx.perimetre.racine)
         for t in comparaison.chercher(request.user, ctx, recherche, refs):
             parametre = f"{t.niveau}:{t.code}"
             if parametre in parametres:
+                deja.append(t)
                 continue
             trouves.append({"territoire": t, "ajouter": _adresse(request, [*parametres, parametre])})
     return render(
@@ -121,5 +122,6 @@ def comparer(request):
             "max_territoires": comparaison.MAX_TERRITOIRES,
             "recherche": recherche,
             "trouves": trouves,
+            "deja_compares": deja,
         },
     )

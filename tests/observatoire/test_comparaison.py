@@ -302,6 +302,8 @@ def test_the_search_box_adds_a_territory_the_reader_may_compare(national, analys
     assert "Châtellerault" not in partenaire_html
     partenaire_html = _page(client_de(partenaire), _url("commune:86194", q="aquitaine"))
     assert "Nouvelle-Aquitaine (Région, 75)" in partenaire_html
+    partenaire_html = _page(client_de(partenaire), _url("commune:86194", "region:75", q="aquitaine"))
+    assert "Les territoires qui correspondent à « aquitaine » sont déjà comparés." in partenaire_html
 
 
 def test_each_territory_has_a_remove_link_keeping_the_others(national, analyste, client_de):
