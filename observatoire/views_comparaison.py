@@ -33,12 +33,9 @@ def _construire(request, valeurs, demandes):
         )
         if indicateur is None:
             return {"vue": None, "erreurs": erreurs, "indicateur": None}
-        vue = comparaison.comparer(ctx, indicateur, territoires)
-        if not demandes:
-            # By default, the references that have figures only.
-            gardes = [i for i, t in enumerate(territoires) if i == 0 or comparaison.a_des_chiffres(vue, i)]
-            if len(gardes) < len(territoires):
-                vue = comparaison.comparer(ctx, indicateur, [territoires[i] for i in gardes])
+        # By default, the contract's territory and those of its references that have figures.
+        facultatifs = [] if demandes else [r.pk for r in refs]
+        vue = comparaison.comparer(ctx, indicateur, territoires, facultatifs)
         return {"vue": vue, "erreurs": erreurs, "indicateur": indicateur}
 
     return construire

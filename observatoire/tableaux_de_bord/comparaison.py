@@ -192,8 +192,9 @@ def _chiffres_propres(comptes, populations, indicateur, territoires, annees) -> 
     return resultat
 
 
-def comparer(ctx: pages.Contexte, indicateur, territoires: list[Territoire]) -> dict:
-    """The page's tables, chart and notes for `territoires` (in their order)."""
+def comparer(ctx: pages.Contexte, indicateur, territoires: list[Territoire], facultatifs=()) -> dict:
+    """The page's tables, chart and notes for `territoires` (in their order); those of
+    `facultatifs` (pks) are left out when they have no figure in any year."""
     motif = secret.Motif(detail=ctx.detail)
     autres = [t for t in territoires if t.pk not in ctx.perimetre.territoires]
     comptes, populations = (
@@ -233,6 +234,11 @@ def comparer(ctx: pages.Contexte, indicateur, territoires: list[Territoire]) -> 
             else:
                 par_annee[annee] = _vide(ctx.detail)
         valeurs[t.pk] = par_annee
+    territoires = [
+        t
+        for t in territoires
+        if t.pk not in facultatifs or any(v.chiffre.statut != calculs.VIDE for v in valeurs[t.pk].values())
+    ]
     return _vue(ctx, indicateur, territoires, annees, valeurs)
 
 
@@ -380,11 +386,6 @@ def _vue(ctx, indicateur, territoires, annees, valeurs) -> dict:
         "choisis": choisis,
         "notes": notes,
     }
-
-
-def a_des_chiffres(vue: dict, index: int) -> bool:
-    """Whether the `index`-th territory of a comparison has a figure in some year."""
-    return any(c.texte != "—" for c in vue["tableau"].lignes[index][3:])
 
 
 def chercher(user, ctx: pages.Contexte, texte: str, refs: list[Territoire]) -> list[Territoire]:

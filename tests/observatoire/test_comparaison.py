@@ -353,3 +353,45 @@ def test_the_query_count_does_not_grow_with_years_nor_territories(
 def test_lire_demandes_keeps_the_order_and_drops_duplicates():
     demandes, erreurs = comparaison.lire_demandes(["commune:86194", "commune:86194", " pays:FR "])
     assert [d.parametre for d in demandes] == ["commune:86194", "pays:FR"] and erreurs == []
+
+
+def test_with_the_cache_on_a_partner_never_gets_what_the_analyst_computed(
+    national, analyste, partenaire, client_de, settings
+):
+    settings.CLS_CACHE_TABLEAUX = True
+    url = _url("commune:86194", "commune:86066")
+    assert "Châtellerault" in _page(client_de(analyste), url)
+    html = _page(client_de(partenaire), url)
+    assert "Châtellerault" not in html and "n&#x27;est pas comparé" in html
+    assert "Châtellerault" in _page(client_de(analyste), url)
+
+
+def test_partners_compare_what_territoires_hors_contrat_lets_them_read(national, partenaire):
+    """Without the "has figures" probe (the figures' index starts with the source): the same
+    territories, those without a row of their own included (their figure is a reference)."""
+    from observatoire.querysets import territoires_hors_contrat
+    from observatoire.tableaux_de_bord import pages
+
+    ctx = pages.contexte(partenaire, {"source": national["source"]})
+    refs = comparaison.references_du_contrat(ctx.perimetre.racine)
+    tous = list(Territoire.objects.all())
+    permis = {t.pk for t in comparaison.comparables(partenaire, ctx.perimetre, tous, refs)}
+    lisibles = set(territoires_hors_contrat(partenaire, ctx.perimetre.racine).values_list("pk", flat=True))
+    assert lisibles <= permis
+    assert permis == {national[n].pk for n in ("poitiers", "vienne", "na", "france")}
+
+
+def test_by_default_a_reference_without_figures_is_left_out(perimetre, source, analyste, client_de, settings):
+    settings.CLS_CACHE_TABLEAUX = False
+    indicateur = IndicateurFactory(code="vols-test")
+    DonneeFactory(source=source, indicateur=indicateur, territoire=perimetre["c1"], annee=1997, nombre=40)
+    reponse = client_de(analyste).get(f"{URL}?source=police-test&indicateur=vols-test")
+    assert [c["parametre"] for c in reponse.context["choisis"]] == ["district:district-test"]
+    # Asked for, it is shown, without a figure.
+    reponse = client_de(analyste).get(
+        _url("district:district-test", "departement:86")
+        .replace("coups-test", "vols-test")
+        .replace("base-test", "police-test")
+    )
+    assert [ligne[0].texte for ligne in reponse.context["tableau"].lignes] == ["District test", "Vienne"]
+    assert _lignes(reponse, "tableau")[1][2:] == ["aucun chiffre", "—"]
