@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_comparaison
 
 app_name = "observatoire"
 
@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.tableau_de_bord, name="tableau_de_bord"),
     path("territoires/", views.par_territoire, name="par_territoire"),
     path("evolution/", views.evolution, name="evolution"),
+    path("comparer/", views_comparaison.comparer, name="comparer"),
     path("territoires/<str:code>/", views.territoire, name="territoire"),
     path("api/chiffres/", views.api_chiffres, name="api_chiffres"),
     path("imports/", views.imports, name="imports"),
