@@ -404,6 +404,12 @@ def api_chiffres(request):
     lignes = pages.lignes_chiffres(
         ctx, indicateurs=indicateurs, annees=annees, niveau=valeurs.get("niveau"), territoire=territoire
     )
+    if territoire is not None:
+        # The territory asked, beside its département, région and France; its rank when one
+        # indicator and one year are asked (a ranking reads a whole level of territories).
+        national.completer_json(
+            ctx, territoire, lignes, avec_rang=bool(valeurs.get("indicateur") and valeurs.get("annee"))
+        )
     return JsonResponse(
         {
             "source": {

@@ -31,7 +31,7 @@ from cls_poitiers.modeles_communs import cle_de_recherche
 from cls_poitiers.models import Territoire
 
 from ..querysets import territoires_trouves, voit_tous_les_territoires
-from . import calculs, pages, references, secret, tableaux
+from . import calculs, national, pages, references, secret, tableaux
 from .exports import Cellule, Tableau
 
 MAX_TERRITOIRES = 10
@@ -226,7 +226,9 @@ def comparer(ctx: pages.Contexte, indicateur, territoires: list[Territoire], fac
                     continue
                 par_annee[annee] = Valeur(
                     reference.chiffre,
-                    references.afficher(reference, ctx.detail),
+                    references.afficher(
+                        reference, ctx.detail, connu=national.connu(ctx, reference, indicateur, annee)
+                    ),
                     REFERENCE,
                     "" if reference.origine == references.PUBLIE else reference.origine_texte(),
                     "" if reference.complete else references.texte_couverture(reference.couverture),

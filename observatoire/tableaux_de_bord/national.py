@@ -9,9 +9,17 @@ from cls_poitiers import formats
 from cls_poitiers.models import Territoire
 
 from ..models import Indicateur
-from . import calculs, references
+from . import calculs, references, tableaux
 from .exports import Cellule, Tableau
-from .pages import Contexte, _lien_territoire, cellule_nombre, cellule_ratio, cellule_taux, motif_sans_taux
+from .pages import (
+    Contexte,
+    _lien_territoire,
+    _nombre_json,
+    cellule_nombre,
+    cellule_ratio,
+    cellule_taux,
+    motif_sans_taux,
+)
 
 
 def references_de(ctx: Contexte, territoire: Territoire) -> list[Territoire]:
@@ -32,15 +40,45 @@ def references_lues(
     return ctx._cache[cle]
 
 
-def _affiche(ctx: Contexte, reference: references.Reference):
-    return references.afficher(reference, ctx.detail)
+def _affiche(ctx: Contexte, reference: references.Reference, indicateur: Indicateur, annee: int):
+    return references.afficher(reference, ctx.detail, connu=connu(ctx, reference, indicateur, annee))
 
 
-def _rapport(ctx: Contexte, affiche, reference: references.Reference) -> Cellule:
-    """The ratio of a shown rate to a reference's; a reference from a sum says what it covers."""
-    reference_affichee = _affiche(ctx, reference)
+def connu(
+    ctx: Contexte, reference: references.Reference, indicateur: Indicateur, annee: int
+) -> tuple[int, int]:
+    """What a reader of the contract's pages knows of a sum over communes: the published counts
+    of the contract's communes in it (their own rows), and how many they are."""
+    if ctx.detail or reference.origine != references.COMMUNES:
+        return (0, 0)
+    lien = {
+        Territoire.Niveau.DEPARTEMENT: "departement_id",
+        Territoire.Niveau.REGION: "region_id",
+    }.get(reference.territoire.niveau)
+    propres = ctx.comptes.propres(indicateur.pk, annee)
+    nombre, communes = 0, 0
+    for t in ctx.perimetre.territoires.values():
+        if t.niveau != Territoire.Niveau.COMMUNE or (lien and getattr(t, lien) != reference.territoire.pk):
+            continue
+        compte = propres.get(t.pk)
+        if compte is not None and compte.publies and not compte.secrets:
+            nombre, communes = nombre + compte.nombre, communes + 1
+    return (nombre, communes)
+
+
+def _rapport(ctx: Contexte, affiche, reference: references.Reference, indicateur, annee) -> Cellule:
+    """The ratio of a shown rate to a reference's. None to a sum over only the parts the source
+    covers (it is not the reference's figure); a sum with masked parts says what it covers."""
+    reference_affichee = _affiche(ctx, reference, indicateur, annee)
     if affiche.masque or reference_affichee.masque:
         return cellule_ratio(None)
+    if not reference.comparable:
+        cellule = cellule_ratio(None)
+        if reference.couverture is not None:
+            cellule.note = _(
+                "pas de rapport : la somme ne couvre pas tout le territoire de référence (%(c)s)"
+            ) % {"c": references.texte_couverture(reference.couverture)}
+        return cellule
     cellule = cellule_ratio(calculs.rapport(_comme_chiffre(affiche), _comme_chiffre(reference_affichee)))
     if not reference.complete and cellule.valeur is not None:
         cellule.note = _("référence partielle : %(c)s") % {
@@ -57,9 +95,9 @@ def _comme_chiffre(affiche) -> calculs.Chiffre:
 
 
 def _cellule_taux_reference(
-    ctx: Contexte, reference: references.Reference, indicateur: Indicateur
+    ctx: Contexte, reference: references.Reference, indicateur: Indicateur, annee: int
 ) -> Cellule:
-    affiche = _affiche(ctx, reference)
+    affiche = _affiche(ctx, reference, indicateur, annee)
     cellule = cellule_taux(affiche, motif_sans_taux(reference.chiffre, affiche, indicateur))
     if reference.origine != references.PUBLIE and reference.chiffre.statut != calculs.VIDE:
         cellule.note = reference.origine_texte()
@@ -98,7 +136,10 @@ def tableau_contexte(
         ]
         for r in refs:
             reference = lues.de(r, indicateur, annee)
-            ligne += [_cellule_taux_reference(ctx, reference, indicateur), _rapport(ctx, affiche, reference)]
+            ligne += [
+                _cellule_taux_reference(ctx, reference, indicateur, annee),
+                _rapport(ctx, affiche, reference, indicateur, annee),
+            ]
         tableau.lignes.append(ligne)
     return tableau
 
@@ -127,7 +168,7 @@ def tableau_references(
             reference = lues.de(r, indicateur, annee)
             if reference.chiffre.statut == calculs.VIDE:
                 continue
-            affiche = _affiche(ctx, reference)
+            affiche = _affiche(ctx, reference, indicateur, annee)
             tableau.lignes.append(
                 [
                     Cellule(r.nom, lien=_lien_territoire(r)),
@@ -236,8 +277,8 @@ def tableau_contexte_territoires(
         ligne = [Cellule(t.nom), cellule_taux(affiche, motif_sans_taux(chiffre, affiche, indicateur))]
         for r in refs:
             ligne += [
-                _cellule_taux_reference(ctx, lues.de(r, indicateur, annee), indicateur),
-                _rapport(ctx, affiche, lues.de(r, indicateur, annee)),
+                _cellule_taux_reference(ctx, lues.de(r, indicateur, annee), indicateur, annee),
+                _rapport(ctx, affiche, lues.de(r, indicateur, annee), indicateur, annee),
             ]
         rang = None
         if (
@@ -253,3 +294,66 @@ def tableau_contexte_territoires(
             rang = classement.rang(t.pk, nom, taux=affiche.taux)
         tableau.lignes.append(ligne + _cellules_rang(rang))
     return tableau
+
+
+def completer_json(ctx: Contexte, territoire: Territoire, lignes: list[dict], *, avec_rang: bool) -> None:
+    """The JSON endpoint's rows of `territoire` get its references (count, denominator, rate,
+    origin, ratio) and, with `avec_rang` (one indicator and one year asked), its rank."""
+    siennes = [
+        ligne
+        for ligne in lignes
+        if ligne["territoire_code"] == territoire.code and ligne["niveau"] == territoire.niveau
+    ]
+    if not siennes:
+        return
+    indicateurs = {
+        i.code: i for i in pages_indicateurs(ctx) if i.code in {ligne["indicateur_code"] for ligne in siennes}
+    }
+    annees = sorted({int(ligne["periode"]) for ligne in siennes})
+    refs = references_de(ctx, territoire)
+    lues = references_lues(ctx, refs, list(indicateurs.values()), annees)
+    for ligne in siennes:
+        indicateur, annee = indicateurs.get(ligne["indicateur_code"]), int(ligne["periode"])
+        if indicateur is None:
+            continue
+        affiche = ctx.affiche(indicateur, annee, territoire.pk)
+        ligne["references"] = []
+        for r in refs:
+            reference = lues.de(r, indicateur, annee)
+            if reference.chiffre.statut == calculs.VIDE:
+                continue
+            vue = _affiche(ctx, reference, indicateur, annee)
+            rapport = _rapport(ctx, affiche, reference, indicateur, annee)
+            ligne["references"].append(
+                {
+                    "territoire_code": r.code,
+                    "territoire": r.nom,
+                    "niveau": r.niveau,
+                    "nombre": vue.valeur_export if vue.statut != calculs.SECRET else None,
+                    "denominateur": _nombre_json(vue.denominateur),
+                    "taux_pour_mille": vue.taux,
+                    "origine": reference.origine,
+                    "origine_texte": reference.origine_texte(),
+                    "couverture": reference.couverture.en_dict() if reference.couverture else None,
+                    "rapport": rapport.valeur if rapport.valeur != "" else None,
+                }
+            )
+        if avec_rang:
+            rang = None
+            if not affiche.masque and affiche.taux is not None:
+                chiffre = ctx.chiffre(indicateur, annee, territoire.pk)
+                rang = references.rang_du_territoire(
+                    ctx.source, indicateur, annee, territoire, _comme_chiffre_de(chiffre, affiche)
+                )
+            ligne["rang"] = (
+                {"rang": rang.rang, "sur": rang.classes, "centile": rang.centile, "groupe": rang.groupe}
+                if rang
+                else None
+            )
+
+
+def pages_indicateurs(ctx: Contexte) -> list[Indicateur]:
+    cle = ("indicateurs",)
+    if cle not in ctx._cache:
+        ctx._cache[cle] = tableaux.indicateurs_de(ctx.comptes)
+    return ctx._cache[cle]

@@ -21,7 +21,7 @@ a figure masked at the source has no rate and no rank.
 
 from dataclasses import dataclass, field
 
-from django.db.models import Case, DecimalField, F, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case, Count, DecimalField, F, OuterRef, Q, Subquery, Sum, Value, When
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -109,10 +109,19 @@ class Reference:
     origine: str
     # For a sum: how many of its parts have a published figure, and their share of the population.
     couverture: completude.Couverture | None = None
+    # For a sum: whether the source has a row (published or masked) for every part of the
+    # reference. Without, the sum is that of the parts the source covers, not the reference's.
+    couvre_tout: bool = True
 
     @property
     def complete(self) -> bool:
         return self.couverture is None or self.couverture.complete
+
+    @property
+    def comparable(self) -> bool:
+        """A ratio to this figure says something of the reference: its own total, or a sum over
+        all of its parts (masked ones leave a part unknown, and the coverage says which)."""
+        return self.chiffre.statut != calculs.VIDE and self.couvre_tout
 
     def origine_texte(self) -> str:
         if self.chiffre.statut == calculs.VIDE:
@@ -293,7 +302,11 @@ def _sommes_departementales(source, au_dessus, indicateurs, annees) -> dict:
                     part_population=pop_avec / pop_toutes * 100 if pop_toutes else None,
                 )
                 resultat[(reference.pk, indicateur.pk, annee)] = Reference(
-                    reference, total, DEPARTEMENTS, None if couverture.complete else couverture
+                    reference,
+                    total,
+                    DEPARTEMENTS,
+                    None if couverture.complete else couverture,
+                    couvre_tout=couverture.complete,
                 )
     return resultat
 
@@ -359,11 +372,24 @@ def _lignes(source, indicateurs, annees, filtre: Q, niveau: str, *, pour_classer
             "taux_publie",
             "territoire__departement_id",
             "territoire__region_id",
+            "territoire__population_legale",
             *champs,
         )
     )
     par_territoire: dict[tuple[int, int, int], list] = {}
-    for indicateur_id, territoire_id, annee, nombre, masque, taux, dep, reg, denom, *habitants in lignes:
+    for (
+        indicateur_id,
+        territoire_id,
+        annee,
+        nombre,
+        masque,
+        taux,
+        dep,
+        reg,
+        legale,
+        denom,
+        *habitants,
+    ) in lignes:
         cle = (indicateur_id, territoire_id, annee)
         ligne = par_territoire.get(cle)
         if ligne is None:
@@ -376,6 +402,7 @@ def _lignes(source, indicateurs, annees, filtre: Q, niveau: str, *, pour_classer
                 habitants[0] if habitants else None,
                 dep,
                 reg,
+                legale,
             ]
             continue
         ligne[0] += nombre or 0
@@ -400,35 +427,33 @@ def _sommes_communales(source, references, indicateurs, annees) -> dict:
         )
     else:
         return {}
-    # [count, published, masked, denominator, published without denominator, masked population]
+    # [count, published, masked, denominator, published without denominator, masked population,
+    #  legal population of the published communes]
     sommes: dict[tuple[int, int, int], list] = {}
     lignes = _lignes(source, indicateurs, annees, filtre, Territoire.Niveau.COMMUNE)
-    for (indicateur_id, _t, annee), (total, secrets, _n, _taux, denominateur, _h, dep, reg) in lignes.items():
+    for (indicateur_id, _t, annee), valeurs in lignes.items():
+        total, secrets, _n, _taux, denominateur, _h, dep, reg, legale = valeurs
         cibles = [pk for pk in (dep, reg) if pk in departements or pk in regions]
         if france is not None:
             cibles.append(france.pk)
         for cible in cibles:
-            somme = sommes.setdefault((cible, indicateur_id, annee), [0, 0, 0, 0, 0, 0])
+            somme = sommes.setdefault((cible, indicateur_id, annee), [0, 0, 0, 0, 0, 0, 0])
             if secrets:
                 somme[2] += 1
                 somme[5] += float(denominateur) if denominateur is not None else 0
                 continue
             somme[0] += total
             somme[1] += 1
+            somme[6] += legale or 0
             if denominateur is None:
                 somme[4] += 1
             else:
                 somme[3] += float(denominateur)
+    communes = _communes_du_referentiel(departements, regions, france)
     par_pk = {r.pk: r for r in references}
     resultat = {}
-    for (cible, indicateur_id, annee), (
-        nombre,
-        publies,
-        secrets,
-        denominateur,
-        sans,
-        masquee,
-    ) in sommes.items():
+    for (cible, indicateur_id, annee), somme in sommes.items():
+        nombre, publies, secrets, denominateur, sans, masquee, legale_publiee = somme
         chiffre = calculs.Chiffre(
             nombre=nombre if publies else None,
             denominateur=denominateur if publies and not sans else None,
@@ -437,16 +462,47 @@ def _sommes_communales(source, references, indicateurs, annees) -> dict:
             annees=frozenset([annee]),
             motif_sans_taux=calculs.PARTIE_SANS_DENOMINATEUR if sans else "",
         )
+        attendues, population_legale = communes.get(cible, (0, 0))
+        if population_legale and attendues > publies + secrets:
+            # The source has no row for some communes of the reference: the share of its legal
+            # population (the referential's) that the published communes make.
+            part = legale_publiee / population_legale * 100
+        elif not sans and denominateur + masquee:
+            part = denominateur / (denominateur + masquee) * 100
+        else:
+            part = None
         couverture = completude.Couverture(
             avec_chiffre=publies,
-            parties=publies + secrets,
+            parties=max(attendues, publies + secrets),
             niveau=Territoire.Niveau.COMMUNE,
-            part_population=denominateur / (denominateur + masquee) * 100
-            if not sans and denominateur + masquee
-            else None,
+            part_population=part,
         )
-        resultat[(cible, indicateur_id, annee)] = Reference(par_pk[cible], chiffre, COMMUNES, couverture)
+        resultat[(cible, indicateur_id, annee)] = Reference(
+            par_pk[cible], chiffre, COMMUNES, couverture, couvre_tout=publies + secrets >= attendues
+        )
     return resultat
+
+
+def _communes_du_referentiel(departements, regions, france) -> dict[int, tuple[int, int]]:
+    """{reference: (its communes, their legal population)} from the referential (one query)."""
+    qs = Territoire.objects.filter(niveau=Territoire.Niveau.COMMUNE)
+    if france is None:
+        qs = qs.filter(Q(departement_id__in=list(departements)) | Q(region_id__in=list(regions)))
+    resultat: dict[int, list[int]] = {}
+    for dep, reg, n, population in (
+        qs.order_by()
+        .values("departement_id", "region_id")
+        .annotate(n=Count("pk"), population=Sum("population_legale"))
+        .values_list("departement_id", "region_id", "n", "population")
+    ):
+        cibles = [pk for pk in (dep, reg) if pk in departements or pk in regions]
+        if france is not None:
+            cibles.append(france.pk)
+        for cible in cibles:
+            valeurs = resultat.setdefault(cible, [0, 0])
+            valeurs[0] += n
+            valeurs[1] += population or 0
+    return {pk: (n, population) for pk, (n, population) in resultat.items()}
 
 
 # Ranks ---------------------------------------------------------------------------------------------
@@ -576,7 +632,18 @@ def rang_du_territoire(source: Source, indicateur: Indicateur, annee: int, terri
     return classement.rang(territoire.pk, nom, taux=chiffre.taux)
 
 
-def afficher(reference: Reference, detail: bool) -> secret.Affiche:
-    """A reference's figure as the reader may see it (below the threshold, masked but for the
-    Observatoire and the Coordination, as every other figure)."""
+def afficher(reference: Reference, detail: bool, *, connu: tuple[int, int] = (0, 0)) -> secret.Affiche:
+    """A reference's figure as the reader may see it: below the threshold, masked but for the
+    Observatoire and the Coordination, as every other figure. A sum over communes is masked too
+    for them when, less the communes the reader sees (`connu`: their published count and how
+    many they are), it would give one other commune, or less than the threshold: the rest of a
+    sum must not be recoverable by subtraction."""
+    if not detail and reference.origine == COMMUNES and reference.chiffre.publies:
+        nombre_connu, communes_connues = connu
+        reste = (reference.chiffre.nombre or 0) - nombre_connu
+        autres = reference.chiffre.publies - communes_connues
+        if autres == 1 or (autres > 1 and 0 < reste < secret.seuil()):
+            return secret.Motif(detail=False, masques=frozenset([("reference", secret.TOTAL)])).afficher(
+                reference.chiffre, ("reference", secret.TOTAL)
+            )
     return secret.Motif(detail=detail).afficher(reference.chiffre)

@@ -214,3 +214,53 @@ def test_a_territory_on_its_own_is_not_compared_with_itself(national, analyste):
     for indicateur in indicateurs:
         assert ctx.chiffre(indicateur, ctx.annee, chatellerault.pk).nombre is not None
         assert pages._reference(ctx, indicateur, ctx.annee).nombre is None
+
+
+def _populations(national):
+    from tests.factories import PopulationFactory
+
+    for nom, habitants in [("poitiers", 90000), ("chatellerault", 30000), ("paris", 2100000)]:
+        PopulationFactory(territoire=national[nom], annee=2022, habitants=habitants)
+    PopulationFactory(territoire=national["vienne"], annee=2022, habitants=440000)
+
+
+def test_a_commune_outside_the_contract_is_shown_beside_its_departement_region_and_france(
+    national, analyste, client_de
+):
+    _populations(national)
+    client = client_de(analyste)
+    html = client.get(_page("86066")).content.decode()
+    assert "Châtellerault dans son contexte national en 2024" in html
+    for colonne in ["Taux de Vienne", "Rapport à Vienne", "Taux de Nouvelle-Aquitaine", "Rapport à France"]:
+        assert f'<th scope="col">{colonne}</th>' in html, colonne
+    attendu = (321 / 30000) / (468 / 440000)
+    assert f"<td>{attendu:.2f}</td>".replace(".", ",") in html
+    # Its rank among the communes of its population class (Châtellerault: 31 003 inhabitants).
+    assert "communes de 20\u202f000 à 49\u202f999 habitants" in html
+
+    contexte = client.get(_page("86066") + "?export=contexte&format=csv").content.decode("utf-8-sig")
+    assert "Rapport à Vienne" in contexte.splitlines()[0]
+    assert str(attendu).replace(".", ",")[:8] in contexte  # full precision in the export
+
+    reponse = _api(client, territoire="86066", indicateur="cambriolages-test", annee=2024).json()
+    [ligne] = reponse["resultats"]
+    par_niveau = {r["niveau"]: r for r in ligne["references"]}
+    assert par_niveau["departement"]["nombre"] == 468 and par_niveau["departement"]["origine"] == "publie"
+    assert par_niveau["departement"]["rapport"] == pytest.approx(attendu)
+    # France: the Paris département has no total, the three communes of the referential do.
+    assert par_niveau["pays"]["origine"] == "communes" and par_niveau["pays"]["nombre"] == 700 + 321 + 987
+    assert ligne["rang"]["rang"] == 1 and ligne["rang"]["sur"] == 1
+
+
+def test_a_departement_is_shown_beside_its_region_and_france(national, analyste, client_de):
+    _populations(national)
+    client = client_de(analyste)
+    html = client.get(_page("86", "departement")).content.decode()
+    assert "Vienne dans son contexte national en 2024" in html
+    assert '<th scope="col">Rapport à Nouvelle-Aquitaine</th>' in html
+    assert "somme des totaux départementaux publiés" in html
+    xlsx = client.get(_page("86", "departement") + "&export=references&format=xlsx")
+    assert xlsx.status_code == 200 and "somme des totaux départementaux publiés" in _cellules_xlsx(xlsx)
+    lignes = _api(client, territoire="86", niveau_territoire="departement").json()["resultats"]
+    assert {r["niveau"] for r in lignes[0]["references"]} == {"region", "pays"}
+    assert "rang" not in lignes[0]  # a rank is given for one indicator and one year only

@@ -181,3 +181,31 @@ def test_the_published_rate_ranks_where_the_source_gave_one(national):
     _donnee(n, "dep_paris", 30000, taux=14.0)
     classement = references.Classement.lire(n["source"], n["indicateur"], 2024, "departement")
     assert [(r, pk) for r, pk, _t in classement.ordonne()] == [(1, n["dep_paris"].pk), (2, n["vienne"].pk)]
+
+
+def test_a_sum_over_only_the_communes_the_source_covers_is_not_the_departement(national):
+    """A source with rows for one commune of the Vienne only (a local series): its sum says how
+    little of the département it covers, and no ratio is taken to it."""
+    n = national
+    _donnee(n, "poitiers", 900)
+    vienne = _lire(n, "vienne").de(n["vienne"], n["indicateur"], 2024)
+    assert vienne.origine == references.COMMUNES
+    assert not vienne.comparable
+    assert vienne.couverture.parties == 2  # the referential's communes of the Vienne
+    assert vienne.couverture.part_population == pytest.approx(89916 / (89916 + 31003) * 100)
+    assert "1 commune sur 2" in vienne.origine_texte()
+
+
+def test_a_sum_over_communes_hides_from_partners_what_subtraction_would_reveal(national):
+    """Vienne as the sum of Poitiers (seen by the partner) and Châtellerault: shown to a partner
+    it would give Châtellerault's count by subtraction, so it is masked for them."""
+    n = national
+    _donnee(n, "poitiers", 900)
+    _donnee(n, "chatellerault", 240)
+    vienne = _lire(n, "vienne").de(n["vienne"], n["indicateur"], 2024)
+    assert references.afficher(vienne, detail=True).nombre == 1140
+    assert references.afficher(vienne, detail=False).nombre == 1140  # nothing known of its parts
+    masque = references.afficher(vienne, detail=False, connu=(900, 1))
+    assert masque.masque and masque.nombre is None and masque.taux is None
+    # Two other communes whose sum reaches the threshold: shown.
+    assert not references.afficher(vienne, detail=False, connu=(0, 0)).masque
