@@ -294,8 +294,11 @@ def _conclure(lot: LotImport, chemin: Path, rapport: Rapport, statut: str, *, so
     elif not lot.empreinte:
         lot.empreinte = empreinte(chemin)
     champs = {}
-    if statut == LotImport.Statut.APPLIQUE and lot.source_id is None and source is not None:
-        champs["source"] = source
+    # The source that received the figures: the batch's own (the illustrative one for a generated
+    # file, set by the import), else the type's default.
+    recue = lot.source if lot.source_id is not None else source
+    if statut == LotImport.Statut.APPLIQUE and recue is not None:
+        champs["source"] = recue
     # A refused batch keeps its file only while the preview offers to map its unknown labels, to
     # check it again afterwards.
     oublier = statut == LotImport.Statut.REFUSE and not rapport.libelles_inconnus

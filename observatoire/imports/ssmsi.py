@@ -123,9 +123,11 @@ def _source_du_fichier(entete: str, *, source, lot, rapport: Rapport):
         )
         % {"g": generee.libelle, "s": source.libelle if source else "?"},
     )
-    if getattr(lot, "pk", None) is not None:
+    if lot is not None:
+        # Recorded with the applied batch at its end (services._conclure), not here: an update of
+        # the batch's row in the import's transaction would lock it until the end, and the run's
+        # beats (its progress on the page) would wait for it.
         lot.source = generee
-        type(lot).objects.filter(pk=lot.pk).update(source=generee)
     return generee
 
 

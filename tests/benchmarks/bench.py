@@ -211,7 +211,7 @@ def lancer_mesure(commande: list[str], env: dict) -> tuple[float, float, str]:
 def mesurer_import(bases: Bases, gabarit: str, fichier: Path, lignes: int, echelle: Echelle, res: Resultats):
     """The national file imported into a fresh copy of the template, several times; the last copy
     is kept as the national database of the dashboards (after a re-import, idempotent)."""
-    durees, memoires, copies, reimports = [], [], [], []
+    durees, memoires, copies, reimports, web = [], [], [], [], []
     nom = bases.nom("national")
     for _ in range(echelle.repetitions):
         bases.creer(nom, gabarit)
@@ -222,6 +222,11 @@ def mesurer_import(bases: Bases, gabarit: str, fichier: Path, lignes: int, echel
             raise RuntimeError(f"Import incomplet : {sortie[-2000:]}")
         durees.append(duree)
         memoires.append(rss)
+        # Side by side: the same file through the web, on its own fresh copy of the template.
+        nom_web = bases.nom("web")
+        bases.creer(nom_web, gabarit)
+        web.append(import_par_le_web(bases.url(nom_web), fichier, lignes))
+        bases.supprimer(nom_web)
     for _ in range(echelle.repetitions):
         copies.append(copie_postgresql(bases.url(nom), fichier))
     duree, _rss, sortie = lancer_mesure(
@@ -243,7 +248,256 @@ def mesurer_import(bases: Bases, gabarit: str, fichier: Path, lignes: int, echel
         "{:.2f}",
     )
     res.ajouter("Ré-import du même fichier (rien ne change) — durée", reimports, "s")
+    rapporter_import_web(web, durees, res)
     return nom
+
+
+# Import on the web (gunicorn, one db_worker, loopback only) ------------------------------------------
+
+TITRE_WEB = "Import du fichier national par le web (gunicorn local : dépôt + vérification + application)"
+
+
+def lancer_gunicorn(env: dict, port: int, workers: int = 2) -> subprocess.Popen:
+    """gunicorn on 127.0.0.1:`port`, as for the load test; returns once it answers."""
+    serveur = subprocess.Popen(
+        [
+            str(Path(PYTHON).parent / "gunicorn"),
+            "cls_poitiers.wsgi",
+            "--workers",
+            str(workers),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            # A sync worker that reads a 700 MB upload for a while is not a stuck one.
+            "--timeout",
+            "600",
+        ],
+        env=env,
+        cwd=RACINE,
+    )
+    for _ in range(150):
+        try:
+            connexion = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            connexion.request("GET", "/")
+            connexion.getresponse().read()
+            return serveur
+        except OSError:
+            if serveur.poll() is not None:
+                raise RuntimeError(f"gunicorn s'est arrêté (code {serveur.returncode})") from None
+            time.sleep(0.2)
+    serveur.terminate()
+    raise RuntimeError("gunicorn ne répond pas")
+
+
+class ClientWeb:
+    """The analyst's browser, reduced to what the import needs: the session and CSRF cookies,
+    GET, a form POST, and a multipart POST whose file is streamed from disk (never in memory)."""
+
+    def __init__(self, port: int, session: str):
+        self.port, self.cookies = port, {"sessionid": session}
+
+    def _connexion(self):
+        return http.client.HTTPConnection("127.0.0.1", self.port, timeout=600)
+
+    def _entetes(self, **extra) -> dict:
+        cookies = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        return {"Host": "127.0.0.1", "Cookie": cookies, **extra}
+
+    def _envoyer(self, methode: str, chemin: str, corps=None, **entetes) -> tuple[int, dict, bytes]:
+        connexion = self._connexion()
+        try:
+            connexion.request(methode, chemin, body=corps, headers=self._entetes(**entetes))
+            reponse = connexion.getresponse()
+            contenu = reponse.read()
+        finally:
+            connexion.close()
+        for valeur in reponse.headers.get_all("Set-Cookie") or []:
+            nom, _egal, reste = valeur.partition("=")
+            self.cookies[nom.strip()] = reste.split(";", 1)[0]
+        return reponse.status, dict(reponse.headers), contenu
+
+    def get(self, chemin: str) -> bytes:
+        statut, _entetes, contenu = self._envoyer("GET", chemin)
+        if statut != 200:
+            raise RuntimeError(f"GET {chemin} : {statut}")
+        return contenu
+
+    def jeton_csrf(self, chemin: str) -> str:
+        page = self.get(chemin).decode()
+        repere = 'name="csrfmiddlewaretoken" value="'
+        debut = page.index(repere) + len(repere)
+        return page[debut : page.index('"', debut)]
+
+    def poster(self, chemin: str, champs: dict) -> str:
+        """A form POST; the address it redirects to."""
+        from urllib.parse import urlencode
+
+        corps = urlencode(champs).encode()
+        statut, entetes, contenu = self._envoyer(
+            "POST",
+            chemin,
+            corps,
+            **{"Content-Type": "application/x-www-form-urlencoded", "Content-Length": str(len(corps))},
+        )
+        if statut != 302:
+            raise RuntimeError(f"POST {chemin} : {statut} {contenu[:500]!r}")
+        return entetes["Location"]
+
+    def deposer(self, chemin: str, champs: dict, nom_champ: str, fichier: Path) -> str:
+        """A multipart POST of `champs` and the file, streamed from disk by a generator (the
+        length is known beforehand: no chunked encoding); the address it redirects to."""
+        limite = f"----cls-banc-{os.getpid()}-{time.monotonic_ns()}"
+        debut = "".join(
+            f'--{limite}\r\nContent-Disposition: form-data; name="{nom}"\r\n\r\n{valeur}\r\n'
+            for nom, valeur in champs.items()
+        )
+        debut += (
+            f'--{limite}\r\nContent-Disposition: form-data; name="{nom_champ}"; '
+            f'filename="{fichier.name}"\r\nContent-Type: text/csv\r\n\r\n'
+        )
+        debut, fin = debut.encode(), f"\r\n--{limite}--\r\n".encode()
+
+        def corps():
+            yield debut
+            with fichier.open("rb") as f:
+                while bloc := f.read(1024 * 1024):
+                    yield bloc
+            yield fin
+
+        statut, entetes, contenu = self._envoyer(
+            "POST",
+            chemin,
+            corps(),
+            **{
+                "Content-Type": f"multipart/form-data; boundary={limite}",
+                "Content-Length": str(len(debut) + fichier.stat().st_size + len(fin)),
+            },
+        )
+        if statut != 302:
+            raise RuntimeError(f"Dépôt refusé : {statut} {contenu[:500]!r}")
+        return entetes["Location"]
+
+    def attendre(self, chemin_etat: str, statut_attendu: str, delai: float = 3600) -> dict:
+        """Poll the batch's state (its JSON, as the page does) until it stops waiting or running."""
+        limite = time.monotonic() + delai
+        while time.monotonic() < limite:
+            etat = json.loads(self.get(chemin_etat))
+            if not etat["a_suivre"]:
+                if etat["statut"] != statut_attendu:
+                    raise RuntimeError(f"Import par le web : {etat['statut']} au lieu de {statut_attendu}")
+                return etat
+            time.sleep(0.2)
+        raise RuntimeError(f"Import par le web : toujours {etat['statut']} après {delai:.0f} s")
+
+
+def import_par_le_web(url: str, fichier: Path, lignes: int) -> dict:
+    """The national file imported as an analyst does it on /observatoire/imports/: gunicorn (2
+    workers) and one `db_worker` on this database, the file uploaded, its check followed until the
+    preview, "Appliquer l'import", its writing followed until applied. Returns the wall times (s)
+    from the first byte of the upload and the worker's peak resident memory (MB, ru_maxrss)."""
+    import shutil
+    import tempfile
+
+    session = cle_de_session(url)
+    medias = Path(tempfile.mkdtemp(prefix="cls-banc-medias-", dir=fichier.parent))  # same disk: a move
+    env = environnement(
+        url,
+        CLS_TESTS_TACHES="base",
+        DJANGO_MEDIA_ROOT=str(medias),
+        CLS_IMPORT_BATTEMENT_SECONDES="5",  # production's beat (tests.settings: 30)
+        CLS_TESTS_CACHE_TABLEAUX="1",
+    )
+    ouvrier = subprocess.Popen(
+        [PYTHON, MANAGE, "db_worker", "--no-reload", "--no-startup-delay", "--interval", "0.2"],
+        env=env,
+        cwd=RACINE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    pret = threading.Event()
+
+    def lire_l_ouvrier():
+        # Its output is read to the end (a full pipe would block it); "Starting worker": ready.
+        for ligne in ouvrier.stdout:
+            if "Starting worker" in ligne:
+                pret.set()
+        pret.set()
+
+    lecteur = threading.Thread(target=lire_l_ouvrier, daemon=True)
+    lecteur.start()
+    port = port_libre()
+    serveur = lancer_gunicorn(env, port)
+    try:
+        # The worker waits for tasks, as in production, before the file is sent.
+        pret.wait(timeout=120)
+        if ouvrier.poll() is not None:
+            raise RuntimeError(f"db_worker s'est arrêté (code {ouvrier.returncode})")
+        client = ClientWeb(port, session)
+        jeton = client.jeton_csrf("/observatoire/imports/")
+        debut = time.perf_counter()
+        adresse = client.deposer(
+            "/observatoire/imports/", {"csrfmiddlewaretoken": jeton, "type": "ssmsi"}, "fichier", fichier
+        )
+        depot = time.perf_counter()
+        chemin_lot = urlsplit(adresse).path
+        client.attendre(chemin_lot + "etat/", "apercu")
+        apercu = time.perf_counter()
+        client.poster(chemin_lot + "appliquer/", {"csrfmiddlewaretoken": client.jeton_csrf(chemin_lot)})
+        client.attendre(chemin_lot + "etat/", "applique")
+        fin = time.perf_counter()
+    finally:
+        ouvrier.terminate()
+        _pid, statut, usage = os.wait4(ouvrier.pid, 0)
+        ouvrier.returncode = os.waitstatus_to_exitcode(statut)
+        serveur.terminate()
+        serveur.wait(timeout=30)
+        shutil.rmtree(medias, ignore_errors=True)
+    connexion = psycopg2.connect(url)
+    with connexion.cursor() as cursor:
+        cursor.execute(
+            "SELECT creees, lignes_lues FROM observatoire_lotimport WHERE id = %s", [id_du_lot(chemin_lot)]
+        )
+        creees, lues = cursor.fetchone()
+    connexion.close()
+    if (creees, lues) != (lignes, lignes):
+        raise RuntimeError(f"Import par le web incomplet : {creees} créées, {lues} lignes lues sur {lignes}")
+    return {
+        "duree": fin - debut,
+        "depot": depot - debut,
+        "verification": apercu - depot,
+        "application": fin - apercu,
+        "memoire_ouvrier": usage.ru_maxrss / 1024,
+    }
+
+
+def id_du_lot(chemin_lot: str) -> int:
+    """The batch's id in its address (/observatoire/imports/<id>/)."""
+    return int(chemin_lot.rstrip("/").rsplit("/", 1)[1])
+
+
+def rapporter_import_web(web: list[dict], commande: list[float], res: Resultats):
+    res.ajouter(f"{TITRE_WEB} — durée", [w["duree"] for w in web], "s", "{:.2f}")
+    res.ajouter(
+        f"{TITRE_WEB} — rapport web / commande",
+        [w["duree"] / c for w, c in zip(web, commande, strict=True)],
+        "×",
+        "{:.2f}",
+    )
+    res.ajouter(f"{TITRE_WEB} — dépôt (envoi du fichier)", [w["depot"] for w in web], "s", "{:.2f}")
+    res.ajouter(
+        f"{TITRE_WEB} — vérification (jusqu'à l'aperçu)", [w["verification"] for w in web], "s", "{:.2f}"
+    )
+    res.ajouter(
+        f"{TITRE_WEB} — application (jusqu'à « Appliqué »)", [w["application"] for w in web], "s", "{:.2f}"
+    )
+    res.ajouter(
+        f"{TITRE_WEB} — mémoire résidente maximale (processus de traitement)",
+        [w["memoire_ouvrier"] for w in web],
+        "Mo",
+        "{:.0f}",
+    )
 
 
 def copie_postgresql(url: str, fichier: Path) -> float:

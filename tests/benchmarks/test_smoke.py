@@ -1,8 +1,8 @@
 """A smoke run of the benchmark (`make bench`) at tiny size: every code path runs (generated file,
-template database, import against COPY, dashboards against the SQL GROUP BY at two sizes, query
-counts, gunicorn under 20 clients) and every figure is printed. No timing is asserted here: the
-figures themselves are in BENCHMARKS.md. It needs PostgreSQL (as CI has) for its own databases,
-named cls_perf_smoke_<pid>_*."""
+template database, import against COPY, the same import through the web behind gunicorn with a
+worker, dashboards against the SQL GROUP BY at two sizes, query counts, gunicorn under 20 clients)
+and every figure is printed. No timing is asserted here: the figures themselves are in
+BENCHMARKS.md. It needs PostgreSQL (as CI has) for its own databases, named cls_perf_smoke_<pid>_*."""
 
 import os
 
@@ -15,6 +15,9 @@ FIGURES = [
     "COPY PostgreSQL du même fichier dans une table nue — durée",
     "Rapport import / COPY",
     "Ré-import du même fichier (rien ne change) — durée",
+    "Import du fichier national par le web (gunicorn local : dépôt + vérification + application) — durée",
+    "Import du fichier national par le web (gunicorn local : dépôt + vérification + application) — rapport",
+    "Import du fichier national par le web (gunicorn local : dépôt + vérification + application) — mémoire",
     "Tableau de bord « vue d'ensemble » à",
     "Tableau de bord « par territoire » à",
     "GROUP BY SQL sur la table de base (mêmes nombres) à",
