@@ -17,6 +17,8 @@ from cls_poitiers.limites import NOMBRE_FAITS_MAX
 from cls_poitiers.tableurs import TAILLE_BLOC, Probleme
 
 MAX_PROBLEMES = 200
+# At most this many indicator × year pairs are listed in a report; the others are summed in one row.
+PAIRES_MAX = 300
 
 
 class ImportRefuse(Exception):
@@ -50,6 +52,55 @@ class Rapport:
     remplacements_en_plus: int = 0
     # Labels of the file that no correspondence maps to an indicator (the preview offers to map them).
     libelles_inconnus: list[str] = field(default_factory=list)
+    # Figures created, changed and unchanged per (indicator id, year), added up by the writers
+    # with the totals above (so that they always sum to them).
+    par_indicateur: dict[tuple[int, int], list[int]] = field(default_factory=dict)
+
+    def compter_paire(self, indicateur_id: int, annee: int, creees=0, modifiees=0, inchangees=0) -> None:
+        comptes = self.par_indicateur.setdefault((int(indicateur_id), int(annee)), [0, 0, 0])
+        comptes[0] += int(creees)
+        comptes[1] += int(modifiees)
+        comptes[2] += int(inchangees)
+
+    def lignes_par_indicateur(self) -> dict:
+        """The per indicator × year counts as the preview shows them: in the indicators' order,
+        then by year; beyond PAIRES_MAX pairs, the others summed in `autres`."""
+        from ..models import Indicateur
+
+        if not self.par_indicateur:
+            return {}
+        indicateurs = {
+            pk: (rang, libelle)
+            for rang, (pk, libelle) in enumerate(
+                Indicateur.objects.filter(pk__in={i for i, _a in self.par_indicateur})
+                .order_by("ordre", "libelle", "pk")
+                .values_list("pk", "libelle")
+            )
+        }
+        paires = sorted(
+            self.par_indicateur.items(),
+            key=lambda p: (indicateurs.get(p[0][0], (len(indicateurs), ""))[0], p[0][0], p[0][1]),
+        )
+        lignes = [
+            {
+                "indicateur": indicateurs.get(i, (None, str(i)))[1],
+                "annee": a,
+                "creees": c,
+                "modifiees": m,
+                "inchangees": u,
+            }
+            for (i, a), (c, m, u) in paires[:PAIRES_MAX]
+        ]
+        reste = paires[PAIRES_MAX:]
+        autres = None
+        if reste:
+            autres = {
+                "paires": len(reste),
+                "creees": sum(c[0] for _p, c in reste),
+                "modifiees": sum(c[1] for _p, c in reste),
+                "inchangees": sum(c[2] for _p, c in reste),
+            }
+        return {"lignes": lignes, "autres": autres}
 
     def erreur(self, ligne, colonne, message):
         if len(self.erreurs) < MAX_PROBLEMES:
@@ -96,6 +147,7 @@ class Rapport:
             "remplacements": self.remplacements,
             "remplacements_en_plus": self.remplacements_en_plus,
             "libelles_inconnus": self.libelles_inconnus,
+            "par_indicateur": self.lignes_par_indicateur(),
         }
 
     def lignes_de_texte(self) -> list[str]:

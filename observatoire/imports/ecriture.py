@@ -88,6 +88,28 @@ def texte_population(*, territoire, annee, avant, apres, source) -> str:
     }
 
 
+def compter_paires(indicateurs, annees) -> dict[tuple[int, int], int]:
+    """How many rows each (indicator id, year) pair has, from the column arrays: one bincount over
+    a dense code (indicator offset × years spanned + year offset), no per-row Python."""
+    if not len(indicateurs):
+        return {}
+    indicateurs = np.asarray(indicateurs, dtype=np.int64)
+    annees = np.asarray(annees, dtype=np.int64)
+    i0, a0 = int(indicateurs.min()), int(annees.min())
+    largeur = int(annees.max()) - a0 + 1
+    codes = (indicateurs - i0) * largeur + (annees - a0)
+    if int(codes.max()) < 1_000_000:
+        comptes = np.bincount(codes)
+        presents = np.flatnonzero(comptes)
+        comptes = comptes[presents]
+    else:  # widely spread ids: sort instead of a huge bincount
+        presents, comptes = np.unique(codes, return_counts=True)
+    return {
+        (i0 + int(code) // largeur, a0 + int(code) % largeur): int(n)
+        for code, n in zip(presents.tolist(), comptes.tolist(), strict=True)
+    }
+
+
 def noter_remplacement(rapport, texte: str) -> None:
     """A stored figure or population that the file replaces, said in the report (the preview)."""
     if len(rapport.remplacements) < REMPLACEMENTS_MAX:
@@ -176,10 +198,17 @@ class EcritureDonnees:
             )
         }
         creer, modifier = [], []
+        # Created, changed, unchanged per indicator × year: this writer already looks at each
+        # line in Python, the count is one more step of the same loop.
+        paires: dict[tuple[int, int], list[int]] = {}
         for territoire_id, indicateur_id, annee, mois, nombre, secret, *reste in lignes:
             taux = reste[0] if self.avec_taux and reste else None
             existante = existantes.get((territoire_id, indicateur_id, annee, mois))
+            comptes = paires.get((indicateur_id, annee))
+            if comptes is None:
+                comptes = paires[(indicateur_id, annee)] = [0, 0, 0]
             if existante is None:
+                comptes[0] += 1
                 creer.append(
                     Donnee(
                         territoire_id=territoire_id,
@@ -206,13 +235,17 @@ class EcritureDonnees:
                     existante.taux_publie = taux
                 existante.lot, existante.declaration = self.lot, self.declaration
                 modifier.append(existante)
+                comptes[1] += 1
             else:
                 self.rapport.inchangees += 1
+                comptes[2] += 1
         Donnee.objects.bulk_create(creer, batch_size=TAILLE_LOT)
         champs = ["nombre", "secret", "lot", "declaration"] + (["taux_publie"] if self.avec_taux else [])
         Donnee.objects.bulk_update(modifier, champs, batch_size=TAILLE_LOT)
         self.rapport.creees += len(creer)
         self.rapport.modifiees += len(modifier)
+        for (indicateur_id, annee), (creees, modifiees, inchangees) in paires.items():
+            self.rapport.compter_paire(indicateur_id, annee, creees, modifiees, inchangees)
 
 
 def _valeur(nombre) -> str:
@@ -429,11 +462,12 @@ class EcritureCopie:
             "binaire": self._binaire(colonnes),
             "territoires": np.unique(colonnes["territoires"]).tolist(),
             "indicateurs": np.unique(colonnes["indicateurs"]).tolist(),
+            "paires": compter_paires(colonnes["indicateurs"], colonnes["annees"]),
         }
         self.attendre()
         self.futur = self.executeur.submit(self._ecrire, preparation)
 
-    def _ecrire(self, preparation: dict) -> tuple[int, int, int, list, int]:
+    def _ecrire(self, preparation: dict) -> tuple[int, int, int, list, int, dict]:
         colonnes = preparation["colonnes"]
         n = len(colonnes["territoires"])
         with self.brute.cursor() as cursor:
@@ -453,15 +487,25 @@ class EcritureCopie:
                 if not presents:
                     # Nothing can conflict: the chunk as prepared, straight in.
                     self._copier(cursor, preparation["binaire"])
-                    return n, 0, n, [], 0
+                    paires = {paire: [k, 0, 0] for paire, k in preparation["paires"].items()}
+                    return n, 0, n, [], 0, paires
                 deja = np.isin(colonnes["territoires"], presents)
+                fusion = {nom: valeurs[deja] for nom, valeurs in colonnes.items()}
+                # Per indicator × year, the merged rows start unchanged; the upsert says which of
+                # them it created or changed, the others were copied in (created).
+                paires = {
+                    paire: [0, 0, k]
+                    for paire, k in compter_paires(fusion["indicateurs"], fusion["annees"]).items()
+                }
                 creees = 0
                 if not deja.all():
                     self._copier(cursor, self._binaire({nom: v[~deja] for nom, v in colonnes.items()}))
                     creees = int((~deja).sum())
-                fusion = {nom: valeurs[deja] for nom, valeurs in colonnes.items()}
-                c, m, remplacees, total = self._fusionner(cursor, self._binaire(fusion))
-                return creees + c, m, n, remplacees, total
+                    for paire, k in preparation["paires"].items():
+                        comptes = paires.setdefault(paire, [0, 0, 0])
+                        comptes[0] += k - comptes[2]
+                c, m, remplacees, total = self._fusionner(cursor, self._binaire(fusion), paires)
+                return creees + c, m, n, remplacees, total, paires
 
     @staticmethod
     def _copier(cursor, donnees: bytes):
@@ -483,7 +527,9 @@ class EcritureCopie:
             taux=colonnes.get("taux"),
         )
 
-    def _fusionner(self, cursor, donnees: bytes) -> tuple[int, int, list, int]:
+    def _fusionner(self, cursor, donnees: bytes, paires: dict) -> tuple[int, int, list, int]:
+        """Upsert of the staged rows. `paires` ((indicator, year) → [created, changed, unchanged],
+        every staged row counted unchanged) is corrected by what the statement wrote."""
         cursor.execute(f"TRUNCATE {TABLE_TAMPON}")
         cursor.copy_expert(f"COPY {TABLE_TAMPON} FROM STDIN WITH (FORMAT binary)", io.BytesIO(donnees))
         # What the chunk replaces, read before it is written (the report lists it).
@@ -511,11 +557,18 @@ class EcritureCopie:
                     declaration_id = EXCLUDED.declaration_id, taux_publie = EXCLUDED.taux_publie
                 WHERE d.nombre IS DISTINCT FROM EXCLUDED.nombre OR d.secret <> EXCLUDED.secret
                     OR d.taux_publie IS DISTINCT FROM EXCLUDED.taux_publie
-                RETURNING (xmax = 0) AS creee
+                RETURNING indicateur_id, annee, (xmax = 0) AS creee
             )
-            SELECT count(*) FILTER (WHERE creee), count(*) FILTER (WHERE NOT creee) FROM ecrites"""
+            SELECT indicateur_id, annee, count(*) FILTER (WHERE creee), count(*) FILTER (WHERE NOT creee)
+            FROM ecrites GROUP BY indicateur_id, annee"""
         )
-        creees, modifiees = cursor.fetchone()
+        creees = modifiees = 0
+        for indicateur_id, annee, c, m in cursor.fetchall():
+            comptes = paires[(indicateur_id, annee)]
+            comptes[0] += c
+            comptes[1] += m
+            comptes[2] -= c + m
+            creees, modifiees = creees + c, modifiees + m
         total = remplacees[0][-1] if remplacees else 0
         return creees, modifiees, [r[:-1] for r in remplacees], total
 
@@ -523,10 +576,12 @@ class EcritureCopie:
         """Wait for the chunk being written (and raise its error, if any)."""
         if self.futur is not None:
             futur, self.futur = self.futur, None
-            creees, modifiees, n, remplacees, total = futur.result()
+            creees, modifiees, n, remplacees, total, paires = futur.result()
             self.rapport.creees += creees
             self.rapport.modifiees += modifiees
             self.rapport.inchangees += n - creees - modifiees
+            for (indicateur_id, annee), (c, m, u) in paires.items():
+                self.rapport.compter_paire(indicateur_id, annee, c, m, u)
             for territoire, indicateur, annee, mois, avant, apres, fichier, edition in remplacees:
                 noter_remplacement(
                     self.rapport,
