@@ -158,7 +158,7 @@ def tableau_de_bord(request):
         return {
             **vue,
             "contexte": contexte,
-            "notes_contexte": pages.notes_sans_taux(contexte),
+            "notes_contexte": national.notes_du_contexte(ctx, racine, indicateurs, ctx.annee),
             "references_chiffres": national.tableau_references(ctx, racine, indicateurs, ctx.annee),
         }
 
@@ -205,7 +205,7 @@ def par_territoire(request):
             "indicateur": indicateur,
             **vue,
             "contexte": contexte,
-            "notes_contexte": pages.notes_sans_taux(contexte),
+            "notes_contexte": national.notes_du_contexte(ctx, ctx.perimetre.racine, [indicateur], ctx.annee),
             "note_rang": national.note_rang(),
         }
 
@@ -311,7 +311,7 @@ def territoire(request, code):
         vue = {
             **vue,
             "contexte": contexte,
-            "notes_contexte": pages.notes_sans_taux(contexte),
+            "notes_contexte": national.notes_du_contexte(ctx, territoire, indicateurs, ctx.annee),
             "references_chiffres": national.tableau_references(ctx, territoire, indicateurs, ctx.annee),
             "rang": national.tableau_rang(ctx, territoire, vue["principal"], ctx.annee)
             if vue["principal"]

@@ -73,18 +73,8 @@ def _rapport(ctx: Contexte, affiche, reference: references.Reference, indicateur
     if affiche.masque or reference_affichee.masque:
         return cellule_ratio(None)
     if not reference.comparable:
-        cellule = cellule_ratio(None)
-        if reference.couverture is not None:
-            cellule.note = _(
-                "pas de rapport : la somme ne couvre pas tout le territoire de référence (%(c)s)"
-            ) % {"c": references.texte_couverture(reference.couverture)}
-        return cellule
-    cellule = cellule_ratio(calculs.rapport(_comme_chiffre(affiche), _comme_chiffre(reference_affichee)))
-    if not reference.complete and cellule.valeur is not None:
-        cellule.note = _("référence partielle : %(c)s") % {
-            "c": references.texte_couverture(reference.couverture)
-        }
-    return cellule
+        return cellule_ratio(None)
+    return cellule_ratio(calculs.rapport(_comme_chiffre(affiche), _comme_chiffre(reference_affichee)))
 
 
 def _comme_chiffre(affiche) -> calculs.Chiffre:
@@ -98,10 +88,34 @@ def _cellule_taux_reference(
     ctx: Contexte, reference: references.Reference, indicateur: Indicateur, annee: int
 ) -> Cellule:
     affiche = _affiche(ctx, reference, indicateur, annee)
-    cellule = cellule_taux(affiche, motif_sans_taux(reference.chiffre, affiche, indicateur))
-    if reference.origine != references.PUBLIE and reference.chiffre.statut != calculs.VIDE:
-        cellule.note = reference.origine_texte()
-    return cellule
+    return cellule_taux(affiche, motif_sans_taux(reference.chiffre, affiche, indicateur))
+
+
+def notes_des_references(lues: references.References, refs: list[Territoire]) -> list[str]:
+    """Where each reference's figures come from when they are not the source's own totals, and
+    why a reference has none: one note per reference and kind, whatever the indicators."""
+    notes: list[str] = []
+    for r in refs:
+        origines = {
+            reference.origine_texte()
+            for (pk, _i, _a), reference in lues.valeurs.items()
+            if pk == r.pk and reference.origine != references.PUBLIE
+        }
+        notes += [_("%(t)s : %(o)s.") % {"t": r.nom, "o": o} for o in sorted(origines)]
+        couvertures = {
+            references.texte_couverture(reference.couverture)
+            for (pk, _i, _a), reference in lues.incompletes.items()
+            if pk == r.pk and reference.couverture is not None
+        }
+        notes += [
+            _(
+                "%(t)s : la source n'a de chiffres que pour une partie de ses communes (%(c)s) ; "
+                "aucun chiffre de %(t)s n'en est tiré, ni aucun rapport."
+            )
+            % {"t": r.nom, "c": c}
+            for c in sorted(couvertures)
+        ]
+    return notes
 
 
 def colonnes_des_references(refs: list[Territoire]) -> list[str]:
@@ -357,3 +371,11 @@ def pages_indicateurs(ctx: Contexte) -> list[Indicateur]:
     if cle not in ctx._cache:
         ctx._cache[cle] = tableaux.indicateurs_de(ctx.comptes)
     return ctx._cache[cle]
+
+
+def notes_du_contexte(
+    ctx: Contexte, territoire: Territoire, indicateurs: list[Indicateur], annee: int
+) -> list[str]:
+    """The notes of `tableau_contexte` (and of the "par territoire" table, for the contract's territory)."""
+    refs = references_de(ctx, territoire)
+    return notes_des_references(references_lues(ctx, refs, indicateurs, [annee]), refs)

@@ -160,6 +160,10 @@ class References:
     """The reference figures of some territories for some indicators and years."""
 
     valeurs: dict[tuple[int, int, int], Reference] = field(default_factory=dict)
+    # Sums over the communes the source covers when they are not the whole reference (a local
+    # source, or a base that misses communes): no reference figure is taken from them, and the
+    # page says why.
+    incompletes: dict[tuple[int, int, int], Reference] = field(default_factory=dict)
 
     def de(self, reference: Territoire, indicateur: Indicateur, annee: int) -> Reference:
         return self.valeurs.get(
@@ -198,9 +202,13 @@ class References:
         if manquants:
             restants = [r for r in references if any(cle[0] == r.pk for cle in manquants)]
             for cle, reference in _sommes_communales(source, restants, indicateurs, annees).items():
-                if cle in manquants and reference.chiffre.statut != calculs.VIDE:
+                if cle not in manquants or reference.chiffre.statut == calculs.VIDE:
+                    continue
+                if reference.couvre_tout:
                     resultat.valeurs[cle] = reference
                     manquants.discard(cle)
+                else:
+                    resultat.incompletes[cle] = reference
         # A partial sum of départemental totals, said to be partial, rather than nothing.
         for cle in manquants & set(departementales):
             if departementales[cle].chiffre.statut != calculs.VIDE:
@@ -428,7 +436,7 @@ def _sommes_communales(source, references, indicateurs, annees) -> dict:
     else:
         return {}
     # [count, published, masked, denominator, published without denominator, masked population,
-    #  legal population of the published communes]
+    #  legal population of the published communes, of the masked ones]
     sommes: dict[tuple[int, int, int], list] = {}
     lignes = _lignes(source, indicateurs, annees, filtre, Territoire.Niveau.COMMUNE)
     for (indicateur_id, _t, annee), valeurs in lignes.items():
@@ -437,8 +445,9 @@ def _sommes_communales(source, references, indicateurs, annees) -> dict:
         if france is not None:
             cibles.append(france.pk)
         for cible in cibles:
-            somme = sommes.setdefault((cible, indicateur_id, annee), [0, 0, 0, 0, 0, 0, 0])
+            somme = sommes.setdefault((cible, indicateur_id, annee), [0, 0, 0, 0, 0, 0, 0, 0])
             if secrets:
+                somme[7] += legale or 0
                 somme[2] += 1
                 somme[5] += float(denominateur) if denominateur is not None else 0
                 continue
@@ -453,7 +462,7 @@ def _sommes_communales(source, references, indicateurs, annees) -> dict:
     par_pk = {r.pk: r for r in references}
     resultat = {}
     for (cible, indicateur_id, annee), somme in sommes.items():
-        nombre, publies, secrets, denominateur, sans, masquee, legale_publiee = somme
+        nombre, publies, secrets, denominateur, sans, masquee, legale_publiee, legale_masquee = somme
         chiffre = calculs.Chiffre(
             nombre=nombre if publies else None,
             denominateur=denominateur if publies and not sans else None,
@@ -477,8 +486,14 @@ def _sommes_communales(source, references, indicateurs, annees) -> dict:
             niveau=Territoire.Niveau.COMMUNE,
             part_population=part,
         )
+        # The sum stands for the reference when the source has a row (published or masked) for
+        # each of its communes, or for communes holding all but 1 % of its legal population
+        # (a base in another year's geography misses a few merged communes).
+        couvre_tout = publies + secrets >= attendues or (
+            population_legale > 0 and (legale_publiee + legale_masquee) >= 0.99 * population_legale
+        )
         resultat[(cible, indicateur_id, annee)] = Reference(
-            par_pk[cible], chiffre, COMMUNES, couverture, couvre_tout=publies + secrets >= attendues
+            par_pk[cible], chiffre, COMMUNES, couverture, couvre_tout=couvre_tout
         )
     return resultat
 

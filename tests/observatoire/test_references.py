@@ -184,16 +184,17 @@ def test_the_published_rate_ranks_where_the_source_gave_one(national):
 
 
 def test_a_sum_over_only_the_communes_the_source_covers_is_not_the_departement(national):
-    """A source with rows for one commune of the Vienne only (a local series): its sum says how
-    little of the département it covers, and no ratio is taken to it."""
+    """A source with rows for one commune of the Vienne only (a local series): no figure of the
+    Vienne is taken from it, and what it covers is kept to say so."""
     n = national
     _donnee(n, "poitiers", 900)
-    vienne = _lire(n, "vienne").de(n["vienne"], n["indicateur"], 2024)
-    assert vienne.origine == references.COMMUNES
-    assert not vienne.comparable
-    assert vienne.couverture.parties == 2  # the referential's communes of the Vienne
-    assert vienne.couverture.part_population == pytest.approx(89916 / (89916 + 31003) * 100)
-    assert "1 commune sur 2" in vienne.origine_texte()
+    lu = _lire(n, "vienne")
+    assert lu.de(n["vienne"], n["indicateur"], 2024).chiffre.statut == calculs.VIDE
+    incomplete = lu.incompletes[(n["vienne"].pk, n["indicateur"].pk, 2024)]
+    assert not incomplete.comparable
+    assert incomplete.couverture.parties == 2  # the referential's communes of the Vienne
+    assert incomplete.couverture.part_population == pytest.approx(89916 / (89916 + 31003) * 100)
+    assert "1 commune sur 2" in incomplete.origine_texte()
 
 
 def test_a_sum_over_communes_hides_from_partners_what_subtraction_would_reveal(national):
