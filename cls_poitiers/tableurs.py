@@ -533,7 +533,8 @@ def xlsx_bytes(feuilles: dict[str, tuple[list[str], list]]) -> bytes:
     classeur = Workbook()
     classeur.remove(classeur.active)
     for titre, (entetes, lignes) in feuilles.items():
-        feuille = classeur.create_sheet(title=titre[:31])
+        # A sheet's title has at most 31 characters and none of : \ / ? * [ ].
+        feuille = classeur.create_sheet(title=re.sub(r"[:\\/?*\[\]]", "-", titre)[:31])
         feuille.append([neutraliser(e) for e in entetes])
         for ligne in lignes:
             feuille.append([_cellule_xlsx(v) for v in ligne])

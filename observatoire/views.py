@@ -199,7 +199,8 @@ def par_territoire(request):
     def construire(ctx):
         indicateur = _indicateur_choisi(valeurs, ctx)
         vue = pages.vue_territoires(ctx, indicateur, valeurs.get("niveau"))
-        territoires = [ctx.perimetre.racine, *ctx.perimetre.du_niveau(vue["niveau"])]
+        racine = ctx.perimetre.racine
+        territoires = [racine, *(t for t in ctx.perimetre.du_niveau(vue["niveau"]) if t.pk != racine.pk)]
         contexte = national.tableau_contexte_territoires(ctx, indicateur, territoires)
         return {
             "indicateur": indicateur,
@@ -504,6 +505,8 @@ def import_detail(request, pk):
             "lot": lot,
             "suivi": _suivi(lot),
             "rapport": lot.rapport or {},
+            # Counts per indicator and year (batches checked before they were kept have none).
+            "paires": (lot.rapport or {}).get("par_indicateur") or {},
             "correspondance_form": _correspondance_form(request, lot),
             "peut_importer": peut_importer(request.user),
         },

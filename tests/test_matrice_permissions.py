@@ -211,6 +211,7 @@ MATRICE = {
     "observatoire:tableau_de_bord": seulement("coordination", "partenaire", "autre_partenaire", "analyste"),
     "observatoire:par_territoire": seulement("coordination", "partenaire", "autre_partenaire", "analyste"),
     "observatoire:evolution": seulement("coordination", "partenaire", "autre_partenaire", "analyste"),
+    "observatoire:comparer": seulement("coordination", "partenaire", "autre_partenaire", "analyste"),
     "observatoire:territoire": seulement("coordination", "partenaire", "autre_partenaire", "analyste"),
     "observatoire:api_chiffres": seulement("coordination", "partenaire", "autre_partenaire", "analyste"),
     "observatoire:imports": seulement("coordination", "analyste"),

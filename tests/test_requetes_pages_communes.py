@@ -22,12 +22,15 @@ ACCUEIL, COMMUNE, QUARTIER, OBSERVATOIRE = PAGES
 # tests/comites/test_pages_demo.py (the analyst's home: the contract, the header's organisation,
 # the observatory's panel, and its five queries of "since your last visit" named in
 # tests/observatoire/test_panneau_analyste.py), the observatory's territory page in
-# tests/observatoire/test_vues.py.
+# tests/observatoire/test_vues.py; its national context (the quartier's département and région
+# up its parents, France, the references' totals, the départements, the communes' sums and their
+# count in the referential) adds 7, whatever the data.
+CONTEXTE_NATIONAL = 7
 REQUETES = {
-    "coordination": {ACCUEIL: 21, COMMUNE: 13, QUARTIER: 13, OBSERVATOIRE: 15},
-    "stp": {ACCUEIL: 13, COMMUNE: 13, QUARTIER: 13, OBSERVATOIRE: 15},
+    "coordination": {ACCUEIL: 21, COMMUNE: 13, QUARTIER: 13, OBSERVATOIRE: 15 + CONTEXTE_NATIONAL},
+    "stp": {ACCUEIL: 13, COMMUNE: 13, QUARTIER: 13, OBSERVATOIRE: 15 + CONTEXTE_NATIONAL},
     "secretariat": {ACCUEIL: 12, COMMUNE: 6, QUARTIER: 6},
-    "analyste": {ACCUEIL: 9 + 5, COMMUNE: 13, QUARTIER: 13, OBSERVATOIRE: 15},
+    "analyste": {ACCUEIL: 9 + 5, COMMUNE: 13, QUARTIER: 13, OBSERVATOIRE: 15 + CONTEXTE_NATIONAL},
 }
 
 

@@ -88,6 +88,11 @@
       options.radius = t.taux !== null && max ? 6 + 18 * Math.sqrt(t.taux / max) : 6;
       couche = L.circleMarker([t.lat, t.lon], options);
       couche.bindTooltip(echapper(t.texte));
+      // Its name above the circle (the circle sits at the territory's centre).
+      noms.push(L.marker([t.lat, t.lon], {
+        icon: L.divIcon({ className: "etiquette-carte etiquette-cercle", html: "<span>" + echapper(t.nom) + "</span>", iconSize: null }),
+        interactive: false, keyboard: false
+      }));
     }
     if (couche) {
       couche.addTo(carte);
@@ -96,8 +101,12 @@
   });
   hachures();
   noms.forEach(function (nom) { nom.addTo(carte); });
-  if (couches.length || cadres.length) {
-    carte.fitBounds(L.featureGroup(couches.concat(cadres)).getBounds().pad(0.03));
+  var etendue = couches.length || cadres.length ? L.featureGroup(couches.concat(cadres)).getBounds() : null;
+  if (etendue && etendue.isValid() && !etendue.getNorthEast().equals(etendue.getSouthWest())) {
+    carte.fitBounds(etendue.pad(0.03));
+  } else if (etendue && etendue.isValid()) {
+    // One circle alone: bounds of no extent, which fitBounds cannot zoom to.
+    carte.setView(etendue.getCenter(), 11);
   } else {
     carte.setView([46.6, 2.4], 5);
   }
