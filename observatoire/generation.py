@@ -293,7 +293,10 @@ def ecrire_fichier(
     figures (`ecrire_departemental`)."""
     n_communes = max(1, math.ceil(nombre_lignes / LIGNES_PAR_COMMUNE))
     liste = communes(
-        n_communes, seed=seed, imposees=imposees, referentiel=communes_du_referentiel() if referentiel else None
+        n_communes,
+        seed=seed,
+        imposees=imposees,
+        referentiel=communes_du_referentiel() if referentiel else None,
     )
     totaux = {} if departemental else None
     ecrites = 0

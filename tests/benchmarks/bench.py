@@ -667,7 +667,10 @@ def mesurer_tableaux_ici(source: str, requetes: int, repetitions: int) -> dict:
 
 # Communes present at every size (the demonstration's 86027, of the largest class, under 2 000
 # inhabitants; Châtellerault, outside the contract, 20 000 to 50 000).
-COMMUNES_NATIONALES = {"commune 86027 (moins de 2 000 habitants)": "86027", "commune 86066 (Châtellerault)": "86066"}
+COMMUNES_NATIONALES = {
+    "commune 86027 (moins de 2 000 habitants)": "86027",
+    "commune 86066 (Châtellerault)": "86066",
+}
 INDICATEUR_NATIONAL = "cambriolages-logement"  # per dwellings: the denominator most often missing
 ANNEE_NATIONALE = 2025
 PAGE_COMPARER = (
@@ -724,7 +727,9 @@ def mesurer_national_ici(source: str, requetes: int, repetitions: int, classemen
         f"page {nom}": f"/observatoire/territoires/{code}/?source={source}&indicateur={INDICATEUR_NATIONAL}"
         for nom, code in COMMUNES_NATIONALES.items()
     }
-    pages["comparaison (5 territoires, 10 ans)"] = PAGE_COMPARER.format(source=source, indicateur=INDICATEUR_NATIONAL)
+    pages["comparaison (5 territoires, 10 ans)"] = PAGE_COMPARER.format(
+        source=source, indicateur=INDICATEUR_NATIONAL
+    )
 
     def chronometrer(appel) -> list[dict]:
         for _ in range(min(3, requetes)):  # warm-up
@@ -774,7 +779,9 @@ def mesurer_national_ici(source: str, requetes: int, repetitions: int, classemen
         for pk in par_python
     )
     resultat["classement_differences"] = sum(
-        1 for pk in par_python.keys() | par_sql.keys() if par_python.get(pk, (0,))[0] != par_sql.get(pk, (0,))[0]
+        1
+        for pk in par_python.keys() | par_sql.keys()
+        if par_python.get(pk, (0,))[0] != par_sql.get(pk, (0,))[0]
     )
     with CaptureQueriesContext(connection) as requetes_sql:
         classement()
@@ -834,25 +841,29 @@ def rapporter_national(mesures: dict[str, dict], res: Resultats):
         libelle = f"{m['lignes']:,}".replace(",", " ")
         for page, runs in m["pages"].items():
             for p in ("p50", "p95"):
-                res.ajouter(f"Contexte national, {page}, {base} ({libelle} lignes) — {p}", [r[p] for r in runs], "ms")
+                res.ajouter(
+                    f"Contexte national, {page}, {base} ({libelle} lignes) — {p}", [r[p] for r in runs], "ms"
+                )
         for cle, titre in (
             ("classement", "Classement lu puis ordonné"),
             ("classement_sql", "GROUP BY SQL des mêmes taux, rangés"),
         ):
             for p in ("p50", "p95"):
                 res.ajouter(
-                    f"Classement de {m['communes']} communes ({INDICATEUR_NATIONAL} {ANNEE_NATIONALE}), {titre}, "
-                    f"{base} ({libelle} lignes) — {p}",
+                    f"Classement de {m['communes']} communes ({INDICATEUR_NATIONAL} {ANNEE_NATIONALE}), "
+                    f"{titre}, {base} ({libelle} lignes) — {p}",
                     [r[p] for r in m[cle]],
                     "ms",
                 )
         res.ecrire(
             f"Classement identique à celui du GROUP BY SQL, {base} : "
-            + ("oui" if m["classement_identique"] else f"NON ({m['classement_differences']} rangs différents)")
+            + (
+                "oui"
+                if m["classement_identique"]
+                else f"NON ({m['classement_differences']} rangs différents)"
+            )
         )
-        res.ecrire(
-            f"Requêtes SQL, {base} : " + ", ".join(f"{page} {n}" for page, n in m["requetes"].items())
-        )
+        res.ecrire(f"Requêtes SQL, {base} : " + ", ".join(f"{page} {n}" for page, n in m["requetes"].items()))
     bases = list(mesures)
     petite, grande = mesures[bases[0]], mesures[bases[-1]]
     for page in petite["pages"]:
@@ -1126,6 +1137,12 @@ def machine(res: Resultats, url: str):
     )
 
 
+def compter_lignes(chemin: Path) -> int:
+    """Data rows of a CSV file (its header left out)."""
+    with open(chemin, "rb") as f:
+        return sum(1 for _ in f) - 1
+
+
 def executer(echelle: Echelle, dossier: Path, bases: Bases | None = None) -> Resultats:
     bases = bases or Bases()
     res = Resultats()
@@ -1135,12 +1152,12 @@ def executer(echelle: Echelle, dossier: Path, bases: Bases | None = None) -> Res
         debut = time.perf_counter()
         fichier, departemental = fichier_national(echelle.national, dossier)
         petit, petit_departemental = fichier_national(echelle.petite_nationale, dossier)
-        lignes = sum(1 for _ in open(fichier, "rb")) - 1
+        lignes = compter_lignes(fichier)
         gabarit_ref = preparer_gabarit_referentiel(bases)
         gabarit = preparer_gabarit(bases, gabarit_ref, departemental)
         res.ecrire(
             f"Préparation (fichier {fichier.stat().st_size / 1e6:.0f} Mo, {lignes} lignes sur les communes "
-            f"du référentiel, base départementale {sum(1 for _ in open(departemental, 'rb')) - 1} lignes, "
+            f"du référentiel, base départementale {compter_lignes(departemental)} lignes, "
             f"bases gabarits avec le référentiel national) : {time.perf_counter() - debut:.0f} s"
         )
         national = mesurer_import(bases, gabarit, fichier, lignes, echelle, res)
@@ -1178,7 +1195,9 @@ def executer(echelle: Echelle, dossier: Path, bases: Bases | None = None) -> Res
         bases.creer(nom, gabarit_ref)
         importer(bases.url(nom), fichier)
         rapporter_sans_departemental(
-            mesurer_national(bases.url(nom), source, echelle, classement=False), nationales["base nationale"], res
+            mesurer_national(bases.url(nom), source, echelle, classement=False),
+            nationales["base nationale"],
+            res,
         )
     finally:
         bases.tout_supprimer()
