@@ -5,6 +5,12 @@ commune edition, with counts drawn around typical national rates and the statist
 the national base (a commune's figure is masked, `ndiff`, when it has 5 facts or fewer over three
 successive years).
 
+With the national referential (`communes_du_referentiel`), the communes are the referential's
+own: their real codes, départements and legal populations (the figures stay invented), and
+`ecrire_fichier` can write beside the commune file the départemental base of the same figures
+(`ecrire_departemental`): each département's total per indicator and year, masked communes
+included, as the SSMSI publishes it.
+
 Everything is deterministic for a given seed. The national-format file is written streaming, one
 département at a time, so that a 5-million-row file never sits in memory. The figures are
 illustrative: the file carries a column that says so (`chiffres_generes_illustratifs`), and the
@@ -80,17 +86,45 @@ class Commune:
     longitude: float
 
 
-def communes(nombre: int, *, seed: int = 2025, imposees: dict[str, int] | None = None) -> list[Commune]:
+def communes_du_referentiel() -> list[dict]:
+    """The referential's current communes ({code, departement, region, population}), read from
+    the npm package (`cls_poitiers.referentiel`); needs Django's settings."""
+    from cls_poitiers import referentiel  # Django settings behind it: imported when needed
+
+    return referentiel.Source.lire().communes
+
+
+def regions_des_departements() -> dict[str, str]:
+    """{département code: région code} from the referential's package."""
+    from cls_poitiers import referentiel
+
+    return {d["code"]: d.get("region") or "NA" for d in referentiel.Source.lire().departements}
+
+
+def communes(
+    nombre: int,
+    *,
+    seed: int = 2025,
+    imposees: dict[str, int] | None = None,
+    referentiel: list[dict] | None = None,
+) -> list[Commune]:
     """`nombre` communes spread over the départements, with INSEE-like codes, log-normal
     populations (median about 450 inhabitants, a long tail of towns) and about one dwelling for
     two inhabitants. `imposees` ({code: population}) are always among them: by default the
     demonstration contract's communes (`observatoire.demo.COMMUNES_RECENTES`), so that the demo's
-    dashboards have generated figures too."""
+    dashboards have generated figures too.
+
+    With `referentiel` (`communes_du_referentiel()`), the communes are drawn among the
+    referential's, with their own codes, départements and legal populations (all of them when
+    `nombre` is at least their number); the imposed codes are among them, with the
+    referential's population."""
     if imposees is None:
         from .demo import COMMUNES_RECENTES  # Django models behind it: imported when needed
 
         imposees = COMMUNES_RECENTES
     rng = np.random.default_rng(seed)
+    if referentiel is not None:
+        return _communes_du_referentiel(nombre, referentiel, imposees, rng)
     nombre = max(nombre, len(imposees))
     resultat = []
     for code, population in imposees.items():
@@ -121,8 +155,23 @@ def communes(nombre: int, *, seed: int = 2025, imposees: dict[str, int] | None =
     return resultat
 
 
-def _commune(code: str, population: int, rng) -> Commune:
-    departement = code[:3] if code.startswith("97") else code[:2]
+def _communes_du_referentiel(nombre: int, referentiel: list[dict], imposees, rng) -> list[Commune]:
+    par_code = {c["code"]: c for c in referentiel}
+    if nombre >= len(par_code):
+        choisies = sorted(par_code)
+    else:
+        premieres = [code for code in imposees if code in par_code]
+        autres = sorted(set(par_code) - set(premieres))
+        tirees = rng.choice(len(autres), max(0, nombre - len(premieres)), replace=False)
+        choisies = premieres + [autres[i] for i in sorted(tirees)]
+    return [
+        _commune(code, int(par_code[code].get("population") or 0), rng, par_code[code]["departement"])
+        for code in choisies
+    ]
+
+
+def _commune(code: str, population: int, rng, departement: str | None = None) -> Commune:
+    departement = departement or (code[:3] if code.startswith("97") else code[:2])
     urbain = 0.55 + 0.25 * math.log10(max(population, 10))
     return Commune(
         code=code,
@@ -139,10 +188,14 @@ def _nombre_fr(valeur: float) -> str:
     return repr(round(float(valeur), 10)).replace(".", ",")
 
 
-def lignes(liste: list[Commune], *, seed: int = 2025, annees: list[int] | None = None) -> Iterator[list]:
+def lignes(
+    liste: list[Commune], *, seed: int = 2025, annees: list[int] | None = None, totaux: dict | None = None
+) -> Iterator[list]:
     """The rows of the national file for these communes, grouped by département, each commune's
     rows ordered by year then indicator (as the SSMSI publishes them). Masked rows carry `NA`
-    counts and rates, and the département's mean of masked communes in `complement_info_*`."""
+    counts and rates, and the département's mean of masked communes in `complement_info_*`.
+    `totaux`, when given, receives each département's totals, masked communes included:
+    {département: (annees, counts years × indicators, inhabitants per year, dwellings per year)}."""
     annees = annees or ANNEES
     rng = np.random.default_rng(seed + 1)
     par_departement: dict[str, list[Commune]] = {}
@@ -171,6 +224,8 @@ def lignes(liste: list[Commune], *, seed: int = 2025, annees: list[int] | None =
         cumul = np.cumsum(np.concatenate([np.zeros_like(nombres[:, :1]), nombres], axis=1), axis=1)
         fenetre = cumul[:, 1:] - cumul[:, np.maximum(0, np.arange(1, len(annees) + 1) - 3)]
         masques = fenetre <= 5
+        if totaux is not None:
+            totaux[departement] = (list(annees), nombres.sum(axis=0), pop_an.sum(axis=0), log_an.sum(axis=0))
         with np.errstate(invalid="ignore", divide="ignore"):
             sommes = np.where(masques, nombres, 0).sum(axis=0)
             effectifs = masques.sum(axis=0)
@@ -222,18 +277,34 @@ def lignes(liste: list[Commune], *, seed: int = 2025, annees: list[int] | None =
                         ]
 
 
-def ecrire_fichier(chemin: Path, *, nombre_lignes: int, seed: int = 2025) -> int:
+def ecrire_fichier(
+    chemin: Path,
+    *,
+    nombre_lignes: int,
+    seed: int = 2025,
+    referentiel: bool = False,
+    imposees: dict[str, int] | None = None,
+    departemental: Path | None = None,
+) -> int:
     """Write a national-format file (current edition: `;`, quoted values, decimal comma, `NA`,
     UTF-8 with BOM) of about `nombre_lignes` rows (whole communes × 15 indicators × 10 years),
-    streaming. Returns the number of data rows written."""
+    streaming. Returns the number of data rows written. `referentiel`: on the referential's
+    communes (`communes`); `departemental`: also write there the départemental base of the same
+    figures (`ecrire_departemental`)."""
     n_communes = max(1, math.ceil(nombre_lignes / LIGNES_PAR_COMMUNE))
-    liste = communes(n_communes, seed=seed)
+    liste = communes(
+        n_communes,
+        seed=seed,
+        imposees=imposees,
+        referentiel=communes_du_referentiel() if referentiel else None,
+    )
+    totaux = {} if departemental else None
     ecrites = 0
     with open(chemin, "w", encoding="utf-8-sig", newline="") as f:
         tampon = io.StringIO()
         writer = csv.writer(tampon, delimiter=";", quoting=csv.QUOTE_ALL, lineterminator="\n")
         writer.writerow(ENTETE)
-        for ligne in lignes(liste, seed=seed):
+        for ligne in lignes(liste, seed=seed, totaux=totaux):
             writer.writerow(ligne)
             ecrites += 1
             if ecrites % 50_000 == 0:
@@ -241,4 +312,57 @@ def ecrire_fichier(chemin: Path, *, nombre_lignes: int, seed: int = 2025) -> int
                 tampon.seek(0)
                 tampon.truncate()
         f.write(tampon.getvalue())
+    if departemental:
+        ecrire_departemental(departemental, totaux, regions_des_departements() if referentiel else {})
+    return ecrites
+
+
+ENTETE_DEPARTEMENTAL = [
+    "classe",
+    "annee",
+    "Code.département",
+    "Code.région",
+    "unité.de.compte",
+    "millPOP",
+    "millLOG",
+    "faits",
+    "POP",
+    "LOG",
+    "tauxpourmille",
+    "chiffres_generes_illustratifs",
+]
+
+
+def ecrire_departemental(chemin: Path, totaux: dict, regions: dict[str, str]) -> int:
+    """Write the départemental base (`importer_ssmsi`'s départemental format, with the generated
+    file's mark) of `totaux` (as `lignes` fills it): each département's count per indicator and
+    year, the sum of its communes, masked ones included, over their inhabitants (or dwellings).
+    Returns the number of data rows written."""
+    ecrites = 0
+    with open(chemin, "w", encoding="utf-8-sig", newline="") as f:
+        writer = csv.writer(f, delimiter=";", quoting=csv.QUOTE_MINIMAL, lineterminator="\n")
+        writer.writerow(ENTETE_DEPARTEMENTAL)
+        for departement in sorted(totaux):
+            annees, nombres, pops, logs = totaux[departement]
+            for a, annee in enumerate(annees):
+                for i, (libelle, unite, par_log, _t) in enumerate(INDICATEURS_2025):
+                    n = int(nombres[a, i])
+                    denominateur = logs[a] if par_log else pops[a]
+                    writer.writerow(
+                        [
+                            libelle,
+                            str(annee),
+                            departement,
+                            regions.get(departement, "NA"),
+                            unite,
+                            str(annee),
+                            str(annee),
+                            str(n),
+                            str(int(pops[a])),
+                            str(int(logs[a])),
+                            _nombre_fr(n / denominateur * 1000) if denominateur else "NA",
+                            MARQUE,
+                        ]
+                    )
+                    ecrites += 1
     return ecrites

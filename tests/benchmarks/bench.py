@@ -38,13 +38,15 @@ class Echelle:
     requetes: int  # timed requests per page and run (in-process)
     charge_requetes: int  # requests per load run (20 clients)
     charge_duree: float  # seconds at most per load run
+    petite_nationale: int  # commune rows of the small database of the national context
+    requetes_nationales: int  # timed requests per national-context page and run
     clients: int = 20
 
 
 ECHELLES = {
-    "full": Echelle("full", 5_250_000, [10_000, 1_000_000], 3, 40, 600, 90),
-    "small": Echelle("small", 150_000, [10_000, 50_000], 3, 30, 300, 60),
-    "tiny": Echelle("tiny", 1_500, [300], 2, 3, 40, 30),
+    "full": Echelle("full", 5_250_000, [10_000, 1_000_000], 3, 40, 600, 90, 6_000, 20),
+    "small": Echelle("small", 150_000, [10_000, 50_000], 3, 30, 300, 60, 6_000, 10),
+    "tiny": Echelle("tiny", 1_500, [300], 2, 3, 40, 30, 1_500, 2),
 }
 
 
@@ -153,22 +155,55 @@ def manage(url: str, *args, capture=True) -> str:
     return resultat.stdout
 
 
-def preparer_gabarit(bases: Bases, communes: int) -> str:
-    """Migrated, demo loaded, generated territories created: each measured database starts here."""
-    nom = bases.nom("gabarit")
+def preparer_gabarit_referentiel(bases: Bases) -> str:
+    """Migrated, the national referential loaded (34 969 communes with their département, région
+    and legal population), demo loaded: the databases without a départemental base start here."""
+    nom = bases.nom("gabarit_ref")
     bases.creer(nom)
     url = bases.url(nom)
     manage(url, "migrate", "--noinput", "-v0")
+    manage(url, "charger_referentiel")
     manage(url, "charger_demo", "--force")
-    manage(url, "generer_chiffres", "--territoires", str(communes))
     return nom
 
 
-def fichier_national(lignes: int, dossier: Path) -> Path:
+def preparer_gabarit(bases: Bases, gabarit_ref: str, departemental: Path) -> str:
+    """The referential's template with the départemental base of the national file imported
+    (each département's published total): each database of the national file starts here."""
+    nom = bases.nom("gabarit")
+    bases.creer(nom, gabarit_ref)
+    importer(bases.url(nom), departemental)
+    return nom
+
+
+def importer(url: str, fichier: Path) -> str:
+    """`importer_ssmsi` of a whole file, then ANALYZE (as after a real import, before pages)."""
+    sortie = manage(url, "importer_ssmsi", str(fichier))
+    if "import appliqué" not in sortie:
+        raise RuntimeError(f"Import de {fichier} refusé : {sortie[-2000:]}")
+    analyser(url)
+    return sortie
+
+
+def analyser(url: str):
+    connexion = psycopg2.connect(url)
+    connexion.autocommit = True
+    try:
+        with connexion.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    finally:
+        connexion.close()
+
+
+def fichier_national(lignes: int, dossier: Path) -> tuple[Path, Path]:
+    """The national-format file on the referential's communes (the comparison page's 86066 always
+    among them) and the départemental base of the same figures."""
     dossier.mkdir(parents=True, exist_ok=True)
-    chemin = dossier / f"national-{lignes}.csv"
-    if not chemin.exists():
+    chemin = dossier / f"national-ref-{lignes}.csv"
+    departemental = dossier / f"departemental-ref-{lignes}.csv"
+    if not chemin.exists() or not departemental.exists():
         provisoire = chemin.with_suffix(".partiel")
+        provisoire_dep = departemental.with_suffix(".partiel")
         manage(
             bases_url_sans_base(),
             "generer_chiffres",
@@ -176,9 +211,15 @@ def fichier_national(lignes: int, dossier: Path) -> Path:
             str(provisoire),
             "--lignes-nationales",
             str(lignes),
+            "--referentiel",
+            "--communes",
+            "86066",
+            "--fichier-departemental",
+            str(provisoire_dep),
         )
+        provisoire_dep.rename(departemental)
         provisoire.rename(chemin)
-    return chemin
+    return chemin, departemental
 
 
 def bases_url_sans_base() -> str:
@@ -621,6 +662,225 @@ def mesurer_tableaux_ici(source: str, requetes: int, repetitions: int) -> dict:
     return resultat
 
 
+# The national context (issue 13): a commune's page with its references and rank, the ranking of
+# every commune, the comparison page; on databases loaded with the national referential.
+
+# Communes present at every size (the demonstration's 86027, of the largest class, under 2 000
+# inhabitants; Châtellerault, outside the contract, 20 000 to 50 000).
+COMMUNES_NATIONALES = {
+    "commune 86027 (moins de 2 000 habitants)": "86027",
+    "commune 86066 (Châtellerault)": "86066",
+}
+INDICATEUR_NATIONAL = "cambriolages-logement"  # per dwellings: the denominator most often missing
+ANNEE_NATIONALE = 2025
+PAGE_COMPARER = (
+    "/observatoire/comparer/?source={source}&t=commune:86194&t=commune:86066&t=departement:86"
+    "&t=region:75&t=pays:FR&indicateur={indicateur}"
+)
+
+# The same rates as Classement.lire, by SQL: a commune's yearly row, its published rate when it
+# has one, else its count over the nearest millésime's denominator; masked rows are not ranked.
+SQL_CLASSEMENT = """
+SELECT d.territoire_id,
+       CASE WHEN count(*) = 1 AND bool_and(d.mois = 0) AND max(d.taux_publie) IS NOT NULL
+            THEN max(d.taux_publie)::float8
+            ELSE sum(d.nombre) * 1000.0 / NULLIF(max((
+                SELECT CASE WHEN i.denominateur = 'logements' THEN p.logements ELSE p.habitants END
+                FROM cls_poitiers_population p
+                WHERE p.territoire_id = d.territoire_id AND p.annee <= d.annee
+                  AND (CASE WHEN i.denominateur = 'logements' THEN p.logements ELSE p.habitants END)
+                      IS NOT NULL
+                ORDER BY p.annee DESC LIMIT 1)), 0)::float8
+       END AS taux
+FROM observatoire_donnee d
+JOIN cls_poitiers_territoire t ON t.id = d.territoire_id
+JOIN observatoire_indicateur i ON i.id = d.indicateur_id
+WHERE d.source_id = %s AND d.indicateur_id = %s AND d.annee = %s AND t.niveau = 'commune'
+GROUP BY d.territoire_id
+HAVING NOT bool_or(d.secret)
+"""
+
+
+def mesurer_national_ici(source: str, requetes: int, repetitions: int, classement_aussi: bool = True) -> dict:
+    """Run inside a child process configured for one database (see run.py --national)."""
+    import django
+
+    django.setup()
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext, setup_test_environment
+
+    from cls_poitiers.models import Territoire, Utilisateur
+    from observatoire.models import Indicateur, Source
+    from observatoire.tableaux_de_bord.references import Classement
+
+    setup_test_environment()
+    client = Client()
+    client.force_login(Utilisateur.objects.get(username="analyste"))
+    source_obj = Source.objects.get(code=source)
+    indicateur = Indicateur.objects.get(code=INDICATEUR_NATIONAL)
+    resultat = {"pages": {}, "requetes": {}, "lignes": 0, "communes": 0}
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM observatoire_donnee")
+        resultat["lignes"] = cursor.fetchone()[0]
+    pages = {
+        f"page {nom}": f"/observatoire/territoires/{code}/?source={source}&indicateur={INDICATEUR_NATIONAL}"
+        for nom, code in COMMUNES_NATIONALES.items()
+    }
+    pages["comparaison (5 territoires, 10 ans)"] = PAGE_COMPARER.format(
+        source=source, indicateur=INDICATEUR_NATIONAL
+    )
+
+    def chronometrer(appel) -> list[dict]:
+        for _ in range(min(3, requetes)):  # warm-up
+            appel()
+        runs = []
+        for _ in range(repetitions):
+            temps = []
+            for _ in range(requetes):
+                debut = time.perf_counter()
+                appel()
+                temps.append((time.perf_counter() - debut) * 1000)
+            runs.append({"p50": percentile(temps, 50), "p95": percentile(temps, 95)})
+        return runs
+
+    for nom, url in pages.items():
+        reponse = client.get(url)
+        assert reponse.status_code == 200, (url, reponse.status_code)
+        with CaptureQueriesContext(connection) as requetes_sql:
+            client.get(url)
+        resultat["requetes"][nom] = len(requetes_sql)
+
+        def page(url=url):
+            assert client.get(url).status_code == 200
+
+        resultat["pages"][nom] = chronometrer(page)
+    if not classement_aussi:
+        return resultat
+
+    def classement():
+        return Classement.lire(source_obj, indicateur, ANNEE_NATIONALE, Territoire.Niveau.COMMUNE).ordonne()
+
+    def sql():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT territoire_id, taux, rank() OVER (ORDER BY taux DESC) FROM ("
+                + SQL_CLASSEMENT
+                + ") r WHERE taux IS NOT NULL",
+                [source_obj.pk, indicateur.pk, ANNEE_NATIONALE],
+            )
+            return cursor.fetchall()
+
+    par_python = {pk: (rang, taux) for rang, pk, taux in classement()}
+    par_sql = {pk: (rang, taux) for pk, taux, rang in sql()}
+    resultat["communes"] = len(par_python)
+    resultat["classement_identique"] = par_python.keys() == par_sql.keys() and all(
+        par_python[pk][0] == par_sql[pk][0] and abs(par_python[pk][1] - par_sql[pk][1]) < 1e-9
+        for pk in par_python
+    )
+    resultat["classement_differences"] = sum(
+        1
+        for pk in par_python.keys() | par_sql.keys()
+        if par_python.get(pk, (0,))[0] != par_sql.get(pk, (0,))[0]
+    )
+    with CaptureQueriesContext(connection) as requetes_sql:
+        classement()
+    resultat["requetes"]["classement"] = len(requetes_sql)
+    resultat["classement"] = chronometrer(classement)
+    resultat["classement_sql"] = chronometrer(sql)
+    return resultat
+
+
+def rapporter_sans_departemental(sans: dict, avec: dict, res: Resultats):
+    libelle = f"{sans['lignes']:,}".replace(",", " ")
+    for page, runs in sans["pages"].items():
+        for p in ("p50", "p95"):
+            res.ajouter(
+                f"Contexte national, {page}, sans base départementale ({libelle} lignes) — {p}",
+                [r[p] for r in runs],
+                "ms",
+            )
+        res.ajouter(
+            f"Rapport sans / avec base départementale, {page} (p95)",
+            [s_["p95"] / a["p95"] for s_, a in zip(runs, avec["pages"][page], strict=True)],
+            "×",
+            "{:.2f}",
+        )
+    res.ecrire(
+        "Requêtes SQL, sans base départementale : "
+        + ", ".join(f"{page} {n}" for page, n in sans["requetes"].items())
+    )
+
+
+def mesurer_national(url: str, source: str, echelle: Echelle, classement: bool = True) -> dict:
+    """The national context's pages and ranking, uncached, in a child process on `url`."""
+    sortie = subprocess.run(
+        [
+            PYTHON,
+            str(RACINE / "tests" / "benchmarks" / "run.py"),
+            "--national",
+            source,
+            str(echelle.requetes_nationales),
+            str(echelle.repetitions),
+            "1" if classement else "0",
+        ],
+        env=environnement(url, CLS_TESTS_CACHE_TABLEAUX="0"),
+        cwd=RACINE,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if sortie.returncode != 0:
+        raise RuntimeError(sortie.stderr[-3000:])
+    return json.loads(sortie.stdout.strip().splitlines()[-1])
+
+
+def rapporter_national(mesures: dict[str, dict], res: Resultats):
+    """`mesures`: {label of the database: measure}, the smallest first, the national last."""
+    for base, m in mesures.items():
+        libelle = f"{m['lignes']:,}".replace(",", " ")
+        for page, runs in m["pages"].items():
+            for p in ("p50", "p95"):
+                res.ajouter(
+                    f"Contexte national, {page}, {base} ({libelle} lignes) — {p}", [r[p] for r in runs], "ms"
+                )
+        for cle, titre in (
+            ("classement", "Classement lu puis ordonné"),
+            ("classement_sql", "GROUP BY SQL des mêmes taux, rangés"),
+        ):
+            for p in ("p50", "p95"):
+                res.ajouter(
+                    f"Classement de {m['communes']} communes ({INDICATEUR_NATIONAL} {ANNEE_NATIONALE}), "
+                    f"{titre}, {base} ({libelle} lignes) — {p}",
+                    [r[p] for r in m[cle]],
+                    "ms",
+                )
+        res.ecrire(
+            f"Classement identique à celui du GROUP BY SQL, {base} : "
+            + (
+                "oui"
+                if m["classement_identique"]
+                else f"NON ({m['classement_differences']} rangs différents)"
+            )
+        )
+        res.ecrire(f"Requêtes SQL, {base} : " + ", ".join(f"{page} {n}" for page, n in m["requetes"].items()))
+    bases = list(mesures)
+    petite, grande = mesures[bases[0]], mesures[bases[-1]]
+    for page in petite["pages"]:
+        res.ajouter(
+            f"Coût contexte national, {page}, {bases[-1]} / {bases[0]} (p95)",
+            [g["p95"] / p["p95"] for g, p in zip(grande["pages"][page], petite["pages"][page], strict=True)],
+            "×",
+            "{:.2f}",
+        )
+    res.ajouter(
+        f"Coût du classement des communes, {bases[-1]} / {bases[0]} (p95)",
+        [g["p95"] / p["p95"] for g, p in zip(grande["classement"], petite["classement"], strict=True)],
+        "×",
+        "{:.2f}",
+    )
+
+
 def mesurer_tableaux(url: str, source: str, echelle: Echelle, cache: bool = False) -> dict:
     """`cache`: with the dashboards' cache on, as in production (pages served from it once warm);
     off, each request computes its page (the cost that must not grow with the data)."""
@@ -877,38 +1137,70 @@ def machine(res: Resultats, url: str):
     )
 
 
+def compter_lignes(chemin: Path) -> int:
+    """Data rows of a CSV file (its header left out)."""
+    with open(chemin, "rb") as f:
+        return sum(1 for _ in f) - 1
+
+
 def executer(echelle: Echelle, dossier: Path, bases: Bases | None = None) -> Resultats:
     bases = bases or Bases()
     res = Resultats()
     res.ecrire(f"Banc d'essai CLS — échelle « {echelle.nom} »")
     try:
         machine(res, bases.url("postgres"))
-        from observatoire import generation
-
-        communes = -(-echelle.national // generation.LIGNES_PAR_COMMUNE)
         debut = time.perf_counter()
-        fichier = fichier_national(echelle.national, dossier)
-        gabarit = preparer_gabarit(bases, communes)
+        fichier, departemental = fichier_national(echelle.national, dossier)
+        petit, petit_departemental = fichier_national(echelle.petite_nationale, dossier)
+        lignes = compter_lignes(fichier)
+        gabarit_ref = preparer_gabarit_referentiel(bases)
+        gabarit = preparer_gabarit(bases, gabarit_ref, departemental)
         res.ecrire(
-            f"Préparation (fichier {fichier.stat().st_size / 1e6:.0f} Mo, base gabarit) : "
-            f"{time.perf_counter() - debut:.0f} s"
+            f"Préparation (fichier {fichier.stat().st_size / 1e6:.0f} Mo, {lignes} lignes sur les communes "
+            f"du référentiel, base départementale {compter_lignes(departemental)} lignes, "
+            f"bases gabarits avec le référentiel national) : {time.perf_counter() - debut:.0f} s"
         )
-        national = mesurer_import(bases, gabarit, fichier, echelle.national, echelle, res)
+        national = mesurer_import(bases, gabarit, fichier, lignes, echelle, res)
+        analyser(bases.url(national))
         mesures = {}
         for taille in echelle.tailles:
             nom = bases.nom(f"n{taille}")
+            # From the template with the départemental base, as the national database: the same
+            # kinds of figures at every size, so the same queries per page.
             bases.creer(nom, gabarit)
             manage(bases.url(nom), "generer_chiffres", "--lignes", str(taille))
+            analyser(bases.url(nom))
             mesures[taille] = mesurer_tableaux(bases.url(nom), "generee-illustrative", echelle)
             bases.supprimer(nom)
         # The generated national file carries its mark: its figures go to the illustrative source,
         # never to the real SSMSI one (which stays empty here).
         source = "generee-illustrative"
-        mesures[echelle.national] = mesurer_tableaux(bases.url(national), source, echelle)
+        mesures[lignes] = mesurer_tableaux(bases.url(national), source, echelle)
         rapporter_tableaux(mesures, res)
         rapporter_cache(mesurer_tableaux(bases.url(national), source, echelle, cache=True), res)
         mesurer_charge(bases.url(national), source, echelle, res)
+        # The national context (issue 13), uncached: the small database (the same referential,
+        # its own départemental base) beside the national one.
+        nom = bases.nom("petite_nationale")
+        bases.creer(nom, gabarit_ref)
+        importer(bases.url(nom), petit_departemental)
+        importer(bases.url(nom), petit)
+        nationales = {"petite base": mesurer_national(bases.url(nom), source, echelle)}
+        bases.supprimer(nom)
+        nationales["base nationale"] = mesurer_national(bases.url(national), source, echelle)
+        rapporter_national(nationales, res)
+        # Without a départemental base: the references are sums over the communes.
+        bases.supprimer(national)
+        nom = bases.nom("sans_departemental")
+        bases.creer(nom, gabarit_ref)
+        importer(bases.url(nom), fichier)
+        rapporter_sans_departemental(
+            mesurer_national(bases.url(nom), source, echelle, classement=False),
+            nationales["base nationale"],
+            res,
+        )
     finally:
         bases.tout_supprimer()
         bases.supprimer(bases.nom("gabarit"))
+        bases.supprimer(bases.nom("gabarit_ref"))
     return res

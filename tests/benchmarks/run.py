@@ -21,6 +21,11 @@ def main(argv: list[str]) -> int:
         source, requetes, repetitions = argv[1], int(argv[2]), int(argv[3])
         print(json.dumps(bench.mesurer_tableaux_ici(source, requetes, repetitions)))
         return 0
+    if argv[:1] == ["--national"]:
+        source, requetes, repetitions = argv[1], int(argv[2]), int(argv[3])
+        classement = argv[4:5] != ["0"]
+        print(json.dumps(bench.mesurer_national_ici(source, requetes, repetitions, classement)))
+        return 0
     echelle = bench.ECHELLES[os.environ.get("BENCH_SCALE", "full")]
     bench.executer(echelle, Path(os.environ.get("BENCH_DIR", "/tmp/cls-bench")))
     return 0

@@ -1,6 +1,8 @@
 """A smoke run of the benchmark (`make bench`) at tiny size: every code path runs (generated file,
 template database, import against COPY, the same import through the web behind gunicorn with a
-worker, dashboards against the SQL GROUP BY at two sizes, query counts, gunicorn under 20 clients)
+worker, dashboards against the SQL GROUP BY at two sizes, query counts, gunicorn under 20 clients,
+the national context — a commune's page, the ranking of the communes against its SQL, the
+comparison page — on the national referential with and without a départemental base)
 and every figure is printed. No timing is asserted here: the figures themselves are in
 BENCHMARKS.md. It needs PostgreSQL (as CI has) for its own databases, named cls_perf_smoke_<pid>_*."""
 
@@ -31,6 +33,15 @@ FIGURES = [
     "Pages sous charge (gunicorn 2 workers, 20 clients, 5 pages) — requêtes/s",
     "Pages sous charge (gunicorn 2 workers, 20 clients, 5 pages) — p50",
     "Pages sous charge (gunicorn 2 workers, 20 clients, 5 pages) — p95",
+    "Contexte national, page commune 86027 (moins de 2 000 habitants), petite base",
+    "Contexte national, page commune 86066 (Châtellerault), base nationale",
+    "Contexte national, comparaison (5 territoires, 10 ans), base nationale",
+    "Classement de ",
+    "Coût contexte national, page commune 86027",
+    "Coût contexte national, comparaison",
+    "Coût du classement des communes",
+    "Contexte national, page commune 86027 (moins de 2 000 habitants), sans base départementale",
+    "Rapport sans / avec base départementale",
     "Pages sous charge (gunicorn 2 workers, 20 clients, 5 pages) — erreurs",
 ]
 
@@ -51,6 +62,8 @@ def test_benchmark_runs_every_code_path_and_prints_every_figure(tmp_path):
         ligne for ligne in resultats.sortie if ligne.startswith("Comptes lus par les tableaux identiques")
     ]
     assert identiques and all(ligne.endswith("oui") for ligne in identiques)
+    classements = [ligne for ligne in resultats.sortie if ligne.startswith("Classement identique")]
+    assert len(classements) == 2 and all(ligne.endswith("oui") for ligne in classements)
     # The benchmark's own databases are gone.
     import psycopg2
 

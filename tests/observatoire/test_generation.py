@@ -47,3 +47,33 @@ def test_generated_rows_are_loaded_through_the_import_with_their_territories():
     assert Territoire.objects.filter(code="86194", niveau="commune").exists()
     generer("--lignes", "450")
     assert Donnee.objects.filter(source=source).count() == 1500
+
+
+def test_national_file_on_the_referential_with_its_departemental_base(tmp_path):
+    """With --referentiel the communes are the national referential's (real codes); the
+    départemental base beside it gives each département's total, masked communes included."""
+    communes, departemental = tmp_path / "communes.csv", tmp_path / "departements.csv"
+    generer(
+        "--fichier-national", str(communes), "--lignes-nationales", "3000", "--referentiel",
+        "--communes", "86066", "--fichier-departemental", str(departemental),
+    )  # fmt: skip
+    lues = pd.read_csv(communes, sep=";", dtype=str, encoding="utf-8-sig", keep_default_na=False)
+    referentiel = {c["code"]: c for c in generation.communes_du_referentiel()}
+    codes = set(lues["CODGEO_2026"])
+    assert codes <= set(referentiel) and codes >= {"86066", *COMMUNES_RECENTES}
+    assert "chiffres_generes_illustratifs" in lues.columns
+    base = pd.read_csv(departemental, sep=";", dtype=str, encoding="utf-8-sig", keep_default_na=False)
+    assert list(base.columns) == generation.ENTETE_DEPARTEMENTAL
+    assert set(base["Code.département"]) == {referentiel[c]["departement"] for c in codes}
+    assert (base["chiffres_generes_illustratifs"] == "oui").all()
+    lues["departement"] = lues["CODGEO_2026"].map(lambda c: referentiel[c]["departement"])
+    lues["publie"] = pd.to_numeric(lues["nombre"], errors="coerce")
+    cle = ["departement", "annee", "indicateur"]
+    publies = lues.groupby(cle)["publie"].sum()
+    masques = lues.assign(m=lues["est_diffuse"] == "ndiff").groupby(cle)["m"].any()
+    totaux = base.set_index(["Code.département", "annee", "classe"])["faits"].astype(int)
+    totaux.index.names = cle
+    totaux = totaux.reindex(publies.index)
+    assert totaux.notna().all() and (totaux >= publies).all()
+    assert (totaux[~masques] == publies[~masques]).all()  # nothing masked: the plain sum
+    assert (totaux[masques] > publies[masques]).any()  # the masked communes' facts are in it

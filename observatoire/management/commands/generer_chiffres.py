@@ -1,6 +1,9 @@
 """Generated figures for benchmarks: `--fichier-national FILE` writes a national-format file (about
 5.25 million rows by default); `--lignes N` loads N illustrative figures into the database through
-the SSMSI import itself (territories created from the generated set)."""
+the SSMSI import itself (territories created from the generated set). With `--referentiel`, the
+file's communes are the national referential's (real codes, départements and legal populations;
+the figures stay illustrative), and `--fichier-departemental FILE` writes beside it the
+départemental base of the same figures (each département's total, masked communes included)."""
 
 import tempfile
 import time
@@ -32,6 +35,20 @@ class Command(BaseCommand):
             type=int,
             help="Crée seulement les départements et communes d'un jeu de N communes (sans chiffres).",
         )
+        parser.add_argument(
+            "--referentiel",
+            action="store_true",
+            help="Fichier national sur les communes du référentiel national (codes, populations légales).",
+        )
+        parser.add_argument(
+            "--communes",
+            default="",
+            help="Codes de communes toujours présents dans le fichier national (séparés par des virgules).",
+        )
+        parser.add_argument(
+            "--fichier-departemental",
+            help="Chemin de la base départementale des mêmes chiffres à écrire (avec --fichier-national).",
+        )
         parser.add_argument("--graine", type=int, default=2025, help="Graine du générateur.")
         parser.add_argument(
             "--source",
@@ -48,6 +65,9 @@ class Command(BaseCommand):
         graine=2025,
         source=None,
         territoires=None,
+        referentiel=False,
+        communes="",
+        fichier_departemental=None,
         **o,
     ):
         if not lignes and not fichier_national and not territoires:
@@ -57,8 +77,18 @@ class Command(BaseCommand):
             self.stdout.write(f"{cree} territoire(s) créé(s).")
         if fichier_national:
             debut = time.perf_counter()
+            imposees = None
+            if communes:
+                from observatoire.demo import COMMUNES_RECENTES
+
+                imposees = {**COMMUNES_RECENTES, **dict.fromkeys(communes.split(","), 0)}
             n = generation.ecrire_fichier(
-                Path(fichier_national), nombre_lignes=lignes_nationales, seed=graine
+                Path(fichier_national),
+                nombre_lignes=lignes_nationales,
+                seed=graine,
+                referentiel=referentiel,
+                imposees=imposees,
+                departemental=Path(fichier_departemental) if fichier_departemental else None,
             )
             self.stdout.write(
                 f"{fichier_national} : {n} lignes écrites en {time.perf_counter() - debut:.1f} s "
