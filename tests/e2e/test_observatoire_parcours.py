@@ -65,7 +65,9 @@ def test_analyst_imports_sees_dashboard_change_opens_map_and_exports(
     axe(page, "carte")
 
     with page.expect_download() as telechargement:
-        page.get_by_role("link", name="CSV").click()
+        page.locator("#tableau-classement").locator("xpath=../following-sibling::p[1]").get_by_role(
+            "link", name="CSV"
+        ).click()
     contenu = telechargement.value.path().read_text(encoding="utf-8-sig")
     assert (
         contenu.splitlines()[0]
