@@ -272,41 +272,27 @@ def tableau_contexte_territoires(
             _("Centile"),
         ],
     )
-    lignes, groupes = [], {}
+    lignes, demandes = [], {}
     for t in territoires:
         chiffre = ctx.chiffre(indicateur, annee, t.pk)
         affiche = ctx.affiche(indicateur, annee, t.pk)
         groupe = references.groupe_de(t, chiffre if not indicateur.par_logements else None)
         if groupe is not None and not affiche.masque and affiche.taux is not None:
-            groupes.setdefault(groupe[0], set()).add(groupe[1])
-        lignes.append((t, chiffre, affiche, groupe))
-    # One ranking per level (the communes of every class needed in one query).
-    classements = {
-        niveau: references.Classement.lire(
-            ctx.source, indicateur, annee, niveau, classes=[c for c in classes if c is not None]
-        )
-        for niveau, classes in groupes.items()
-    }
-    for t, chiffre, affiche, groupe in lignes:
+            niveau, classe, nom = groupe
+            demandes.setdefault(niveau, []).append((t.pk, classe, affiche.taux, nom))
+        lignes.append((t, chiffre, affiche))
+    # One query per level: every territory's rank among its group counted at once.
+    rangs = {}
+    for niveau, demandes_du_niveau in demandes.items():
+        rangs |= references.Classement.lire(ctx.source, indicateur, annee, niveau).rangs(demandes_du_niveau)
+    for t, chiffre, affiche in lignes:
         ligne = [Cellule(t.nom), cellule_taux(affiche, motif_sans_taux(chiffre, affiche, indicateur))]
         for r in refs:
             ligne += [
                 _cellule_taux_reference(ctx, lues.de(r, indicateur, annee), indicateur, annee),
                 _rapport(ctx, affiche, lues.de(r, indicateur, annee), indicateur, annee),
             ]
-        rang = None
-        if (
-            groupe is not None
-            and groupe[0] in classements
-            and not affiche.masque
-            and affiche.taux is not None
-        ):
-            niveau, classe, nom = groupe
-            classement = classements[niveau]
-            if classe is not None:
-                classement = classement.de_la_classe(classe)
-            rang = classement.rang(t.pk, nom, taux=affiche.taux)
-        tableau.lignes.append(ligne + _cellules_rang(rang))
+        tableau.lignes.append(ligne + _cellules_rang(rangs.get(t.pk)))
     return tableau
 
 

@@ -21,7 +21,22 @@ a figure masked at the source has no rate and no rank.
 
 from dataclasses import dataclass, field
 
-from django.db.models import Case, Count, DecimalField, F, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    DecimalField,
+    F,
+    FloatField,
+    Max,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import Cast, Coalesce, NullIf, Rank
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -346,78 +361,37 @@ def _denominateur_de_la_ligne():
     )
 
 
-def _lignes(source, indicateurs, annees, filtre: Q, niveau: str, *, pour_classer=False):
-    """Per (indicator, territory of `niveau`, year), months added up: [count, masked rows, rows,
-    published rate, denominator, inhabitants for its class, département, région]. One query, row
-    by row (a commune has one yearly row in the national base). To rank (`pour_classer`), the
-    denominator's subquery runs only where the source published no rate of its own, and the
-    inhabitants' only for a commune without a legal population."""
-    if pour_classer:
-        champs = {
-            "denominateur": Case(
-                When(Q(taux_publie__isnull=False, mois=0, secret=False), then=Value(None)),
-                default=_denominateur_de_la_ligne(),
-                output_field=DENOMINATEUR,
-            ),
-            "habitants": Case(
-                When(territoire__population_legale__isnull=False, then=F("territoire__population_legale")),
-                default=_denominateur_sql(OuterRef("annee"), "habitants"),
-            ),
-        }
-    else:
-        champs = {"denominateur": _denominateur_de_la_ligne()}
+def _lignes(source, indicateurs, annees, filtre: Q, niveau: str):
+    """Per (indicator, territory of `niveau`, year), months added up: [count, masked rows,
+    denominator, département, région, legal population]. One query, row by row (a commune has
+    one yearly row in the national base)."""
     lignes = (
         Donnee.objects.filter(filtre, source=source, indicateur__in=indicateurs, annee__in=annees)
         .filter(territoire__niveau=niveau)
         .order_by()
-        .annotate(**champs)
+        .annotate(denominateur=_denominateur_de_la_ligne())
         .values_list(
             "indicateur_id",
             "territoire_id",
             "annee",
             "nombre",
             "secret",
-            "taux_publie",
+            "denominateur",
             "territoire__departement_id",
             "territoire__region_id",
             "territoire__population_legale",
-            *champs,
         )
     )
     par_territoire: dict[tuple[int, int, int], list] = {}
-    for (
-        indicateur_id,
-        territoire_id,
-        annee,
-        nombre,
-        masque,
-        taux,
-        dep,
-        reg,
-        legale,
-        denom,
-        *habitants,
-    ) in lignes:
+    for indicateur_id, territoire_id, annee, nombre, masque, denom, dep, reg, legale in lignes:
         cle = (indicateur_id, territoire_id, annee)
         ligne = par_territoire.get(cle)
         if ligne is None:
-            par_territoire[cle] = [
-                nombre or 0,
-                int(bool(masque)),
-                1,
-                taux,
-                denom,
-                habitants[0] if habitants else None,
-                dep,
-                reg,
-                legale,
-            ]
+            par_territoire[cle] = [nombre or 0, int(bool(masque)), denom, dep, reg, legale]
             continue
         ligne[0] += nombre or 0
         ligne[1] += int(bool(masque))
-        ligne[2] += 1
-        ligne[3] = None
-        ligne[4] = ligne[4] if ligne[4] is not None else denom
+        ligne[2] = ligne[2] if ligne[2] is not None else denom
     return par_territoire
 
 
@@ -440,7 +414,7 @@ def _sommes_communales(source, references, indicateurs, annees) -> dict:
     sommes: dict[tuple[int, int, int], list] = {}
     lignes = _lignes(source, indicateurs, annees, filtre, Territoire.Niveau.COMMUNE)
     for (indicateur_id, _t, annee), valeurs in lignes.items():
-        total, secrets, _n, _taux, denominateur, _h, dep, reg, legale = valeurs
+        total, secrets, denominateur, dep, reg, legale = valeurs
         cibles = [pk for pk in (dep, reg) if pk in departements or pk in regions]
         if france is not None:
             cibles.append(france.pk)
@@ -540,83 +514,158 @@ class Rang:
         return formats.nombre(self.centile, 0)
 
 
+TAUX = FloatField()
+
+
+def _dans_les_classes(champ: str, classes) -> Q:
+    dans = Q()
+    for bas, haut in classes:
+        dans |= Q(**{f"{champ}__gte": bas}) & (Q(**{f"{champ}__lt": haut}) if haut is not None else Q())
+    return dans
+
+
 @dataclass
 class Classement:
-    """The rates of every territory of one level for an indicator and a year (one query)."""
+    """The territories of one level ranked by rate for an indicator and a year, counted by the
+    database: a rank is three counts over the group (rates above, rates at most, masked), never
+    a row per territory brought back to Python.
 
+    A territory's rate, as the pages give it: the rate the source published on its single yearly
+    row, else its count (months added up) per 1 000 of its denominator (inhabitants, or dwellings
+    for an indicator counted per dwelling) of the nearest millésime at or before the year. A
+    territory with a masked row has no rate: it is masked. A commune's class is that of its legal
+    population, else of its inhabitants of the year's millésime."""
+
+    source: Source
+    indicateur: Indicateur
+    annee: int
     niveau: str
-    # territory id → (rate, population used for its class)
-    taux: dict[int, tuple[float, float | None]]
-    masques: set[int]
+    classes: tuple = ()
 
     @classmethod
     def lire(
         cls, source: Source, indicateur: Indicateur, annee: int, niveau: str, classe=None, classes=()
     ) -> "Classement":
-        """The rates of the territories of `niveau`: of one population class (`classe`), of
-        several (`classes`: one query, each read with `de_la_classe`) or all of them."""
-        classes = [classe] if classe is not None else list(classes)
-        filtre = Q()
-        if niveau == Territoire.Niveau.DEPARTEMENT:
-            filtre &= ~Q(territoire__code=CODE_HORS_DEPARTEMENT)
-        if classes:
-            dans = Q(territoire__population_legale__isnull=True)
-            for bas, haut in classes:
-                dans |= Q(territoire__population_legale__gte=bas) & (
-                    Q(territoire__population_legale__lt=haut) if haut is not None else Q()
-                )
-            filtre &= dans
-        lignes = _lignes(source, [indicateur], [annee], filtre, niveau, pour_classer=True)
-        taux, masques = {}, set()
-        for (_i, territoire_id, _a), valeurs in lignes.items():
-            total, secrets, nombre_lignes, publie, denominateur, habitants, *_liens = valeurs
-            if secrets:
-                masques.add(territoire_id)
-                continue
-            valeur = float(publie) if publie is not None and nombre_lignes == 1 else None
-            if valeur is None:
-                valeur = calculs.taux_pour_mille(total, denominateur)
-            if valeur is None:
-                continue
-            taux[territoire_id] = (valeur, habitants)
-        resultat = cls(niveau, taux, masques)
-        if classe is not None:
-            resultat = resultat.de_la_classe(classe)
-        return resultat
+        """The ranking of the territories of `niveau`: within one population class (`classe`),
+        within several (`classes`, each read with `de_la_classe`), or of all of them."""
+        classes = (classe,) if classe is not None else tuple(classes)
+        return cls(source, indicateur, annee, niveau, classes)
 
     def de_la_classe(self, classe) -> "Classement":
-        return Classement(
-            self.niveau,
-            {pk: v for pk, v in self.taux.items() if classe_de(v[1]) == classe},
-            self.masques,
+        return Classement(self.source, self.indicateur, self.annee, self.niveau, (classe,))
+
+    def _par_territoire(self, classes=None):
+        """One row per territory of the group: its rate (`taux`, None if masked or without
+        denominator), whether it is masked (`masque`) and the inhabitants of its class."""
+        classes = self.classes if classes is None else classes
+        lignes = Donnee.objects.filter(
+            source=self.source, indicateur=self.indicateur, annee=self.annee, territoire__niveau=self.niveau
         )
+        if self.niveau == Territoire.Niveau.DEPARTEMENT:
+            lignes = lignes.exclude(territoire__code=CODE_HORS_DEPARTEMENT)
+        if classes:
+            # The legal population narrows the rows read; the class itself is checked below.
+            lignes = lignes.filter(
+                Q(territoire__population_legale__isnull=True)
+                | _dans_les_classes("territoire__population_legale", classes)
+            )
+        # A masked row has no rate, a published rate of a yearly row needs no denominator.
+        sans_denominateur = Q(secret=True) | Q(taux_publie__isnull=False, mois=0)
+        lignes = (
+            lignes.order_by()
+            .values("territoire_id")
+            .annotate(
+                _total=Coalesce(Sum("nombre"), 0),
+                # Columns of the ranking index only (`donnee_classement_idx`): an index-only scan.
+                _secrets=Count("mois", filter=Q(secret=True)),
+                _lignes=Count("mois"),
+                _publie=Max("taux_publie"),
+                # The denominator's subquery runs only where the source gave no rate of its own.
+                _denominateur=Max(
+                    Case(
+                        When(sans_denominateur, then=Value(None)),
+                        default=_denominateur_de_la_ligne(),
+                        output_field=DENOMINATEUR,
+                    )
+                ),
+                # The inhabitants' subquery only for a territory without a legal population.
+                habitants=Max(
+                    Case(
+                        When(
+                            territoire__population_legale__isnull=False,
+                            then=F("territoire__population_legale"),
+                        ),
+                        default=_denominateur_sql(OuterRef("annee"), "habitants"),
+                        output_field=DENOMINATEUR,
+                    )
+                ),
+            )
+            .annotate(
+                masque=Case(When(_secrets__gt=0, then=Value(True)), default=Value(False)),
+                taux=Case(
+                    When(_secrets__gt=0, then=Value(None)),
+                    When(Q(_lignes=1, _publie__isnull=False), then=Cast("_publie", TAUX)),
+                    default=Cast("_total", TAUX) / NullIf(Cast("_denominateur", TAUX), 0.0) * 1000.0,
+                    output_field=TAUX,
+                ),
+            )
+        )
+        if classes and self.niveau == Territoire.Niveau.COMMUNE:
+            lignes = lignes.filter(_dans_les_classes("habitants", classes))
+        return lignes
+
+    def rangs(self, demandes) -> dict[int, "Rang"]:
+        """{territory: its Rang} for `demandes`, (territory id, class or None, the rate the page
+        shows, the group's name) each, counted among the group with the territory in it, in one
+        query. A territory asked with no rate has no rank."""
+        demandes = [d for d in demandes if d[2] is not None]
+        if not demandes:
+            return {}
+        comptes = {}
+        for i, (pk, classe, taux, _nom) in enumerate(demandes):
+            groupe = Q() if classe is None else _dans_les_classes("habitants", [classe])
+            autres = groupe & ~Q(territoire_id=pk)
+            comptes[f"au_dessus_{i}"] = Count("territoire_id", filter=autres & Q(taux__gt=taux))
+            comptes[f"au_plus_{i}"] = Count("territoire_id", filter=autres & Q(taux__lte=taux))
+            comptes[f"masques_{i}"] = Count("territoire_id", filter=autres & Q(masque=True))
+        classes = tuple({d[1] for d in demandes if d[1] is not None}) or self.classes
+        valeurs = self._par_territoire(classes).aggregate(**comptes)
+        resultat = {}
+        for i, (pk, _classe, _taux, nom) in enumerate(demandes):
+            au_dessus, au_plus = valeurs[f"au_dessus_{i}"], valeurs[f"au_plus_{i}"]
+            classes_n = au_dessus + au_plus + 1
+            resultat[pk] = Rang(
+                rang=au_dessus + 1,
+                classes=classes_n,
+                centile=(au_plus + 1) / classes_n * 100,
+                groupe=nom,
+                masques=valeurs[f"masques_{i}"],
+            )
+        return resultat
 
     def rang(self, territoire_id: int, groupe: str, taux: float | None = None) -> Rang | None:
         """The territory's rank by `taux` (the rate the page shows; by default its rate here),
         counted among the group with the territory in it."""
-        autres = [v for pk, (v, _p) in self.taux.items() if pk != territoire_id]
         if taux is None:
-            if territoire_id not in self.taux:
-                return None
-            taux = self.taux[territoire_id][0]
-        classes = len(autres) + 1
-        return Rang(
-            rang=sum(1 for v in autres if v > taux) + 1,
-            classes=classes,
-            centile=(sum(1 for v in autres if v <= taux) + 1) / classes * 100,
-            groupe=groupe,
-            masques=len(self.masques - {territoire_id}),
-        )
+            taux = (
+                self._par_territoire()
+                .filter(territoire_id=territoire_id)
+                .values_list("taux", flat=True)
+                .first()
+            )
+        classe = self.classes[0] if len(self.classes) == 1 else None
+        return self.rangs([(territoire_id, classe, taux, groupe)]).get(territoire_id)
 
     def ordonne(self) -> list[tuple[int, int, float]]:
-        """(rank, territory id, rate), highest rate first; equal rates share a rank."""
-        ordre = sorted(self.taux.items(), key=lambda kv: -kv[1][0])
-        resultat, precedent, rang = [], None, 0
-        for position, (pk, (valeur, _p)) in enumerate(ordre, start=1):
-            if valeur != precedent:
-                rang, precedent = position, valeur
-            resultat.append((rang, pk, valeur))
-        return resultat
+        """(rank, territory id, rate) of every territory with a rate, highest rate first; equal
+        rates share a rank (one query)."""
+        return list(
+            self._par_territoire()
+            .filter(taux__isnull=False)
+            .annotate(rang=Window(Rank(), order_by=F("taux").desc()))
+            .order_by("rang", "territoire_id")
+            .values_list("rang", "territoire_id", "taux")
+        )
 
 
 def groupe_de(territoire: Territoire, chiffre: calculs.Chiffre | None = None):

@@ -183,6 +183,90 @@ def test_the_published_rate_ranks_where_the_source_gave_one(national):
     assert [(r, pk) for r, pk, _t in classement.ordonne()] == [(1, n["dep_paris"].pk), (2, n["vienne"].pk)]
 
 
+def test_ranks_counted_by_the_database_follow_the_rules_of_the_pages(national):
+    """Several territories ranked in one query: a commune's monthly rows add up (no published
+    rate then), a commune without legal population falls in the class of its inhabitants, a
+    masked commune of another class is not counted among the masked of this one, equal rates
+    share a rank."""
+    n = national
+    _donnee(n, "poitiers", 900)  # 10 ‰ on 90 000 (class 50 000–99 999)
+    sans_legale = TerritoireFactory(code="99100", nom="Sans population légale", population_legale=None)
+    PopulationFactory(territoire=sans_legale, annee=2022, habitants=60000)
+    for mois, nombre in [(1, 300), (2, 300)]:  # 600 on 60 000: 10 ‰, published rate ignored
+        DonneeFactory(
+            source=n["source"],
+            indicateur=n["indicateur"],
+            territoire=sans_legale,
+            annee=2024,
+            mois=mois,
+            nombre=nombre,
+            taux_publie=99,
+        )
+    au_dessus = TerritoireFactory(code="99101", nom="Au-dessus", population_legale=80000)
+    PopulationFactory(territoire=au_dessus, annee=2022, habitants=80000)
+    DonneeFactory(
+        source=n["source"],
+        indicateur=n["indicateur"],
+        territoire=au_dessus,
+        annee=2024,
+        nombre=100,
+        taux_publie=25,  # the published rate of its single yearly row counts
+    )
+    masquee_ailleurs = TerritoireFactory(code="99102", nom="Petite masquée", population_legale=1500)
+    PopulationFactory(territoire=masquee_ailleurs, annee=2022, habitants=1500)
+    DonneeFactory(
+        source=n["source"],
+        indicateur=n["indicateur"],
+        territoire=masquee_ailleurs,
+        annee=2024,
+        nombre=None,
+        secret=True,
+    )
+    _donnee(n, "chatellerault", 600)  # 20 ‰, class 20 000–49 999
+    classe = references.classe_de(90000)
+    classement = references.Classement.lire(n["source"], n["indicateur"], 2024, "commune")
+    rangs = classement.rangs(
+        [
+            (n["poitiers"].pk, classe, 10.0, "a"),
+            (sans_legale.pk, classe, 10.0, "a"),
+            (n["chatellerault"].pk, references.classe_de(30000), 20.0, "b"),
+            (n["paris"].pk, references.classe_de(2000000), None, "c"),  # no rate: no rank
+        ]
+    )
+    assert (rangs[n["poitiers"].pk].rang, rangs[n["poitiers"].pk].classes) == (2, 3)
+    assert (rangs[sans_legale.pk].rang, rangs[sans_legale.pk].classes) == (2, 3)
+    assert rangs[n["poitiers"].pk].centile == pytest.approx(200 / 3)  # itself and its tie
+    assert rangs[n["poitiers"].pk].masques == 0
+    assert (rangs[n["chatellerault"].pk].rang, rangs[n["chatellerault"].pk].classes) == (1, 1)
+    assert n["paris"].pk not in rangs
+    ordre = classement.de_la_classe(classe).ordonne()
+    assert [(r, pk) for r, pk, _t in ordre] == [
+        (1, au_dessus.pk),
+        (2, n["poitiers"].pk),
+        (2, sans_legale.pk),
+    ]
+    assert [t for _r, _pk, t in ordre] == pytest.approx([25, 10, 10])
+    petites = references.Classement.lire(
+        n["source"], n["indicateur"], 2024, "commune", classe=references.classe_de(1500)
+    )
+    assert petites.ordonne() == []
+    assert petites.rang(masquee_ailleurs.pk, "d") is None
+
+
+def test_a_rank_by_dwellings_uses_the_nearest_millesime_of_dwellings(national):
+    n = national
+    indicateur = IndicateurFactory(code="cambriolages-test", denominateur="logements")
+    PopulationFactory(territoire=n["vienne"], annee=2021, habitants=430000, logements="250000.5")
+    PopulationFactory(territoire=n["dep_paris"], annee=2023, habitants=2100000, logements=1000000)
+    PopulationFactory(territoire=n["dep_paris"], annee=2025, habitants=2100000, logements=10)
+    for nom, nombre in [("vienne", 2000), ("dep_paris", 9000)]:
+        DonneeFactory(source=n["source"], indicateur=indicateur, territoire=n[nom], annee=2024, nombre=nombre)
+    ordre = references.Classement.lire(n["source"], indicateur, 2024, "departement").ordonne()
+    # Paris: 9 000 on its 2023 dwellings (1 000 000), not those of 2025: 9 ‰; the Vienne 8 ‰.
+    assert [(r, pk) for r, pk, _t in ordre] == [(1, n["dep_paris"].pk), (2, n["vienne"].pk)]
+    assert ordre[1][2] == 2000 / float("250000.5") * 1000
+
+
 def test_a_sum_over_only_the_communes_the_source_covers_is_not_the_departement(national):
     """A source with rows for one commune of the Vienne only (a local series): no figure of the
     Vienne is taken from it, and what it covers is kept to say so."""
