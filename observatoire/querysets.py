@@ -53,9 +53,13 @@ def territoires_hors_contrat(user, racine):
     région and France."""
     from cls_poitiers.models import Territoire
 
-    from .models import Donnee
+    from .models import Donnee, Source
 
-    avec_chiffres = Territoire.objects.filter(Exists(Donnee.objects.filter(territoire_id=OuterRef("pk"))))
+    # The source first, as in the key of the figures (source, territory, …): one index probe per
+    # source, where the territory alone would read the whole table at the national scale.
+    avec_chiffres = Territoire.objects.filter(
+        Exists(Donnee.objects.filter(source__in=Source.objects.values("pk"), territoire_id=OuterRef("pk")))
+    )
     if not peut_consulter(user):
         return avec_chiffres.none()
     if voit_tous_les_territoires(user):
