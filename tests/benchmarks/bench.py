@@ -177,7 +177,7 @@ def preparer_gabarit(bases: Bases, gabarit_ref: str, departemental: Path) -> str
 
 
 def importer(url: str, fichier: Path) -> str:
-    """`importer_ssmsi` of a whole file, then ANALYZE (as after a real import, before pages)."""
+    """`importer_ssmsi` of a whole file, then VACUUM ANALYZE (`analyser`)."""
     sortie = manage(url, "importer_ssmsi", str(fichier))
     if "import appliqué" not in sortie:
         raise RuntimeError(f"Import de {fichier} refusé : {sortie[-2000:]}")
@@ -186,11 +186,14 @@ def importer(url: str, fichier: Path) -> str:
 
 
 def analyser(url: str):
+    """VACUUM ANALYZE: the state a minute after an import, once autovacuum has passed (it runs
+    after that many inserted rows): statistics for the planner, and the visibility map that lets
+    the ranking index (`donnee_classement_idx`) answer without reading the table."""
     connexion = psycopg2.connect(url)
     connexion.autocommit = True
     try:
         with connexion.cursor() as cursor:
-            cursor.execute("ANALYZE")
+            cursor.execute("VACUUM ANALYZE")
     finally:
         connexion.close()
 
