@@ -1201,8 +1201,14 @@ def executer(echelle: Echelle, dossier: Path, bases: Bases | None = None) -> Res
         bases.creer(nom, gabarit_ref)
         importer(bases.url(nom), fichier)
         rapporter_sans_departemental(
-            # Seconds per page here (France summed over its 34 969 communes): 5 requests a run.
-            mesurer_national(bases.url(nom), source, echelle, classement=False, requetes=5),
+            # Seconds per page here (France summed over its 34 969 communes): at most 5 requests a run.
+            mesurer_national(
+                bases.url(nom),
+                source,
+                echelle,
+                classement=False,
+                requetes=min(5, echelle.requetes_nationales),
+            ),
             nationales["base nationale"],
             res,
         )
