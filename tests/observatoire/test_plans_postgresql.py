@@ -42,4 +42,3 @@ def test_a_ranking_reads_the_ranking_index_only():
     plan = _plan(classement._par_territoire())
     assert "Index Only Scan using donnee_classement_idx" in plan, plan
     assert len(classement.ordonne()) == 5
-
