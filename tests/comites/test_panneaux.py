@@ -19,8 +19,13 @@ from tests.factories import PartenaireFactory, PrioriteFactory
 pytestmark = pytest.mark.django_db
 
 
-def test_home_panel_lists_next_meetings_and_what_the_secretary_must_do(comite, secretariat, partenaire):
-    maintenant = timezone.now()
+def test_home_panel_lists_next_meetings_and_what_the_secretary_must_do(
+    comite, secretariat, partenaire, monkeypatch
+):
+    # A fixed day well inside a semester: in December, "in 30 days" would be the next semester,
+    # which would then have a meeting.
+    maintenant = a_paris(2026, 3, 10)
+    monkeypatch.setattr(timezone, "now", lambda: maintenant)
     ReunionFactory(
         comite=comite,
         titre="Pilotage à venir",
