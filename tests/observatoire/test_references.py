@@ -190,38 +190,23 @@ def test_ranks_counted_by_the_database_follow_the_rules_of_the_pages(national):
     share a rank."""
     n = national
     _donnee(n, "poitiers", 900)  # 10 ‰ on 90 000 (class 50 000–99 999)
-    sans_legale = TerritoireFactory(code="99100", nom="Sans population légale", population_legale=None)
-    PopulationFactory(territoire=sans_legale, annee=2022, habitants=60000)
-    for mois, nombre in [(1, 300), (2, 300)]:  # 600 on 60 000: 10 ‰, published rate ignored
-        DonneeFactory(
-            source=n["source"],
-            indicateur=n["indicateur"],
-            territoire=sans_legale,
-            annee=2024,
-            mois=mois,
-            nombre=nombre,
-            taux_publie=99,
-        )
-    au_dessus = TerritoireFactory(code="99101", nom="Au-dessus", population_legale=80000)
-    PopulationFactory(territoire=au_dessus, annee=2022, habitants=80000)
-    DonneeFactory(
-        source=n["source"],
-        indicateur=n["indicateur"],
-        territoire=au_dessus,
-        annee=2024,
-        nombre=100,
-        taux_publie=25,  # the published rate of its single yearly row counts
+
+    def commune(code, habitants, legale, *lignes):
+        territoire = TerritoireFactory(code=code, nom=f"Commune {code}", population_legale=legale)
+        PopulationFactory(territoire=territoire, annee=2022, habitants=habitants)
+        for ligne in lignes:
+            DonneeFactory(
+                source=n["source"], indicateur=n["indicateur"], territoire=territoire, annee=2024, **ligne
+            )
+        return territoire
+
+    # 600 on 60 000 over two months: 10 ‰, the published rate of a monthly row ignored.
+    sans_legale = commune(
+        "99100", 60000, None, *[{"mois": m, "nombre": 300, "taux_publie": 99} for m in (1, 2)]
     )
-    masquee_ailleurs = TerritoireFactory(code="99102", nom="Petite masquée", population_legale=1500)
-    PopulationFactory(territoire=masquee_ailleurs, annee=2022, habitants=1500)
-    DonneeFactory(
-        source=n["source"],
-        indicateur=n["indicateur"],
-        territoire=masquee_ailleurs,
-        annee=2024,
-        nombre=None,
-        secret=True,
-    )
+    # The published rate of its single yearly row counts.
+    au_dessus = commune("99101", 80000, 80000, {"nombre": 100, "taux_publie": 25})
+    masquee_ailleurs = commune("99102", 1500, 1500, {"nombre": None, "secret": True})
     _donnee(n, "chatellerault", 600)  # 20 ‰, class 20 000–49 999
     classe = references.classe_de(90000)
     classement = references.Classement.lire(n["source"], n["indicateur"], 2024, "commune")
