@@ -544,12 +544,11 @@ class Classement:
 
     @classmethod
     def lire(
-        cls, source: Source, indicateur: Indicateur, annee: int, niveau: str, classe=None, classes=()
+        cls, source: Source, indicateur: Indicateur, annee: int, niveau: str, classe=None
     ) -> "Classement":
-        """The ranking of the territories of `niveau`: within one population class (`classe`),
-        within several (`classes`, each read with `de_la_classe`), or of all of them."""
-        classes = (classe,) if classe is not None else tuple(classes)
-        return cls(source, indicateur, annee, niveau, classes)
+        """The ranking of the territories of `niveau`, within one population class (`classe`) or
+        of all of them. Nothing is read before `rangs`, `rang` or `ordonne`."""
+        return cls(source, indicateur, annee, niveau, (classe,) if classe is not None else ())
 
     def de_la_classe(self, classe) -> "Classement":
         return Classement(self.source, self.indicateur, self.annee, self.niveau, (classe,))
