@@ -19,7 +19,7 @@ PERIODICITES = [("annee", _("Par année")), ("mois", _("Par mois"))]
 def _perimetre():
     """The current contract's territories, as a condition on Territoire (none without a
     contract): their pks, read once and kept in the dashboards' cache."""
-    return Q(pk__in=list(Territoire.objects.du_contrat_courant().values_list("pk", flat=True)))
+    return Q(pk__in=sorted(Territoire.objects.ids_du_contrat_courant()))
 
 
 class FiltreChiffres(django_filters.FilterSet):

@@ -26,11 +26,29 @@ ACCUEIL, COMMUNE, QUARTIER, OBSERVATOIRE = PAGES
 # up its parents, France, the references' totals, the départements, the communes' sums and their
 # count in the referential) adds 7, whatever the data.
 CONTEXTE_NATIONAL = 7
+# The dashboards' filter reads the contract's perimeter level by level (`ids_du_contrat_courant`:
+# three index lookups, where one query read the national set of territories): two more.
+PERIMETRE_DU_FILTRE = 2
 REQUETES = {
-    "coordination": {ACCUEIL: 21, COMMUNE: 13, QUARTIER: 13, OBSERVATOIRE: 15 + CONTEXTE_NATIONAL},
-    "stp": {ACCUEIL: 13, COMMUNE: 13, QUARTIER: 13, OBSERVATOIRE: 15 + CONTEXTE_NATIONAL},
+    "coordination": {
+        ACCUEIL: 21,
+        COMMUNE: 13,
+        QUARTIER: 13,
+        OBSERVATOIRE: 15 + PERIMETRE_DU_FILTRE + CONTEXTE_NATIONAL,
+    },
+    "stp": {
+        ACCUEIL: 13,
+        COMMUNE: 13,
+        QUARTIER: 13,
+        OBSERVATOIRE: 15 + PERIMETRE_DU_FILTRE + CONTEXTE_NATIONAL,
+    },
     "secretariat": {ACCUEIL: 12, COMMUNE: 6, QUARTIER: 6},
-    "analyste": {ACCUEIL: 9 + 5, COMMUNE: 13, QUARTIER: 13, OBSERVATOIRE: 15 + CONTEXTE_NATIONAL},
+    "analyste": {
+        ACCUEIL: 9 + 5,
+        COMMUNE: 13,
+        QUARTIER: 13,
+        OBSERVATOIRE: 15 + PERIMETRE_DU_FILTRE + CONTEXTE_NATIONAL,
+    },
 }
 
 

@@ -61,12 +61,14 @@ def test_the_perimeter_is_the_contract_territory_its_communes_and_their_quartier
     attendu = {perimetre["district"], perimetre["poitiers"], perimetre["quartier"]}
     assert set(Territoire.objects.du_contrat(perimetre["contrat"])) == attendu
     assert set(Territoire.objects.du_contrat_courant()) == attendu
+    assert Territoire.objects.ids_du_contrat_courant() == {t.pk for t in attendu}
 
 
 def test_without_a_contract_there_is_no_perimeter(vienne):
     _referentiel("commune", "86194", "Poitiers", parent=vienne)
     assert not Territoire.objects.du_contrat_courant().exists()
     assert not Territoire.objects.du_contrat(None).exists()
+    assert Territoire.objects.ids_du_contrat_courant() == set()
     assert racine_du_contrat() is None
 
 
@@ -77,6 +79,8 @@ def test_an_epci_contract_takes_its_member_communes_and_their_quartiers(vienne):
     _referentiel("commune", "86066", "Châtellerault", parent=vienne)
     contrat = ContratFactory(territoire=epci)
     assert set(Territoire.objects.du_contrat(contrat)) == {epci, membre, quartier}
+    assert Territoire.objects.ids_sous(epci.pk) == {epci.pk, membre.pk, quartier.pk}
+    assert Territoire.objects.ids_du_contrat_courant() == {epci.pk, membre.pk, quartier.pk}
 
 
 def test_a_commune_contract_takes_its_quartiers(vienne):

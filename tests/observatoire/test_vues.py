@@ -148,11 +148,12 @@ def _beaucoup_de_chiffres(perimetre, source, n_indicateurs, n_annees, prefixe="i
 
 
 # What the dashboards, the territory page and the JSON API read after the login: the filter
-# form's perimeter (the current contract's territories, in one query: the contract is a
-# subquery), the page's perimeter (the same two again, then the territories down to the quartiers and their
-# populations), the sources with figures, the figures summed per indicator × territory × year,
-# their indicators.
-CHIFFRES = REQUETES_CONNEXION + 8
+# form's perimeter (the current contract's territories, level by level: the contract's
+# territory and its children, with the contract as a subquery, then their children, then
+# theirs: three index lookups), the page's perimeter (the contract and the root's children,
+# then the territories down to the quartiers and their populations), the sources with figures,
+# the figures summed per indicator × territory × year, their indicators.
+CHIFFRES = REQUETES_CONNEXION + 10
 # The national context (`tableaux_de_bord.references`): France, the references' own totals, the
 # sums over their communes and how many communes the referential gives them (here no France: the
 # départements, whose totals would make its own, are not read).
