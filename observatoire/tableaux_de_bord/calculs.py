@@ -250,31 +250,12 @@ def consolider(
     place as its count (`denominateur_couvrant`)."""
     resultats: dict[object, Consolide] = {}
     annees = frozenset([annee]) if annee is not None else frozenset()
+    vide = Compte()
 
     def visiter(territoire) -> Chiffre:
-        propre = comptes.get(territoire, Compte())
-        sous_totaux = [visiter(enfant) for enfant in enfants.get(territoire, [])]
-        nombre = propre.nombre + sum(c.nombre or 0 for c in sous_totaux if c.publies)
-        publies = propre.publies + sum(c.publies for c in sous_totaux)
-        secrets = propre.secrets + sum(c.secrets for c in sous_totaux)
-        propre_denominateur = denominateurs.get(territoire)
-        denominateur, annees_denominateur, motif = denominateur_couvrant(
-            propre, propre_denominateur, sous_totaux
-        )
-        total = Chiffre(
-            nombre=nombre if publies else None,
-            denominateur=denominateur if publies else None,
-            publies=publies,
-            secrets=secrets,
-            annees_denominateur=annees_denominateur if publies else frozenset(),
-            annees=annees,
-            denominateur_territoire=propre_denominateur.valeur if propre_denominateur else None,
-            motif_sans_taux=motif if publies else "",
-            # The source's rate is that of its own figure: never of a sum with children's.
-            taux_publie=propre.taux_publie
-            if propre.publies == 1 and not secrets and not any(c.publies for c in sous_totaux)
-            else None,
-        )
+        propre = comptes.get(territoire, vide)
+        sous_totaux = [visiter(enfant) for enfant in enfants.get(territoire, ())]
+        total = _total(propre, denominateurs.get(territoire), sous_totaux, annees)
         non_localise = None
         if sous_totaux and (propre.publies or propre.secrets) and any(c.statut != VIDE for c in sous_totaux):
             non_localise = Chiffre(
@@ -289,6 +270,40 @@ def consolider(
     for racine in racines:
         visiter(racine)
     return resultats
+
+
+def chiffre_propre(compte: Compte | None, denominateur: Denominateur | None, annee: int) -> Chiffre:
+    """The figure of a territory counted on its own (no children): what `consolider` gives a
+    leaf, without building a tree."""
+    return _total(compte or Compte(), denominateur, [], frozenset([annee]))
+
+
+def _total(
+    propre: Compte, propre_denominateur: Denominateur | None, sous_totaux: list[Chiffre], annees: frozenset
+) -> Chiffre:
+    """A territory's total: its own rows plus its children's totals, over the denominator that
+    covers the same place (`denominateur_couvrant`)."""
+    if sous_totaux:
+        nombre = propre.nombre + sum(c.nombre or 0 for c in sous_totaux if c.publies)
+        publies = propre.publies + sum(c.publies for c in sous_totaux)
+        secrets = propre.secrets + sum(c.secrets for c in sous_totaux)
+    else:
+        nombre, publies, secrets = propre.nombre, propre.publies, propre.secrets
+    denominateur, annees_denominateur, motif = denominateur_couvrant(propre, propre_denominateur, sous_totaux)
+    return Chiffre(
+        nombre=nombre if publies else None,
+        denominateur=denominateur if publies else None,
+        publies=publies,
+        secrets=secrets,
+        annees_denominateur=annees_denominateur if publies else frozenset(),
+        annees=annees,
+        denominateur_territoire=propre_denominateur.valeur if propre_denominateur else None,
+        motif_sans_taux=motif if publies else "",
+        # The source's rate is that of its own figure: never of a sum with children's.
+        taux_publie=propre.taux_publie
+        if propre.publies == 1 and not secrets and not any(c.publies for c in sous_totaux)
+        else None,
+    )
 
 
 def denominateur_couvrant(

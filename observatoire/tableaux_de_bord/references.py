@@ -250,10 +250,7 @@ def _chiffres_propres(source, ids, indicateurs, annees) -> tuple[dict, dict]:
 def _chiffre(compte: calculs.Compte | None, populations: dict, indicateur: Indicateur, annee: int):
     """A territory's own figure (no children), with its own denominator."""
     denominateur = calculs.denominateur_pour(populations, annee, par_logements=indicateur.par_logements)
-    resultat = calculs.consolider(
-        {}, ["t"], {"t": compte} if compte else {}, {"t": denominateur}, annee=annee
-    )
-    return resultat["t"].total
+    return calculs.chiffre_propre(compte, denominateur, annee)
 
 
 def _totaux_propres(source, references, indicateurs, annees) -> dict:
@@ -281,6 +278,22 @@ def _sommes_departementales(source, au_dessus, indicateurs, annees) -> dict:
     if not comptes:
         return {}
     resultat = {}
+    denominateurs = {}  # {(département, year, per dwellings): Denominateur}, for every indicator
+    chiffres_des_departements = {}  # {(département, indicator, year): Chiffre}, for every reference
+
+    def chiffre_du_departement(departement, indicateur, annee):
+        cle = (departement.pk, indicateur.pk, annee)
+        if cle not in chiffres_des_departements:
+            cle_denominateur = (departement.pk, annee, indicateur.par_logements)
+            if cle_denominateur not in denominateurs:
+                denominateurs[cle_denominateur] = calculs.denominateur_pour(
+                    populations.get(departement.pk, {}), annee, par_logements=indicateur.par_logements
+                )
+            chiffres_des_departements[cle] = calculs.chiffre_propre(
+                comptes.get((departement.pk, indicateur.pk, annee)), denominateurs[cle_denominateur], annee
+            )
+        return chiffres_des_departements[cle]
+
     for reference in au_dessus:
         if reference.niveau == Territoire.Niveau.REGION:
             parties = [d for d in departements if d.region_id == reference.pk]
@@ -291,9 +304,8 @@ def _sommes_departementales(source, au_dessus, indicateurs, annees) -> dict:
                 chiffres = []
                 avec_chiffre, attendus, pop_avec, pop_toutes = 0, 0, 0, 0
                 for departement in parties:
-                    compte = comptes.get((departement.pk, indicateur.pk, annee))
                     hors = departement.code == CODE_HORS_DEPARTEMENT
-                    chiffre = _chiffre(compte, populations.get(departement.pk, {}), indicateur, annee)
+                    chiffre = chiffre_du_departement(departement, indicateur, annee)
                     if hors:
                         # Facts attached to no département: counted, with no inhabitant of their own.
                         if chiffre.publies:
@@ -579,11 +591,14 @@ class Classement:
                 _secrets=Count("mois", filter=Q(secret=True)),
                 _lignes=Count("mois"),
                 _publie=Max("taux_publie"),
-                # The denominator's subquery runs only where the source gave no rate of its own.
+                # The denominator's subquery runs only where the source gave no rate of its own;
+                # the indicator is known, so is the kind of its denominator (no join to read it).
                 _denominateur=Max(
                     Case(
                         When(sans_denominateur, then=Value(None)),
-                        default=_denominateur_de_la_ligne(),
+                        default=_denominateur_sql(
+                            OuterRef("annee"), "logements" if self.indicateur.par_logements else "habitants"
+                        ),
                         output_field=DENOMINATEUR,
                     )
                 ),

@@ -26,6 +26,8 @@ class Perimetre:
     enfants: dict[int, list[int]]
     reference: Territoire | None = None
     populations: dict[int, dict[int, tuple[int | None, int | None]]] = field(default_factory=dict)
+    # {(year, per dwellings): {territory: Denominateur}}, filled by `denominateurs`.
+    _denominateurs: dict = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def ids(self) -> list[int]:
@@ -42,6 +44,15 @@ class Perimetre:
         return calculs.denominateur_pour(
             self.populations.get(territoire_id, {}), annee, par_logements=indicateur.par_logements
         )
+
+    def denominateurs(self, annee: int, indicateur: Indicateur) -> dict:
+        """{territory: its own denominator for `annee`} over the perimeter: the same for every
+        indicator of the same kind (inhabitants or dwellings), so worked out once per year and
+        kind for the page."""
+        cle = (annee, indicateur.par_logements)
+        if cle not in self._denominateurs:
+            self._denominateurs[cle] = {tid: self.denominateur(tid, annee, indicateur) for tid in self.ids}
+        return self._denominateurs[cle]
 
 
 NIVEAUX = ["departement", "district", "commune", "quartier"]
@@ -195,21 +206,20 @@ class Comptes:
                 secrets=Count("pk", filter=Q(secret=True)),
                 taux=Max("taux_publie"),
             )
+            .values_list(*cles, "total", "publies", "secrets", "taux")
         )
+        n = len(cles)
         # The source's published rate (`Donnee.taux_publie`) stands only for a group of one row:
         # months added up, or several rows, are the platform's own sum.
         valeurs = {
-            tuple(ligne[c] for c in cles): calculs.Compte(
-                nombre=ligne["total"] or 0,
-                publies=ligne["publies"],
-                secrets=ligne["secrets"],
-                taux_publie=(
-                    float(ligne["taux"])
-                    if ligne["taux"] is not None and ligne["publies"] + ligne["secrets"] == 1
-                    else None
-                ),
+            ligne[:n]: calculs.Compte(
+                nombre=total or 0,
+                publies=publies,
+                secrets=secrets,
+                taux_publie=float(taux) if taux is not None and publies + secrets == 1 else None,
             )
             for ligne in lignes
+            for total, publies, secrets, taux in (ligne[n:],)
         }
         return cls(valeurs)
 
@@ -242,7 +252,7 @@ def consolider(
             for cle, compte in comptes.valeurs.items()
             if cle[0] == indicateur.pk and cle[2] == annee and cle[3] == mois
         }
-    denominateurs = {tid: perimetre.denominateur(tid, annee, indicateur) for tid in perimetre.ids}
+    denominateurs = perimetre.denominateurs(annee, indicateur)
     racines = [perimetre.racine.pk]
     if perimetre.reference:
         racines.append(perimetre.reference.pk)
