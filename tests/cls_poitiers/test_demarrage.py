@@ -78,3 +78,20 @@ def test_a_complete_configuration_runs_the_command():
 
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
+
+
+def test_the_objects_alive_once_the_application_is_loaded_are_out_of_the_collectors_reach():
+    import gc
+
+    from cls_poitiers.demarrage import figer_les_objets_du_demarrage
+
+    avant = gc.get_freeze_count()
+    try:
+        figer_les_objets_du_demarrage()
+        # Every object of the loaded application, the URLconf's views included.
+        assert gc.get_freeze_count() > avant
+        vues = sys.modules["observatoire.views"]
+        assert gc.is_tracked(vues.__dict__)
+        assert not any(o is vues.__dict__ for o in gc.get_objects())  # frozen: no generation holds it
+    finally:
+        gc.unfreeze()
