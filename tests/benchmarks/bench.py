@@ -591,6 +591,10 @@ def mesurer_tableaux_ici(source: str, requetes: int, repetitions: int) -> dict:
     import django
 
     django.setup()
+    # As the wsgi entry point does once the application is loaded (see demarrage.py).
+    from cls_poitiers.demarrage import figer_les_objets_du_demarrage
+
+    figer_les_objets_du_demarrage()
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext, setup_test_environment
@@ -709,6 +713,10 @@ def mesurer_national_ici(source: str, requetes: int, repetitions: int, classemen
     import django
 
     django.setup()
+    # As the wsgi entry point does once the application is loaded (see demarrage.py).
+    from cls_poitiers.demarrage import figer_les_objets_du_demarrage
+
+    figer_les_objets_du_demarrage()
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext, setup_test_environment
@@ -1141,12 +1149,63 @@ def machine(res: Resultats, url: str):
         f"Machine : {os.cpu_count()} cœurs, {int(memoire) / 1024 / 1024:.1f} Go de mémoire, "
         f"PostgreSQL {version} (shared_buffers {tampons}), Python {sys.version.split()[0]}"
     )
+    # The speed of one core, to compare the durations of two dates (the same loop, same Python).
+    res.ajouter("Vitesse de la machine : 10 millions d'additions en Python", vitesse_python(), "s", "{:.2f}")
+
+
+def vitesse_python(repetitions: int = 3) -> list[float]:
+    durees = []
+    for _ in range(repetitions):
+        debut, total = time.perf_counter(), 0
+        for i in range(10_000_000):
+            total += i
+        durees.append(time.perf_counter() - debut)
+    return durees
 
 
 def compter_lignes(chemin: Path) -> int:
     """Data rows of a CSV file (its header left out)."""
     with open(chemin, "rb") as f:
         return sum(1 for _ in f) - 1
+
+
+def contexte_national(bases, gabarit_ref, national, petit, petit_departemental, echelle, res) -> dict:
+    """The national context (issue 13), uncached: the small database (the same referential, its
+    own départemental base) beside the national one."""
+    source = "generee-illustrative"
+    nom = bases.nom("petite_nationale")
+    bases.creer(nom, gabarit_ref)
+    importer(bases.url(nom), petit_departemental)
+    importer(bases.url(nom), petit)
+    nationales = {"petite base": mesurer_national(bases.url(nom), source, echelle)}
+    bases.supprimer(nom)
+    nationales["base nationale"] = mesurer_national(bases.url(national), source, echelle)
+    rapporter_national(nationales, res)
+    return nationales
+
+
+def executer_contexte(echelle: Echelle, dossier: Path, bases: Bases | None = None) -> Resultats:
+    """`BENCH_PARTIE=contexte`: the national context's measures alone (the pages, the ranking),
+    on the same files and databases as the whole run, the national file imported once and not
+    timed; a quarter of the whole run's time."""
+    bases = bases or Bases()
+    res = Resultats()
+    res.ecrire(f"Banc d'essai CLS — échelle « {echelle.nom} », contexte national seul")
+    try:
+        machine(res, bases.url("postgres"))
+        fichier, departemental = fichier_national(echelle.national, dossier)
+        petit, petit_departemental = fichier_national(echelle.petite_nationale, dossier)
+        gabarit_ref = preparer_gabarit_referentiel(bases)
+        gabarit = preparer_gabarit(bases, gabarit_ref, departemental)
+        national = bases.nom("national")
+        bases.creer(national, gabarit)
+        importer(bases.url(national), fichier)
+        contexte_national(bases, gabarit_ref, national, petit, petit_departemental, echelle, res)
+    finally:
+        bases.tout_supprimer()
+        bases.supprimer(bases.nom("gabarit"))
+        bases.supprimer(bases.nom("gabarit_ref"))
+    return res
 
 
 def executer(echelle: Echelle, dossier: Path, bases: Bases | None = None) -> Resultats:
@@ -1185,16 +1244,7 @@ def executer(echelle: Echelle, dossier: Path, bases: Bases | None = None) -> Res
         rapporter_tableaux(mesures, res)
         rapporter_cache(mesurer_tableaux(bases.url(national), source, echelle, cache=True), res)
         mesurer_charge(bases.url(national), source, echelle, res)
-        # The national context (issue 13), uncached: the small database (the same referential,
-        # its own départemental base) beside the national one.
-        nom = bases.nom("petite_nationale")
-        bases.creer(nom, gabarit_ref)
-        importer(bases.url(nom), petit_departemental)
-        importer(bases.url(nom), petit)
-        nationales = {"petite base": mesurer_national(bases.url(nom), source, echelle)}
-        bases.supprimer(nom)
-        nationales["base nationale"] = mesurer_national(bases.url(national), source, echelle)
-        rapporter_national(nationales, res)
+        nationales = contexte_national(bases, gabarit_ref, national, petit, petit_departemental, echelle, res)
         # Without a départemental base: the references are sums over the communes.
         bases.supprimer(national)
         nom = bases.nom("sans_departemental")

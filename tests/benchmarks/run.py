@@ -2,6 +2,7 @@
 
 BENCH_SCALE=full|small|tiny  (default full: 5.25 million rows, about 15 minutes)
 BENCH_DIR=/tmp/cls-bench      where the generated national-format files are kept
+BENCH_PARTIE=contexte         the national context's pages and ranking alone (issue 13)
 BENCH_PG=postgres://postgres@127.0.0.1:5432   BENCH_DB_PREFIX=cls_perf_bench
 """
 
@@ -27,7 +28,8 @@ def main(argv: list[str]) -> int:
         print(json.dumps(bench.mesurer_national_ici(source, requetes, repetitions, classement)))
         return 0
     echelle = bench.ECHELLES[os.environ.get("BENCH_SCALE", "full")]
-    bench.executer(echelle, Path(os.environ.get("BENCH_DIR", "/tmp/cls-bench")))
+    executer = bench.executer_contexte if os.environ.get("BENCH_PARTIE") == "contexte" else bench.executer
+    executer(echelle, Path(os.environ.get("BENCH_DIR", "/tmp/cls-bench")))
     return 0
 
 
