@@ -278,19 +278,13 @@ def _sommes_departementales(source, au_dessus, indicateurs, annees) -> dict:
     if not comptes:
         return {}
     resultat = {}
-    denominateurs = {}  # {(département, year, per dwellings): Denominateur}, for every indicator
     chiffres_des_departements = {}  # {(département, indicator, year): Chiffre}, for every reference
 
     def chiffre_du_departement(departement, indicateur, annee):
         cle = (departement.pk, indicateur.pk, annee)
         if cle not in chiffres_des_departements:
-            cle_denominateur = (departement.pk, annee, indicateur.par_logements)
-            if cle_denominateur not in denominateurs:
-                denominateurs[cle_denominateur] = calculs.denominateur_pour(
-                    populations.get(departement.pk, {}), annee, par_logements=indicateur.par_logements
-                )
-            chiffres_des_departements[cle] = calculs.chiffre_propre(
-                comptes.get((departement.pk, indicateur.pk, annee)), denominateurs[cle_denominateur], annee
+            chiffres_des_departements[cle] = _chiffre(
+                comptes.get(cle), populations.get(departement.pk, {}), indicateur, annee
             )
         return chiffres_des_departements[cle]
 

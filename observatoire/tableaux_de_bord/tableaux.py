@@ -209,18 +209,17 @@ class Comptes:
             .values_list(*cles, "total", "publies", "secrets", "taux")
         )
         n = len(cles)
-        # The source's published rate (`Donnee.taux_publie`) stands only for a group of one row:
-        # months added up, or several rows, are the platform's own sum.
-        valeurs = {
-            ligne[:n]: calculs.Compte(
+        valeurs = {}
+        for ligne in lignes:
+            total, publies, secrets, taux = ligne[n:]
+            # The source's published rate (`Donnee.taux_publie`) stands only for a group of one
+            # row: months added up, or several rows, are the platform's own sum.
+            valeurs[ligne[:n]] = calculs.Compte(
                 nombre=total or 0,
                 publies=publies,
                 secrets=secrets,
                 taux_publie=float(taux) if taux is not None and publies + secrets == 1 else None,
             )
-            for ligne in lignes
-            for total, publies, secrets, taux in (ligne[n:],)
-        }
         return cls(valeurs)
 
     def annees(self, indicateur: Indicateur | None = None) -> list[int]:

@@ -4,7 +4,7 @@ more than the figures behind them."""
 
 from django import template
 from django.utils.formats import localize
-from django.utils.html import conditional_escape, format_html, format_html_join
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 
 register = template.Library()
@@ -44,5 +44,5 @@ def lignes_du_tableau(tableau):
             format_html('<th scope="row">{}</th>' if i == 0 else "<td>{}</td>", _contenu(cellule))
             for i, cellule in enumerate(ligne)
         ]
-        lignes.append(mark_safe("<tr>" + "".join(cellules) + "</tr>"))  # each cell escaped above
-    return format_html_join("\n", "{}", ((ligne,) for ligne in lignes))
+        lignes.append("<tr>" + "".join(cellules) + "</tr>")
+    return mark_safe("\n".join(lignes))  # each cell is escaped by format_html above
