@@ -266,6 +266,8 @@ def _executer_lot(*, lot: LotImport, chemin: Path, appliquer: bool) -> Rapport:
                     lot=lot,
                     source=source,
                     progression=battement.progression,
+                    # A check writes nothing the national base's importer can keep from writing.
+                    apercu=not appliquer,
                     **lot.options,
                 )
                 if rapport.a_des_erreurs or not appliquer:

@@ -149,14 +149,18 @@ def controles_en_bloc(cursor, suspendre: bool, references: dict[str, list[int]])
 class EcritureDonnees:
     """Figures written by comparing each batch with what the source holds. With `avec_taux`, each
     line carries a seventh value, the rate the source published (a Decimal or None), compared and
-    written like the count; without it, stored rates are left as they are."""
+    written like the count; without it, stored rates are left as they are. With `apercu` (a
+    file's check), each line is compared and counted, and nothing is written: that is only right
+    for a file that never repeats a key (the national base refuses its repeated rows), since a
+    line is not compared with the earlier ones of the same file."""
 
-    def __init__(self, *, lot, source, rapport, declaration=None, avec_taux=False):
+    def __init__(self, *, lot, source, rapport, declaration=None, avec_taux=False, apercu=False):
         self.lot = lot
         self.source = source
         self.rapport = rapport
         self.declaration = declaration
         self.avec_taux = avec_taux
+        self.apercu = apercu
         self.tampon: list[tuple] = []
 
     def ecrire(self, lignes):
@@ -239,9 +243,10 @@ class EcritureDonnees:
             else:
                 self.rapport.inchangees += 1
                 comptes[2] += 1
-        Donnee.objects.bulk_create(creer, batch_size=TAILLE_LOT)
-        champs = ["nombre", "secret", "lot", "declaration"] + (["taux_publie"] if self.avec_taux else [])
-        Donnee.objects.bulk_update(modifier, champs, batch_size=TAILLE_LOT)
+        if not self.apercu:
+            Donnee.objects.bulk_create(creer, batch_size=TAILLE_LOT)
+            champs = ["nombre", "secret", "lot", "declaration"] + (["taux_publie"] if self.avec_taux else [])
+            Donnee.objects.bulk_update(modifier, champs, batch_size=TAILLE_LOT)
         self.rapport.creees += len(creer)
         self.rapport.modifiees += len(modifier)
         for (indicateur_id, annee), (creees, modifiees, inchangees) in paires.items():
@@ -288,10 +293,12 @@ def texte_remplacement(existante: Donnee, nombre) -> str:
 class EcritureTableaux:
     """The bulk writer's interface for column arrays (numpy), on any database: the figures go
     through EcritureDonnees (compare, bulk_create, bulk_update). `nombres` is -1 for a masked
-    figure."""
+    figure. With `apercu`, compared and counted, never written."""
 
-    def __init__(self, *, lot, source, rapport):
-        self.ecriture = EcritureDonnees(lot=lot, source=source, rapport=rapport, avec_taux=True)
+    def __init__(self, *, lot, source, rapport, apercu=False):
+        self.ecriture = EcritureDonnees(
+            lot=lot, source=source, rapport=rapport, avec_taux=True, apercu=apercu
+        )
 
     def ecrire_tableau(self, *, territoires, indicateurs, annees, mois, nombres, secrets, taux=None):
         taux = taux_decimaux(np.full(len(territoires), np.nan) if taux is None else taux)
@@ -421,13 +428,17 @@ class EcritureCopie:
     Foreign keys: when the role may (superuser), the per-row deferred foreign-key triggers are
     switched off for that one statement (session_replication_role = replica) and replaced by a
     set-based check that takes the same FOR KEY SHARE locks on the referenced rows, once per
-    distinct row instead of once per figure. Otherwise the ordinary checks run."""
+    distinct row instead of once per figure. Otherwise the ordinary checks run.
 
-    def __init__(self, *, lot, source, rapport):
+    With `apercu` (a file's check), nothing goes into observatoire_donnee: a chunk whose
+    territories have no figure of the source is counted as created, and the rows of the others are
+    staged and compared by one SELECT that counts what the upsert would create or change."""
+
+    def __init__(self, *, lot, source, rapport, apercu=False):
         if getattr(lot, "pk", None) is None:
             # Imported figures are traced to their batch (constraint donnee_tracee).
             raise ValueError("Un import en masse écrit les chiffres d'un lot enregistré.")
-        self.lot, self.source, self.rapport = lot, source, rapport
+        self.lot, self.source, self.rapport, self.apercu = lot, source, rapport, apercu
         connection.ensure_connection()
         self.brute = connection.connection
         self.futur = None
@@ -483,10 +494,12 @@ class EcritureCopie:
                 "cls_poitiers_territoire": preparation["territoires"],
                 "observatoire_indicateur": preparation["indicateurs"],
             }
-            with controles_en_bloc(cursor, self.replica, references):
+            # A check writes nothing: the references were read from the database just before.
+            with controles_en_bloc(cursor, self.replica and not self.apercu, references):
                 if not presents:
                     # Nothing can conflict: the chunk as prepared, straight in.
-                    self._copier(cursor, preparation["binaire"])
+                    if not self.apercu:
+                        self._copier(cursor, preparation["binaire"])
                     paires = {paire: [k, 0, 0] for paire, k in preparation["paires"].items()}
                     return n, 0, n, [], 0, paires
                 deja = np.isin(colonnes["territoires"], presents)
@@ -499,7 +512,8 @@ class EcritureCopie:
                 }
                 creees = 0
                 if not deja.all():
-                    self._copier(cursor, self._binaire({nom: v[~deja] for nom, v in colonnes.items()}))
+                    if not self.apercu:
+                        self._copier(cursor, self._binaire({nom: v[~deja] for nom, v in colonnes.items()}))
                     creees = int((~deja).sum())
                     for paire, k in preparation["paires"].items():
                         comptes = paires.setdefault(paire, [0, 0, 0])
@@ -548,8 +562,22 @@ class EcritureCopie:
             [REMPLACEMENTS_MAX],
         )
         remplacees = cursor.fetchall()
-        cursor.execute(
-            f"""WITH ecrites AS (
+        cursor.execute(self._comparaison() if self.apercu else self._upsert())
+        creees = modifiees = 0
+        for indicateur_id, annee, c, m in cursor.fetchall():
+            comptes = paires[(indicateur_id, annee)]
+            comptes[0] += c
+            comptes[1] += m
+            comptes[2] -= c + m
+            creees, modifiees = creees + c, modifiees + m
+        total = remplacees[0][-1] if remplacees else 0
+        return creees, modifiees, [r[:-1] for r in remplacees], total
+
+    @staticmethod
+    def _upsert() -> str:
+        """Writes the staged rows that are new or changed; per indicator × year, how many it
+        created and how many it changed."""
+        return f"""WITH ecrites AS (
                 INSERT INTO observatoire_donnee AS d ({COLONNES_COPIE}, declaration_id)
                 SELECT {COLONNES_COPIE}, NULL FROM {TABLE_TAMPON}
                 ON CONFLICT (source_id, territoire_id, indicateur_id, annee, mois) DO UPDATE
@@ -561,16 +589,19 @@ class EcritureCopie:
             )
             SELECT indicateur_id, annee, count(*) FILTER (WHERE creee), count(*) FILTER (WHERE NOT creee)
             FROM ecrites GROUP BY indicateur_id, annee"""
-        )
-        creees = modifiees = 0
-        for indicateur_id, annee, c, m in cursor.fetchall():
-            comptes = paires[(indicateur_id, annee)]
-            comptes[0] += c
-            comptes[1] += m
-            comptes[2] -= c + m
-            creees, modifiees = creees + c, modifiees + m
-        total = remplacees[0][-1] if remplacees else 0
-        return creees, modifiees, [r[:-1] for r in remplacees], total
+
+    @staticmethod
+    def _comparaison() -> str:
+        """What `_upsert` would create and change, counted the same way, writing nothing: a row
+        with no stored one is created, a row whose count, secret or rate differs (the upsert's
+        WHERE) is changed."""
+        return f"""SELECT s.indicateur_id, s.annee, count(*) FILTER (WHERE d.id IS NULL),
+                count(*) FILTER (WHERE d.id IS NOT NULL AND (d.nombre IS DISTINCT FROM s.nombre
+                    OR d.secret <> s.secret OR d.taux_publie IS DISTINCT FROM s.taux_publie))
+            FROM {TABLE_TAMPON} s
+            LEFT JOIN observatoire_donnee d ON d.source_id = s.source_id AND d.territoire_id = s.territoire_id
+                AND d.indicateur_id = s.indicateur_id AND d.annee = s.annee AND d.mois = s.mois
+            GROUP BY s.indicateur_id, s.annee"""
 
     def attendre(self):
         """Wait for the chunk being written (and raise its error, if any)."""
@@ -605,7 +636,7 @@ class EcritureCopie:
             self.executeur.shutdown(wait=True)
         with connection.cursor() as cursor:
             cursor.execute(f"DROP TABLE IF EXISTS {TABLE_TAMPON}")
-            if self.rapport.creees + self.rapport.modifiees >= SEUIL_ANALYSE:
+            if not self.apercu and self.rapport.creees + self.rapport.modifiees >= SEUIL_ANALYSE:
                 # Fresh statistics for the dashboards' plans right after a large load.
                 cursor.execute("ANALYZE observatoire_donnee")
 
@@ -706,8 +737,10 @@ def ecrire_populations(
     return ecrites
 
 
-def ecriture_en_masse(*, lot, source, rapport):
-    """The fastest writer the database allows (COPY on PostgreSQL)."""
+def ecriture_en_masse(*, lot, source, rapport, apercu=False):
+    """The fastest writer the database allows (COPY on PostgreSQL). With `apercu` (a file's check,
+    for a file that never repeats a key), the figures are compared with the stored ones and
+    counted, never written: the check costs the reading, not a writing rolled back."""
     if connection.vendor == "postgresql":
-        return EcritureCopie(lot=lot, source=source, rapport=rapport)
-    return EcritureTableaux(lot=lot, source=source, rapport=rapport)
+        return EcritureCopie(lot=lot, source=source, rapport=rapport, apercu=apercu)
+    return EcritureTableaux(lot=lot, source=source, rapport=rapport, apercu=apercu)

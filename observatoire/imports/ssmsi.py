@@ -249,7 +249,12 @@ def _lecteur(chemin, encodage):
     )
 
 
-def importer(chemin, *, rapport: Rapport, lot, source, creer_territoires=False, progression=None):
+def importer(
+    chemin, *, rapport: Rapport, lot, source, creer_territoires=False, progression=None, apercu=False
+):
+    """Read, check and write a file of the SSMSI's bases (communal, départemental, régional).
+    `apercu` (the check before an analyst applies): the figures are compared and counted, never
+    written; what else is written (populations, territories created) the caller rolls back."""
     with rapport.refuser_si_invalide():
         encodage, rapport.lignes_fichier = detecter_encodage(chemin, windows_accepte=False)
         entete_brut = premiere_ligne(chemin, encodage)
@@ -270,7 +275,7 @@ def importer(chemin, *, rapport: Rapport, lot, source, creer_territoires=False, 
     }
     indicateurs = {i.pk: i for i in Indicateur.objects.filter(pk__in=set(correspondances.values()))}
     territoires = None  # the level's codes, once the header says which level
-    ecriture = ecriture_en_masse(lot=lot, source=source, rapport=rapport)
+    ecriture = ecriture_en_masse(lot=lot, source=source, rapport=rapport, apercu=apercu)
     doublons = Doublons(rapport)
     populations = Populations()
     roles, niveau = None, None

@@ -4,10 +4,13 @@ territory straddles two chunks) beside new ones; each figure is then created, up
 alone exactly as the file says. On PostgreSQL this mixes the direct COPY and the staging upsert
 inside one chunk."""
 
+from contextlib import contextmanager
+
 import numpy as np
 import pandas as pd
 import pytest
 from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from cls_poitiers.models import Population
 from observatoire.imports import ssmsi
@@ -72,6 +75,64 @@ def test_chunks_mixing_new_and_stored_territories_create_update_or_keep_each_fig
 
     importer(fichier(tmp_path, tout, "encore.csv"))
     assert dernier_lot() == (0, 0, 6)
+
+
+@contextmanager
+def figures_inserees():
+    """How many rows the block inserted into observatoire_donnee, rolled back or not. PostgreSQL
+    counts them for the transaction (the bulk writer's COPY runs on the raw connection, unseen by
+    Django); on SQLite every write is one of Django's queries."""
+    compte = {}
+    if connection.vendor == "postgresql":
+
+        def lire():
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT coalesce(sum(n_tup_ins), 0) FROM pg_stat_xact_user_tables "
+                    "WHERE relname = 'observatoire_donnee'"
+                )
+                return cursor.fetchone()[0]
+
+        avant = lire()
+        yield compte
+        compte["lignes"] = lire() - avant
+    else:
+        with CaptureQueriesContext(connection) as requetes:
+            yield compte
+        compte["lignes"] = sum('INSERT INTO "observatoire_donnee"' in q["sql"] for q in requetes)
+
+
+def test_the_check_counts_what_the_writing_does_and_writes_no_figure(tmp_path, perimetre, monkeypatch):
+    """A file's check compares each figure with the stored one and counts it as the writing
+    will, per indicator and year: a new figure, a changed count, a changed rate alone, a figure
+    left as it is; and it puts no figure in the table, even one rolled back afterwards."""
+    monkeypatch.setattr(ssmsi, "TAILLE_PAQUET", 2)
+    with figures_inserees() as premiere:  # nothing stored: on PostgreSQL, the direct COPY's case
+        importer(fichier(tmp_path, LIGNES[:2], "debut.csv"), "--apercu")
+    assert dernier_lot() == (2, 0, 0) and premiere["lignes"] == 0
+    assert not Donnee.objects.exists()
+    importer(fichier(tmp_path, LIGNES[:2], "debut.csv"))
+    tout = [*LIGNES]
+    tout[0] = tout[0].replace('"300";"NA"', '"300";"3,3707865"')  # the published rate alone
+    tout[1] = tout[1].replace('"355"', '"356"')
+    avant = sorted(Donnee.objects.values_list("pk", "nombre", "secret", "taux_publie", "lot_id"))
+
+    with figures_inserees() as verification:
+        importer(fichier(tmp_path, tout, "tout.csv"), "--apercu")
+    apercu = LotImport.objects.order_by("pk").last()
+    assert apercu.statut == LotImport.Statut.APERCU
+    assert (apercu.creees, apercu.modifiees, apercu.inchangees) == (4, 2, 0)
+    assert verification["lignes"] == 0
+    assert sorted(Donnee.objects.values_list("pk", "nombre", "secret", "taux_publie", "lot_id")) == avant
+
+    with figures_inserees() as ecriture:
+        importer(fichier(tmp_path, tout, "tout.csv"))
+    applique = LotImport.objects.order_by("pk").last()
+    assert ecriture["lignes"] > 0  # the measure sees a writing
+    assert (applique.creees, applique.modifiees, applique.inchangees) == (4, 2, 0)
+    assert applique.rapport["par_indicateur"] == apercu.rapport["par_indicateur"]
+    assert apercu.rapport["remplacements"] == applique.rapport["remplacements"]
+    assert len(applique.rapport["remplacements"]) == 1  # the count: 355 → 356
 
 
 def test_populations_are_created_updated_and_dwellings_never_erased(tmp_path, perimetre):
