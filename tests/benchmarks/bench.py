@@ -1208,6 +1208,27 @@ def executer_contexte(echelle: Echelle, dossier: Path, bases: Bases | None = Non
     return res
 
 
+def executer_import(echelle: Echelle, dossier: Path, bases: Bases | None = None) -> Resultats:
+    """`BENCH_PARTIE=import`: the import's measures alone (the command against COPY, the same file
+    through the web, the re-import), on the same files and templates as the whole run."""
+    bases = bases or Bases()
+    res = Resultats()
+    res.ecrire(f"Banc d'essai CLS — échelle « {echelle.nom} », import seul")
+    try:
+        machine(res, bases.url("postgres"))
+        fichier, departemental = fichier_national(echelle.national, dossier)
+        gabarit = preparer_gabarit(bases, preparer_gabarit_referentiel(bases), departemental)
+        mesurer_import(bases, gabarit, fichier, compter_lignes(fichier), echelle, res)
+    finally:
+        bases.tout_supprimer()
+        bases.supprimer(bases.nom("gabarit"))
+        bases.supprimer(bases.nom("gabarit_ref"))
+    return res
+
+
+PARTIES = {"contexte": executer_contexte, "import": executer_import}
+
+
 def executer(echelle: Echelle, dossier: Path, bases: Bases | None = None) -> Resultats:
     bases = bases or Bases()
     res = Resultats()

@@ -3,6 +3,7 @@
 BENCH_SCALE=full|small|tiny  (default full: 5.25 million rows, about 15 minutes)
 BENCH_DIR=/tmp/cls-bench      where the generated national-format files are kept
 BENCH_PARTIE=contexte         the national context's pages and ranking alone (issue 13)
+BENCH_PARTIE=import           the import alone: command, COPY, web, re-import (issue 13)
 BENCH_PG=postgres://postgres@127.0.0.1:5432   BENCH_DB_PREFIX=cls_perf_bench
 """
 
@@ -28,7 +29,11 @@ def main(argv: list[str]) -> int:
         print(json.dumps(bench.mesurer_national_ici(source, requetes, repetitions, classement)))
         return 0
     echelle = bench.ECHELLES[os.environ.get("BENCH_SCALE", "full")]
-    executer = bench.executer_contexte if os.environ.get("BENCH_PARTIE") == "contexte" else bench.executer
+    partie = os.environ.get("BENCH_PARTIE")
+    if partie and partie not in bench.PARTIES:
+        print(f"BENCH_PARTIE inconnue : {partie} (au choix : {', '.join(bench.PARTIES)})", file=sys.stderr)
+        return 2
+    executer = bench.PARTIES[partie] if partie else bench.executer
     executer(echelle, Path(os.environ.get("BENCH_DIR", "/tmp/cls-bench")))
     return 0
 
