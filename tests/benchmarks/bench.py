@@ -18,6 +18,7 @@ import subprocess
 import sys
 import threading
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -1184,15 +1185,27 @@ def contexte_national(bases, gabarit_ref, national, petit, petit_departemental, 
     return nationales
 
 
+@contextmanager
+def passage(bases: Bases, titre: str):
+    """A run of the benchmark: its title and the machine's lines first, then its measures (the
+    `Resultats` yielded); its databases and templates dropped at the end, whatever happens."""
+    res = Resultats()
+    res.ecrire(titre)
+    try:
+        machine(res, bases.url("postgres"))
+        yield res
+    finally:
+        bases.tout_supprimer()
+        bases.supprimer(bases.nom("gabarit"))
+        bases.supprimer(bases.nom("gabarit_ref"))
+
+
 def executer_contexte(echelle: Echelle, dossier: Path, bases: Bases | None = None) -> Resultats:
     """`BENCH_PARTIE=contexte`: the national context's measures alone (the pages, the ranking),
     on the same files and databases as the whole run, the national file imported once and not
     timed; a quarter of the whole run's time."""
     bases = bases or Bases()
-    res = Resultats()
-    res.ecrire(f"Banc d'essai CLS — échelle « {echelle.nom} », contexte national seul")
-    try:
-        machine(res, bases.url("postgres"))
+    with passage(bases, f"Banc d'essai CLS — échelle « {echelle.nom} », contexte national seul") as res:
         fichier, departemental = fichier_national(echelle.national, dossier)
         petit, petit_departemental = fichier_national(echelle.petite_nationale, dossier)
         gabarit_ref = preparer_gabarit_referentiel(bases)
@@ -1201,10 +1214,6 @@ def executer_contexte(echelle: Echelle, dossier: Path, bases: Bases | None = Non
         bases.creer(national, gabarit)
         importer(bases.url(national), fichier)
         contexte_national(bases, gabarit_ref, national, petit, petit_departemental, echelle, res)
-    finally:
-        bases.tout_supprimer()
-        bases.supprimer(bases.nom("gabarit"))
-        bases.supprimer(bases.nom("gabarit_ref"))
     return res
 
 
@@ -1212,17 +1221,10 @@ def executer_import(echelle: Echelle, dossier: Path, bases: Bases | None = None)
     """`BENCH_PARTIE=import`: the import's measures alone (the command against COPY, the same file
     through the web, the re-import), on the same files and templates as the whole run."""
     bases = bases or Bases()
-    res = Resultats()
-    res.ecrire(f"Banc d'essai CLS — échelle « {echelle.nom} », import seul")
-    try:
-        machine(res, bases.url("postgres"))
+    with passage(bases, f"Banc d'essai CLS — échelle « {echelle.nom} », import seul") as res:
         fichier, departemental = fichier_national(echelle.national, dossier)
         gabarit = preparer_gabarit(bases, preparer_gabarit_referentiel(bases), departemental)
         mesurer_import(bases, gabarit, fichier, compter_lignes(fichier), echelle, res)
-    finally:
-        bases.tout_supprimer()
-        bases.supprimer(bases.nom("gabarit"))
-        bases.supprimer(bases.nom("gabarit_ref"))
     return res
 
 
@@ -1231,10 +1233,7 @@ PARTIES = {"contexte": executer_contexte, "import": executer_import}
 
 def executer(echelle: Echelle, dossier: Path, bases: Bases | None = None) -> Resultats:
     bases = bases or Bases()
-    res = Resultats()
-    res.ecrire(f"Banc d'essai CLS — échelle « {echelle.nom} »")
-    try:
-        machine(res, bases.url("postgres"))
+    with passage(bases, f"Banc d'essai CLS — échelle « {echelle.nom} »") as res:
         debut = time.perf_counter()
         fichier, departemental = fichier_national(echelle.national, dossier)
         petit, petit_departemental = fichier_national(echelle.petite_nationale, dossier)
@@ -1283,8 +1282,4 @@ def executer(echelle: Echelle, dossier: Path, bases: Bases | None = None) -> Res
             nationales["base nationale"],
             res,
         )
-    finally:
-        bases.tout_supprimer()
-        bases.supprimer(bases.nom("gabarit"))
-        bases.supprimer(bases.nom("gabarit_ref"))
     return res
