@@ -266,7 +266,8 @@ def _executer_lot(*, lot: LotImport, chemin: Path, appliquer: bool) -> Rapport:
                     lot=lot,
                     source=source,
                     progression=battement.progression,
-                    # A check writes nothing the national base's importer can keep from writing.
+                    # The check: the SSMSI importer counts its figures without writing them
+                    # (the other importers ignore it; their writing is rolled back below).
                     apercu=not appliquer,
                     **lot.options,
                 )

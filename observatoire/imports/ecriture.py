@@ -470,7 +470,8 @@ class EcritureCopie:
         colonnes = {nom: np.asarray(valeurs)[ordre] for nom, valeurs in colonnes.items()}
         preparation = {
             "colonnes": colonnes,
-            "binaire": self._binaire(colonnes),
+            # A check copies nothing straight in: only the rows it stages are encoded (_ecrire).
+            "binaire": None if self.apercu else self._binaire(colonnes),
             "territoires": np.unique(colonnes["territoires"]).tolist(),
             "indicateurs": np.unique(colonnes["indicateurs"]).tolist(),
             "paires": compter_paires(colonnes["indicateurs"], colonnes["annees"]),
@@ -494,7 +495,7 @@ class EcritureCopie:
                 "cls_poitiers_territoire": preparation["territoires"],
                 "observatoire_indicateur": preparation["indicateurs"],
             }
-            # A check writes nothing: the references were read from the database just before.
+            # A check writes no figure, so no foreign key to check in bulk.
             with controles_en_bloc(cursor, self.replica and not self.apercu, references):
                 if not presents:
                     # Nothing can conflict: the chunk as prepared, straight in.
