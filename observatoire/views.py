@@ -270,13 +270,17 @@ def evolution(request):
 def _contexte_du_territoire(user, valeurs, territoire, hors_contrat: list):
     """The page context of `territoire`: the contract's perimeter when it is in it, else the
     territory on its own when `user` may read it (`territoires_hors_contrat`; `hors_contrat`
-    receives the contract's territory then), else 404."""
-    ctx = pages.contexte(user, valeurs)
-    if ctx is None or territoire.pk in ctx.perimetre.territoires:
-        return ctx
-    if not territoires_hors_contrat(user, ctx.perimetre.racine).filter(pk=territoire.pk).exists():
+    receives the contract's territory then), else 404. None without a contract."""
+    perimetre = pages.tableaux.perimetre()
+    if perimetre is None:
+        return None
+    if territoire.pk in perimetre.territoires:
+        return pages.contexte(user, valeurs, perimetre=perimetre)
+    # Outside the contract: the contract's own figures are not read, only its root (who may
+    # reach what is counted from it).
+    if not territoires_hors_contrat(user, perimetre.racine).filter(pk=territoire.pk).exists():
         raise Http404(_("Ce territoire n'est pas dans le périmètre du contrat."))
-    hors_contrat.append(ctx.perimetre.racine)
+    hors_contrat.append(perimetre.racine)
     return pages.contexte(user, valeurs, territoire=territoire)
 
 
@@ -362,15 +366,15 @@ def territoire(request, code):
     )
 
 
-def _territoire_de_l_api(user, ctx, code: str, niveau: str | None):
+def _territoire_de_l_api(user, perimetre, code: str, niveau: str | None):
     """`?territoire=CODE` (and `niveau_territoire` for the ambiguous codes) of the JSON endpoint: a territory
     of the contract's perimeter, else one outside it that `user` may read; None otherwise."""
     dans_le_contrat = [
-        t for t in ctx.perimetre.territoires.values() if t.code == code and niveau in (None, "", t.niveau)
+        t for t in perimetre.territoires.values() if t.code == code and niveau in (None, "", t.niveau)
     ]
     if dans_le_contrat:
         return dans_le_contrat[0]
-    return territoires_hors_contrat(user, ctx.perimetre.racine).par_code(code, niveau=niveau or None)
+    return territoires_hors_contrat(user, perimetre.racine).par_code(code, niveau=niveau or None)
 
 
 @role_required(*ROLES_CONSULTATION)
@@ -381,21 +385,24 @@ def api_chiffres(request):
         # Another partner's declarations as `source` are refused here too, with the form's error.
         return JsonResponse({"erreurs": filtre.form.errors.get_json_data()}, status=400)
     valeurs = filtre.valeurs()
-    ctx = pages.contexte(request.user, valeurs)
-    if ctx is None:
+    perimetre = pages.tableaux.perimetre()
+    if perimetre is None:
         return JsonResponse({"resultats": []})
     territoire_code = request.GET.get("territoire")
     territoire = None
     if territoire_code:
         territoire = _territoire_de_l_api(
-            request.user, ctx, territoire_code, request.GET.get("niveau_territoire")
+            request.user, perimetre, territoire_code, request.GET.get("niveau_territoire")
         )
         if territoire is None:
             return JsonResponse({"erreurs": {"territoire": _("Territoire inconnu.")}}, status=404)
-        if territoire.pk not in ctx.perimetre.territoires:
-            ctx = pages.contexte(request.user, valeurs, territoire=territoire)
-            if ctx is None:
-                return JsonResponse({"resultats": []})
+    # A territory outside the contract on its own: the contract's figures are not read then.
+    hors_contrat = territoire is not None and territoire.pk not in perimetre.territoires
+    ctx = pages.contexte(
+        request.user, valeurs, territoire=territoire if hors_contrat else None, perimetre=perimetre
+    )
+    if ctx is None:
+        return JsonResponse({"resultats": []})
     indicateurs = [valeurs["indicateur"]] if valeurs.get("indicateur") else None
     if valeurs.get("famille"):
         indicateurs = [

@@ -116,12 +116,18 @@ def perimetre_du_territoire(territoire: Territoire) -> tableaux.Perimetre:
     )
 
 
-def contexte(user, valeurs: dict, territoire: Territoire | None = None) -> Contexte | None:
+def contexte(
+    user, valeurs: dict, territoire: Territoire | None = None, perimetre: tableaux.Perimetre | None = None
+) -> Contexte | None:
     """The page context for `user` (None: no reader, the command line), over the sources this
     user may read (`Source.objects.visibles_par`): `valeurs["source"]` comes from the filter,
-    which offers and accepts only those. By default the contract's perimeter; with `territoire`
-    (outside it, its reach checked by the caller), that territory on its own."""
-    perimetre = tableaux.perimetre() if territoire is None else perimetre_du_territoire(territoire)
+    which offers and accepts only those. By default the contract's perimeter (`perimetre` when
+    the caller has read it already); with `territoire` (outside it, its reach checked by the
+    caller), that territory on its own."""
+    if territoire is not None:
+        perimetre = perimetre_du_territoire(territoire)
+    elif perimetre is None:
+        perimetre = tableaux.perimetre()
     if perimetre is None:
         return None
     sources = tableaux.sources_avec_donnees(

@@ -268,38 +268,48 @@ def _sommes_departementales(source, au_dessus, indicateurs, annees) -> dict:
     """The régions' and France's figures as sums of the published départemental totals."""
     if not au_dessus:
         return {}
+    # (pk, code, région) of each département: rows, not model instances (about a hundred).
     departements = list(
-        Territoire.objects.filter(niveau=Territoire.Niveau.DEPARTEMENT).only(
-            "pk", "code", "region_id", "niveau"
-        )
+        Territoire.objects.filter(niveau=Territoire.Niveau.DEPARTEMENT).values_list("pk", "code", "region_id")
     )
-    ids = [d.pk for d in departements]
+    ids = [pk for pk, _code, _region in departements]
     comptes, populations = _chiffres_propres(source, ids, indicateurs, annees)
     if not comptes:
         return {}
     resultat = {}
-    chiffres_des_departements = {}  # {(département, indicator, year): Chiffre}, for every reference
+    # Each département's denominator, once per year and kind (inhabitants or dwellings), and its
+    # figure, once per indicator and year, for every reference.
+    denominateurs = {
+        (pk, annee, par_logements): calculs.denominateur_pour(
+            populations.get(pk, {}), annee, par_logements=par_logements
+        )
+        for pk in ids
+        for annee in annees
+        for par_logements in {i.par_logements for i in indicateurs}
+    }
+    chiffres_des_departements = {}  # {(département, indicator, year): Chiffre}
 
-    def chiffre_du_departement(departement, indicateur, annee):
-        cle = (departement.pk, indicateur.pk, annee)
-        if cle not in chiffres_des_departements:
-            chiffres_des_departements[cle] = _chiffre(
-                comptes.get(cle), populations.get(departement.pk, {}), indicateur, annee
+    def chiffre_du_departement(pk, indicateur, annee):
+        cle = (pk, indicateur.pk, annee)
+        chiffre = chiffres_des_departements.get(cle)
+        if chiffre is None:
+            chiffre = chiffres_des_departements[cle] = calculs.chiffre_propre(
+                comptes.get(cle), denominateurs[(pk, annee, indicateur.par_logements)], annee
             )
-        return chiffres_des_departements[cle]
+        return chiffre
 
     for reference in au_dessus:
         if reference.niveau == Territoire.Niveau.REGION:
-            parties = [d for d in departements if d.region_id == reference.pk]
+            parties = [d for d in departements if d[2] == reference.pk]
         else:
             parties = departements
         for indicateur in indicateurs:
             for annee in annees:
                 chiffres = []
                 avec_chiffre, attendus, pop_avec, pop_toutes = 0, 0, 0, 0
-                for departement in parties:
-                    hors = departement.code == CODE_HORS_DEPARTEMENT
-                    chiffre = chiffre_du_departement(departement, indicateur, annee)
+                for pk, code, _region in parties:
+                    hors = code == CODE_HORS_DEPARTEMENT
+                    chiffre = chiffre_du_departement(pk, indicateur, annee)
                     if hors:
                         # Facts attached to no département: counted, with no inhabitant of their own.
                         if chiffre.publies:

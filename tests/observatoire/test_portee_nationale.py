@@ -97,6 +97,32 @@ def test_analyst_reaches_a_commune_outside_the_contract_and_a_departement(
     ]
 
 
+def test_a_commune_outside_the_contract_is_reached_when_the_contract_has_no_figure_of_its_own(
+    tmp_path, analyste, partenaire, client_de
+):
+    """A national base that has no row for the contract's territories: the page of a commune
+    outside the contract is read on its own, not refused because the contract shows nothing."""
+    charger_referentiel_factice(tmp_path / "referentiel")
+    ContratFactory(territoire=Territoire.objects.get(niveau="commune", code="86194"))
+    DonneeFactory(
+        source=SourceFactory(code="base-sans-le-contrat"),
+        indicateur=IndicateurFactory(code="vols-test"),
+        territoire=Territoire.objects.get(niveau="commune", code="86066"),
+        annee=2024,
+        nombre=321,
+    )
+    client = client_de(analyste)
+    page = client.get(_page("86066"))
+    assert page.status_code == 200 and "<td>321</td>" in page.content.decode()
+    lignes = _api(client, territoire="86066").json()["resultats"]
+    assert [(ligne["territoire_code"], ligne["nombre"]) for ligne in lignes] == [("86066", 321)]
+    # The contract's own pages have nothing to show, and a partner still has no way to it.
+    assert _api(client).json()["resultats"] == []
+    partenaire_client = client_de(partenaire)
+    assert partenaire_client.get(_page("86066")).status_code == 404
+    assert _api(partenaire_client, territoire="86066").status_code == 404
+
+
 def test_the_commune_page_links_to_its_departement_page(national, analyste, client_de):
     html = client_de(analyste).get(_page("86066")).content.decode()
     assert f'href="{_page("86", "departement")}"' in html
