@@ -9,7 +9,7 @@ from cls_poitiers import formats
 from cls_poitiers.models import Territoire
 
 from ..models import Indicateur
-from . import calculs, references, tableaux
+from . import cache, calculs, references, tableaux
 from .exports import Cellule, Tableau
 from .pages import (
     Contexte,
@@ -33,10 +33,19 @@ def references_de(ctx: Contexte, territoire: Territoire) -> list[Territoire]:
 def references_lues(
     ctx: Contexte, territoires: list[Territoire], indicateurs, annees
 ) -> references.References:
-    """The reference figures of `territoires` (read once per page: kept in the context)."""
+    """The reference figures of `territoires` (read once per page: kept in the context), and kept
+    in the dashboards' cache for every page with the same references, indicators and years (the
+    communes of one département share theirs): a sum over the communes of France, without a
+    départemental base, reads the whole commune base. They are the source's figures, the same for
+    every reader (each page masks them for its reader, `afficher`), until the data changes."""
     cle = ("references", tuple(t.pk for t in territoires), tuple(i.pk for i in indicateurs), tuple(annees))
     if cle not in ctx._cache:
-        ctx._cache[cle] = references.References.lire(ctx.source, territoires, indicateurs, annees)
+        ctx._cache[cle] = cache.memoriser(
+            "references",
+            lambda: references.References.lire(ctx.source, territoires, indicateurs, annees),
+            detail=False,
+            parametres=(ctx.source.pk, *cle),
+        )
     return ctx._cache[cle]
 
 

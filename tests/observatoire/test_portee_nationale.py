@@ -278,6 +278,45 @@ def test_a_commune_outside_the_contract_is_shown_beside_its_departement_region_a
     assert ligne["rang"]["rang"] == 1 and ligne["rang"]["sur"] == 1
 
 
+@pytest.mark.django_db(transaction=True)
+def test_the_references_are_read_once_for_the_communes_of_a_departement_until_the_data_changes(
+    national, analyste, partenaire, client_de, settings, monkeypatch
+):
+    """With the dashboards' cache on, Poitiers' page reads Vienne's, Nouvelle-Aquitaine's and
+    France's figures, and Châtellerault's (same references) takes them from the cache, whoever
+    reads; a committed change of a figure reads them again."""
+    from django.core.cache import caches
+
+    from observatoire.tableaux_de_bord import cache, references
+
+    settings.CLS_CACHE_TABLEAUX = True
+    caches[cache.ALIAS].clear()
+    _populations(national)
+    lues = []
+    lire = references.References.lire.__func__
+    monkeypatch.setattr(
+        references.References,
+        "lire",
+        classmethod(lambda cls, *args: lues.append([t.code for t in args[1]]) or lire(cls, *args)),
+    )
+    client = client_de(analyste)
+    assert "Poitiers dans son contexte national" in client.get(_page("86194")).content.decode()
+    assert lues == [["86", "75", "FR"]]
+    html = client.get(_page("86066")).content.decode()
+    assert "Châtellerault dans son contexte national" in html and "Taux de Vienne" in html
+    # A partner's page of Poitiers masks them for its reader, from the same figures.
+    assert client_de(partenaire).get(_page("86194")).status_code == 200
+    assert lues == [["86", "75", "FR"]]
+
+    vienne = Donnee.objects.get(territoire=national["vienne"])
+    vienne.nombre = 880
+    vienne.save()  # committed: the test runs outside a transaction
+    html = client.get(_page("86066")).content.decode()
+    assert lues == [["86", "75", "FR"], ["86", "75", "FR"]]
+    assert "<td>880</td>" in html
+    caches[cache.ALIAS].clear()
+
+
 def test_a_departement_is_shown_beside_its_region_and_france(national, analyste, client_de):
     _populations(national)
     client = client_de(analyste)
