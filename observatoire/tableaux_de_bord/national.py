@@ -4,6 +4,7 @@ among its peers (the communes of its population class, the départements, the r�
 percentile. Built once for the page, its CSV/XLSX export and the JSON endpoint."""
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from cls_poitiers import formats
 from cls_poitiers.models import Territoire
@@ -111,20 +112,51 @@ def notes_des_references(lues: references.References, refs: list[Territoire]) ->
             if pk == r.pk and reference.origine != references.PUBLIE
         }
         notes += [_("%(t)s : %(o)s.") % {"t": r.nom, "o": o} for o in sorted(origines)]
-        couvertures = {
-            references.texte_couverture(reference.couverture)
+        couvertures = [
+            reference.couverture
             for (pk, _i, _a), reference in lues.incompletes.items()
             if pk == r.pk and reference.couverture is not None
-        }
-        notes += [
-            _(
-                "%(t)s : la source n'a de chiffres que pour une partie de ses communes (%(c)s) ; "
-                "aucun chiffre de %(t)s n'en est tiré, ni aucun rapport."
-            )
-            % {"t": r.nom, "c": c}
-            for c in sorted(couvertures)
         ]
+        if couvertures:
+            notes.append(
+                _(
+                    "%(t)s : la source n'a de chiffres que pour une partie de ses communes (%(c)s) ; "
+                    "aucun chiffre de %(t)s n'en est tiré, ni aucun rapport."
+                )
+                % {"t": r.nom, "c": _texte_des_couvertures(couvertures)}
+            )
     return notes
+
+
+def _texte_des_couvertures(couvertures: list) -> str:
+    """What the communes a source covers make of a reference, said once whatever the indicators:
+    the coverage when it is the same for all, else its range ("de 3 à 106 communes sur 34 969,
+    de 0,2 % à 0,5 % de la population, selon l'indicateur")."""
+    textes = {references.texte_couverture(c) for c in couvertures}
+    if len(textes) == 1:
+        return textes.pop()
+    bas, haut = min(c.avec_chiffre for c in couvertures), max(c.avec_chiffre for c in couvertures)
+    total = formats.nombre(max(c.parties for c in couvertures))
+    if bas == haut:
+        texte = ngettext("%(n)s commune sur %(total)s", "%(n)s communes sur %(total)s", bas) % {
+            "n": formats.nombre(bas),
+            "total": total,
+        }
+    else:
+        texte = _("de %(min)s à %(max)s communes sur %(total)s") % {
+            "min": formats.nombre(bas),
+            "max": formats.nombre(haut),
+            "total": total,
+        }
+    parts = [c.part_population for c in couvertures if c.part_population is not None]
+    if parts and min(parts) == max(parts):
+        texte += _(", %(p)s de la population") % {"p": formats.pourcentage(parts[0], 1)}
+    elif parts:
+        texte += _(", de %(min)s à %(max)s de la population") % {
+            "min": formats.pourcentage(min(parts), 1),
+            "max": formats.pourcentage(max(parts), 1),
+        }
+    return texte + _(", selon l'indicateur")
 
 
 def colonnes_des_references(refs: list[Territoire]) -> list[str]:

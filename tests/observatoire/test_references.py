@@ -266,6 +266,32 @@ def test_a_sum_over_only_the_communes_the_source_covers_is_not_the_departement(n
     assert "1 commune sur 2" in incomplete.origine_texte()
 
 
+def test_a_partial_coverage_is_said_once_per_reference_whatever_the_indicators(national):
+    """Indicators whose rows cover the Vienne's communes differently: one note for the Vienne,
+    with the range of what they cover, not one per indicator."""
+    from observatoire.tableaux_de_bord import national as contexte_national
+
+    n = national
+    _donnee(n, "poitiers", 900)
+    autre = IndicateurFactory(code="autre-test")
+    DonneeFactory(source=n["source"], indicateur=autre, territoire=n["poitiers"], annee=2024, nombre=40)
+    lu = references.References.lire(n["source"], [n["vienne"]], [n["indicateur"], autre], [2024])
+    assert len(lu.incompletes) == 2
+    # The same coverage for both: said as it is.
+    (note,) = contexte_national.notes_des_references(lu, [n["vienne"]])
+    assert "(1 commune sur 2, 74,4" in note and "selon" not in note
+
+    troisieme = IndicateurFactory(code="troisieme-test")
+    DonneeFactory(
+        source=n["source"], indicateur=troisieme, territoire=n["chatellerault"], annee=2024, nombre=7
+    )
+    lu = references.References.lire(n["source"], [n["vienne"]], [n["indicateur"], autre, troisieme], [2024])
+    assert len(lu.incompletes) == 3
+    (note,) = contexte_national.notes_des_references(lu, [n["vienne"]])
+    assert note.startswith("Vienne : la source n'a de chiffres que pour une partie de ses communes (")
+    assert "1 commune sur 2, de 25,6" in note and "à 74,4" in note and "selon l'indicateur" in note
+
+
 def test_a_sum_over_communes_hides_from_partners_what_subtraction_would_reveal(national):
     """Vienne as the sum of Poitiers (seen by the partner) and Châtellerault: shown to a partner
     it would give Châtellerault's count by subtraction, so it is masked for them."""
