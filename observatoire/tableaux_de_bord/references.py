@@ -307,6 +307,7 @@ def _sommes_departementales(source, au_dessus, indicateurs, annees) -> dict:
             for annee in annees:
                 chiffres = []
                 avec_chiffre, attendus, pop_avec, pop_toutes = 0, 0, 0, 0
+                population_inconnue = False
                 for pk, code, _region in parties:
                     hors = code == CODE_HORS_DEPARTEMENT
                     chiffre = chiffre_du_departement(pk, indicateur, annee)
@@ -327,6 +328,7 @@ def _sommes_departementales(source, au_dessus, indicateurs, annees) -> dict:
                     attendus += 1
                     population = chiffre.denominateur_territoire
                     pop_toutes += population or 0
+                    population_inconnue = population_inconnue or not population
                     if chiffre.statut == calculs.PUBLIE:
                         avec_chiffre += 1
                         pop_avec += population or 0
@@ -338,7 +340,11 @@ def _sommes_departementales(source, au_dessus, indicateurs, annees) -> dict:
                     avec_chiffre=avec_chiffre,
                     parties=attendus,
                     niveau=Territoire.Niveau.DEPARTEMENT,
-                    part_population=pop_avec / pop_toutes * 100 if pop_toutes else None,
+                    # A share of the population only when every département's is known (as for
+                    # the parts of a contract's total, `completude.couvertures`).
+                    part_population=pop_avec / pop_toutes * 100
+                    if pop_toutes and not population_inconnue
+                    else None,
                 )
                 resultat[(reference.pk, indicateur.pk, annee)] = Reference(
                     reference,

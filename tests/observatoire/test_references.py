@@ -136,6 +136,21 @@ def test_a_partial_sum_of_departemental_totals_says_what_it_misses(national):
     assert "1 département sur 2" in france.origine_texte()
 
 
+def test_a_partial_sum_of_departemental_totals_gives_no_share_of_an_unknown_population(national):
+    """Paris has no population: the share of France's population the Vienne makes is unknown,
+    never 100 % of the known part."""
+    n = national
+    _donnee(n, "vienne", 4000)
+    PopulationFactory(territoire=n["vienne"], annee=2022, habitants=440000)
+    france = _lire(n, "france").de(n["france"], n["indicateur"], 2024)
+    assert not france.complete
+    assert france.couverture.part_population is None
+    assert france.origine_texte() == "somme des totaux départementaux publiés (1 département sur 2)"
+    PopulationFactory(territoire=n["dep_paris"], annee=2022, habitants=2100000)
+    france = _lire(n, "france").de(n["france"], n["indicateur"], 2024)
+    assert france.couverture.part_population == pytest.approx(440000 / 2540000 * 100)
+
+
 def test_the_references_of_a_commune_are_its_departement_region_and_france(national):
     n = national
     assert references.territoires_de_reference(n["chatellerault"]) == [n["vienne"], n["na"], n["france"]]
