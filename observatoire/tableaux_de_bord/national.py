@@ -3,8 +3,9 @@ région's and France's (`references`), the ratio to each (its column names the r
 among its peers (the communes of its population class, the départements, the régions) and its
 percentile. Built once for the page, its CSV/XLSX export and the JSON endpoint."""
 
+from dataclasses import replace
+
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from cls_poitiers import formats
 from cls_poitiers.models import Territoire
@@ -45,7 +46,7 @@ def references_lues(
             "references",
             lambda: references.References.lire(ctx.source, territoires, indicateurs, annees),
             detail=False,
-            parametres=(ctx.source.pk, *cle),
+            parametres=(ctx.source.pk, *cle[1:]),
         )
     return ctx._cache[cle]
 
@@ -136,17 +137,15 @@ def _texte_des_couvertures(couvertures: list) -> str:
     if len(textes) == 1:
         return textes.pop()
     bas, haut = min(c.avec_chiffre for c in couvertures), max(c.avec_chiffre for c in couvertures)
-    total = formats.nombre(max(c.parties for c in couvertures))
+    parties = max(c.parties for c in couvertures)
     if bas == haut:
-        texte = ngettext("%(n)s commune sur %(total)s", "%(n)s communes sur %(total)s", bas) % {
-            "n": formats.nombre(bas),
-            "total": total,
-        }
+        # The same count of communes: its usual wording, without the population said below.
+        texte = references.texte_couverture(replace(couvertures[0], parties=parties, part_population=None))
     else:
         texte = _("de %(min)s à %(max)s communes sur %(total)s") % {
             "min": formats.nombre(bas),
             "max": formats.nombre(haut),
-            "total": total,
+            "total": formats.nombre(parties),
         }
     parts = [c.part_population for c in couvertures if c.part_population is not None]
     if parts and min(parts) == max(parts):

@@ -279,13 +279,14 @@ def _sommes_departementales(source, au_dessus, indicateurs, annees) -> dict:
     resultat = {}
     # Each département's denominator, once per year and kind (inhabitants or dwellings), and its
     # figure, once per indicator and year, for every reference.
+    sortes = {i.par_logements for i in indicateurs}
     denominateurs = {
         (pk, annee, par_logements): calculs.denominateur_pour(
             populations.get(pk, {}), annee, par_logements=par_logements
         )
         for pk in ids
         for annee in annees
-        for par_logements in {i.par_logements for i in indicateurs}
+        for par_logements in sortes
     }
     chiffres_des_departements = {}  # {(département, indicator, year): Chiffre}
 
