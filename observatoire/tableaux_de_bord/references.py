@@ -278,8 +278,10 @@ def _sommes_departementales(source, au_dessus, indicateurs, annees) -> dict:
         return {}
     resultat = {}
     # Each département's denominator, once per year and kind (inhabitants or dwellings), and its
-    # figure, once per indicator and year, for every reference.
-    sortes = {i.par_logements for i in indicateurs}
+    # figure, once per indicator and year, for every reference. The inhabitants always: the share
+    # of the population that the published départements hold is counted in inhabitants, even for
+    # an indicator counted per dwelling.
+    sortes = {False} | {i.par_logements for i in indicateurs}
     denominateurs = {
         (pk, annee, par_logements): calculs.denominateur_pour(
             populations.get(pk, {}), annee, par_logements=par_logements
@@ -327,7 +329,8 @@ def _sommes_departementales(source, au_dessus, indicateurs, annees) -> dict:
                             chiffres.append(chiffre)
                         continue
                     attendus += 1
-                    population = chiffre.denominateur_territoire
+                    habitants = denominateurs[(pk, annee, False)]
+                    population = habitants.valeur if habitants else None
                     pop_toutes += population or 0
                     population_inconnue = population_inconnue or not population
                     if chiffre.statut == calculs.PUBLIE:
@@ -433,8 +436,9 @@ def _sommes_communales(source, references, indicateurs, annees) -> dict:
     else:
         return {}
     # [count, published, masked, denominator, published without denominator, masked population,
-    #  legal population of the published communes, of the masked ones]
+    #  legal population of the published communes, of the masked ones, communes without one]
     sommes: dict[tuple[int, int, int], list] = {}
+    par_logements = {i.pk for i in indicateurs if i.par_logements}
     lignes = _lignes(source, indicateurs, annees, filtre, Territoire.Niveau.COMMUNE)
     for (indicateur_id, _t, annee), valeurs in lignes.items():
         total, secrets, denominateur, dep, reg, legale = valeurs
@@ -442,7 +446,8 @@ def _sommes_communales(source, references, indicateurs, annees) -> dict:
         if france is not None:
             cibles.append(france.pk)
         for cible in cibles:
-            somme = sommes.setdefault((cible, indicateur_id, annee), [0, 0, 0, 0, 0, 0, 0, 0])
+            somme = sommes.setdefault((cible, indicateur_id, annee), [0, 0, 0, 0, 0, 0, 0, 0, 0])
+            somme[8] += legale is None
             if secrets:
                 somme[7] += legale or 0
                 somme[2] += 1
@@ -459,7 +464,9 @@ def _sommes_communales(source, references, indicateurs, annees) -> dict:
     par_pk = {r.pk: r for r in references}
     resultat = {}
     for (cible, indicateur_id, annee), somme in sommes.items():
-        nombre, publies, secrets, denominateur, sans, masquee, legale_publiee, legale_masquee = somme
+        nombre, publies, secrets, denominateur, sans, masquee, legale_publiee, legale_masquee, sans_legale = (
+            somme
+        )
         chiffre = calculs.Chiffre(
             nombre=nombre if publies else None,
             denominateur=denominateur if publies and not sans else None,
@@ -473,6 +480,11 @@ def _sommes_communales(source, references, indicateurs, annees) -> dict:
             # The source has no row for some communes of the reference: the share of its legal
             # population (the referential's) that the published communes make.
             part = legale_publiee / population_legale * 100
+        elif indicateur_id in par_logements:
+            # Dwellings are not inhabitants: the share of the legal population, when the
+            # referential gives every commune's.
+            connue = legale_publiee + legale_masquee
+            part = legale_publiee / connue * 100 if connue and not sans_legale else None
         elif not sans and denominateur + masquee:
             part = denominateur / (denominateur + masquee) * 100
         else:
