@@ -57,8 +57,23 @@ def territoires_hors_contrat(user, racine):
 
     # The source first, as in the key of the figures (source, territory, …): one index probe per
     # source, where the territory alone would read the whole table at the national scale.
+    def chiffres(**filtre):
+        return Exists(Donnee.objects.filter(source__in=Source.objects.values("pk"), **filtre))
+
+    niveau = Territoire.Niveau
+    # A national level without figures of its own has its parts' (`pages.parties_du_territoire`):
+    # France and a région their départements', a département its communes'.
     avec_chiffres = Territoire.objects.filter(
-        Exists(Donnee.objects.filter(source__in=Source.objects.values("pk"), territoire_id=OuterRef("pk")))
+        chiffres(territoire_id=OuterRef("pk"))
+        | (Q(niveau=niveau.PAYS) & chiffres(territoire__niveau=niveau.DEPARTEMENT))
+        | (
+            Q(niveau=niveau.REGION)
+            & chiffres(territoire__niveau=niveau.DEPARTEMENT, territoire__region_id=OuterRef("pk"))
+        )
+        | (
+            Q(niveau=niveau.DEPARTEMENT)
+            & chiffres(territoire__niveau=niveau.COMMUNE, territoire__departement_id=OuterRef("pk"))
+        )
     )
     if not peut_consulter(user):
         return avec_chiffres.none()

@@ -105,15 +105,41 @@ class Contexte:
         return self.motif(indicateur, annee).afficher(chiffre, cellule)
 
 
-def perimetre_du_territoire(territoire: Territoire) -> tableaux.Perimetre:
+def perimetre_du_territoire(territoire: Territoire, parties: list[Territoire] = ()) -> tableaux.Perimetre:
     """A territory outside the contract's perimeter (another commune, a département, a région,
-    France) on its own: its own figures, over its own population (one query)."""
+    France): its own figures, over its own population (one query); with `parties`
+    (`parties_du_territoire`), its total is the sum of theirs, consolidated as the contract's
+    (secrecy, partial totals and what they cover)."""
+    territoires = {territoire.pk: territoire, **{p.pk: p for p in parties}}
     return tableaux.Perimetre(
         racine=territoire,
-        territoires={territoire.pk: territoire},
-        enfants={},
-        populations=tableaux.populations_par_millesime([territoire.pk]),
+        territoires=territoires,
+        enfants={territoire.pk: [p.pk for p in parties]} if parties else {},
+        populations=tableaux.populations_par_millesime(list(territoires)),
     )
+
+
+def _chiffres_propres(source: Source | None, sources: list[Source]) -> bool:
+    """Whether `source` has figures on the perimeter it was read for (`sources_avec_donnees`)."""
+    lue = next((s for s in sources if source is not None and s.pk == source.pk), None)
+    return bool(lue and lue.sur_le_perimetre)
+
+
+def parties_du_territoire(territoire: Territoire) -> list[Territoire]:
+    """What a national level adds up when the source publishes no figure of its own for it
+    (France is never stored, a région only with the régional base, a département only with the
+    départemental base): France's départements (with the facts attached to none, `NA`), a
+    région's départements, a département's communes. None for the other levels."""
+    niveau = Territoire.Niveau
+    if territoire.niveau == niveau.PAYS:
+        parties = Territoire.objects.filter(niveau=niveau.DEPARTEMENT)
+    elif territoire.niveau == niveau.REGION:
+        parties = Territoire.objects.filter(niveau=niveau.DEPARTEMENT, region_id=territoire.pk)
+    elif territoire.niveau == niveau.DEPARTEMENT:
+        parties = Territoire.objects.filter(niveau=niveau.COMMUNE, departement_id=territoire.pk)
+    else:
+        return []
+    return list(parties.exclude(pk=territoire.pk).defer("contour").order_by("code"))
 
 
 def contexte(
@@ -130,10 +156,18 @@ def contexte(
         perimetre = tableaux.perimetre()
     if perimetre is None:
         return None
-    sources = tableaux.sources_avec_donnees(
-        None if user is None else Source.objects.visibles_par(user), perimetre=perimetre
-    )
+    lisibles = None if user is None else Source.objects.visibles_par(user)
+    sources = tableaux.sources_avec_donnees(lisibles, perimetre=perimetre)
     source = valeurs.get("source") or tableaux.source_par_defaut(sources)
+    if territoire is not None and not _chiffres_propres(source, sources):
+        # No figure of its own in the source: a national level is the sum of its parts. When the
+        # source publishes the territory's own total, it stands alone, never added to its parts'
+        # (a départemental total already counts its masked communes).
+        parties = parties_du_territoire(territoire)
+        if parties:
+            perimetre = perimetre_du_territoire(territoire, parties)
+            sources = tableaux.sources_avec_donnees(lisibles, perimetre=perimetre)
+            source = valeurs.get("source") or tableaux.source_par_defaut(sources)
     if source is None or source not in sources:
         return None
     comptes = tableaux.Comptes.lire(perimetre, source=source)
@@ -280,7 +314,7 @@ def vue_ensemble(ctx: Contexte, famille: str | None) -> dict:
     if prioritaires:
         notes += [n for n in notes_sans_taux(prioritaires) if n not in notes]
     if any(ctx.partiel(i, ctx.annee, racine.pk) for i in indicateurs):
-        notes.append(_note_partiel(racine))
+        notes.append(_note_partiel())
     return {
         "tableau": tableau,
         "entete": entete,
@@ -335,12 +369,12 @@ def _reference(ctx: Contexte, indicateur: Indicateur, annee: int) -> calculs.Chi
     return ctx.chiffre(indicateur, annee, racine.pk)
 
 
-def _note_partiel(racine: Territoire) -> str:
+def _note_partiel() -> str:
     return _(
         "Partiel : le total ne compte que les parties qui ont un chiffre (territoires sans chiffre "
         "ou masqués par la source) ; la part de la population qu'elles couvrent est donnée. "
-        "Aucun rapport au %(t)s n'est calculé sur un total partiel."
-    ) % {"t": racine.nom}
+        "Aucun rapport n'est calculé sur un total partiel."
+    )
 
 
 def _couverture_export(couverture: completude.Couverture | None):
@@ -526,7 +560,7 @@ def vue_territoires(ctx: Contexte, indicateur: Indicateur, niveau: str | None) -
     notes = [n for n in [_note_denominateur(ctx, indicateur, ctx.annee, racine.pk)] if n]
     notes += notes_sans_taux(tableau, colonne=1)
     if not district_complet or any(ctx.partiel(indicateur, ctx.annee, t.pk) for t, _c in elements):
-        notes.append(_note_partiel(racine))
+        notes.append(_note_partiel())
     # The outlines' licences ask for their attribution on the map: the applied GeoJSON batches say it.
     attributions = []
     if any(e["contour"] for e in carte):
@@ -637,7 +671,7 @@ def vue_evolution(
     }
     notes = notes_sans_taux(tableau, colonne=None)
     if partiels:
-        notes.append(_note_partiel(perimetre.racine))
+        notes.append(_note_partiel())
     if mensuel:
         notes.append(
             _(
@@ -650,6 +684,9 @@ def vue_evolution(
 
 def vue_territoire(ctx: Contexte, territoire: Territoire) -> dict:
     racine = ctx.perimetre.racine
+    # The root's own page (the contract's territory, or a territory outside the contract) has no
+    # rate of the root beside its own: it would repeat it, and its ratio would always be 1.
+    avec_la_racine = territoire.pk != racine.pk
     indicateurs = tableaux.indicateurs_de(ctx.comptes)
     tableau = Tableau(
         "territoire",
@@ -660,8 +697,11 @@ def vue_territoire(ctx: Contexte, territoire: Territoire) -> dict:
             _("Nombre"),
             _("dont non localisé"),
             _("Taux"),
-            _("Taux de %(t)s") % {"t": racine.nom},
-            libelle_rapport(racine.nom),
+            *(
+                [_("Taux de %(t)s") % {"t": racine.nom}, libelle_rapport(racine.nom)]
+                if avec_la_racine
+                else []
+            ),
             _("Statut"),
         ],
     )
@@ -693,8 +733,14 @@ def vue_territoire(ctx: Contexte, territoire: Territoire) -> dict:
                     cellule_nombre(affiche),
                     non_localise,
                     cellule_taux(affiche, motif_sans_taux(consolide.total, affiche, indicateur)),
-                    cellule_taux(district, motif_sans_taux(chiffre_district, district, indicateur)),
-                    cellule_ratio(ratio if not affiche.masque else None),
+                    *(
+                        [
+                            cellule_taux(district, motif_sans_taux(chiffre_district, district, indicateur)),
+                            cellule_ratio(ratio if not affiche.masque else None),
+                        ]
+                        if avec_la_racine
+                        else []
+                    ),
                     ctx.statut(indicateur, annee, territoire.pk),
                 ]
             )
@@ -709,7 +755,7 @@ def vue_territoire(ctx: Contexte, territoire: Territoire) -> dict:
     )
     notes += notes_sans_taux(tableau)
     if partiels:
-        notes.append(_note_partiel(racine))
+        notes.append(_note_partiel())
     return {
         "tableau": tableau,
         "graphique": graphique,

@@ -55,7 +55,7 @@ class Perimetre:
         return self._denominateurs[cle]
 
 
-NIVEAUX = ["departement", "district", "commune", "quartier"]
+NIVEAUX = ["pays", "region", "departement", "epci", "district", "commune", "quartier"]
 
 
 def racine_du_contrat() -> Territoire | None:

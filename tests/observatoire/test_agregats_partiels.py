@@ -87,7 +87,7 @@ def test_ranking_gives_no_ratio_to_a_partial_district(poitiers_seul, analyste, c
     url = reverse("observatoire:par_territoire") + "?annee=2016"
     page = client.get(url).content.decode()
     assert PARTIEL_POITIERS_SEUL in page
-    assert "Aucun rapport au District test n&#x27;est calculé sur un total partiel." in page
+    assert "Aucun rapport n&#x27;est calculé sur un total partiel." in page
     lignes = {
         ligne.split(";")[1]: ligne.split(";")
         for ligne in client.get(url + "&export=classement&format=csv")

@@ -123,6 +123,33 @@ def test_a_commune_outside_the_contract_is_reached_when_the_contract_has_no_figu
     assert _api(partenaire_client, territoire="86066").status_code == 404
 
 
+@pytest.mark.parametrize("role", ["analyste", "partenaire"])
+def test_the_region_and_france_pages_show_the_sum_of_their_departements(national, client_de, request, role):
+    """France is never stored and a région only with the régional base: their pages, exports and
+    JSON show the sum of their départements' totals, for the analyst and for a partner of the
+    contract (its région and France are its references)."""
+    client = client_de(request.getfixturevalue(role))
+    for code, niveau, nom in [("75", "region", "Nouvelle-Aquitaine"), ("FR", "pays", "France")]:
+        page = client.get(_page(code, niveau))
+        assert page.status_code == 200, code
+        html = page.content.decode()
+        assert f'<h1 class="h3">{nom}' in html and "<td>468</td>" in html
+        csv = _export(client, _page(code, niveau), "csv").content.decode("utf-8-sig")
+        assert "Cambriolages (test);2024;468;" in csv
+        lignes = _api(client, territoire=code, niveau_territoire=niveau).json()["resultats"]
+        assert [(ligne["territoire"], ligne["nombre"]) for ligne in lignes] == [(nom, 468)]
+    # The Vienne's own published total stands alone: never added to its communes' (700 + 321).
+    vienne = client.get(_page("86", "departement")).content.decode()
+    assert "<td>468</td>" in vienne and "<td>1 489</td>" not in vienne and "<td>1\u202f489</td>" not in vienne
+
+
+def test_a_departement_without_a_total_of_its_own_is_the_sum_of_its_communes(national, analyste, client_de):
+    """Paris' département has no row: its page adds up its communes (Paris, 987)."""
+    page = client_de(analyste).get(_page("75", "departement"))
+    assert page.status_code == 200
+    assert "<td>987</td>" in page.content.decode()
+
+
 def test_the_commune_page_links_to_its_departement_page(national, analyste, client_de):
     html = client_de(analyste).get(_page("86066")).content.decode()
     assert f'href="{_page("86", "departement")}"' in html
@@ -219,15 +246,47 @@ def test_export_command_gives_exactly_that_territorys_rows_whatever_its_level(
         (["--territoire", "86", "--niveau-territoire", "canton"], "Niveau inconnu : canton"),
         (["--territoire", "86", "--niveau-territoire", "region"], "Territoire inconnu : 86 au niveau region"),
         (["--source", "inexistante"], "Source inconnue : inexistante"),
-        (["--territoire", "75", "--niveau-territoire", "region"], "Aucun chiffre pour"),
+        (
+            ["--territoire", "75", "--niveau-territoire", "region", "--source", "vide-test"],
+            "Aucun chiffre pour",
+        ),
     ],
 )
 def test_export_command_refuses_an_unknown_code_level_or_source_in_french_and_writes_nothing(
     national, tmp_path, args, message
 ):
+    SourceFactory(code="vide-test", libelle="Source sans chiffre (test)")
     with pytest.raises(CommandError, match=message):
         _exporter(tmp_path, *args, "--annee", "2024")
     assert not (tmp_path / "chiffres.csv").exists()
+
+
+def test_a_region_and_france_without_figures_of_their_own_export_the_sum_of_their_departements(
+    national, tmp_path
+):
+    """Nouvelle-Aquitaine has no row of its own: its figure is the sum of its départements (the
+    Vienne alone, all of them here: published in full); France's, the sum of the Vienne and of
+    Paris, whose département has no total (the sum is partial, and says so)."""
+    lignes = {}
+    for code, niveau in [("75", "region"), ("FR", "pays")]:
+        sortie = _exporter(
+            tmp_path,
+            *["--territoire", code, "--niveau-territoire", niveau, "--annee", "2024"],
+            *["--source", "base-communale-test"],
+            nom=f"{code}.csv",
+        )
+        lignes[code] = sortie.read_bytes().decode("utf-8-sig").splitlines()
+    entetes = lignes["75"][0].split(";")
+    region = dict(zip(entetes, lignes["75"][1].split(";"), strict=True))
+    assert len(lignes["75"]) == 2
+    assert (region["territoire"], region["nombre"], region["statut"]) == (
+        "Nouvelle-Aquitaine",
+        "468",
+        "publie",
+    )
+    france = dict(zip(entetes, lignes["FR"][1].split(";"), strict=True))
+    assert (france["territoire"], france["nombre"]) == ("France", "468")
+    assert france["statut"].startswith("partiel")
 
 
 def test_a_territory_on_its_own_is_not_compared_with_itself(national, analyste):
