@@ -77,11 +77,15 @@ def connu(
     return (nombre, communes)
 
 
-def _rapport(ctx: Contexte, affiche, reference: references.Reference, indicateur, annee) -> Cellule:
-    """The ratio of a shown rate to a reference's. None to a sum over only the parts the source
-    covers (it is not the reference's figure); a sum with masked parts says what it covers."""
+def _rapport(
+    ctx: Contexte, affiche, reference: references.Reference, indicateur, annee, partiel=False
+) -> Cellule:
+    """The ratio of a shown rate to a reference's. None for a partial total of the territory (the
+    contract's pages compute no ratio on one: its rate is not the territory's) and to a sum over
+    only the parts the source covers (it is not the reference's figure); a sum with masked parts
+    says what it covers."""
     reference_affichee = _affiche(ctx, reference, indicateur, annee)
-    if affiche.masque or reference_affichee.masque:
+    if partiel or affiche.masque or reference_affichee.masque:
         return cellule_ratio(None)
     if not reference.comparable:
         return cellule_ratio(None)
@@ -165,6 +169,14 @@ def colonnes_des_references(refs: list[Territoire]) -> list[str]:
     return colonnes
 
 
+def _taux_du_territoire(affiche, chiffre, indicateur, partiel: bool) -> Cellule:
+    """The territory's rate; a partial total's says so (its ratios are not computed)."""
+    cellule = cellule_taux(affiche, motif_sans_taux(chiffre, affiche, indicateur))
+    if partiel and affiche.taux is not None:
+        cellule = replace(cellule, texte=cellule.texte + " " + _("(partiel)"))
+    return cellule
+
+
 def tableau_contexte(
     ctx: Contexte, territoire: Territoire, indicateurs: list[Indicateur], annee: int
 ) -> Tableau:
@@ -184,15 +196,16 @@ def tableau_contexte(
         ):
             continue
         affiche = ctx.affiche(indicateur, annee, territoire.pk)
+        partiel = ctx.partiel(indicateur, annee, territoire.pk)
         ligne = [
             Cellule(indicateur.libelle),
-            cellule_taux(affiche, motif_sans_taux(chiffre, affiche, indicateur)),
+            _taux_du_territoire(affiche, chiffre, indicateur, partiel),
         ]
         for r in refs:
             reference = lues.de(r, indicateur, annee)
             ligne += [
                 _cellule_taux_reference(ctx, reference, indicateur, annee),
-                _rapport(ctx, affiche, reference, indicateur, annee),
+                _rapport(ctx, affiche, reference, indicateur, annee, partiel),
             ]
         tableau.lignes.append(ligne)
     return tableau
@@ -326,11 +339,12 @@ def tableau_contexte_territoires(
     for niveau, demandes_du_niveau in demandes.items():
         rangs |= references.Classement.lire(ctx.source, indicateur, annee, niveau).rangs(demandes_du_niveau)
     for t, chiffre, affiche in lignes:
-        ligne = [Cellule(t.nom), cellule_taux(affiche, motif_sans_taux(chiffre, affiche, indicateur))]
+        partiel = ctx.partiel(indicateur, annee, t.pk)
+        ligne = [Cellule(t.nom), _taux_du_territoire(affiche, chiffre, indicateur, partiel)]
         for r in refs:
             ligne += [
                 _cellule_taux_reference(ctx, lues.de(r, indicateur, annee), indicateur, annee),
-                _rapport(ctx, affiche, lues.de(r, indicateur, annee), indicateur, annee),
+                _rapport(ctx, affiche, lues.de(r, indicateur, annee), indicateur, annee, partiel),
             ]
         tableau.lignes.append(ligne + _cellules_rang(rangs.get(t.pk)))
     return tableau
@@ -357,13 +371,14 @@ def completer_json(ctx: Contexte, territoire: Territoire, lignes: list[dict], *,
         if indicateur is None:
             continue
         affiche = ctx.affiche(indicateur, annee, territoire.pk)
+        partiel = ctx.partiel(indicateur, annee, territoire.pk)
         ligne["references"] = []
         for r in refs:
             reference = lues.de(r, indicateur, annee)
             if reference.chiffre.statut == calculs.VIDE:
                 continue
             vue = _affiche(ctx, reference, indicateur, annee)
-            rapport = _rapport(ctx, affiche, reference, indicateur, annee)
+            rapport = _rapport(ctx, affiche, reference, indicateur, annee, partiel)
             ligne["references"].append(
                 {
                     "territoire_code": r.code,

@@ -219,3 +219,28 @@ def test_a_months_partial_district_total_says_so_in_the_monthly_series(
     mars = next(v for k, v in lignes.items() if "03/2016" in k)
     avril = next(v for k, v in lignes.items() if "04/2016" in k)
     assert "(partiel)" in mars and "(partiel)" not in avril
+
+
+def test_the_national_context_gives_no_ratio_to_a_partial_total(poitiers_seul, source, analyste, client_de):
+    """The district counts Poitiers alone (1 261 on 1 000 inhabitants): its rate is not the
+    district's, so it is said partial and never divided by the Vienne's (30 000 on 30 000)."""
+    _donnee(poitiers_seul, source, "departement", 30000)
+    client = client_de(analyste)
+    url = reverse("observatoire:tableau_de_bord") + "?annee=2016"
+    lignes = [
+        ligne.split(";")
+        for ligne in client.get(url + "&export=contexte&format=csv").content.decode("utf-8-sig").splitlines()
+    ]
+    entetes, district = lignes[0], lignes[1]
+    assert entetes[:4] == ["Indicateur", "Taux de District test", "Taux de Vienne", "Rapport à Vienne"]
+    assert district[2] == "1000,0" and district[3] == ""
+    page = client.get(url).content.decode()
+    contexte = page.split('id="tableau-contexte"')[1].split("</table>")[0]
+    assert "(partiel)</td>" in contexte and "<td>—</td>" in contexte
+    json = client.get(reverse("observatoire:api_chiffres"), {"annee": 2016, "territoire": "district-test"})
+    (ligne,) = [ligne for ligne in json.json()["resultats"] if ligne["territoire_code"] == "district-test"]
+    assert [(r["territoire"], r["rapport"]) for r in ligne["references"]] == [("Vienne", None)]
+    # Complete, the same district is divided by the Vienne's rate: (1 261 + 739) / 3 000 / 1.
+    _donnee(poitiers_seul, source, "c2", 739)
+    lignes = client.get(url + "&export=contexte&format=csv").content.decode("utf-8-sig").splitlines()
+    assert lignes[1].split(";")[3] != ""
