@@ -112,11 +112,18 @@ def notes_des_references(lues: references.References, refs: list[Territoire]) ->
     notes: list[str] = []
     for r in refs:
         origines = {
-            reference.origine_texte()
+            (reference.origine_texte(), reference.comparable)
             for (pk, _i, _a), reference in lues.valeurs.items()
             if pk == r.pk and reference.origine != references.PUBLIE
         }
-        notes += [_("%(t)s : %(o)s.") % {"t": r.nom, "o": o} for o in sorted(origines)]
+        for origine, comparable in sorted(origines):
+            if comparable:
+                notes.append(_("%(t)s : %(o)s.") % {"t": r.nom, "o": origine})
+            else:
+                notes.append(
+                    _("%(t)s : %(o)s ; une somme partielle, à laquelle aucun rapport n'est calculé.")
+                    % {"t": r.nom, "o": origine}
+                )
         couvertures = [
             reference.couverture
             for (pk, _i, _a), reference in lues.incompletes.items()

@@ -224,10 +224,12 @@ class References:
                     manquants.discard(cle)
                 else:
                     resultat.incompletes[cle] = reference
-        # A partial sum of départemental totals, said to be partial, rather than nothing.
+        # A partial sum of départemental totals, said to be partial, rather than nothing (the
+        # communes' sum it replaces is then no note of its own).
         for cle in manquants & set(departementales):
             if departementales[cle].chiffre.statut != calculs.VIDE:
                 resultat.valeurs[cle] = departementales[cle]
+                resultat.incompletes.pop(cle, None)
         return resultat
 
 

@@ -136,6 +136,26 @@ def test_a_partial_sum_of_departemental_totals_says_what_it_misses(national):
     assert "1 département sur 2" in france.origine_texte()
 
 
+def test_a_partial_sum_of_departemental_totals_is_one_note_that_says_no_ratio_is_computed(national):
+    """France: the Vienne's total but none for Paris' département, and Paris' commune in the
+    commune base. The page shows the partial départemental sum and says it takes no ratio; the
+    communes' sum it replaces is no second, contradictory note."""
+    from observatoire.tableaux_de_bord import national as contexte_national
+
+    n = national
+    _donnee(n, "vienne", 4000)
+    _donnee(n, "paris", 30000)
+    PopulationFactory(territoire=n["vienne"], annee=2022, habitants=440000)
+    PopulationFactory(territoire=n["dep_paris"], annee=2022, habitants=2100000)
+    lu = _lire(n, "france")
+    france = lu.de(n["france"], n["indicateur"], 2024)
+    assert france.origine == references.DEPARTEMENTS and not france.comparable
+    assert contexte_national.notes_des_references(lu, [n["france"]]) == [
+        "France : somme des totaux départementaux publiés (1 département sur 2, 17,3\u00a0% de la "
+        "population) ; une somme partielle, à laquelle aucun rapport n'est calculé."
+    ]
+
+
 def test_a_partial_sum_of_departemental_totals_gives_no_share_of_an_unknown_population(national):
     """Paris has no population: the share of France's population the Vienne makes is unknown,
     never 100 % of the known part."""
