@@ -98,9 +98,12 @@ def test_the_map_draws_named_outlines_a_legend_the_missing_rate_and_the_attribut
     assert page.locator("#carte .leaflet-control-zoom-in").get_attribute("title") == "Zoom avant"
     assert page.locator("#carte .leaflet-control-zoom-out").get_attribute("aria-label") == "Zoom arrière"
     expect(page.locator("#carte .leaflet-control-attribution")).to_contain_text("Carte : Leaflet")
-    # A (90 ‰) and B (30 ‰) are the two ends of the classes.
-    expect(legende).to_contain_text("de 30 à 45")
-    expect(legende).to_contain_text("de 75 à 90")
+    # A (90 ‰) and B (30 ‰) are the two ends of the classes: two rates, two classes (never
+    # empty classes between them), the lightest and the darkest colour.
+    expect(legende).to_contain_text("de 30 à 60")
+    expect(legende).to_contain_text("de 60 à 90")
+    assert legende.locator("li").filter(has_text="de 30 à").count() == 1
+    assert legende.locator("li").filter(has_text=" à ").count() == 2
     couleurs = page.eval_on_selector_all(
         "#carte path.leaflet-interactive", "chemins => chemins.map(c => c.getAttribute('fill'))"
     )

@@ -39,18 +39,29 @@
   }
 
   function classes(bas, haut, n) {
-    // Equal intervals between the lowest and the highest rate (one class when they are equal).
+    // Equal intervals between the lowest and the highest rate (one class when they are equal):
+    // no more classes than distinct rates, nor than the legend's tenths can tell apart (two
+    // rates of 0,52 and 0,58 ‰ make one class, never four that all read "de 0,5 à 0,6").
     if (!taux.length) { return []; }
     if (haut === bas) { return [[bas, haut]]; }
+    var distincts = taux.filter(function (v, i) { return taux.indexOf(v) === i; }).length;
+    n = Math.max(1, Math.min(n, distincts, Math.round((haut - bas) * 10)));
     var pas = (haut - bas) / n;
     var resultat = [];
     for (var i = 0; i < n; i++) { resultat.push([bas + i * pas, i === n - 1 ? haut : bas + (i + 1) * pas]); }
     return resultat;
   }
 
+  function teinte(i) {
+    // The classes' colours spread over the whole scale, the lightest to the darkest, whatever
+    // their number.
+    if (bornes.length === 1) { return COULEURS[COULEURS.length - 1]; }
+    return COULEURS[Math.round(i * (COULEURS.length - 1) / (bornes.length - 1))];
+  }
+
   function couleur(valeur) {
     for (var i = 0; i < bornes.length; i++) {
-      if (valeur <= bornes[i][1]) { return COULEURS[bornes.length === 1 ? COULEURS.length - 1 : i]; }
+      if (valeur <= bornes[i][1]) { return teinte(i); }
     }
     return COULEURS[COULEURS.length - 1];
   }
@@ -154,7 +165,7 @@
     bornes.forEach(function (borne, i) {
       var texte = borne[0] === borne[1] ? format.format(borne[0])
         : conteneur.dataset.classe.replace("%(bas)s", format.format(borne[0])).replace("%(haut)s", format.format(borne[1]));
-      liste.appendChild(entree({ fill: COULEURS[bornes.length === 1 ? COULEURS.length - 1 : i] }, texte));
+      liste.appendChild(entree({ fill: teinte(i) }, texte));
     });
     if (territoires.some(function (t) { return t.etat === "secret"; })) {
       liste.appendChild(entree({ fill: "url(#" + HACHURES.secret + ")", "stroke-width": "1.5" }, conteneur.dataset.secret));
