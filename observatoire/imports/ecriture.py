@@ -10,6 +10,10 @@ from decimal import Decimal
 import numpy as np
 from django.db import IntegrityError, connection
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from cls_poitiers import formats
+from cls_poitiers.tableurs import Probleme
 
 from ..models import Donnee
 
@@ -664,6 +668,34 @@ def texte_populations(tableau) -> io.StringIO:
     return texte
 
 
+def noter_populations_gardees(rapport, gardees: int, exemple) -> None:
+    """Say that a generated (illustrative) file's populations that differ from real ones were not
+    written (`exemple`: territory, year, the file's inhabitants, the stored ones): the file's own
+    rates were computed on its populations, not on the real ones the pages divide by. First among
+    the warnings, so that a long list never hides it."""
+    if rapport is None or not gardees:
+        return
+    nom, annee, fichier, enregistree = exemple
+    message = ngettext(
+        "%(n)s population du fichier (chiffres illustratifs) diffère d'une population réelle déjà "
+        "enregistrée : la population réelle est gardée, et les taux que le fichier publie pour ce "
+        "territoire et cette année ne sont pas calculés sur elle (par exemple %(t)s, %(a)s : "
+        "%(f)s habitants dans le fichier, %(e)s enregistrés).",
+        "%(n)s populations du fichier (chiffres illustratifs) diffèrent de populations réelles déjà "
+        "enregistrées : les populations réelles sont gardées, et les taux que le fichier publie pour "
+        "ces territoires et années ne sont pas calculés sur elles (par exemple %(t)s, %(a)s : "
+        "%(f)s habitants dans le fichier, %(e)s enregistrés).",
+        gardees,
+    ) % {
+        "n": formats.nombre(gardees),
+        "t": nom,
+        "a": annee,
+        "f": formats.nombre(fichier),
+        "e": formats.nombre(enregistree),
+    }
+    rapport.avertissements.insert(0, Probleme(None, "insee_pop", message))
+
+
 def ecrire_populations(
     tableau, source: str, texte: io.StringIO | None = None, *, illustratif: bool = False, rapport=None
 ) -> int:
@@ -714,6 +746,20 @@ def ecrire_populations(
                     )
                 if lignes:
                     rapport.remplacements_en_plus += lignes[0][-1] - len(lignes)
+            if illustratif and rapport is not None:
+                cursor.execute(
+                    """SELECT terr.nom, t.annee, t.habitants, p.habitants, count(*) OVER ()
+                    FROM observatoire_import_populations t
+                    JOIN cls_poitiers_population p
+                        ON p.territoire_id = t.territoire_id AND p.annee = t.annee
+                    JOIN cls_poitiers_territoire terr ON terr.id = t.territoire_id
+                    WHERE NOT p.illustratif AND t.habitants IS NOT NULL
+                        AND p.habitants IS DISTINCT FROM t.habitants
+                    ORDER BY t.territoire_id, t.annee LIMIT 1"""
+                )
+                gardee = cursor.fetchone()
+                if gardee:
+                    noter_populations_gardees(rapport, gardee[-1], gardee[:-1])
             cursor.execute(
                 f"""UPDATE cls_poitiers_population p
                 SET habitants = COALESCE(t.habitants, p.habitants),

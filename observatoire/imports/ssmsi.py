@@ -52,6 +52,7 @@ from .ecriture import (
     ecrire_populations,
     ecriture_en_masse,
     logements_decimaux,
+    noter_populations_gardees,
     noter_remplacement,
     texte_population,
     texte_populations,
@@ -913,7 +914,7 @@ class Populations:
             if (t, a) in valeurs
         }
         creer, modifier = [], []
-        nombre = 0
+        nombre, gardees, exemple = 0, 0, None
         for (territoire_id, annee), (habitants, logements) in valeurs.items():
             existante = existantes.get((territoire_id, annee))
             if existante is None:
@@ -930,7 +931,12 @@ class Populations:
                 continue
             pk, h, lg, ill, src, nom = existante
             if illustratif and not ill:
-                continue  # generated populations never replace a real one
+                # Generated populations never replace a real one (said once, `noter_populations_gardees`).
+                if habitants is not None and habitants != h:
+                    gardees += 1
+                    cas = (territoire_id, annee, nom, habitants, h)
+                    exemple = min(exemple or cas, cas)  # the first in the file's order, as on PostgreSQL
+                continue
             nouveaux_h = h if habitants is None else habitants
             nouveaux_lg = lg if logements is None else logements
             if (nouveaux_h, nouveaux_lg) != (h, lg):
@@ -959,6 +965,9 @@ class Populations:
                 creer, modifier = [], []
         nombre += self._ecrire(creer, modifier)
         rapport.populations += nombre
+        if gardees:
+            _territoire, annee, nom, fichier, enregistree = exemple
+            noter_populations_gardees(rapport, gardees, (nom, annee, fichier, enregistree))
 
     @staticmethod
     def _ecrire(creer, modifier) -> int:

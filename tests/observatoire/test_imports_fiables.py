@@ -239,6 +239,17 @@ def test_a_generated_national_file_never_replaces_real_figures_or_populations(tm
     assert generees.count() == len(generation.INDICATEURS_2025)
     # The years without a real population received an illustrative one, said so.
     assert Population.objects.get(territoire=poitiers, annee=2025).illustratif
+    # The file's own populations of 2016 and 2021 were not written, and the report says so first:
+    # the rates the file publishes for those years are not computed on the inhabitants the pages
+    # divide by.
+    premier = lot.rapport["avertissements"][0]
+    assert premier["colonne"] == "insee_pop"
+    message = premier["message"].replace("\u202f", " ")
+    assert message.startswith(
+        "2 populations du fichier (chiffres illustratifs) diffèrent de populations réelles"
+    )
+    assert "(par exemple Poitiers, 2016 : " in message
+    assert message.endswith(" habitants dans le fichier, 87 961 enregistrés).")
 
 
 def test_loading_generated_rows_never_replaces_a_real_population(perimetre):
