@@ -230,6 +230,17 @@ def test_partner_compares_the_contract_and_its_references_only(national, partena
     assert "Châtellerault" not in html and ">240<" not in html, html[html.find("Châtellerault") - 300 :][:600]
 
 
+def test_a_comparison_left_with_no_territory_shows_the_refusal_and_no_empty_chart(
+    national, partenaire, client_de
+):
+    """A partner asks for Châtellerault alone: refused, and nothing is left to compare. The page
+    says so and draws no empty chart, table or export link."""
+    html = client_de(partenaire).get(_url("commune:86066")).content.decode()
+    assert "« commune:86066 » n&#x27;est pas comparé" in html
+    assert "Aucun territoire comparé." in html
+    assert 'id="graphique-comparaison"' not in html and "export=comparaison" not in html
+
+
 @pytest.mark.parametrize("format_", ["csv", "xlsx"])
 @pytest.mark.parametrize("export", ["comparaison", "comparaison-detail"])
 def test_partner_never_exports_an_outside_commune_asked_in_the_query_string(
