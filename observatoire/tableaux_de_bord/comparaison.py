@@ -302,6 +302,7 @@ def _vue(ctx, indicateur, territoires, annees, valeurs) -> dict:
     )
     series, choisis, notes_origine, anterieur = [], [], [], False
     for t in territoires:
+        partiels: dict[str, list[int]] = {}  # what a partial figure covers → its years
         par_annee = valeurs[t.pk]
         origines = _origines(par_annee)
         tableau.lignes.append(
@@ -335,10 +336,14 @@ def _vue(ctx, indicateur, territoires, annees, valeurs) -> dict:
                 ]
             )
             if valeur.partiel:
-                notes_origine.append(
-                    _("%(t)s, %(a)s : partiel, %(p)s.") % {"t": t.nom, "a": annee, "p": valeur.partiel}
-                )
+                partiels.setdefault(valeur.partiel, []).append(annee)
             anterieur = anterieur or (not affiche.masque and affiche.anterieur)
+        # One note per territory and coverage, with its years, not one per year.
+        for couverture, annees_partielles in partiels.items():
+            notes_origine.append(
+                _("%(t)s, %(a)s : partiel, %(p)s.")
+                % {"t": t.nom, "a": texte_des_annees(annees_partielles), "p": couverture}
+            )
         nom = t.nom
         if sum(1 for x in territoires if x.nom == t.nom) > 1:
             nom = f"{t.nom} ({t.get_niveau_display().lower()})"
@@ -390,6 +395,22 @@ def _vue(ctx, indicateur, territoires, annees, valeurs) -> dict:
         "choisis": choisis,
         "notes": notes,
     }
+
+
+def texte_des_annees(annees: list[int]) -> str:
+    """Years in French, runs of consecutive years joined: "2016 à 2019, 2021 et 2023"."""
+    plages: list[list[int]] = []
+    for annee in sorted(annees):
+        if plages and annee == plages[-1][1] + 1:
+            plages[-1][1] = annee
+        else:
+            plages.append([annee, annee])
+    textes = [
+        str(debut) if debut == fin else _("%(d)s à %(f)s") % {"d": debut, "f": fin} for debut, fin in plages
+    ]
+    if len(textes) == 1:
+        return textes[0]
+    return _("%(liste)s et %(dernier)s") % {"liste": ", ".join(textes[:-1]), "dernier": textes[-1]}
 
 
 def chercher(user, ctx: pages.Contexte, texte: str, refs: list[Territoire]) -> list[Territoire]:

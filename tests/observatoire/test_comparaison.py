@@ -413,3 +413,15 @@ def test_by_default_a_reference_without_figures_is_left_out(perimetre, source, a
     )
     assert [ligne[0].texte for ligne in reponse.context["tableau"].lignes] == ["District test", "Vienne"]
     assert _lignes(reponse, "tableau")[1][2:] == ["aucun chiffre", "—"]
+
+
+@pytest.mark.parametrize(
+    ("annees", "texte"),
+    [
+        ([2021], "2021"),
+        ([2016, 2017, 2018, 2019], "2016 à 2019"),
+        ([2023, 2016, 2017, 2021], "2016 à 2017, 2021 et 2023"),
+    ],
+)
+def test_the_years_of_a_partial_figure_are_said_once_as_runs(annees, texte):
+    assert comparaison.texte_des_annees(annees) == texte
