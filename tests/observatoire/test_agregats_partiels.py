@@ -244,3 +244,15 @@ def test_the_national_context_gives_no_ratio_to_a_partial_total(poitiers_seul, s
     _donnee(poitiers_seul, source, "c2", 739)
     lignes = client.get(url + "&export=contexte&format=csv").content.decode("utf-8-sig").splitlines()
     assert lignes[1].split(";")[3] != ""
+
+
+def test_the_home_pages_json_link_gives_the_figures_of_the_page(poitiers_seul, source, analyste, client_de):
+    """« Ces chiffres en JSON » keeps the page's source and year: its rows are the page's."""
+    _donnee(poitiers_seul, source, "c1", 77, annee=2017)
+    client = client_de(analyste)
+    page = client.get(reverse("observatoire:tableau_de_bord") + "?annee=2016").content.decode()
+    lien = page.split("Ces chiffres en JSON")[0].rsplit('href="', 1)[1].split('"')[0].replace("&amp;", "&")
+    assert lien == reverse("observatoire:api_chiffres") + "?source=police-test&annee=2016"
+    lignes = client.get(lien).json()["resultats"]
+    assert {ligne["periode"] for ligne in lignes} == {"2016"}
+    assert {ligne["nombre"] for ligne in lignes if ligne["territoire_code"] == "86194"} == {1261}
