@@ -171,14 +171,9 @@ def test_a_partial_sum_of_departemental_totals_gives_no_share_of_an_unknown_popu
     assert france.couverture.part_population == pytest.approx(440000 / 2540000 * 100)
 
 
-def test_the_share_covered_by_a_sum_over_communes_counted_per_dwelling_is_one_of_inhabitants(national):
-    """Burglaries are counted per dwelling, but the note says a share of the population: it is
-    the legal population's, never that of the dwellings."""
-    n = national
-    indicateur = IndicateurFactory(code="cambriolages-part", denominateur="logements")
-    Population.objects.filter(territoire=n["poitiers"], annee=2022).update(logements=60000)
-    Population.objects.filter(territoire=n["chatellerault"], annee=2022).update(logements=5000)
-    for nom, nombre in [("poitiers", 600), ("chatellerault", None)]:
+def _par_logements(n, indicateur, nombres: dict, reference: str) -> references.Reference:
+    """The 2024 figures `nombres` (None: masked) of `indicateur`, and `reference`'s figure read."""
+    for nom, nombre in nombres.items():
         DonneeFactory(
             source=n["source"],
             indicateur=indicateur,
@@ -187,8 +182,18 @@ def test_the_share_covered_by_a_sum_over_communes_counted_per_dwelling_is_one_of
             nombre=nombre,
             secret=nombre is None,
         )
-    vienne = references.References.lire(n["source"], [n["vienne"]], [indicateur], [2024])
-    vienne = vienne.de(n["vienne"], indicateur, 2024)
+    lues = references.References.lire(n["source"], [n[reference]], [indicateur], [2024])
+    return lues.de(n[reference], indicateur, 2024)
+
+
+def test_the_share_covered_by_a_sum_over_communes_counted_per_dwelling_is_one_of_inhabitants(national):
+    """Burglaries are counted per dwelling, but the note says a share of the population: it is
+    the legal population's, never that of the dwellings."""
+    n = national
+    indicateur = IndicateurFactory(code="cambriolages-part", denominateur="logements")
+    Population.objects.filter(territoire=n["poitiers"], annee=2022).update(logements=60000)
+    Population.objects.filter(territoire=n["chatellerault"], annee=2022).update(logements=5000)
+    vienne = _par_logements(n, indicateur, {"poitiers": 600, "chatellerault": None}, "vienne")
     assert vienne.chiffre.taux == pytest.approx(10)  # 600 on Poitiers' 60 000 dwellings
     poitiers, chatellerault = n["poitiers"].population_legale, n["chatellerault"].population_legale
     assert vienne.couverture.part_population == pytest.approx(poitiers / (poitiers + chatellerault) * 100)
@@ -204,17 +209,7 @@ def test_the_share_covered_by_departemental_totals_counted_per_dwelling_is_one_o
     indicateur = IndicateurFactory(code="cambriolages-dep", denominateur="logements")
     PopulationFactory(territoire=n["vienne"], annee=2022, habitants=440000, logements=250000)
     PopulationFactory(territoire=n["dep_paris"], annee=2022, habitants=2100000, logements=1300000)
-    for nom, nombre in [("vienne", 2500), ("dep_paris", None)]:
-        DonneeFactory(
-            source=n["source"],
-            indicateur=indicateur,
-            territoire=n[nom],
-            annee=2024,
-            nombre=nombre,
-            secret=nombre is None,
-        )
-    france = references.References.lire(n["source"], [n["france"]], [indicateur], [2024])
-    france = france.de(n["france"], indicateur, 2024)
+    france = _par_logements(n, indicateur, {"vienne": 2500, "dep_paris": None}, "france")
     assert france.chiffre.taux == pytest.approx(10)  # 2 500 on the Vienne's 250 000 dwellings
     assert france.couverture.part_population == pytest.approx(440000 / 2540000 * 100)
 
