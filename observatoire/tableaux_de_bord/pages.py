@@ -41,6 +41,9 @@ class Contexte:
     annees: list[int]
     annee: int
     detail: bool
+    # The year asked for (`?annee=`) when the source has no figure in it: the page says so and
+    # shows `annee` instead.
+    annee_absente: int | None = None
     _cache: dict = field(default_factory=dict)
 
     @property
@@ -179,7 +182,17 @@ def contexte(
         annee = comptes.derniere_annee_de(perimetre.territoires) or (annees[-1] if annees else None)
     if annee is None:
         return None
-    return Contexte(perimetre, sources, source, comptes, annees, int(annee), sees_detailed_figures(user))
+    demandee = valeurs.get("annee")
+    return Contexte(
+        perimetre,
+        sources,
+        source,
+        comptes,
+        annees,
+        int(annee),
+        sees_detailed_figures(user),
+        annee_absente=int(demandee) if demandee and demandee not in annees else None,
+    )
 
 
 def cellule_nombre(affiche: secret.Affiche) -> Cellule:

@@ -256,3 +256,11 @@ def test_the_home_pages_json_link_gives_the_figures_of_the_page(poitiers_seul, s
     lignes = client.get(lien).json()["resultats"]
     assert {ligne["periode"] for ligne in lignes} == {"2016"}
     assert {ligne["nombre"] for ligne in lignes if ligne["territoire_code"] == "86194"} == {1261}
+
+
+@pytest.mark.parametrize("page", ["observatoire:tableau_de_bord", "observatoire:par_territoire"])
+def test_a_year_without_figures_is_said_and_the_latest_shown(poitiers_seul, analyste, client_de, page):
+    html = client_de(analyste).get(reverse(page) + "?annee=1950").content.decode()
+    assert "Aucun chiffre de cette source pour l’année 1950 : les chiffres montrés sont ceux de 2016." in html
+    html = client_de(analyste).get(reverse(page) + "?annee=2016").content.decode()
+    assert 'id="annee-absente"' not in html
