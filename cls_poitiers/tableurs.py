@@ -524,6 +524,18 @@ def _cellule_xlsx(value):
     return neutraliser(value)
 
 
+def titre_de_feuille(titre: str) -> str:
+    """A sheet's title: at most 31 characters and none of : \\ / ? * [ ] (Excel's rules). A
+    longer one is cut at a word, with an ellipsis, never in the middle of a word."""
+    titre = re.sub(r"[:\\/?*\[\]]", "-", titre).strip()
+    if len(titre) <= 31:
+        return titre
+    coupe = titre[:30]
+    if " " in coupe[10:]:
+        coupe = coupe[: coupe.rindex(" ")]
+    return coupe.rstrip(" ,;—–-(") + "…"
+
+
 def xlsx_bytes(feuilles: dict[str, tuple[list[str], list]]) -> bytes:
     """`feuilles`: sheet title → (headers, rows). Text cells are neutralised."""
     # Imported here: every process (an import command, a worker) loads this module, few write XLSX.
@@ -533,8 +545,7 @@ def xlsx_bytes(feuilles: dict[str, tuple[list[str], list]]) -> bytes:
     classeur = Workbook()
     classeur.remove(classeur.active)
     for titre, (entetes, lignes) in feuilles.items():
-        # A sheet's title has at most 31 characters and none of : \ / ? * [ ].
-        feuille = classeur.create_sheet(title=re.sub(r"[:\\/?*\[\]]", "-", titre)[:31])
+        feuille = classeur.create_sheet(title=titre_de_feuille(titre))
         feuille.append([neutraliser(e) for e in entetes])
         for ligne in lignes:
             feuille.append([_cellule_xlsx(v) for v in ligne])

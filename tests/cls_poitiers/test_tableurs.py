@@ -301,3 +301,17 @@ def test_an_apostrophe_thousands_separator_is_accepted_by_the_observatory_import
     chemin.write_text("territoire;indicateur;periode;nombre\n86194;total-faits-constates;1997;1'234\n")
     call_command("importer_chiffres", str(chemin), stdout=io.StringIO())
     assert Donnee.objects.get(territoire__code="86194", annee=1997).nombre == 1234
+
+
+@pytest.mark.parametrize(
+    ("titre", "attendu"),
+    [
+        ("Chiffres", "Chiffres"),
+        ("Taux par territoire et par année", "Taux par territoire et par…"),
+        ("Contexte : département/région", "Contexte - département-région"),
+        ("Anticonstitutionnellementissimement", "Anticonstitutionnellementissim…"),
+    ],
+)
+def test_a_sheet_title_keeps_excels_rules_and_is_cut_at_a_word(titre, attendu):
+    assert tableurs.titre_de_feuille(titre) == attendu
+    assert len(tableurs.titre_de_feuille(titre)) <= 31
