@@ -264,3 +264,11 @@ def test_a_year_without_figures_is_said_and_the_latest_shown(poitiers_seul, anal
     assert "Aucun chiffre de cette source pour l’année 1950 : les chiffres montrés sont ceux de 2016." in html
     html = client_de(analyste).get(reverse(page) + "?annee=2016").content.decode()
     assert 'id="annee-absente"' not in html
+
+
+def test_a_year_that_is_no_number_is_said_beside_its_field(poitiers_seul, analyste, client_de):
+    client = client_de(analyste)
+    html = client.get(reverse("observatoire:tableau_de_bord") + "?annee=deux-mille").content.decode()
+    assert "Saisissez un nombre." in html and "La valeur par défaut est montrée." in html
+    html = client.get(reverse("observatoire:tableau_de_bord") + "?annee=1850").content.decode()
+    assert "Aucun chiffre de cette source pour l’année 1850" in html
