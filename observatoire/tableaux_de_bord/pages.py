@@ -128,17 +128,22 @@ def _chiffres_propres(source: Source | None, sources: list[Source]) -> bool:
     return bool(lue and lue.sur_le_perimetre)
 
 
-def parties_du_territoire(territoire: Territoire) -> list[Territoire]:
+def parties_du_territoire(territoire: Territoire, detail: bool = True) -> list[Territoire]:
     """What a national level adds up when the source publishes no figure of its own for it
     (France is never stored, a région only with the régional base, a département only with the
     départemental base): France's départements (with the facts attached to none, `NA`), a
-    région's départements, a département's communes. None for the other levels."""
+    région's départements, a département's communes. None for the other levels.
+
+    A département's communes only for the readers of detailed figures: a partner sees the
+    contract's communes, and the département's sum less them could give another commune's count
+    (`references.afficher` masks such a reference for them; this page would not know which
+    communes the reader sees)."""
     niveau = Territoire.Niveau
     if territoire.niveau == niveau.PAYS:
         parties = Territoire.objects.filter(niveau=niveau.DEPARTEMENT)
     elif territoire.niveau == niveau.REGION:
         parties = Territoire.objects.filter(niveau=niveau.DEPARTEMENT, region_id=territoire.pk)
-    elif territoire.niveau == niveau.DEPARTEMENT:
+    elif territoire.niveau == niveau.DEPARTEMENT and detail:
         parties = Territoire.objects.filter(niveau=niveau.COMMUNE, departement_id=territoire.pk)
     else:
         return []
@@ -166,7 +171,7 @@ def contexte(
         # No figure of its own in the source: a national level is the sum of its parts. When the
         # source publishes the territory's own total, it stands alone, never added to its parts'
         # (a départemental total already counts its masked communes).
-        parties = parties_du_territoire(territoire)
+        parties = parties_du_territoire(territoire, detail=user is None or sees_detailed_figures(user))
         if parties:
             perimetre = perimetre_du_territoire(territoire, parties)
             sources = tableaux.sources_avec_donnees(lisibles, perimetre=perimetre)

@@ -150,6 +150,29 @@ def test_a_departement_without_a_total_of_its_own_is_the_sum_of_its_communes(nat
     assert "<td>987</td>" in page.content.decode()
 
 
+def test_a_partner_never_gets_a_departement_as_the_sum_of_its_communes(
+    national, analyste, partenaire, client_de
+):
+    """A source with Poitiers and Châtellerault but no total for the Vienne: the analyst reads the
+    Vienne as their sum (1 021); the partner, who sees Poitiers (700), would get Châtellerault's
+    321 by subtraction: the Vienne has no figure for them in that source."""
+    source = SourceFactory(code="communes-seules", libelle="Communes seules (test)", ordre=0)
+    indicateur = IndicateurFactory(code="vols-communes-seules")
+    for nom, nombre in [("poitiers", 700), ("chatellerault", 321)]:
+        DonneeFactory(
+            source=source, indicateur=indicateur, territoire=national[nom], annee=2024, nombre=nombre
+        )
+    url = _page("86", "departement") + "&source=communes-seules"
+    assert "<td>1 021</td>" in client_de(analyste).get(url).content.decode().replace("\u202f", " ")
+    reponse = client_de(partenaire).get(url)
+    contenu = reponse.content.decode().replace("\u202f", " ")
+    assert "1 021" not in contenu and "<td>321</td>" not in contenu
+    json = _api(
+        client_de(partenaire), territoire="86", niveau_territoire="departement", source="communes-seules"
+    )
+    assert "1021" not in json.content.decode() and "321" not in json.content.decode()
+
+
 def test_the_commune_page_links_to_its_departement_page(national, analyste, client_de):
     html = client_de(analyste).get(_page("86066")).content.decode()
     assert f'href="{_page("86", "departement")}"' in html
