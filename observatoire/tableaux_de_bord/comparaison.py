@@ -266,11 +266,9 @@ def _cellule_taux(valeur: Valeur, indicateur) -> Cellule:
         return Cellule("—", "")
     if affiche.masque:
         return Cellule(affiche.nombre_texte)
-    cellule = pages.cellule_taux(affiche, pages.motif_sans_taux(valeur.chiffre, affiche, indicateur))
+    cellule = pages.cellule_taux_de(valeur.chiffre, affiche, indicateur, bool(valeur.partiel))
     # "10,4 ‰ *" kept on one line in a narrow column.
     cellule.texte = cellule.texte.replace(" *", "\u00a0*")
-    if valeur.partiel and affiche.taux is not None:
-        cellule.texte += " " + _("(partiel)")
     return cellule
 
 

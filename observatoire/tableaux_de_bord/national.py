@@ -20,6 +20,7 @@ from .pages import (
     cellule_nombre,
     cellule_ratio,
     cellule_taux,
+    cellule_taux_de,
     motif_sans_taux,
 )
 
@@ -176,14 +177,6 @@ def colonnes_des_references(refs: list[Territoire]) -> list[str]:
     return colonnes
 
 
-def _taux_du_territoire(affiche, chiffre, indicateur, partiel: bool) -> Cellule:
-    """The territory's rate; a partial total's says so (its ratios are not computed)."""
-    cellule = cellule_taux(affiche, motif_sans_taux(chiffre, affiche, indicateur))
-    if partiel and affiche.taux is not None:
-        cellule = replace(cellule, texte=cellule.texte + " " + _("(partiel)"))
-    return cellule
-
-
 def tableau_contexte(
     ctx: Contexte, territoire: Territoire, indicateurs: list[Indicateur], annee: int
 ) -> Tableau:
@@ -206,7 +199,7 @@ def tableau_contexte(
         partiel = ctx.partiel(indicateur, annee, territoire.pk)
         ligne = [
             Cellule(indicateur.libelle),
-            _taux_du_territoire(affiche, chiffre, indicateur, partiel),
+            cellule_taux_de(chiffre, affiche, indicateur, partiel),
         ]
         for r in refs:
             reference = lues.de(r, indicateur, annee)
@@ -347,7 +340,7 @@ def tableau_contexte_territoires(
         rangs |= references.Classement.lire(ctx.source, indicateur, annee, niveau).rangs(demandes_du_niveau)
     for t, chiffre, affiche in lignes:
         partiel = ctx.partiel(indicateur, annee, t.pk)
-        ligne = [Cellule(t.nom), _taux_du_territoire(affiche, chiffre, indicateur, partiel)]
+        ligne = [Cellule(t.nom), cellule_taux_de(chiffre, affiche, indicateur, partiel)]
         for r in refs:
             ligne += [
                 _cellule_taux_reference(ctx, lues.de(r, indicateur, annee), indicateur, annee),

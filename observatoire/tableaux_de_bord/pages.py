@@ -221,6 +221,17 @@ def cellule_taux(affiche: secret.Affiche, motif: str = "") -> Cellule:
     return Cellule(affiche.taux_texte + (" *" if affiche.anterieur else ""), affiche.taux)
 
 
+def cellule_taux_de(
+    chiffre: calculs.Chiffre, affiche: secret.Affiche, indicateur: Indicateur, partiel: bool
+) -> Cellule:
+    """A figure's rate cell (`cellule_taux`, with why it has none); a partial total's rate says
+    « (partiel) », as no ratio is computed on it."""
+    cellule = cellule_taux(affiche, motif_sans_taux(chiffre, affiche, indicateur))
+    if partiel and affiche.taux is not None:
+        cellule.texte += " " + _("(partiel)")
+    return cellule
+
+
 def motif_sans_taux(chiffre: calculs.Chiffre, affiche: secret.Affiche, indicateur: Indicateur) -> str:
     """Why a figure shown in full has no rate, in French ("" when it has one or is masked: the
     reason would say more than the reader may see)."""
@@ -731,19 +742,22 @@ def vue_territoire(ctx: Contexte, territoire: Territoire) -> dict:
             if consolide is None or consolide.total.statut == calculs.VIDE:
                 continue
             affiche = ctx.affiche(indicateur, annee, territoire.pk)
-            district = ctx.affiche(indicateur, annee, racine.pk)
             non_localise = (
                 cellule_nombre(ctx.affiche(indicateur, annee, territoire.pk, secret.NON_LOCALISE))
                 if consolide.non_localise
                 else Cellule("—", "")
             )
-            chiffre_district = _reference(ctx, indicateur, annee)
-            ratio = calculs.rapport(consolide.total, chiffre_district)
-            partiels = (
-                partiels
-                or ctx.partiel(indicateur, annee, territoire.pk)
-                or ctx.partiel(indicateur, annee, racine.pk)
-            )
+            partiels = partiels or ctx.partiel(indicateur, annee, territoire.pk)
+            colonnes_racine = []
+            if avec_la_racine:
+                district = ctx.affiche(indicateur, annee, racine.pk)
+                chiffre_district = _reference(ctx, indicateur, annee)
+                ratio = calculs.rapport(consolide.total, chiffre_district)
+                partiels = partiels or ctx.partiel(indicateur, annee, racine.pk)
+                colonnes_racine = [
+                    cellule_taux(district, motif_sans_taux(chiffre_district, district, indicateur)),
+                    cellule_ratio(ratio if not affiche.masque else None),
+                ]
             tableau.lignes.append(
                 [
                     Cellule(indicateur.libelle),
@@ -751,14 +765,7 @@ def vue_territoire(ctx: Contexte, territoire: Territoire) -> dict:
                     cellule_nombre(affiche),
                     non_localise,
                     cellule_taux(affiche, motif_sans_taux(consolide.total, affiche, indicateur)),
-                    *(
-                        [
-                            cellule_taux(district, motif_sans_taux(chiffre_district, district, indicateur)),
-                            cellule_ratio(ratio if not affiche.masque else None),
-                        ]
-                        if avec_la_racine
-                        else []
-                    ),
+                    *colonnes_racine,
                     ctx.statut(indicateur, annee, territoire.pk),
                 ]
             )
