@@ -253,11 +253,18 @@ def tableau_references(
     return tableau
 
 
+def colonnes_du_rang() -> list[str]:
+    """The rank's columns: the rank and how many territories are ranked each have their own, so
+    that the CSV/XLSX export keeps both as numbers (the JSON gives them as "rang" and "sur")."""
+    return [_("Rang (taux décroissant)"), _("Territoires classés"), _("Parmi les"), _("Centile")]
+
+
 def _cellules_rang(rang: references.Rang | None) -> list[Cellule]:
     if rang is None:
-        return [Cellule("—", ""), Cellule("—", ""), Cellule("—", "")]
+        return [Cellule("—", ""), Cellule("—", ""), Cellule("—", ""), Cellule("—", "")]
     return [
-        Cellule(rang.texte(), rang.rang),
+        Cellule(formats.nombre(rang.rang), rang.rang),
+        Cellule(formats.nombre(rang.classes), rang.classes),
         Cellule(rang.groupe),
         Cellule(rang.centile_texte(), rang.centile),
     ]
@@ -277,7 +284,7 @@ def tableau_rang(ctx: Contexte, territoire: Territoire, indicateur: Indicateur, 
     tableau = Tableau(
         "rang",
         _("Rang de %(t)s en %(a)s : %(i)s") % {"t": territoire.nom, "a": annee, "i": indicateur.libelle},
-        [_("Indicateur"), _("Taux"), _("Rang (taux décroissant)"), _("Parmi les"), _("Centile")],
+        [_("Indicateur"), _("Taux"), *colonnes_du_rang()],
     )
     tableau.lignes.append([Cellule(indicateur.libelle), cellule_taux(affiche), *_cellules_rang(rang)])
     return tableau
@@ -320,9 +327,7 @@ def tableau_contexte_territoires(
             _("Territoire"),
             _("Taux"),
             *colonnes_des_references(refs),
-            _("Rang (taux décroissant)"),
-            _("Parmi les"),
-            _("Centile"),
+            *colonnes_du_rang(),
         ],
     )
     lignes, demandes = [], {}

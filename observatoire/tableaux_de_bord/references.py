@@ -544,9 +544,6 @@ class Rang:
     groupe: str  # what the group is, in French
     masques: int = 0  # territories of the group masked at the source (no rate, not ranked)
 
-    def texte(self) -> str:
-        return _("%(r)s sur %(n)s") % {"r": formats.nombre(self.rang), "n": formats.nombre(self.classes)}
-
     def centile_texte(self) -> str:
         return formats.nombre(self.centile, 0)
 

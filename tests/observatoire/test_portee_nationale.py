@@ -225,10 +225,15 @@ def test_search_box_finds_a_commune_by_name_or_code(national, analyste, partenai
     for texte in ["chatellerault", "CHÂTELLERAULT", "86066"]:
         html = client_de(analyste).get(url, {"q": texte}).content.decode()
         assert '<label for="recherche-territoire"' in html
+        # Submitted, the browser lands on the results, below the map and the tables.
+        assert f'action="{url}#titre-recherche"' in html
         assert f'<a href="{_page("86066")}">Châtellerault</a>' in html, texte
         assert "Poitiers</a>" not in _resultats(html)
-    html = client_de(analyste).get(url, {"q": "vienne"}).content.decode()
+    html = client_de(analyste).get(url, {"q": "vienne", "source": "base-communale-test"}).content.decode()
     assert f'<a href="{_page("86", "departement")}">Vienne</a>' in html
+    # A new search keeps the page's filters (its source here), never the previous text.
+    assert '<input type="hidden" name="source" value="base-communale-test">' in html
+    assert 'type="hidden" name="q"' not in html
     html = client_de(analyste).get(url, {"q": "introuvable"}).content.decode()
     assert "Aucun territoire avec des chiffres ne correspond à « introuvable »" in html
 
@@ -411,3 +416,29 @@ def test_a_departement_is_shown_beside_its_region_and_france(national, analyste,
     lignes = _api(client, territoire="86", niveau_territoire="departement").json()["resultats"]
     assert {r["niveau"] for r in lignes[0]["references"]} == {"region", "pays"}
     assert "rang" not in lignes[0]  # a rank is given for one indicator and one year only
+
+
+def test_the_rank_export_keeps_the_rank_and_how_many_are_ranked_as_two_numbers(national, analyste, client_de):
+    """Châtellerault (10,7 ‰) between a commune of its class at 20 ‰ and one at 4 ‰: the page
+    and its CSV/XLSX give its rank (2) and the number ranked (3) each in its own column."""
+    from tests.factories import PopulationFactory, TerritoireFactory
+
+    _populations(national)
+    indicateur = Donnee.objects.filter(territoire=national["chatellerault"]).get().indicateur
+    for code, habitants, nombre in [("99001", 40000, 800), ("99002", 25000, 100)]:
+        voisine = TerritoireFactory(code=code, nom=f"Voisine {code}", population_legale=habitants)
+        PopulationFactory(territoire=voisine, annee=2022, habitants=habitants)
+        DonneeFactory(
+            source=national["source"], indicateur=indicateur, territoire=voisine, annee=2024, nombre=nombre
+        )
+    client = client_de(analyste)
+    html = client.get(_page("86066")).content.decode()
+    assert '<th scope="col">Territoires classés</th>' in html
+    csv = client.get(_page("86066") + "?export=rang&format=csv").content.decode("utf-8-sig").splitlines()
+    assert "Territoires classés" in csv[0]
+    colonnes = csv[0].split(";")
+    ligne = csv[1].split(";")
+    assert ligne[colonnes.index("Rang (taux décroissant)")] == "2"
+    assert ligne[colonnes.index("Territoires classés")] == "3"
+    xlsx = _cellules_xlsx(client.get(_page("86066") + "?export=rang&format=xlsx"))
+    assert xlsx[xlsx.index("Territoires classés") + len(colonnes)] == 3  # under its header, a number
