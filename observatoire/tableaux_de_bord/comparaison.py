@@ -145,7 +145,8 @@ def _vide(detail: bool) -> Valeur:
 
 
 def _valeurs_du_contrat(ctx: pages.Contexte, indicateur, territoire, annees) -> dict[int, Valeur]:
-    somme = territoire.pk in ctx.perimetre.enfants
+    """A territory of the contract's figures: a consolidation in the years where its parts have
+    figures of their own (a commune and its quartiers), else the source's own figure."""
     resultat = {}
     for annee in annees:
         chiffre = ctx.chiffre(indicateur, annee, territoire.pk)
@@ -153,6 +154,7 @@ def _valeurs_du_contrat(ctx: pages.Contexte, indicateur, territoire, annees) -> 
         montre = chiffre.statut not in (calculs.VIDE, calculs.SECRET)
         if montre and ctx.partiel(indicateur, annee, territoire.pk):
             partiel = ctx.statut(indicateur, annee, territoire.pk).texte
+        somme = ctx.couverture(indicateur, annee, territoire.pk) is not None
         resultat[annee] = Valeur(
             chiffre,
             ctx.affiche(indicateur, annee, territoire.pk),
@@ -300,14 +302,24 @@ def _vue(ctx, indicateur, territoires, annees, valeurs) -> dict:
     )
     series, choisis, notes_origine, anterieur = [], [], [], False
     for t in territoires:
-        partiels: dict[str, list[int]] = {}  # what a partial figure covers → its years
         par_annee = valeurs[t.pk]
+        partiels: dict[str, list[int]] = {}  # what a partial figure covers → its years
+        for annee in annees:
+            if par_annee[annee].partiel and par_annee[annee].chiffre.statut != calculs.VIDE:
+                partiels.setdefault(par_annee[annee].partiel, []).append(annee)
         origines = _origines(par_annee)
+        # One note per territory and coverage, with its years, not one per year; the export,
+        # whose rates are bare numbers without the page's « (partiel) », carries it in the row.
+        couvertures = [
+            _("%(a)s : partiel, %(p)s") % {"a": texte_des_annees(annees_partielles), "p": couverture}
+            for couverture, annees_partielles in partiels.items()
+        ]
+        notes_origine += [_("%(t)s, %(c)s.") % {"t": t.nom, "c": texte} for texte in couvertures]
         tableau.lignes.append(
             [
                 Cellule(t.nom),
                 Cellule(t.get_niveau_display()),
-                Cellule(origines),
+                Cellule(origines, " ; ".join([origines, *couvertures])),
                 *[_cellule_taux(par_annee[a], indicateur) for a in annees],
             ]
         )
@@ -333,15 +345,7 @@ def _vue(ctx, indicateur, territoires, annees, valeurs) -> dict:
                     Cellule(statut),
                 ]
             )
-            if valeur.partiel:
-                partiels.setdefault(valeur.partiel, []).append(annee)
             anterieur = anterieur or (not affiche.masque and affiche.anterieur)
-        # One note per territory and coverage, with its years, not one per year.
-        for couverture, annees_partielles in partiels.items():
-            notes_origine.append(
-                _("%(t)s, %(a)s : partiel, %(p)s.")
-                % {"t": t.nom, "a": texte_des_annees(annees_partielles), "p": couverture}
-            )
         nom = t.nom
         if sum(1 for x in territoires if x.nom == t.nom) > 1:
             nom = f"{t.nom} ({t.get_niveau_display().lower()})"

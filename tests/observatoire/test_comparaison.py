@@ -159,6 +159,42 @@ def test_a_region_without_a_total_is_the_sum_of_its_departemental_totals(nationa
     assert _ligne(reponse, "Nouvelle-Aquitaine", 2023)[7].startswith("somme des communes publiées")
 
 
+def test_a_commune_of_the_contract_is_a_consolidation_only_in_the_years_its_quartiers_have_figures(
+    national, analyste, client_de
+):
+    n = national
+    quartier = TerritoireFactory(quartier=True, nom="Les Couronneries", parent=n["poitiers"])
+    PopulationFactory(territoire=quartier, annee=2020, habitants=10000)
+    DonneeFactory(source=n["source"], indicateur=n["indicateur"], territoire=quartier, annee=2024, nombre=50)
+    reponse = client_de(analyste).get(_url("commune:86194"))
+    assert _ligne(reponse, "Poitiers", 2023)[7] == "chiffre du contrat"
+    assert _ligne(reponse, "Poitiers", 2024)[4] == "900"  # its own 850 and its quartier's 50
+    assert _ligne(reponse, "Poitiers", 2024)[7].startswith("consolidation du contrat")
+    assert _lignes(reponse, "tableau")[0][2] == "chiffre du contrat ; consolidation du contrat"
+
+
+def test_the_wide_export_says_which_years_of_a_row_are_partial(national, analyste, client_de):
+    """On the page a partial rate reads « 0,0 ‰ (partiel) »; the export's rates are numbers, so
+    the row's « Origine du chiffre » says which years are partial and what they cover."""
+    n = national
+    DonneeFactory(
+        source=n["source"],
+        indicateur=n["indicateur"],
+        territoire=n["chatellerault"],
+        annee=2022,
+        nombre=None,
+        secret=True,
+    )
+    client = client_de(analyste)
+    page = client.get(_url("departement:86"))
+    [vienne] = _lignes(page, "tableau")
+    assert vienne[2] == "somme des communes publiées" and vienne[3].endswith("(partiel)")
+    [entete, ligne] = _csv(client.get(_url("departement:86", export="comparaison", format="csv")))
+    origine = _texte(ligne[entete.index("Origine du chiffre")])
+    assert origine == "somme des communes publiées ; 2022 : partiel, 1 commune sur 2, 75,0 % de la population"
+    assert ligne[entete.index("2023")] == "9,5"  # the complete years stay bare numbers
+
+
 def test_without_territories_the_page_compares_the_contracts_territory_and_its_references(
     national, analyste, client_de
 ):
