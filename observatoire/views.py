@@ -235,7 +235,13 @@ def _recherche(request, ctx) -> dict:
     return {
         "recherche": texte,
         "trouves": [{"territoire": t, "lien": pages._lien_territoire(t)} for t in trouves],
+        # The page's filters, kept by the search form: the map and tables around the results
+        # stay those the reader was looking at.
+        "filtres_gardes": [(cle, request.GET[cle]) for cle in FILTRES_GARDES if request.GET.get(cle)],
     }
+
+
+FILTRES_GARDES = ("annee", "indicateur", "niveau", "source")
 
 
 @role_required(*ROLES_CONSULTATION)
