@@ -110,3 +110,46 @@ def test_the_map_draws_named_outlines_a_legend_the_missing_rate_and_the_attribut
     assert len(set(couleurs)) == 4  # two classes, two hatchings
     expect(page.locator("figcaption").first).to_contain_text("contour réel")
     axe(page, "carte des contours")
+
+
+@pytest.fixture
+def quartiers(db):
+    """Four territories drawn as circles (no outline), at the four corners of their extent."""
+    district = Territoire.objects.create(
+        code="district-cercles", nom="District des cercles", niveau="district"
+    )
+    ContratFactory(territoire=district)
+    source = SourceFactory(code="police-cercles", ordre=1)
+    for i, (lat, lon, faits) in enumerate(
+        [(46.55, 0.30, 900), (46.55, 0.40, 100), (46.60, 0.30, 500), (46.60, 0.40, 50)]
+    ):
+        commune = Territoire.objects.create(
+            code=f"9900{i}",
+            nom=f"Quartier au nom long {i}",
+            niveau="commune",
+            parent=district,
+            latitude=lat,
+            longitude=lon,
+        )
+        Population.objects.create(territoire=commune, annee=1990, habitants=10000, source="Test")
+        DonneeFactory(source=source, territoire=commune, nombre=faits)
+    return district
+
+
+def test_circles_at_the_edges_and_their_names_are_inside_the_map(page, login, analyste, quartiers):
+    login(page, analyste.username, MOT_DE_PASSE)
+    page.goto(page.base_url + "/observatoire/territoires/")
+    page.wait_for_selector("#carte path.leaflet-interactive")
+    assert page.locator("#carte path.leaflet-interactive").count() == 4
+    debordements = page.evaluate(
+        """() => {
+          const carte = document.querySelector('#carte').getBoundingClientRect();
+          const dessins = document.querySelectorAll(
+            '#carte path.leaflet-interactive, #carte .etiquette-carte span');
+          return [...dessins].map(e => e.getBoundingClientRect())
+            .filter(r => r.left < carte.left || r.right > carte.right
+                      || r.top < carte.top || r.bottom > carte.bottom)
+            .length;
+        }"""
+    )
+    assert debordements == 0

@@ -113,8 +113,11 @@
   hachures();
   noms.forEach(function (nom) { nom.addTo(carte); });
   var etendue = couches.length || cadres.length ? L.featureGroup(couches.concat(cadres)).getBounds() : null;
+  // Circles are drawn in pixels around their centre, their names above them: room at the edges
+  // so that neither the outermost circles nor their names are cut off.
+  var cercles = territoires.some(function (t) { return !t.contour && t.lat !== null && t.lon !== null; });
   if (etendue && etendue.isValid() && !etendue.getNorthEast().equals(etendue.getSouthWest())) {
-    carte.fitBounds(etendue.pad(0.03));
+    carte.fitBounds(etendue.pad(0.03), cercles ? { padding: [70, 50] } : {});
   } else if (etendue && etendue.isValid()) {
     // One circle alone: bounds of no extent, which fitBounds cannot zoom to.
     carte.setView(etendue.getCenter(), 11);
