@@ -19,6 +19,7 @@ bands), a département among the départements, a région among the régions, by
 a figure masked at the source has no rate and no rank.
 """
 
+import copy
 from dataclasses import dataclass, field
 
 from django.db.models import (
@@ -195,6 +196,7 @@ class References:
         resultat = cls()
         if not references or not indicateurs or not annees:
             return resultat
+        references = [_sans_contour(r) for r in references]
         propres = _totaux_propres(source, references, indicateurs, annees)
         manquants = {
             (r.pk, i.pk, a)
@@ -231,6 +233,16 @@ class References:
                 resultat.valeurs[cle] = departementales[cle]
                 resultat.incompletes.pop(cle, None)
         return resultat
+
+
+def _sans_contour(territoire: Territoire) -> Territoire:
+    """A copy of `territoire` without its outline (deferred: read again if asked for) nor the
+    relations it has followed: what its reference figures are kept with in the dashboards' cache,
+    where the outline of a région or of France would weigh megabytes on every page read."""
+    copie = copy.copy(territoire)  # its own `_state` (Model.__getstate__)
+    copie.__dict__.pop("contour", None)
+    copie._state.fields_cache = {}
+    return copie
 
 
 def _par_pk(territoires: list[Territoire], pk: int) -> Territoire:

@@ -383,3 +383,22 @@ def test_a_sum_over_communes_hides_from_partners_what_subtraction_would_reveal(n
     assert masque.masque and masque.nombre is None and masque.taux is None
     # Two other communes whose sum reaches the threshold: shown.
     assert not references.afficher(vienne, detail=False, connu=(0, 0)).masque
+
+
+def test_the_references_kept_in_the_cache_carry_no_outline(national):
+    """The references are cached for every page of the département's communes: France's outline
+    (here a square of 20 000 points) is not pickled with them, and is still read when asked for."""
+    import pickle
+
+    n = national
+    cote = [[x / 5000, 0.0] for x in range(5000)] + [[1.0, y / 5000] for y in range(5000)]
+    cote += [[1 - x / 5000, 1.0] for x in range(5000)] + [[0.0, 1 - y / 5000] for y in range(5000)]
+    n["france"].contour = {"type": "Polygon", "coordinates": [cote + [cote[0]]]}
+    n["france"].save()
+    _donnee(n, "france", 5000)
+    lues = _lire(n, "vienne", "france")
+    assert lues.de(n["france"], n["indicateur"], 2024).chiffre.nombre == 5000
+    assert len(pickle.dumps(lues)) < 20_000  # the outline alone pickles to some 400 kB
+    gardee = pickle.loads(pickle.dumps(lues)).de(n["france"], n["indicateur"], 2024).territoire
+    assert gardee.nom == "France" and gardee.contour["type"] == "Polygon"
+    assert n["france"].contour["type"] == "Polygon"  # the caller's territory keeps its outline
