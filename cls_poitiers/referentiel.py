@@ -28,6 +28,24 @@ from .models import Territoire
 PAYS_CODE = "FR"
 COMMUNE_ACTUELLE = "commune-actuelle"
 
+# The overseas collectivities (COM: Saint-Pierre-et-Miquelon, Saint-Barthélemy, Saint-Martin, the
+# TAAF, Wallis-et-Futuna, French Polynesia, New Caledonia, Clipperton), the referential's zone
+# "com", each a département and a région of its own. The national delinquency bases cover
+# metropolitan France and the five overseas départements, as INSEE's "France" does: France's
+# totals add up the other départements and their communes (`hors_collectivites_d_outre_mer`), so
+# that eight collectivities no base covers never make a complete France "partial". A COM keeps
+# its own page with whatever figures a source gives it.
+COLLECTIVITES_D_OUTRE_MER = frozenset({"975", "977", "978", "984", "986", "987", "988", "989"})
+
+
+def hors_collectivites_d_outre_mer(territoires):
+    """`territoires` (a queryset of départements or of communes) without the overseas
+    collectivities and their communes: the parts of France's totals."""
+    return territoires.exclude(code__in=COLLECTIVITES_D_OUTRE_MER).exclude(
+        departement__code__in=COLLECTIVITES_D_OUTRE_MER
+    )
+
+
 # The package's version → (the year of its geography, the year of the legal populations it
 # carries: each edition publishes the populations INSEE brought into force that year, those of a
 # census three years older; 6.0.0 is the 2026 geography with the populations légales 2022).

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from cls_poitiers import formats
 from cls_poitiers.models import Territoire
 from cls_poitiers.permissions import sees_detailed_figures
+from cls_poitiers.referentiel import hors_collectivites_d_outre_mer
 
 from ..models import Donnee, Indicateur, LotImport, ResultatEnquete, Source
 from . import calculs, completude, secret, tableaux
@@ -140,7 +141,7 @@ def parties_du_territoire(territoire: Territoire, detail: bool = True) -> list[T
     communes the reader sees)."""
     niveau = Territoire.Niveau
     if territoire.niveau == niveau.PAYS:
-        parties = Territoire.objects.filter(niveau=niveau.DEPARTEMENT)
+        parties = hors_collectivites_d_outre_mer(Territoire.objects.filter(niveau=niveau.DEPARTEMENT))
     elif territoire.niveau == niveau.REGION:
         parties = Territoire.objects.filter(niveau=niveau.DEPARTEMENT, region_id=territoire.pk)
     elif territoire.niveau == niveau.DEPARTEMENT and detail:

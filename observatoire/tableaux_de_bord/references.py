@@ -43,6 +43,7 @@ from django.utils.translation import ngettext
 
 from cls_poitiers import formats
 from cls_poitiers.models import Population, Territoire
+from cls_poitiers.referentiel import COLLECTIVITES_D_OUTRE_MER
 
 from ..imports.ssmsi import CODE_HORS_DEPARTEMENT
 from ..models import Donnee, Indicateur, Source
@@ -319,7 +320,7 @@ def _sommes_departementales(source, au_dessus, indicateurs, annees) -> dict:
         if reference.niveau == Territoire.Niveau.REGION:
             parties = [d for d in departements if d[2] == reference.pk]
         else:
-            parties = departements
+            parties = [d for d in departements if d[1] not in COLLECTIVITES_D_OUTRE_MER]
         for indicateur in indicateurs:
             for annee in annees:
                 chiffres = []
@@ -454,10 +455,11 @@ def _sommes_communales(source, references, indicateurs, annees) -> dict:
     sommes: dict[tuple[int, int, int], list] = {}
     par_logements = {i.pk for i in indicateurs if i.par_logements}
     lignes = _lignes(source, indicateurs, annees, filtre, Territoire.Niveau.COMMUNE)
+    outre_mer = _collectivites_d_outre_mer() if france is not None else set()
     for (indicateur_id, _t, annee), valeurs in lignes.items():
         total, secrets, denominateur, dep, reg, legale = valeurs
         cibles = [pk for pk in (dep, reg) if pk in departements or pk in regions]
-        if france is not None:
+        if france is not None and dep not in outre_mer:
             cibles.append(france.pk)
         for cible in cibles:
             somme = sommes.setdefault((cible, indicateur_id, annee), [0, 0, 0, 0, 0, 0, 0, 0, 0])
@@ -527,6 +529,7 @@ def _communes_du_referentiel(departements, regions, france) -> dict[int, tuple[i
     if france is None:
         qs = qs.filter(Q(departement_id__in=list(departements)) | Q(region_id__in=list(regions)))
     resultat: dict[int, list[int]] = {}
+    outre_mer = _collectivites_d_outre_mer() if france is not None else set()
     for dep, reg, n, population in (
         qs.order_by()
         .values("departement_id", "region_id")
@@ -534,13 +537,21 @@ def _communes_du_referentiel(departements, regions, france) -> dict[int, tuple[i
         .values_list("departement_id", "region_id", "n", "population")
     ):
         cibles = [pk for pk in (dep, reg) if pk in departements or pk in regions]
-        if france is not None:
+        if france is not None and dep not in outre_mer:
             cibles.append(france.pk)
         for cible in cibles:
             valeurs = resultat.setdefault(cible, [0, 0])
             valeurs[0] += n
             valeurs[1] += population or 0
     return {pk: (n, population) for pk, (n, population) in resultat.items()}
+
+
+def _collectivites_d_outre_mer() -> set[int]:
+    """The pks of the overseas collectivities' départements, outside France's totals."""
+    departements = Territoire.objects.filter(
+        niveau=Territoire.Niveau.DEPARTEMENT, code__in=COLLECTIVITES_D_OUTRE_MER
+    )
+    return set(departements.values_list("pk", flat=True))
 
 
 # Ranks ---------------------------------------------------------------------------------------------

@@ -402,3 +402,51 @@ def test_the_references_kept_in_the_cache_carry_no_outline(national):
     gardee = pickle.loads(pickle.dumps(lues)).de(n["france"], n["indicateur"], 2024).territoire
     assert gardee.nom == "France" and gardee.contour["type"] == "Polygon"
     assert n["france"].contour["type"] == "Polygon"  # the caller's territory keeps its outline
+
+
+@pytest.fixture
+def polynesie(national):
+    """An overseas collectivity as the referential has it: a département and a région of its
+    own (code 987), one commune with a large population, and no figure in any base."""
+    n = national
+    region = TerritoireFactory(code="987", nom="Polynésie française", niveau="region", parent=n["france"])
+    departement = TerritoireFactory(
+        code="987", nom="Polynésie française", niveau="departement", parent=region, region=region
+    )
+    TerritoireFactory(
+        code="98735",
+        nom="Papeete",
+        parent=departement,
+        departement=departement,
+        region=region,
+        population_legale=300000,
+    )
+    return departement
+
+
+def test_france_adds_up_its_departements_not_the_overseas_collectivities(national, polynesie):
+    """The national bases cover metropolitan France and the overseas départements: with the
+    Vienne's and Paris' totals, France's sum is complete (it takes a ratio), whatever the
+    collectivities without figures."""
+    n = national
+    _donnee(n, "vienne", 4000)
+    _donnee(n, "dep_paris", 30000)
+    france = _lire(n, "france").de(n["france"], n["indicateur"], 2024)
+    assert france.origine == references.DEPARTEMENTS and france.chiffre.nombre == 34000
+    assert france.complete and france.couverture is None
+    # France's page adds up the same départements.
+    from observatoire.tableaux_de_bord import pages
+
+    assert polynesie not in pages.parties_du_territoire(n["france"])
+    assert n["vienne"] in pages.parties_du_territoire(n["france"])
+
+
+def test_france_as_the_sum_of_its_communes_leaves_out_those_of_the_overseas_collectivities(
+    national, polynesie
+):
+    n = national
+    for nom, nombre in [("poitiers", 900), ("chatellerault", 300), ("paris", 25000)]:
+        _donnee(n, nom, nombre)
+    france = _lire(n, "france").de(n["france"], n["indicateur"], 2024)
+    assert france.origine == references.COMMUNES and france.chiffre.nombre == 26200
+    assert france.couvre_tout  # Papeete (300 000 inhabitants, no figure) is not missing from it
