@@ -103,8 +103,11 @@ def _comme_chiffre(affiche) -> calculs.Chiffre:
 def _cellule_taux_reference(
     ctx: Contexte, reference: references.Reference, indicateur: Indicateur, annee: int
 ) -> Cellule:
+    """A reference's rate: « (partiel) » when it is a sum that misses some of its parts (no ratio
+    is computed to it)."""
     affiche = _affiche(ctx, reference, indicateur, annee)
-    return cellule_taux(affiche, motif_sans_taux(reference.chiffre, affiche, indicateur))
+    partiel = reference.chiffre.statut != calculs.VIDE and not reference.couvre_tout
+    return cellule_taux_de(reference.chiffre, affiche, indicateur, partiel)
 
 
 def notes_des_references(lues: references.References, refs: list[Territoire]) -> list[str]:
@@ -259,9 +262,10 @@ def colonnes_du_rang() -> list[str]:
     return [_("Rang (taux décroissant)"), _("Territoires classés"), _("Parmi les"), _("Centile")]
 
 
-def _cellules_rang(rang: references.Rang | None) -> list[Cellule]:
+def _cellules_rang(rang: references.Rang | None, groupe: str = "") -> list[Cellule]:
+    """The rank's cells; a territory not ranked keeps the name of its group (`groupe`)."""
     if rang is None:
-        return [Cellule("—", ""), Cellule("—", ""), Cellule("—", ""), Cellule("—", "")]
+        return [Cellule("—", ""), Cellule("—", ""), Cellule(groupe or "—", groupe), Cellule("—", "")]
     return [
         Cellule(formats.nombre(rang.rang), rang.rang),
         Cellule(formats.nombre(rang.classes), rang.classes),
@@ -273,11 +277,14 @@ def _cellules_rang(rang: references.Rang | None) -> list[Cellule]:
 def tableau_rang(ctx: Contexte, territoire: Territoire, indicateur: Indicateur, annee: int) -> Tableau | None:
     """The territory's rank for one indicator, None when it ranks among no peers."""
     chiffre = ctx.chiffre(indicateur, annee, territoire.pk)
-    if references.groupe_de(territoire, chiffre) is None:
+    groupe = references.groupe_de(territoire, chiffre)
+    if groupe is None:
         return None
     affiche = ctx.affiche(indicateur, annee, territoire.pk)
+    partiel = ctx.partiel(indicateur, annee, territoire.pk)
     rang = None
-    if not affiche.masque and affiche.taux is not None:
+    # A partial total has no rank, as it has no ratio: it is lower than the whole it stands for.
+    if not affiche.masque and affiche.taux is not None and not partiel:
         rang = references.rang_du_territoire(
             ctx.source, indicateur, annee, territoire, _comme_chiffre_de(chiffre, affiche)
         )
@@ -286,7 +293,13 @@ def tableau_rang(ctx: Contexte, territoire: Territoire, indicateur: Indicateur, 
         _("Rang de %(t)s en %(a)s : %(i)s") % {"t": territoire.nom, "a": annee, "i": indicateur.libelle},
         [_("Indicateur"), _("Taux"), *colonnes_du_rang()],
     )
-    tableau.lignes.append([Cellule(indicateur.libelle), cellule_taux(affiche), *_cellules_rang(rang)])
+    tableau.lignes.append(
+        [
+            Cellule(indicateur.libelle),
+            cellule_taux_de(chiffre, affiche, indicateur, partiel),
+            *_cellules_rang(rang, groupe[2]),
+        ]
+    )
     return tableau
 
 
@@ -305,7 +318,8 @@ def note_rang() -> str:
     return _(
         "Rang : 1 est le taux le plus élevé. Une commune est classée parmi les communes de sa "
         "classe de population (tranches de l'INSEE), un département parmi les départements, une "
-        "région parmi les régions ; les territoires masqués par la source ne sont pas classés. "
+        "région parmi les régions ; les territoires masqués par la source ne sont pas classés, "
+        "ni un total partiel, ni un territoire seul de son groupe à avoir un taux. "
         "Centile : part du groupe dont le taux est inférieur ou égal au sien."
     )
 
@@ -335,15 +349,16 @@ def tableau_contexte_territoires(
         chiffre = ctx.chiffre(indicateur, annee, t.pk)
         affiche = ctx.affiche(indicateur, annee, t.pk)
         groupe = references.groupe_de(t, chiffre if not indicateur.par_logements else None)
-        if groupe is not None and not affiche.masque and affiche.taux is not None:
+        complet = not ctx.partiel(indicateur, annee, t.pk)
+        if groupe is not None and not affiche.masque and affiche.taux is not None and complet:
             niveau, classe, nom = groupe
             demandes.setdefault(niveau, []).append((t.pk, classe, affiche.taux, nom))
-        lignes.append((t, chiffre, affiche))
+        lignes.append((t, chiffre, affiche, groupe[2] if groupe else ""))
     # One query per level: every territory's rank among its group counted at once.
     rangs = {}
     for niveau, demandes_du_niveau in demandes.items():
         rangs |= references.Classement.lire(ctx.source, indicateur, annee, niveau).rangs(demandes_du_niveau)
-    for t, chiffre, affiche in lignes:
+    for t, chiffre, affiche, nom_du_groupe in lignes:
         partiel = ctx.partiel(indicateur, annee, t.pk)
         ligne = [Cellule(t.nom), cellule_taux_de(chiffre, affiche, indicateur, partiel)]
         for r in refs:
@@ -351,7 +366,7 @@ def tableau_contexte_territoires(
                 _cellule_taux_reference(ctx, lues.de(r, indicateur, annee), indicateur, annee),
                 _rapport(ctx, affiche, lues.de(r, indicateur, annee), indicateur, annee, partiel),
             ]
-        tableau.lignes.append(ligne + _cellules_rang(rangs.get(t.pk)))
+        tableau.lignes.append(ligne + _cellules_rang(rangs.get(t.pk), nom_du_groupe))
     return tableau
 
 
@@ -400,7 +415,7 @@ def completer_json(ctx: Contexte, territoire: Territoire, lignes: list[dict], *,
             )
         if avec_rang:
             rang = None
-            if not affiche.masque and affiche.taux is not None:
+            if not affiche.masque and affiche.taux is not None and not partiel:
                 chiffre = ctx.chiffre(indicateur, annee, territoire.pk)
                 rang = references.rang_du_territoire(
                     ctx.source, indicateur, annee, territoire, _comme_chiffre_de(chiffre, affiche)

@@ -226,10 +226,12 @@ def cellule_taux_de(
     chiffre: calculs.Chiffre, affiche: secret.Affiche, indicateur: Indicateur, partiel: bool
 ) -> Cellule:
     """A figure's rate cell (`cellule_taux`, with why it has none); a partial total's rate says
-    « (partiel) », as no ratio is computed on it."""
+    « (partiel) », as no ratio is computed on it, and so does its export: a bare number in a
+    spreadsheet would pass for the whole territory's rate."""
     cellule = cellule_taux(affiche, motif_sans_taux(chiffre, affiche, indicateur))
     if partiel and affiche.taux is not None:
         cellule.texte += " " + _("(partiel)")
+        cellule.valeur = cellule.texte
     return cellule
 
 
@@ -756,7 +758,9 @@ def vue_territoire(ctx: Contexte, territoire: Territoire) -> dict:
                 ratio = calculs.rapport(consolide.total, chiffre_district)
                 partiels = partiels or ctx.partiel(indicateur, annee, racine.pk)
                 colonnes_racine = [
-                    cellule_taux(district, motif_sans_taux(chiffre_district, district, indicateur)),
+                    cellule_taux_de(
+                        chiffre_district, district, indicateur, ctx.partiel(indicateur, annee, racine.pk)
+                    ),
                     cellule_ratio(ratio if not affiche.masque else None),
                 ]
             tableau.lignes.append(
@@ -765,7 +769,9 @@ def vue_territoire(ctx: Contexte, territoire: Territoire) -> dict:
                     Cellule(str(annee), annee),
                     cellule_nombre(affiche),
                     non_localise,
-                    cellule_taux(affiche, motif_sans_taux(consolide.total, affiche, indicateur)),
+                    cellule_taux_de(
+                        consolide.total, affiche, indicateur, ctx.partiel(indicateur, annee, territoire.pk)
+                    ),
                     *colonnes_racine,
                     ctx.statut(indicateur, annee, territoire.pk),
                 ]

@@ -676,7 +676,8 @@ class Classement:
     def rangs(self, demandes) -> dict[int, "Rang"]:
         """{territory: its Rang} for `demandes`, (territory id, class or None, the rate the page
         shows, the group's name) each, counted among the group with the territory in it, in one
-        query. A territory asked with no rate has no rank."""
+        query. A territory asked with no rate has no rank, nor one whose group has no other
+        rate (« 1 sur 1 » would rank nothing)."""
         demandes = [d for d in demandes if d[2] is not None]
         if not demandes:
             return {}
@@ -693,6 +694,8 @@ class Classement:
         for i, (pk, _classe, _taux, nom) in enumerate(demandes):
             au_dessus, au_plus = valeurs[f"au_dessus_{i}"], valeurs[f"au_plus_{i}"]
             classes_n = au_dessus + au_plus + 1
+            if classes_n == 1:
+                continue
             resultat[pk] = Rang(
                 rang=au_dessus + 1,
                 classes=classes_n,

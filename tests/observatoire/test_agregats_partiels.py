@@ -234,6 +234,8 @@ def test_the_national_context_gives_no_ratio_to_a_partial_total(poitiers_seul, s
     entetes, district = lignes[0], lignes[1]
     assert entetes[:4] == ["Indicateur", "Taux de District test", "Taux de Vienne", "Rapport à Vienne"]
     assert district[2] == "1000,0" and district[3] == ""
+    # The partial rate is exported as the page shows it, never as a bare number.
+    assert district[1].startswith("1 261,0 ‰") and district[1].endswith(" (partiel)")
     page = client.get(url).content.decode()
     contexte = page.split('id="tableau-contexte"')[1].split("</table>")[0]
     assert "(partiel)</td>" in contexte and "<td>—</td>" in contexte
@@ -272,3 +274,21 @@ def test_a_year_that_is_no_number_is_said_beside_its_field(poitiers_seul, analys
     assert "Saisissez un nombre." in html and "La valeur par défaut est montrée." in html
     html = client.get(reverse("observatoire:tableau_de_bord") + "?annee=1850").content.decode()
     assert "Aucun chiffre de cette source pour l’année 1850" in html
+
+
+def test_a_communes_page_marks_the_partial_district_rate_beside_its_own(
+    poitiers_seul, source, analyste, client_de
+):
+    """Poitiers' page gives the district's rate beside its own: the district counts Poitiers alone,
+    so its rate says « (partiel) », on the page and in the export, and takes no ratio."""
+    client = client_de(analyste)
+    url = reverse("observatoire:territoire", kwargs={"code": "86194"}) + "?annee=2016"
+    lignes = client.get(url + "&export=territoire&format=csv").content.decode("utf-8-sig").splitlines()
+    entetes = lignes[0].split(";")
+    total = next(
+        ligne.split(";") for ligne in lignes[1:] if ligne.startswith("Total des faits constatés;2016")
+    )
+    assert total[entetes.index("Taux de District test")].endswith("(partiel)")
+    assert total[entetes.index("Rapport à District test")] == ""
+    page = client.get(url).content.decode()
+    assert "(partiel)</td>" in page

@@ -362,7 +362,7 @@ def test_a_commune_outside_the_contract_is_shown_beside_its_departement_region_a
     assert par_niveau["departement"]["rapport"] == pytest.approx(attendu)
     # France: the Paris département has no total, the three communes of the referential do.
     assert par_niveau["pays"]["origine"] == "communes" and par_niveau["pays"]["nombre"] == 700 + 321 + 987
-    assert ligne["rang"]["rang"] == 1 and ligne["rang"]["sur"] == 1
+    assert ligne["rang"] is None  # the only commune of its class with a rate: « 1 sur 1 » ranks nothing
 
 
 @pytest.mark.django_db(transaction=True)
@@ -442,3 +442,40 @@ def test_the_rank_export_keeps_the_rank_and_how_many_are_ranked_as_two_numbers(n
     assert ligne[colonnes.index("Territoires classés")] == "3"
     xlsx = _cellules_xlsx(client.get(_page("86066") + "?export=rang&format=xlsx"))
     assert xlsx[xlsx.index("Territoires classés") + len(colonnes)] == 3  # under its header, a number
+
+
+def test_a_partial_total_is_not_ranked(national, analyste, client_de):
+    """Nouvelle-Aquitaine is the sum of its départements' totals, and the Deux-Sèvres has none:
+    partial, its rate is lower than the région's, so it takes no rank among the régions (nor a
+    ratio), on the page and in the JSON."""
+    from tests.factories import PopulationFactory, TerritoireFactory
+
+    _populations(national)
+    na = Territoire.objects.get(niveau="region", code="75")
+    deux_sevres = TerritoireFactory(code="79", nom="Deux-Sèvres", niveau="departement", parent=na, region=na)
+    TerritoireFactory(
+        code="79191",
+        nom="Niort",
+        parent=deux_sevres,
+        departement=deux_sevres,
+        region=na,
+        population_legale=60000,
+    )
+    PopulationFactory(territoire=national["idf"], annee=2022, habitants=12000000)
+    client = client_de(analyste)
+    html = client.get(_page("75", "region")).content.decode()
+    assert "partiel" in html
+    csv = client.get(_page("75", "region") + "&export=rang&format=csv").content.decode("utf-8-sig")
+    entete, ligne = (x.split(";") for x in csv.splitlines()[:2])
+    assert ligne[entete.index("Rang (taux décroissant)")] == ""  # no rank (« — » on the page)
+    assert ligne[entete.index("Parmi les")] == "régions"
+    reponse = _api(
+        client, territoire="75", niveau_territoire="region", indicateur="cambriolages-test", annee=2024
+    )
+    [resultat] = reponse.json()["resultats"]
+    assert resultat["rang"] is None
+    # As a reference of Châtellerault, its rate says « (partiel) », in the export too.
+    csv = client.get(_page("86066") + "?export=contexte&format=csv").content.decode("utf-8-sig")
+    entete, ligne = (x.split(";") for x in csv.splitlines()[:2])
+    assert ligne[entete.index("Taux de Nouvelle-Aquitaine")].endswith("(partiel)")
+    assert ligne[entete.index("Rapport à Nouvelle-Aquitaine")] == ""
