@@ -21,7 +21,7 @@ import csv
 import io
 import math
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -84,6 +84,9 @@ class Commune:
     facteur: float  # the commune's own delinquency level (urban communes are higher)
     latitude: float
     longitude: float
+    # ((year, inhabitants), …): the real populations already recorded for the commune, which its
+    # rows carry in those years instead of generated ones (`ecrire_fichier(populations=…)`).
+    populations: tuple = ()
 
 
 def communes_du_referentiel() -> list[dict]:
@@ -212,6 +215,10 @@ def lignes(
         # populations drift a little year to year (census millésimes)
         derive = 1 + np.outer(rng.normal(0.004, 0.006, len(groupe)), np.arange(len(annees)) - len(annees) + 1)
         pop_an = np.maximum(10, np.round(pops[:, None] * derive)).astype(int)  # communes × years
+        for c, commune in enumerate(groupe):
+            for annee, habitants in commune.populations:
+                if annee in annees:
+                    pop_an[c, annees.index(annee)] = habitants
         log_an = np.maximum(5, np.round(logs[:, None] * derive)).astype(int)
         denominateurs = np.where(
             par_logements[None, None, :], log_an[:, :, None], pop_an[:, :, None]
@@ -285,12 +292,15 @@ def ecrire_fichier(
     referentiel: bool = False,
     imposees: dict[str, int] | None = None,
     departemental: Path | None = None,
+    populations: dict[str, dict[int, int]] | None = None,
 ) -> int:
     """Write a national-format file (current edition: `;`, quoted values, decimal comma, `NA`,
     UTF-8 with BOM) of about `nombre_lignes` rows (whole communes × 15 indicators × 10 years),
     streaming. Returns the number of data rows written. `referentiel`: on the referential's
     communes (`communes`); `departemental`: also write there the départemental base of the same
-    figures (`ecrire_departemental`)."""
+    figures (`ecrire_departemental`). `populations` ({code: {year: inhabitants}}): the real
+    populations already recorded, which the file carries in their years, so that the rates it
+    publishes are those of the counts over the populations the pages divide by."""
     n_communes = max(1, math.ceil(nombre_lignes / LIGNES_PAR_COMMUNE))
     liste = communes(
         n_communes,
@@ -298,6 +308,11 @@ def ecrire_fichier(
         imposees=imposees,
         referentiel=communes_du_referentiel() if referentiel else None,
     )
+    if populations:
+        liste = [
+            replace(c, populations=tuple(sorted(populations[c.code].items()))) if c.code in populations else c
+            for c in liste
+        ]
     totaux = {} if departemental else None
     ecrites = 0
     with open(chemin, "w", encoding="utf-8-sig", newline="") as f:

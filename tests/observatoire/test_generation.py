@@ -77,3 +77,29 @@ def test_national_file_on_the_referential_with_its_departemental_base(tmp_path):
     assert totaux.notna().all() and (totaux >= publies).all()
     assert (totaux[~masques] == publies[~masques]).all()  # nothing masked: the plain sum
     assert (totaux[masques] > publies[masques]).any()  # the masked communes' facts are in it
+
+
+def test_the_file_carries_the_real_populations_already_recorded(tmp_path):
+    """Poitiers' real 2021 population is recorded: the generated file gives it for 2021, and
+    the rates it publishes that year are its counts over it (the import keeps the real one, so a
+    page's count, denominator and rate agree); an illustrative population is not taken."""
+    from cls_poitiers.models import Population
+    from tests.factories import TerritoireFactory
+
+    poitiers = TerritoireFactory(code="86194", nom="Poitiers")
+    Population.objects.create(territoire=poitiers, annee=2021, habitants=12345, source="INSEE")
+    Population.objects.create(territoire=poitiers, annee=2022, habitants=54321, illustratif=True, source="x")
+    chemin = tmp_path / "national.csv"
+    generer("--fichier-national", str(chemin), "--lignes-nationales", "3000")
+    tableau = pd.read_csv(chemin, sep=";", dtype=str, encoding="utf-8-sig", keep_default_na=False)
+    poitiers_2021 = tableau[(tableau["CODGEO_2026"] == "86194") & (tableau["annee"] == "2021")]
+    assert set(poitiers_2021["insee_pop"]) == {"12345"}
+    par_logements = {libelle for libelle, _u, par_log, _t in generation.INDICATEURS_2025 if par_log}
+    publie = poitiers_2021[
+        (poitiers_2021["est_diffuse"] == "diff") & ~poitiers_2021["indicateur"].isin(par_logements)
+    ]
+    assert len(publie)
+    for nombre, taux in zip(publie["nombre"], publie["taux_pour_mille"], strict=True):
+        assert float(taux.replace(",", ".")) == pytest.approx(int(nombre) / 12345 * 1000)
+    poitiers_2022 = tableau[(tableau["CODGEO_2026"] == "86194") & (tableau["annee"] == "2022")]
+    assert set(poitiers_2022["insee_pop"]) != {"54321"}

@@ -204,13 +204,9 @@ def test_a_count_ten_times_the_previous_years_is_a_warning_not_a_refusal(tmp_pat
 
 
 def test_a_generated_national_file_never_replaces_real_figures_or_populations(tmp_path, perimetre):
+    """A file generated before the real figures and populations were recorded (its own
+    populations, then, everywhere) is imported after them."""
     poitiers = perimetre["c1"]
-    PopulationFactory(territoire=poitiers, annee=2021, habitants=89916, source="INSEE 2021")
-    importer(ecrire(tmp_path, POITIERS_2016))
-    reelles = set(Donnee.objects.values_list("pk", "nombre", "secret", "lot_id"))
-    populations = set(Population.objects.values_list("pk", "habitants", "logements", "source", "illustratif"))
-    assert Donnee.objects.get(territoire=poitiers, indicateur__code="vols-sans-violence").nombre == 1261
-
     chemin = tmp_path / "genere.csv"
     call_command(
         "generer_chiffres",
@@ -220,6 +216,12 @@ def test_a_generated_national_file_never_replaces_real_figures_or_populations(tm
         "150",
         stdout=open("/dev/null", "w"),  # noqa: SIM115
     )
+    PopulationFactory(territoire=poitiers, annee=2021, habitants=89916, source="INSEE 2021")
+    importer(ecrire(tmp_path, POITIERS_2016))
+    reelles = set(Donnee.objects.values_list("pk", "nombre", "secret", "lot_id"))
+    populations = set(Population.objects.values_list("pk", "habitants", "logements", "source", "illustratif"))
+    assert Donnee.objects.get(territoire=poitiers, indicateur__code="vols-sans-violence").nombre == 1261
+
     importer(str(chemin))
 
     ssmsi = Source.objects.get(code="ssmsi")

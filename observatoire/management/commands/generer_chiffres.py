@@ -89,6 +89,7 @@ class Command(BaseCommand):
                 referentiel=referentiel,
                 imposees=imposees,
                 departemental=Path(fichier_departemental) if fichier_departemental else None,
+                populations=populations_reelles(),
             )
             self.stdout.write(
                 f"{fichier_national} : {n} lignes écrites en {time.perf_counter() - debut:.1f} s "
@@ -122,3 +123,19 @@ class Command(BaseCommand):
                 f"{rapport.inchangees} inchangés ; {cree} territoire(s) créé(s)."
             )
         )
+
+
+def populations_reelles() -> dict[str, dict[int, int]]:
+    """{commune code: {year: inhabitants}} of the real (not illustrative) populations recorded for
+    the generated file's years: the file carries them, and the import keeps them anyway."""
+    from cls_poitiers.models import Population, Territoire
+
+    resultat: dict[str, dict[int, int]] = {}
+    for code, annee, habitants in Population.objects.filter(
+        illustratif=False,
+        territoire__niveau=Territoire.Niveau.COMMUNE,
+        annee__in=generation.ANNEES,
+        habitants__isnull=False,
+    ).values_list("territoire__code", "annee", "habitants"):
+        resultat.setdefault(code, {})[annee] = habitants
+    return resultat
