@@ -61,6 +61,7 @@ from .querysets import (
     portee_des_sources,
     territoires_hors_contrat,
     territoires_trouves,
+    voit_tous_les_territoires,
 )
 from .tableaux_de_bord import cache, exports, national, pages
 
@@ -273,6 +274,14 @@ def evolution(request):
     return export or render(request, "observatoire/evolution.html", {"filtre": filtre, "ctx": ctx, **vue})
 
 
+class SansChiffres(Exception):
+    """A territory the reader may open that no source has a figure for (yet)."""
+
+    def __init__(self, territoire):
+        super().__init__(territoire.nom)
+        self.territoire = territoire
+
+
 def _contexte_du_territoire(user, valeurs, territoire, hors_contrat: list):
     """The page context of `territoire`: the contract's perimeter when it is in it, else the
     territory on its own when `user` may read it (`territoires_hors_contrat`; `hors_contrat`
@@ -285,6 +294,9 @@ def _contexte_du_territoire(user, valeurs, territoire, hors_contrat: list):
     # Outside the contract: the contract's own figures are not read, only its root (who may
     # reach what is counted from it).
     if not territoires_hors_contrat(user, perimetre.racine).filter(pk=territoire.pk).exists():
+        if voit_tous_les_territoires(user):
+            # Every territory is theirs to read: this one has no figure yet, and is said so.
+            raise SansChiffres(territoire)
         raise Http404(_("Ce territoire n'est pas dans le périmètre du contrat."))
     hors_contrat.append(perimetre.racine)
     return pages.contexte(user, valeurs, territoire=territoire)
@@ -338,14 +350,23 @@ def territoire(request, code):
             "fiche": territoire.get_absolute_url() if territoire.niveau in NIVEAUX_NATIONAUX else "",
         }
 
-    calcule = _calculee(
-        request,
-        "territoire",
-        valeurs,
-        construire,
-        lire=lambda user, valeurs: _contexte_du_territoire(user, valeurs, territoire, hors_contrat),
-        territoire=territoire.pk,
-    )
+    try:
+        calcule = _calculee(
+            request,
+            "territoire",
+            valeurs,
+            construire,
+            lire=lambda user, valeurs: _contexte_du_territoire(user, valeurs, territoire, hors_contrat),
+            territoire=territoire.pk,
+        )
+    except SansChiffres:
+        contexte = {
+            "filtre": filtre,
+            "source_refusee": False,
+            "sans_contrat": False,
+            "sans_chiffres": territoire,
+        }
+        return render(request, "observatoire/vide.html", contexte, status=404)
     if calcule is None:
         return _vide(request, filtre)
     ctx, vue = calcule

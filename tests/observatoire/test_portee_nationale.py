@@ -479,3 +479,18 @@ def test_a_partial_total_is_not_ranked(national, analyste, client_de):
     entete, ligne = (x.split(";") for x in csv.splitlines()[:2])
     assert ligne[entete.index("Taux de Nouvelle-Aquitaine")].endswith("(partiel)")
     assert ligne[entete.index("Rapport à Nouvelle-Aquitaine")] == ""
+
+
+def test_a_territory_without_figures_is_said_so_to_the_analyst_and_hidden_from_a_partner(
+    national, analyste, partenaire, client_de
+):
+    """The Gironde has no figure in any source: the analyst, who reaches every territory, is told
+    so in French; a partner gets the plain « page introuvable »."""
+    from tests.factories import TerritoireFactory
+
+    TerritoireFactory(code="33", nom="Gironde", niveau="departement")
+    reponse = client_de(analyste).get(_page("33", "departement"))
+    assert reponse.status_code == 404
+    assert "Aucune source n’a de chiffre pour Gironde (Département, 33)." in reponse.content.decode()
+    reponse = client_de(partenaire).get(_page("33", "departement"))
+    assert reponse.status_code == 404 and "Gironde" not in reponse.content.decode()
