@@ -2,6 +2,8 @@
 territory), exports of what they show, the JSON endpoint, imports and partners' declarations.
 Short views: parse the filters, build the page (`tableaux_de_bord.pages`), render or export."""
 
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -233,9 +235,13 @@ def _recherche(request, ctx) -> dict:
     reader may open, each with its page's link."""
     texte = request.GET.get("q", "").strip()
     trouves = territoires_trouves(request.user, ctx.perimetre.racine, texte, ctx.perimetre.territoires)
+    source = request.GET.get("source", "")
     return {
         "recherche": texte,
-        "trouves": [{"territoire": t, "lien": pages._lien_territoire(t)} for t in trouves],
+        # Each result's page on the source the reader was looking at.
+        "trouves": [
+            {"territoire": t, "lien": _avec_la_source(pages._lien_territoire(t), source)} for t in trouves
+        ],
         # The page's filters, kept by the search form: the map and tables around the results
         # stay those the reader was looking at.
         "filtres_gardes": [(cle, request.GET[cle]) for cle in FILTRES_GARDES if request.GET.get(cle)],
@@ -243,6 +249,12 @@ def _recherche(request, ctx) -> dict:
 
 
 FILTRES_GARDES = ("annee", "indicateur", "niveau", "source")
+
+
+def _avec_la_source(lien: str, source: str) -> str:
+    if not source:
+        return lien
+    return f"{lien}{'&' if '?' in lien else '?'}{urlencode({'source': source})}"
 
 
 @role_required(*ROLES_CONSULTATION)
@@ -368,7 +380,9 @@ def territoire(request, code):
         }
         return render(request, "observatoire/vide.html", contexte, status=404)
     if calcule is None:
-        return _vide(request, filtre)
+        # No figure of the chosen source for the territory: said so, with the source to change.
+        contexte = {"filtre": filtre, "sans_chiffres_de_la_source": territoire}
+        return render(request, "observatoire/vide.html", contexte)
     ctx, vue = calcule
     export = _exporter(
         request,

@@ -230,7 +230,8 @@ def test_search_box_finds_a_commune_by_name_or_code(national, analyste, partenai
         assert f'<a href="{_page("86066")}">Châtellerault</a>' in html, texte
         assert "Poitiers</a>" not in _resultats(html)
     html = client_de(analyste).get(url, {"q": "vienne", "source": "base-communale-test"}).content.decode()
-    assert f'<a href="{_page("86", "departement")}">Vienne</a>' in html
+    # Each result opens on the source the reader was looking at.
+    assert f'<a href="{_page("86", "departement")}&amp;source=base-communale-test">Vienne</a>' in html
     # A new search keeps the page's filters (its source here), never the previous text.
     assert '<input type="hidden" name="source" value="base-communale-test">' in html
     assert 'type="hidden" name="q"' not in html
@@ -494,3 +495,13 @@ def test_a_territory_without_figures_is_said_so_to_the_analyst_and_hidden_from_a
     assert "Aucune source n’a de chiffre pour Gironde (Département, 33)." in reponse.content.decode()
     reponse = client_de(partenaire).get(_page("33", "departement"))
     assert reponse.status_code == 404 and "Gironde" not in reponse.content.decode()
+
+
+def test_a_territory_without_figures_in_the_chosen_source_says_so_with_the_source_to_change(
+    national, analyste, client_de
+):
+    autre = SourceFactory(code="autre-base", libelle="Autre base (test)")
+    DonneeFactory(source=autre, territoire=national["poitiers"], annee=2024, nombre=10)
+    html = client_de(analyste).get(_page("86066") + "?source=autre-base").content.decode()
+    assert "Aucun chiffre pour Châtellerault dans cette source : choisissez-en une autre." in html
+    assert '<select name="source"' in html
