@@ -27,6 +27,9 @@ COMMUNALE = (
             ("86194", 89916, 50000, {2023: 480, 2024: 500}),
             ("86066", 31003, 15000, {2023: 110, 2024: 120}),
             ("75056", 2113705, 1380000, {2023: 9500, 2024: 9000}),
+            # Two more communes of Châtellerault's class (20 000 to 49 999 inhabitants).
+            ("86901", 25000, 12000, {2024: 150}),
+            ("86902", 40000, 20000, {2024: 60}),
         ]
         for annee, nombre in par_annee.items()
     )
@@ -44,6 +47,17 @@ def bases(db, tmp_path, settings):
     settings.CLS_CACHE_TABLEAUX = False
     charger_referentiel_factice(tmp_path / "referentiel")
     ContratFactory(territoire=Territoire.objects.get(niveau="commune", code="86194"))
+    vienne = Territoire.objects.get(niveau="departement", code="86")
+    for code, nom, habitants in [("86901", "Commune A", 25000), ("86902", "Commune B", 40000)]:
+        Territoire.objects.create(
+            code=code,
+            nom=nom,
+            niveau="commune",
+            parent=vienne,
+            departement=vienne,
+            region=vienne.region,
+            population_legale=habitants,
+        )
     # Their centres (no outline imported here: the map draws circles, each with its name).
     Territoire.objects.filter(niveau="commune", code="86194").update(latitude="46.58", longitude="0.34")
     Territoire.objects.filter(niveau="commune", code="86066").update(latitude="46.82", longitude="0.55")
@@ -90,8 +104,9 @@ def test_analyst_reads_chatellerault_and_poitiers_in_their_national_context(
     ]
     expect(page.locator("#tableau-references")).to_contain_text("total publié par la source")
     expect(page.locator("#tableau-references")).to_contain_text("somme des totaux départementaux publiés")
+    # Its rank in its class: 12,5 ‰ above it, 3,0 ‰ below.
     rang = page.locator("#tableau-rang tbody tr td").all_inner_texts()
-    assert rang[1:] == ["1 sur 1", "communes de 20\u202f000 à 49\u202f999 habitants", "100"]
+    assert rang[1:] == ["2", "3", "communes de 20\u202f000 à 49\u202f999 habitants", "67"]
     axe(page, "page de Châtellerault")
     page.screenshot(path="/tmp/contexte-national-chatellerault.png", full_page=True)
 
