@@ -737,7 +737,7 @@ def vue_territoire(ctx: Contexte, territoire: Territoire) -> dict:
             _("Statut"),
         ],
     )
-    graphique = {"libelles": [str(a) for a in ctx.annees], "series": []}
+    graphique = {"libelles": [str(a) for a in ctx.annees], "series": [], "unite": "‰"}
     partiels = False
     for indicateur in indicateurs:
         for annee in ctx.annees:

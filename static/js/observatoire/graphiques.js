@@ -41,7 +41,12 @@
           return { label: s.nom, data: s.valeurs, borderColor: couleurs[i % couleurs.length], backgroundColor: couleurs[i % couleurs.length], spanGaps: true, pointStyle: ["circle", "rect", "triangle", "rectRot", "cross", "star"][i % 6] };
         })
       },
-      options: { animation: false, plugins: { tooltip: { callbacks: { label: function (c) { return c.dataset.label + " : " + (c.parsed.y === null ? "—" : nombreFr.format(c.parsed.y) + (evolution.unite ? " " + evolution.unite : "")); } } } } }
+      options: {
+        animation: false,
+        // From zero, the unit on the axis: a trend is not drawn larger than it is.
+        scales: { y: { beginAtZero: true, title: { display: !!evolution.unite, text: evolution.unite || "" } } },
+        plugins: { tooltip: { callbacks: { label: function (c) { return c.dataset.label + " : " + (c.parsed.y === null ? "—" : nombreFr.format(c.parsed.y) + (evolution.unite ? " " + evolution.unite : "")); } } } }
+      }
     });
   }
 })();
