@@ -49,6 +49,10 @@ class Couverture:
             parties = ngettext(
                 "%(n)s commune sur %(total)s", "%(n)s communes sur %(total)s", self.avec_chiffre
             )
+        elif self.niveau == "departement":
+            parties = ngettext(
+                "%(n)s département sur %(total)s", "%(n)s départements sur %(total)s", self.avec_chiffre
+            )
         else:
             parties = ngettext(
                 "%(n)s territoire sur %(total)s", "%(n)s territoires sur %(total)s", self.avec_chiffre

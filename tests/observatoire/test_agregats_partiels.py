@@ -292,3 +292,11 @@ def test_a_communes_page_marks_the_partial_district_rate_beside_its_own(
     assert total[entetes.index("Rapport à District test")] == ""
     page = client.get(url).content.decode()
     assert "(partiel)</td>" in page
+
+
+def test_a_total_of_departements_says_how_many_departements_it_counts():
+    """France's page, the sum of its départements: « 68 départements sur 101 », not « territoires »."""
+    couverture = completude.Couverture(
+        avec_chiffre=68, parties=101, niveau="departement", part_population=None
+    )
+    assert couverture.texte() == "partiel : 68 départements sur 101"
