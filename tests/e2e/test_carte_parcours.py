@@ -101,7 +101,7 @@ def test_the_map_draws_named_outlines_a_legend_the_missing_rate_and_the_attribut
     # A (90 ‰) and B (30 ‰) are the two ends of the classes: two rates, two classes (never
     # empty classes between them), the lightest and the darkest colour.
     expect(legende).to_contain_text("de 30 à 60")
-    expect(legende).to_contain_text("de 60 à 90")
+    expect(legende).to_contain_text("plus de 60 à 90")  # 60 itself is in the first class
     assert legende.locator("li").filter(has_text="de 30 à").count() == 1
     assert legende.locator("li").filter(has_text=" à ").count() == 2
     couleurs = page.eval_on_selector_all(

@@ -166,8 +166,11 @@
     var liste = document.createElement("ul");
     liste.className = "list-unstyled mb-0 legende-carte";
     bornes.forEach(function (borne, i) {
+      // A rate equal to a bound is in the lower class: each class after the first starts above
+      // its lower bound, and says so.
+      var modele = i === 0 ? conteneur.dataset.classe : conteneur.dataset.classeSuivante;
       var texte = borne[0] === borne[1] ? format.format(borne[0])
-        : conteneur.dataset.classe.replace("%(bas)s", format.format(borne[0])).replace("%(haut)s", format.format(borne[1]));
+        : modele.replace("%(bas)s", format.format(borne[0])).replace("%(haut)s", format.format(borne[1]));
       liste.appendChild(entree({ fill: teinte(i) }, texte));
     });
     if (territoires.some(function (t) { return t.etat === "secret"; })) {
