@@ -351,6 +351,9 @@ def _vue(ctx, indicateur, territoires, annees, valeurs) -> dict:
             nom = f"{t.nom} ({t.get_niveau_display().lower()})"
         if origines not in (_("chiffre publié par la source"), _("chiffre du contrat"), _("aucun chiffre")):
             nom = f"{nom} — {origines}"
+        if partiels:
+            # The chart's legend says it too: a partial line is lower than the territory's.
+            nom = f"{nom} " + _("(partiel)")
         series.append(
             {
                 "nom": nom,

@@ -193,6 +193,7 @@ def test_the_wide_export_says_which_years_of_a_row_are_partial(national, analyst
     origine = _texte(ligne[entete.index("Origine du chiffre")])
     assert origine == "somme des communes publiées ; 2022 : partiel, 1 commune sur 2, 75,0 % de la population"
     assert ligne[entete.index("2023")] == "9,5"  # the complete years stay bare numbers
+    assert page.context["graphique"]["series"][0]["nom"] == "Vienne — somme des communes publiées (partiel)"
 
 
 def test_without_territories_the_page_compares_the_contracts_territory_and_its_references(
