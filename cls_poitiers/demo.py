@@ -15,6 +15,7 @@ from django.db.models import Q
 
 from cls_poitiers.enregistrement import update_or_create_si_change
 
+from .grammaire import Article
 from .models import Contrat, Partenaire, Population, Priorite, Signataire, Territoire, Utilisateur
 from .permissions import COORDINATION, OBSERVATOIRE, PARTENAIRE, ROLES, SECRETARIAT
 
@@ -226,7 +227,7 @@ def _departement():
     région), otherwise the demo's own, at the top of the tree."""
     if Territoire.objects.filter(niveau=Territoire.Niveau.DEPARTEMENT, code="86", referentiel=True).exists():
         return _territoire(Territoire.Niveau.DEPARTEMENT, "86", "Vienne")
-    return _territoire(Territoire.Niveau.DEPARTEMENT, "86", "Vienne", parent=None)
+    return _territoire(Territoire.Niveau.DEPARTEMENT, "86", "Vienne", parent=None, article=Article.LA)
 
 
 def _territoires():

@@ -15,12 +15,13 @@ from simple_history.models import HistoricalRecords
 
 from . import formats
 from .donnees_personnelles import Nature as NatureDonneePersonnelle
+from .grammaire import Article, AvecArticle
 from .limites import TEXTE_LONG_MAX, longueur_max
 from .modeles_communs import Historise, Illustratif, cle_de_recherche
 from .querysets import ContratQuerySet, PartenaireQuerySet, TerritoireQuerySet
 
 
-class Partenaire(Historise):
+class Partenaire(AvecArticle, Historise):
     """A partner organisation of the contract: a signatory's institution or an organisation that
     takes commitments (the communes, OPARC…). Every user belongs to one."""
 
@@ -96,7 +97,7 @@ class Utilisateur(AbstractUser):
         return roles_of(self)
 
 
-class Territoire(models.Model):
+class Territoire(AvecArticle, models.Model):
     """A territory: of the national referential (France, its régions, départements, EPCI and
     communes, loaded by `charger_referentiel`) or of the contract (its district when it is not an
     EPCI of today, the quartiers and QPV under a commune).
@@ -134,6 +135,17 @@ class Territoire(models.Model):
     # The name in lower case without accents nor hyphens, for searching "chatellerault" or
     # "saint eloi" (cls_poitiers.referentiel.cle_de_recherche); kept by save() and by the loader.
     nom_recherche = models.CharField(_("nom pour la recherche"), max_length=200, blank=True, editable=False)
+    # INSEE's TNCC, from the referential: how « de » and « à » join the name (cls_poitiers.grammaire).
+    article = models.PositiveSmallIntegerField(
+        _("article du nom"),
+        choices=Article.choices,
+        null=True,
+        blank=True,
+        help_text=_(
+            "Pour écrire « de la Vienne », « du District de Poitiers » : donné par le référentiel "
+            "national ; vide, il se lit sur le nom."
+        ),
+    )
     niveau = models.CharField(_("niveau"), max_length=20, choices=Niveau.choices)
     parent = models.ForeignKey(
         "self",

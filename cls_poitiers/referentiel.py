@@ -22,6 +22,7 @@ from django.db import transaction
 from django.db.models import ProtectedError, RestrictedError
 from django.utils.translation import gettext as _
 
+from .grammaire import Article
 from .modeles_communs import cle_de_recherche
 from .models import Territoire
 
@@ -60,6 +61,7 @@ MILLESIMES = {
 CHAMPS = (
     "nom",
     "nom_recherche",
+    "article",
     "parent_id",
     "departement_id",
     "region_id",
@@ -224,10 +226,11 @@ class _Chargement:
             )
             population_reg[c["region"]] = population_reg.get(c["region"], 0) + c.get("population", 0)
 
-        def champs(nom, parent=None, departement=None, region=None, epci=None, population=None):
+        def champs(nom, article=None, parent=None, departement=None, region=None, epci=None, population=None):
             return {
                 "nom": nom,
                 "nom_recherche": cle_de_recherche(nom),
+                "article": article,
                 "parent_id": parent.pk if parent else None,
                 "departement_id": departement.pk if departement else None,
                 "region_id": region.pk if region else None,
@@ -238,14 +241,21 @@ class _Chargement:
 
         pays = self.niveau(
             Territoire.Niveau.PAYS,
-            [{"code": PAYS_CODE, "champs": champs(_("France"), population=sum(population_reg.values()))}],
+            [
+                {
+                    "code": PAYS_CODE,
+                    "champs": champs(_("France"), Article.LA, population=sum(population_reg.values())),
+                }
+            ],
         )[PAYS_CODE]
         regions = self.niveau(
             Territoire.Niveau.REGION,
             [
                 {
                     "code": r["code"],
-                    "champs": champs(r["nom"], parent=pays, population=population_reg.get(r["code"])),
+                    "champs": champs(
+                        r["nom"], r.get("typeLiaison"), parent=pays, population=population_reg.get(r["code"])
+                    ),
                 }
                 for r in src.regions
             ],
@@ -257,6 +267,7 @@ class _Chargement:
                     "code": d["code"],
                     "champs": champs(
                         d["nom"],
+                        d.get("typeLiaison"),
                         parent=regions.get(d["region"]),
                         region=regions.get(d["region"]),
                         population=population_dep.get(d["code"]),
@@ -281,6 +292,7 @@ class _Chargement:
                     "code": c["code"],
                     "champs": champs(
                         c["nom"],
+                        c.get("typeLiaison"),
                         parent=departements.get(c["departement"]),
                         departement=departements.get(c["departement"]),
                         region=regions.get(c["region"]),

@@ -5,16 +5,16 @@ point the council edits, unticks or completes."""
 
 from django.utils.translation import gettext_lazy as _
 
-# Members by right, then the usual appointed members. `{departement}` and `{territoire}` are
-# filled in from the contract's perimeter.
+# Members by right, then the usual appointed members. `{de_departement}` (« de la Vienne ») and
+# `{territoire}` are filled in from the contract's perimeter.
 MEMBRES_DE_DROIT = (
-    {"nom": _("Préfecture de {departement}"), "sigle": _("Préfet"), "nature": "etat"},
+    {"nom": _("Préfecture {de_departement}"), "sigle": _("Préfet"), "nature": "etat"},
     {
         "nom": _("Parquet du tribunal judiciaire"),
         "sigle": _("Procureur de la République"),
         "nature": "justice",
     },
-    {"nom": _("Conseil départemental de {departement}"), "sigle": _("Département"), "nature": "collectivite"},
+    {"nom": _("Conseil départemental {de_departement}"), "sigle": _("Département"), "nature": "collectivite"},
 )
 
 MEMBRES_HABITUELS = (
@@ -40,11 +40,13 @@ AXES_NATIONAUX = (
 )
 
 
-def partenaires_proposes(departement: str, territoire: str) -> list[dict]:
-    """The suggested partners' rows, names filled in."""
+def partenaires_proposes(de_departement: str, territoire: str) -> list[dict]:
+    """The suggested partners' rows, names filled in: `de_departement` is the département's name
+    after « de » (`Territoire.de_nom`), `territoire` the commune's council or the contract's
+    territory."""
     lignes = []
     for membre in (*MEMBRES_DE_DROIT, *MEMBRES_HABITUELS):
-        nom = str(membre["nom"]).format(departement=departement, territoire=territoire)
+        nom = str(membre["nom"]).format(de_departement=de_departement, territoire=territoire)
         lignes.append({"retenu": True, "nom": nom, "sigle": str(membre["sigle"]), "nature": membre["nature"]})
     return lignes
 

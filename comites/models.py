@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cls_poitiers import identite
 from cls_poitiers.donnees_personnelles import AIDE_DONNEES_PERSONNELLES
+from cls_poitiers.grammaire import AvecArticle
 from cls_poitiers.limites import (
     COMPTE_RENDU_MAX,
     DUREE_REUNION_MAX,
@@ -60,7 +61,7 @@ def erreurs_de_plage(debut, fin, *, date_signature=None) -> dict[str, str]:
     return erreurs
 
 
-class Comite(Historise, Illustratif):
+class Comite(AvecArticle, Historise, Illustratif):
     """A body that follows the contract: the comité de pilotage (every semester, on the ground,
     urgently in a crisis), the comité d'évaluation (yearly review), the local groups of a quartier
     (GLTD, veille sociale: their minutes are confidential), thematic groups and residents' meetings."""

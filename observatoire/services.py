@@ -14,7 +14,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cls_poitiers import formats
+from cls_poitiers import formats, grammaire
 from cls_poitiers.enregistrement import historiser, update_or_create_si_change
 from cls_poitiers.models import Territoire
 
@@ -467,7 +467,7 @@ def declarer(
     source, _cree = Source.objects.get_or_create(
         code=f"declarations-{partenaire.code}",
         defaults={
-            "libelle": _("Déclarations de %(p)s") % {"p": partenaire},
+            "libelle": _("Déclarations %(de_p)s") % {"de_p": grammaire.de(str(partenaire))},
             "nature": Source.Nature.PARTENAIRE,
             "partenaire": partenaire,
             "ordre": 50,

@@ -90,9 +90,9 @@ def _formulaire_partenaires(contrat, data=None):
     ]
     if not _partenaires_faits(contrat):
         territoire = contrat.territoire
-        departement = territoire.departement.nom if territoire.departement_id else ""
+        departement = territoire.departement.de_nom if territoire.departement_id else ""
         lieu = (
-            _("Ville de %(nom)s") % {"nom": territoire.nom}
+            _("Ville %(de_t)s") % {"de_t": territoire.de_nom}
             if territoire.niveau == "commune"
             else territoire.nom
         )

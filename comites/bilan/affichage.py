@@ -8,11 +8,13 @@ The figures come from the frozen snapshot of an adopted review, or are computed 
 
 import datetime
 from collections import defaultdict
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
 from cls_poitiers import formats
+from cls_poitiers.grammaire import Article, AvecArticle
 from observatoire.tableaux_de_bord import calculs, secret
 from observatoire.tableaux_de_bord.exports import Cellule, Tableau
 from observatoire.tableaux_de_bord.pages import (
@@ -86,11 +88,26 @@ def _affiches(ligne: dict, motifs: dict[tuple[str, str], secret.Motif]):
     return n, n1, an, an1, evolution
 
 
-def _tableau_district(annee: int, nom: str) -> Tableau:
+@dataclass(frozen=True)
+class _District(AvecArticle):
+    """The contract territory's name as the review stored it, with its article (a review
+    predating them: a neutral name, the article read off the name)."""
+
+    nom: str
+    article: int | None = None
+
+    @classmethod
+    def de(cls, stats: dict) -> "_District":
+        if not stats.get("district"):
+            return cls(_("territoire du contrat"), Article.LE)
+        return cls(stats["district"], stats.get("district_article"))
+
+
+def _tableau_district(annee: int, district: _District) -> Tableau:
     return Tableau(
         "district",
-        _("Taux de %(t)s par famille d'indicateurs, %(a1)s et %(a)s")
-        % {"t": nom, "a": annee, "a1": annee - 1},
+        _("Taux %(de_t)s par famille d'indicateurs, %(a1)s et %(a)s")
+        % {"de_t": district.de_nom, "a": annee, "a1": annee - 1},
         [
             _("Famille"),
             _("Indicateur"),
@@ -104,7 +121,7 @@ def _tableau_district(annee: int, nom: str) -> Tableau:
     )
 
 
-def _tableau_territoires(annee: int, nom: str) -> Tableau:
+def _tableau_territoires(annee: int, district: _District) -> Tableau:
     return Tableau(
         "territoires",
         _("Taux par territoire et par indicateur, %(a)s (évolution depuis %(a1)s)")
@@ -119,12 +136,12 @@ def _tableau_territoires(annee: int, nom: str) -> Tableau:
             _("Taux %(a)s") % {"a": annee},
             _("Taux %(a)s") % {"a": annee - 1},
             _("Évolution sur un an"),
-            libelle_rapport(nom),
+            libelle_rapport(district.a_nom),
         ],
     )
 
 
-def _tableau_prioritaires(annee: int, nom: str) -> Tableau:
+def _tableau_prioritaires(annee: int, district: _District) -> Tableau:
     return Tableau(
         "prioritaires",
         _("Territoires en traitement prioritaire et candidats, %(a)s") % {"a": annee},
@@ -133,7 +150,7 @@ def _tableau_prioritaires(annee: int, nom: str) -> Tableau:
             _("Niveau"),
             _("Indicateur"),
             _("Taux"),
-            libelle_rapport(nom),
+            libelle_rapport(district.a_nom),
             _("Désigné"),
             _("Candidat"),
         ],
@@ -215,8 +232,7 @@ def _tableau_ressenti(ressenti: dict) -> Tableau:
 def _statistiques(stats: dict, annee: int, detail: bool) -> dict:
     """The district's rates over two years, every territory's against the district's, the
     territories in (or candidates for) priority treatment, and the perceived insecurity."""
-    # The contract territory's name as the review stored it (a review predating it: neutral).
-    nom = stats.get("district") or _("territoire du contrat")
+    nom = _District.de(stats)
     district, territoires = _tableau_district(annee, nom), _tableau_territoires(annee, nom)
     prioritaires = _tableau_prioritaires(annee, nom)
     graphique = []
@@ -245,13 +261,14 @@ def _statistiques(stats: dict, annee: int, detail: bool) -> dict:
             if ligne["prioritaire"] or candidat:
                 prioritaires.lignes.append(
                     _ligne_prioritaire(
-                        ligne, an, ratio, libelle_candidat(multiple, nom) if candidat else None
+                        ligne, an, ratio, libelle_candidat(multiple, nom.de_nom) if candidat else None
                     )
                 )
     ressenti = _tableau_ressenti(stats["ressenti"])
     svg = graphiques.barres(
         ident="district",
-        titre=_("Taux de %(t)s, %(a1)s et %(a)s (pour 1000)") % {"t": nom, "a": annee, "a1": annee - 1},
+        titre=_("Taux %(de_t)s, %(a1)s et %(a)s (pour 1000)")
+        % {"de_t": nom.de_nom, "a": annee, "a1": annee - 1},
         series=[str(annee - 1), str(annee)],
         lignes=graphique,
         format_valeur=formats.taux,

@@ -139,6 +139,7 @@ def statistiques(annee: int) -> dict:
         lignes=lignes,
         source={"code": source.code, "libelle": source.libelle, "illustratif": source.illustratif},
         district=racine.nom,
+        district_article=racine.article,
         multiple_prioritaire=settings.CLS_MULTIPLE_PRIORITAIRE,
     )
     return resultat

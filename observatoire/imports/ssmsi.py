@@ -27,6 +27,7 @@ from django.db import connection
 from django.utils.translation import gettext as _
 
 from cls_poitiers import referentiel
+from cls_poitiers.grammaire import Article
 from cls_poitiers.limites import NOMBRE_FAITS_MAX
 from cls_poitiers.models import Population, Territoire
 from cls_poitiers.tableurs import (
@@ -742,7 +743,11 @@ def territoire_hors_departement() -> Territoire:
     territoire, _cree = Territoire.objects.get_or_create(
         niveau=Territoire.Niveau.DEPARTEMENT,
         code=CODE_HORS_DEPARTEMENT,
-        defaults={"nom": _("Hors département (faits non rattachés)"), "parent": france},
+        defaults={
+            "nom": _("Hors département (faits non rattachés)"),
+            "article": Article.CONSONNE,
+            "parent": france,
+        },
     )
     return territoire
 

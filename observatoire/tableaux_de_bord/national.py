@@ -21,6 +21,7 @@ from .pages import (
     cellule_ratio,
     cellule_taux,
     cellule_taux_de,
+    libelle_rapport,
     motif_sans_taux,
 )
 
@@ -176,7 +177,7 @@ def _texte_des_couvertures(couvertures: list) -> str:
 def colonnes_des_references(refs: list[Territoire]) -> list[str]:
     colonnes = []
     for reference in refs:
-        colonnes += [_("Taux de %(t)s") % {"t": reference.nom}, _("Rapport à %(t)s") % {"t": reference.nom}]
+        colonnes += [_("Taux %(de_t)s") % {"de_t": reference.de_nom}, libelle_rapport(reference.a_nom)]
     return colonnes
 
 
@@ -190,7 +191,7 @@ def tableau_contexte(
         "contexte",
         _("%(t)s dans son contexte national en %(a)s (%(s)s)")
         % {"t": territoire.nom, "a": annee, "s": ctx.source.libelle},
-        [_("Indicateur"), _("Taux de %(t)s") % {"t": territoire.nom}, *colonnes_des_references(refs)],
+        [_("Indicateur"), _("Taux %(de_t)s") % {"de_t": territoire.de_nom}, *colonnes_des_references(refs)],
     )
     for indicateur in indicateurs:
         chiffre = ctx.chiffre(indicateur, annee, territoire.pk)
@@ -290,7 +291,8 @@ def tableau_rang(ctx: Contexte, territoire: Territoire, indicateur: Indicateur, 
         )
     tableau = Tableau(
         "rang",
-        _("Rang de %(t)s en %(a)s : %(i)s") % {"t": territoire.nom, "a": annee, "i": indicateur.libelle},
+        _("Rang %(de_t)s en %(a)s : %(i)s")
+        % {"de_t": territoire.de_nom, "a": annee, "i": indicateur.libelle},
         [_("Indicateur"), _("Taux"), *colonnes_du_rang()],
     )
     tableau.lignes.append(

@@ -302,7 +302,7 @@ def vue_ensemble(ctx: Contexte, famille: str | None) -> dict:
     indicateurs = [i for i in tableaux.indicateurs_de(ctx.comptes) if not famille or i.famille == famille]
     tableau = Tableau(
         "indicateurs",
-        _("Indicateurs du %(t)s en %(a)s") % {"t": racine.nom, "a": ctx.annee},
+        _("Indicateurs %(de_t)s en %(a)s") % {"de_t": racine.de_nom, "a": ctx.annee},
         [
             _("Indicateur"),
             _("Unité de compte"),
@@ -375,16 +375,18 @@ def cellule_tendance(serie: list[tuple[int, secret.Affiche]]) -> Cellule:
     return Cellule(_("Nombres, taux non disponible — %(v)s") % {"v": valeurs}, serie=points, note=legende)
 
 
-def libelle_rapport(territoire_du_contrat: str) -> str:
-    """The header of a ratio to the contract's territory, named after it."""
-    return _("Rapport à %(t)s") % {"t": territoire_du_contrat}
+def libelle_rapport(a_nom: str) -> str:
+    """The header of a ratio to a territory, `a_nom` its name after « à » (`Territoire.a_nom`:
+    « au District de Poitiers », « à la Vienne »)."""
+    return _("Rapport %(a_t)s") % {"a_t": a_nom}
 
 
-def libelle_candidat(multiple, territoire_du_contrat: str) -> str:
-    """A candidate's cell: its rate exceeds the set multiple of the contract territory's."""
-    return _("oui (taux > %(m)s fois celui de %(t)s)") % {
+def libelle_candidat(multiple, de_nom: str) -> str:
+    """A candidate's cell: its rate exceeds the set multiple of the contract territory's, `de_nom`
+    its name after « de » (`Territoire.de_nom`)."""
+    return _("oui (taux > %(m)s fois celui %(de_t)s)") % {
         "m": formats.nombre(multiple, 1),
-        "t": territoire_du_contrat,
+        "de_t": de_nom,
     }
 
 
@@ -450,7 +452,7 @@ def tableau_prioritaires(ctx: Contexte, indicateur: Indicateur) -> Tableau:
             _("Territoire"),
             _("Niveau"),
             _("Taux"),
-            libelle_rapport(racine.nom),
+            libelle_rapport(racine.a_nom),
             _("Désigné par le contrat"),
             _("Candidat"),
         ],
@@ -471,7 +473,7 @@ def tableau_prioritaires(ctx: Contexte, indicateur: Indicateur) -> Tableau:
                     cellule_taux(affiche, motif_sans_taux(chiffre, affiche, indicateur)),
                     cellule_ratio(ratio),
                     Cellule(_("oui") if t.prioritaire else _("non")),
-                    Cellule(libelle_candidat(multiple, racine.nom) if t.pk in candidats else _("non")),
+                    Cellule(libelle_candidat(multiple, racine.de_nom) if t.pk in candidats else _("non")),
                 ],
             )
         )
@@ -530,7 +532,7 @@ def vue_territoires(ctx: Contexte, indicateur: Indicateur, niveau: str | None) -
             _("Nombre"),
             _("Dénominateur"),
             _("Taux"),
-            libelle_rapport(racine.nom),
+            libelle_rapport(racine.a_nom),
             _("Statut"),
         ],
     )
@@ -722,7 +724,7 @@ def vue_territoire(ctx: Contexte, territoire: Territoire) -> dict:
     indicateurs = tableaux.indicateurs_de(ctx.comptes)
     tableau = Tableau(
         "territoire",
-        _("Chiffres de %(t)s (%(s)s)") % {"t": territoire.nom, "s": ctx.source.libelle},
+        _("Chiffres %(de_t)s (%(s)s)") % {"de_t": territoire.de_nom, "s": ctx.source.libelle},
         [
             _("Indicateur"),
             _("Année"),
@@ -730,7 +732,7 @@ def vue_territoire(ctx: Contexte, territoire: Territoire) -> dict:
             _("dont non localisé"),
             _("Taux"),
             *(
-                [_("Taux de %(t)s") % {"t": racine.nom}, libelle_rapport(racine.nom)]
+                [_("Taux %(de_t)s") % {"de_t": racine.de_nom}, libelle_rapport(racine.a_nom)]
                 if avec_la_racine
                 else []
             ),
@@ -849,7 +851,7 @@ def tableau_enquetes(territoire: Territoire, resultats=None) -> Tableau:
         resultats = ResultatEnquete.objects.filter(territoire=territoire).select_related("enquete")
     tableau = Tableau(
         "enquetes",
-        _("Insécurité ressentie à %(t)s") % {"t": territoire.nom},
+        _("Insécurité ressentie %(a_t)s") % {"a_t": territoire.a_nom},
         [_("Enquête"), _("Période"), _("Question"), _("Part des répondants")],
     )
     for r in resultats:

@@ -38,10 +38,10 @@ def charger_petit_referentiel(dossier):
     (dossier / "data").mkdir(parents=True, exist_ok=True)
     (dossier / "package.json").write_text(json.dumps({"version": "6.0.0"}), encoding="utf-8")
     fichiers = {
-        "regions.json": [{"code": "75", "nom": "Nouvelle-Aquitaine"}],
+        "regions.json": [{"code": "75", "nom": "Nouvelle-Aquitaine", "typeLiaison": 3}],
         "departements.json": [
-            {"code": "86", "nom": "Vienne", "region": "75"},
-            {"code": "79", "nom": "Deux-Sèvres", "region": "75"},
+            {"code": "86", "nom": "Vienne", "region": "75", "typeLiaison": 3},
+            {"code": "79", "nom": "Deux-Sèvres", "region": "75", "typeLiaison": 4},
         ],
         "communes.json": [
             _commune("86066", "Châtellerault", 31003),
@@ -275,8 +275,8 @@ def test_steps_save_quartiers_partners_priorities_accounts_and_instances(petit_r
     }
 
     page = client.get(reverse("mise_en_place:etape", kwargs={"cle": "partenaires"})).content.decode()
-    assert "Préfecture de Vienne" in page and "Parquet du tribunal judiciaire" in page
-    assert "Conseil départemental de Vienne" in page and "DASEN" in page
+    assert "Préfecture de la Vienne" in page and "Parquet du tribunal judiciaire" in page
+    assert "Conseil départemental de la Vienne" in page and "DASEN" in page
     poster(
         "partenaires",
         [

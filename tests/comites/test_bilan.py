@@ -67,7 +67,7 @@ def test_statistics_list_the_priority_territories_and_the_candidates(projet):
     prioritaires = _parties(projet)["statistiques"]["prioritaires"]
     noms = {ligne[0].texte: (ligne[5].texte, ligne[6].texte) for ligne in prioritaires.lignes}
     assert noms["Les Couronneries"][0] == "oui"
-    assert noms["Poitiers"] == ("non", "oui (taux > 1,5 fois celui de District test)")
+    assert noms["Poitiers"] == ("non", "oui (taux > 1,5 fois celui du District test)")
     assert "Buxerolles" not in noms
 
 

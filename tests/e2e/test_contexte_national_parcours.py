@@ -81,12 +81,12 @@ def test_analyst_reads_chatellerault_and_poitiers_in_their_national_context(
     entetes = page.locator("#tableau-contexte thead th").all_inner_texts()
     assert entetes[1:] == [
         "Taux de Châtellerault",
-        "Taux de Vienne",
-        "Rapport à Vienne",
-        "Taux de Nouvelle-Aquitaine",
-        "Rapport à Nouvelle-Aquitaine",
-        "Taux de France",
-        "Rapport à France",
+        "Taux de la Vienne",
+        "Rapport à la Vienne",
+        "Taux de la Nouvelle-Aquitaine",
+        "Rapport à la Nouvelle-Aquitaine",
+        "Taux de la France",
+        "Rapport à la France",
     ]
     # 2024: Châtellerault 120 / 15 000 dwellings = 8,0 ‰; the Vienne's published total
     # 1 500 / 210 000,5 = 7,1 ‰ (ratio 1,12); the région, the sum of its départements' totals

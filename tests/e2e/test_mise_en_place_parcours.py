@@ -109,7 +109,7 @@ def test_a_council_sets_itself_up_and_its_members_start_working(
 
     # 4. Partners proposed from the law's membership: five kept, one renamed.
     assert page.get_by_text("Étape 4 sur 8").is_visible()
-    assert page.locator("[name='partenaires-1-nom']").input_value() == "Préfecture de Vienne"
+    assert page.locator("[name='partenaires-1-nom']").input_value() == "Préfecture de la Vienne"
     for i in (3, 5, 6, 8, 9, 10):
         page.locator(f"[name='partenaires-{i}-retenu']").uncheck()
     page.locator("[name='partenaires-7-nom']").fill("Habitat de la Vienne")
@@ -166,7 +166,7 @@ def test_a_council_sets_itself_up_and_its_members_start_working(
     contexte, partenaire = _nouveau_contexte(browser, live_server)
     _choisir_mot_de_passe(partenaire, formulaires, _invitation("paul.durand@example.org"))
     partenaire.goto(partenaire.base_url + action.get_absolute_url())
-    partenaire.get_by_role("link", name="Ajouter un engagement de Habitat de la Vienne").click()
+    partenaire.get_by_role("link", name="Ajouter un engagement d’Habitat de la Vienne").click()
     for nom, valeur in {
         "reference": "mediateurs-lac",
         "description": "Recruter quatre médiateurs au Lac.",

@@ -71,6 +71,6 @@ def test_analyst_imports_sees_dashboard_change_opens_map_and_exports(
     contenu = telechargement.value.path().read_text(encoding="utf-8-sig")
     assert (
         contenu.splitlines()[0]
-        == "Rang;Territoire;Nombre;Dénominateur;Taux;Rapport à District du parcours;Statut"
+        == "Rang;Territoire;Nombre;Dénominateur;Taux;Rapport au District du parcours;Statut"
     )
     assert "Commune B" in contenu and "78,1" in contenu

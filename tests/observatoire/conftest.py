@@ -2,6 +2,7 @@
 
 import pytest
 
+from cls_poitiers.grammaire import Article
 from cls_poitiers.models import Territoire
 from tests.factories import ContratFactory, PopulationFactory, TerritoireFactory
 
@@ -10,7 +11,9 @@ from .factories import SourceFactory
 
 @pytest.fixture
 def perimetre(db):
-    departement = TerritoireFactory(code="86", nom="Vienne", niveau=Territoire.Niveau.DEPARTEMENT)
+    departement = TerritoireFactory(
+        code="86", nom="Vienne", niveau=Territoire.Niveau.DEPARTEMENT, article=Article.LA
+    )
     district = TerritoireFactory(
         code="district-test", nom="District test", niveau="district", parent=departement
     )

@@ -232,7 +232,7 @@ def test_the_national_context_gives_no_ratio_to_a_partial_total(poitiers_seul, s
         for ligne in client.get(url + "&export=contexte&format=csv").content.decode("utf-8-sig").splitlines()
     ]
     entetes, district = lignes[0], lignes[1]
-    assert entetes[:4] == ["Indicateur", "Taux de District test", "Taux de Vienne", "Rapport à Vienne"]
+    assert entetes[:4] == ["Indicateur", "Taux du District test", "Taux de la Vienne", "Rapport à la Vienne"]
     assert district[2] == "1000,0" and district[3] == ""
     # The partial rate is exported as the page shows it, never as a bare number.
     assert district[1].startswith("1 261,0 ‰") and district[1].endswith(" (partiel)")
@@ -288,8 +288,8 @@ def test_a_communes_page_marks_the_partial_district_rate_beside_its_own(
     total = next(
         ligne.split(";") for ligne in lignes[1:] if ligne.startswith("Total des faits constatés;2016")
     )
-    assert total[entetes.index("Taux de District test")].endswith("(partiel)")
-    assert total[entetes.index("Rapport à District test")] == ""
+    assert total[entetes.index("Taux du District test")].endswith("(partiel)")
+    assert total[entetes.index("Rapport au District test")] == ""
     page = client.get(url).content.decode()
     assert "(partiel)</td>" in page
 

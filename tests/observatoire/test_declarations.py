@@ -28,6 +28,8 @@ def categorie(partenaire):
 
 
 def test_partner_declares_and_corrects_a_month(perimetre, partenaire, categorie):
+    partenaire.partenaire.nom, partenaire.partenaire.sigle = "Société des transports poitevins", ""
+    partenaire.partenaire.save()
     client = Client()
     client.force_login(partenaire)
     donnees = {"territoire": perimetre["q"].pk, "annee": 1998, "mois": 3, "nombre_bus-degrades": 7}
@@ -38,6 +40,7 @@ def test_partner_declares_and_corrects_a_month(perimetre, partenaire, categorie)
         partenaire.partenaire,
         partenaire.partenaire,
     )
+    assert figure.source.libelle == "Déclarations de la Société des transports poitevins"
     declaration = Declaration.objects.get()
     client.post(
         reverse("observatoire:declaration_modifier", kwargs={"pk": declaration.pk}),

@@ -345,7 +345,13 @@ def test_a_commune_outside_the_contract_is_shown_beside_its_departement_region_a
     client = client_de(analyste)
     html = client.get(_page("86066")).content.decode()
     assert "Châtellerault dans son contexte national en 2024" in html
-    for colonne in ["Taux de Vienne", "Rapport à Vienne", "Taux de Nouvelle-Aquitaine", "Rapport à France"]:
+    for colonne in [
+        "Taux de Châtellerault",
+        "Taux de la Vienne",
+        "Rapport à la Vienne",
+        "Taux de la Nouvelle-Aquitaine",
+        "Rapport à la France",
+    ]:
         assert f'<th scope="col">{colonne}</th>' in html, colonne
     attendu = (321 / 30000) / (468 / 440000)
     assert f"<td>{attendu:.2f}</td>".replace(".", ",") in html
@@ -353,7 +359,7 @@ def test_a_commune_outside_the_contract_is_shown_beside_its_departement_region_a
     assert "communes de 20\u202f000 à 49\u202f999 habitants" in html
 
     contexte = client.get(_page("86066") + "?export=contexte&format=csv").content.decode("utf-8-sig")
-    assert "Rapport à Vienne" in contexte.splitlines()[0]
+    assert "Rapport à la Vienne" in contexte.splitlines()[0]
     assert str(attendu).replace(".", ",")[:8] in contexte  # full precision in the export
 
     reponse = _api(client, territoire="86066", indicateur="cambriolages-test", annee=2024).json()
@@ -391,7 +397,7 @@ def test_the_references_are_read_once_for_the_communes_of_a_departement_until_th
     assert "Poitiers dans son contexte national" in client.get(_page("86194")).content.decode()
     assert lues == [["86", "75", "FR"]]
     html = client.get(_page("86066")).content.decode()
-    assert "Châtellerault dans son contexte national" in html and "Taux de Vienne" in html
+    assert "Châtellerault dans son contexte national" in html and "Taux de la Vienne" in html
     # A partner's page of Poitiers masks them for its reader, from the same figures.
     assert client_de(partenaire).get(_page("86194")).status_code == 200
     assert lues == [["86", "75", "FR"]]
@@ -410,13 +416,28 @@ def test_a_departement_is_shown_beside_its_region_and_france(national, analyste,
     client = client_de(analyste)
     html = client.get(_page("86", "departement")).content.decode()
     assert "Vienne dans son contexte national en 2024" in html
-    assert '<th scope="col">Rapport à Nouvelle-Aquitaine</th>' in html
+    assert '<th scope="col">Rapport à la Nouvelle-Aquitaine</th>' in html
     assert "somme des totaux départementaux publiés" in html
     xlsx = client.get(_page("86", "departement") + "&export=references&format=xlsx")
     assert xlsx.status_code == 200 and "somme des totaux départementaux publiés" in _cellules_xlsx(xlsx)
     lignes = _api(client, territoire="86", niveau_territoire="departement").json()["resultats"]
     assert {r["niveau"] for r in lignes[0]["references"]} == {"region", "pays"}
     assert "rang" not in lignes[0]  # a rank is given for one indicator and one year only
+
+
+def test_headers_join_each_name_to_de_and_a_as_french_writes_them(national, analyste, client_de):
+    """A commune's contract reads « Indicateurs de Poitiers », never « du Poitiers »; Île-de-France's
+    references « de la France »; the référentiel's articles reach the headers and the exports."""
+    _populations(national)
+    client = client_de(analyste)
+    tableau = client.get(reverse("observatoire:tableau_de_bord")).content.decode()
+    assert "Indicateurs de Poitiers en 2024" in tableau
+    html = client.get(_page("75056")).content.decode()
+    for colonne in ["Taux de Paris", "Taux d’Île-de-France", "Rapport à Île-de-France", "Taux de la France"]:
+        assert f'<th scope="col">{colonne}</th>' in html, colonne
+    assert "Rang de Paris en 2024" in html
+    xlsx = _cellules_xlsx(client.get(_page("75056") + "?export=contexte&format=xlsx"))
+    assert "Taux d’Île-de-France" in xlsx and "Rapport à la France" in xlsx
 
 
 def test_the_rank_export_keeps_the_rank_and_how_many_are_ranked_as_two_numbers(national, analyste, client_de):
@@ -478,8 +499,8 @@ def test_a_partial_total_is_not_ranked(national, analyste, client_de):
     # As a reference of Châtellerault, its rate says « (partiel) », in the export too.
     csv = client.get(_page("86066") + "?export=contexte&format=csv").content.decode("utf-8-sig")
     entete, ligne = (x.split(";") for x in csv.splitlines()[:2])
-    assert ligne[entete.index("Taux de Nouvelle-Aquitaine")].endswith("(partiel)")
-    assert ligne[entete.index("Rapport à Nouvelle-Aquitaine")] == ""
+    assert ligne[entete.index("Taux de la Nouvelle-Aquitaine")].endswith("(partiel)")
+    assert ligne[entete.index("Rapport à la Nouvelle-Aquitaine")] == ""
 
 
 def test_a_territory_without_figures_is_said_so_to_the_analyst_and_hidden_from_a_partner(

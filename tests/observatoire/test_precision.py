@@ -73,7 +73,7 @@ def test_xlsx_export_carries_seven_significant_digits_and_integer_counts(taux_at
     nombre = buxerolles[colonnes.index("Nombre")]
     assert nombre == NOMBRE and isinstance(nombre, int)
     # The ratio to the district too: 16,01… ‰ / (157 / 3 311 × 1000).
-    rapport = buxerolles[colonnes.index("Rapport à District test")]
+    rapport = buxerolles[colonnes.index("Rapport au District test")]
     assert sept_chiffres(rapport) == sept_chiffres(taux_attendu / (157 / (1000 + HABITANTS) * 1000))
 
 
