@@ -239,12 +239,17 @@ class _Chargement:
                 "annee_population_legale": annee if population is not None else None,
             }
 
+        # France's legal population, as INSEE's: metropolitan France and the overseas départements,
+        # not the overseas collectivities (each a région of its own here), as France's totals.
+        population_france = sum(
+            population for code, population in population_reg.items() if code not in COLLECTIVITES_D_OUTRE_MER
+        )
         pays = self.niveau(
             Territoire.Niveau.PAYS,
             [
                 {
                     "code": PAYS_CODE,
-                    "champs": champs(_("France"), Article.LA, population=sum(population_reg.values())),
+                    "champs": champs(_("France"), Article.LA, population=population_france),
                 }
             ],
         )[PAYS_CODE]

@@ -66,9 +66,13 @@ def test_the_national_referential_loads_every_level_with_distinct_codes_and_agai
     grand_poitiers = Territoire.objects.get(niveau="epci", code="200069854")
     assert grand_poitiers.communes_membres.count() == 40
     france = Territoire.objects.get(niveau="pays")
+    # INSEE's France: metropolitan France and the overseas départements, without the eight
+    # overseas collectivities (602 143 inhabitants in the 2022 figures).
+    regions = Territoire.objects.filter(niveau="region")
     assert france.population_legale == sum(
-        Territoire.objects.filter(niveau="region").values_list("population_legale", flat=True)
+        referentiel.hors_collectivites_d_outre_mer(regions).values_list("population_legale", flat=True)
     )
+    assert sum(regions.values_list("population_legale", flat=True)) - france.population_legale == 602143
     capsys.readouterr()
 
     call_command("charger_referentiel")
