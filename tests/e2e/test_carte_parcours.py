@@ -153,3 +153,59 @@ def test_circles_at_the_edges_and_their_names_are_inside_the_map(page, login, an
         }"""
     )
     assert debordements == 0
+
+
+@pytest.fixture
+def voisines(db):
+    """Biard, a narrow commune, and Vouneuil-sous-Biard beside it, named at their centres (as in the
+    demo): their names would cover each other."""
+    district = Territoire.objects.create(
+        code="district-voisines", nom="District des voisines", niveau="district"
+    )
+    ContratFactory(territoire=district)
+    contours = {
+        f["properties"]["code"]: f["geometry"]
+        for f in json.loads(demo_observatoire.CONTOURS.read_text(encoding="utf-8"))["features"]
+    }
+    source = SourceFactory(code="police-voisines", ordre=1)
+    for code, nom, (lat, lon) in [
+        ("86297", "Vouneuil-sous-Biard", ("46.584300", "0.269400")),
+        ("86027", "Biard", ("46.579000", "0.310000")),
+        ("86194", "Poitiers", ("46.584600", "0.371500")),
+        ("86214", "Saint-Benoît", ("46.553000", "0.343000")),
+    ]:
+        commune = Territoire.objects.create(
+            code=code,
+            nom=nom,
+            niveau="commune",
+            parent=district,
+            contour=contours[code],
+            latitude=lat,
+            longitude=lon,
+        )
+        Population.objects.create(territoire=commune, annee=1990, habitants=5000, source="Test")
+        DonneeFactory(source=source, territoire=commune, nombre=100)
+    return district
+
+
+CHEVAUCHEMENTS = """() => {
+  const r = [...document.querySelectorAll('#carte .etiquette-carte span')]
+    .map(e => e.getBoundingClientRect());
+  const paires = [];
+  for (let i = 0; i < r.length; i++) for (let j = i + 1; j < r.length; j++) {
+    if (r[i].left < r[j].right && r[i].right > r[j].left && r[i].top < r[j].bottom && r[i].bottom > r[j].top)
+      paires.push([i, j]);
+  }
+  return paires.length;
+}"""
+
+
+def test_neighbours_names_never_cover_each_other_at_any_zoom(page, login, analyste, voisines):
+    login(page, analyste.username, MOT_DE_PASSE)
+    page.goto(page.base_url + "/observatoire/territoires/")
+    page.wait_for_selector("#carte .etiquette-carte span")
+    assert page.locator("#carte .etiquette-carte").count() == 4
+    assert page.evaluate(CHEVAUCHEMENTS) == 0
+    page.locator("#carte .leaflet-control-zoom-out").click()
+    page.wait_for_timeout(600)  # Leaflet's zoom animation
+    assert page.evaluate(CHEVAUCHEMENTS) == 0

@@ -125,6 +125,31 @@
     carte.setView([46.6, 2.4], 5);
   }
   legende();
+  ecarter();
+  carte.on("zoomend", ecarter);
+
+  function ecarter() {
+    // Names that would cover each other (two small neighbours: « Biard » beside
+    // « Vouneuil-sous-Biard ») are moved apart: each name in turn goes down below the one it would
+    // cover, as often as needed, so that every name stays readable at every zoom.
+    var places = [];
+    noms.forEach(function (nom) {
+      var span = nom.getElement() && nom.getElement().firstChild;
+      if (!span) { return; }
+      span.style.marginTop = "0px";
+      var decalage = 0;
+      for (var essai = 0; essai < 8; essai++) {
+        var r = span.getBoundingClientRect();
+        var couvert = places.filter(function (p) {
+          return r.left < p.right && r.right > p.left && r.top < p.bottom && r.bottom > p.top;
+        })[0];
+        if (!couvert) { break; }
+        decalage += couvert.bottom - r.top + 1;
+        span.style.marginTop = decalage + "px";
+      }
+      places.push(span.getBoundingClientRect());
+    });
+  }
 
   function svg(nom, attributs, enfants) {
     // An SVG element with its attributes and children.
