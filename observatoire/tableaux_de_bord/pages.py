@@ -576,7 +576,8 @@ def vue_territoires(ctx: Contexte, indicateur: Indicateur, niveau: str | None) -
     district_complet = not ctx.partiel(indicateur, ctx.annee, racine.pk)
     tableau.lignes.append(
         [
-            Cellule(""),
+            # The row's header (its first cell) says what it is; its export stays without a rank.
+            Cellule(_("Total"), ""),
             Cellule(racine.nom),
             cellule_nombre(affiche_district),
             Cellule(

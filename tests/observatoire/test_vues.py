@@ -90,6 +90,18 @@ def test_masked_at_source_shows_secret_statistique(chiffres, analyste, client_de
     assert "secret statistique" in client_de(analyste).get(url).content.decode()
 
 
+def test_the_ranking_s_total_row_has_a_header_and_no_rank_in_its_export(chiffres, analyste, client_de):
+    """Every row of the ranking starts with a header cell a screen reader can read: the contract's
+    total says « Total » (an empty header is an accessibility fault); its export has no rank."""
+    client = client_de(analyste)
+    url = reverse("observatoire:par_territoire") + "?annee=1998"
+    html = client.get(url).content.decode()
+    assert '<th scope="row"></th>' not in html
+    assert '<th scope="row">Total</th><td>District test</td>' in html
+    csv = client.get(url + "&export=classement&format=csv").content.decode("utf-8-sig")
+    assert csv.splitlines()[-1].startswith(";District test;")
+
+
 def test_exports_apply_the_same_masking(chiffres, partenaire, analyste, client_de):
     url = reverse("observatoire:territoire", kwargs={"code": "QP086005"}) + "?export=territoire&format=csv"
     Donnee.objects.filter(territoire=chiffres["q"]).update(nombre=4)
