@@ -271,7 +271,9 @@ def _cellules_rang(rang: references.Rang | None, groupe: str = "") -> list[Cellu
         Cellule(formats.nombre(rang.rang), rang.rang),
         Cellule(formats.nombre(rang.classes), rang.classes),
         Cellule(rang.groupe),
-        Cellule(rang.centile_texte(), rang.centile),
+        # A percentile to the unit, as the page shows it (the rank and the number ranked, exported
+        # beside it, give the exact share).
+        Cellule(rang.centile_texte(), rang.centile_entier),
     ]
 
 

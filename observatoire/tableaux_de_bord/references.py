@@ -21,6 +21,7 @@ a figure masked at the source has no rate and no rank.
 
 import copy
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import (
     Case,
@@ -567,8 +568,13 @@ class Rang:
     groupe: str  # what the group is, in French
     masques: int = 0  # territories of the group masked at the source (no rate, not ranked)
 
+    @property
+    def centile_entier(self) -> int:
+        """The percentile to the unit, rounded half up as every figure shown (12,5 → 13)."""
+        return int(Decimal(str(self.centile)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
     def centile_texte(self) -> str:
-        return formats.nombre(self.centile, 0)
+        return formats.nombre(self.centile_entier)
 
 
 TAUX = FloatField()

@@ -442,7 +442,8 @@ def test_headers_join_each_name_to_de_and_a_as_french_writes_them(national, anal
 
 def test_the_rank_export_keeps_the_rank_and_how_many_are_ranked_as_two_numbers(national, analyste, client_de):
     """Châtellerault (10,7 ‰) between a commune of its class at 20 ‰ and one at 4 ‰: the page
-    and its CSV/XLSX give its rank (2) and the number ranked (3) each in its own column."""
+    and its CSV/XLSX give its rank (2) and the number ranked (3) each in its own column, and its
+    percentile as a whole number."""
     from tests.factories import PopulationFactory, TerritoireFactory
 
     _populations(national)
@@ -462,8 +463,11 @@ def test_the_rank_export_keeps_the_rank_and_how_many_are_ranked_as_two_numbers(n
     ligne = csv[1].split(";")
     assert ligne[colonnes.index("Rang (taux décroissant)")] == "2"
     assert ligne[colonnes.index("Territoires classés")] == "3"
+    # Its percentile (2 of the 3 at most its rate: 66,67 %) as the page shows it, a whole number.
+    assert ligne[colonnes.index("Centile")] == "67"
     xlsx = _cellules_xlsx(client.get(_page("86066") + "?export=rang&format=xlsx"))
     assert xlsx[xlsx.index("Territoires classés") + len(colonnes)] == 3  # under its header, a number
+    assert xlsx[xlsx.index("Centile") + len(colonnes)] == 67
 
 
 def test_a_partial_total_is_not_ranked(national, analyste, client_de):

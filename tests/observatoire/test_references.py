@@ -450,3 +450,10 @@ def test_france_as_the_sum_of_its_communes_leaves_out_those_of_the_overseas_coll
     france = _lire(n, "france").de(n["france"], n["indicateur"], 2024)
     assert france.origine == references.COMMUNES and france.chiffre.nombre == 26200
     assert france.couvre_tout  # Papeete (300 000 inhabitants, no figure) is not missing from it
+
+
+def test_a_percentile_is_shown_and_exported_to_the_unit_rounded_half_up():
+    """1 of 8 at most its rate: 12,5 %, shown and exported as 13, as every figure is rounded."""
+    rang = references.Rang(rang=8, classes=8, centile=12.5, groupe="communes")
+    assert (rang.centile_entier, rang.centile_texte()) == (13, "13")
+    assert references.Rang(rang=1, classes=3, centile=100.0, groupe="communes").centile_texte() == "100"
