@@ -11,7 +11,7 @@ from cls_poitiers import formats
 from cls_poitiers.models import Territoire
 
 from ..models import Indicateur
-from . import cache, calculs, references, tableaux
+from . import cache, calculs, references, secret, tableaux
 from .exports import Cellule, Tableau
 from .pages import (
     Contexte,
@@ -411,6 +411,9 @@ def completer_json(ctx: Contexte, territoire: Territoire, lignes: list[dict], *,
                     "nombre": vue.valeur_export if vue.statut != calculs.SECRET else None,
                     "denominateur": _nombre_json(vue.denominateur),
                     "taux_pour_mille": vue.taux,
+                    # As the territory's own: « partiel » for a sum missing some of its parts
+                    # (its rate is not the reference's, and no ratio is computed to it).
+                    "statut": secret.statut_export(vue, partiel=not reference.couvre_tout),
                     "origine": reference.origine,
                     "origine_texte": reference.origine_texte(),
                     "couverture": reference.couverture.en_dict() if reference.couverture else None,

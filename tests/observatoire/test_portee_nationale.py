@@ -366,6 +366,7 @@ def test_a_commune_outside_the_contract_is_shown_beside_its_departement_region_a
     [ligne] = reponse["resultats"]
     par_niveau = {r["niveau"]: r for r in ligne["references"]}
     assert par_niveau["departement"]["nombre"] == 468 and par_niveau["departement"]["origine"] == "publie"
+    assert par_niveau["departement"]["statut"] == "publie"
     assert par_niveau["departement"]["rapport"] == pytest.approx(attendu)
     # France: the Paris département has no total, the three communes of the referential do.
     assert par_niveau["pays"]["origine"] == "communes" and par_niveau["pays"]["nombre"] == 700 + 321 + 987
@@ -505,6 +506,13 @@ def test_a_partial_total_is_not_ranked(national, analyste, client_de):
     entete, ligne = (x.split(";") for x in csv.splitlines()[:2])
     assert ligne[entete.index("Taux de la Nouvelle-Aquitaine")].endswith("(partiel)")
     assert ligne[entete.index("Rapport à la Nouvelle-Aquitaine")] == ""
+    # And in the JSON: the reference's status says it, as a territory's own does.
+    [chatellerault] = _api(client, territoire="86066", indicateur="cambriolages-test", annee=2024).json()[
+        "resultats"
+    ]
+    statuts = {r["niveau"]: (r["statut"], r["rapport"]) for r in chatellerault["references"]}
+    assert statuts["region"] == ("partiel", None)
+    assert statuts["departement"][0] == "publie" and statuts["departement"][1] is not None
 
 
 def test_a_territory_without_figures_is_said_so_to_the_analyst_and_hidden_from_a_partner(
