@@ -75,86 +75,29 @@ _CONTRACTES = {Article.LE, Article.LES, Article.AUX}
 
 # The first word of the generic names a council gives its own territories, its partners and its
 # committees, with their article (« du District de Poitiers », « de la Préfecture de la Vienne »).
-_NOMS_COMMUNS = {
-    **dict.fromkeys(
-        [
-            "district",
-            "syndicat",
-            "pays",
-            "territoire",
-            "quartier",
-            "secteur",
-            "canton",
-            "departement",
-            "conseil",
-            "grand",
-            "parquet",
-            "tribunal",
-            "bailleur",
-            "reseau",
-            "centre",
-            "service",
-            "college",
-            "lycee",
-            "comite",
-            "groupe",
-            "rectorat",
-            "club",
-        ],
+_MOTS_PAR_ARTICLE = (
+    (
         Article.LE,
+        "district syndicat pays territoire quartier secteur canton departement conseil grand parquet "
+        "tribunal bailleur reseau centre service college lycee comite groupe rectorat club hameau",
     ),
-    **dict.fromkeys(
-        [
-            "communaute",
-            "metropole",
-            "ville",
-            "commune",
-            "region",
-            "zone",
-            "cite",
-            "ca",
-            "cc",
-            "cu",
-            "prefecture",
-            "sous-prefecture",
-            "police",
-            "gendarmerie",
-            "direction",
-            "chambre",
-            "societe",
-            "mairie",
-            "caisse",
-            "federation",
-            "mission",
-            "maison",
-            "cellule",
-            "circonscription",
-            "protection",
-        ],
+    (
         Article.LA,
+        "communaute metropole ville commune region zone cite ca cc cu prefecture sous-prefecture "
+        "police gendarmerie direction chambre societe mairie caisse federation mission maison "
+        "cellule circonscription protection",
     ),
-    **dict.fromkeys(
-        [
-            "agglomeration",
-            "etablissement",
-            "ept",
-            "ilot",
-            "inspection",
-            "office",
-            "association",
-            "agence",
-            "union",
-            "universite",
-            "hopital",
-            "academie",
-            "observatoire",
-            "education",
-        ],
+    (
         Article.L,
+        "agglomeration etablissement ept ilot inspection office association agence union universite "
+        "hopital hotel academie observatoire education",
     ),
-}
+    # Names without an article that begin with a mute h.
+    (Article.VOYELLE, "habitat habitations"),
+)
+_NOMS_COMMUNS = {mot: article for article, mots in _MOTS_PAR_ARTICLE for mot in mots.split()}
 
-_VOYELLES = "aeiouyh"
+_VOYELLES = "aeiouy"
 
 
 def _sans_accent(texte: str) -> str:
@@ -164,8 +107,9 @@ def _sans_accent(texte: str) -> str:
 def article_du_nom(nom: str) -> Article:
     """The article read off a name that has no TNCC: the article it begins with, the gender of the
     generic word it begins with (« District de … », « Communauté de communes … »), or else none
-    (« d’ » before a vowel or an h, taken as mute: « d’Habitat de la Vienne »; a commune's aspirated
-    h, « de Haguenau », comes with its TNCC)."""
+    (« d’ » before a vowel, « de » otherwise: an initial h is taken as aspirated, as in most place
+    names, « du Hameau », « de Hauteville », save the mute words listed, « d’Habitat de la
+    Vienne »; a commune's article comes with its TNCC)."""
     for article, tetes in _EN_TETE.items():
         if nom.startswith(tetes):
             return article

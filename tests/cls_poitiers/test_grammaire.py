@@ -34,6 +34,9 @@ from tests.cls_poitiers.test_referentiel import _commune, _paquet
         ("Saint-Éloi", None, "de Saint-Éloi", "à Saint-Éloi"),
         ("Angers", None, "d’Angers", "à Angers"),
         ("Haguenau", Article.CONSONNE, "de Haguenau", "à Haguenau"),
+        ("Hauteville", None, "de Hauteville", "à Hauteville"),
+        ("Hameau des Vignes", None, "du Hameau des Vignes", "au Hameau des Vignes"),
+        ("Hôpital de jour", None, "de l’Hôpital de jour", "à l’Hôpital de jour"),
         # A partner's or a committee's name.
         ("Préfecture de la Vienne", None, "de la Préfecture de la Vienne", None),
         ("Sous-préfecture de Châtellerault", None, "de la Sous-préfecture de Châtellerault", None),
