@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from ..grammaire import Article
 from ..mise_en_place.services import rechercher
 from ..models import Contrat, Partenaire, Priorite, Territoire, Utilisateur
 from ..permissions import ROLES
@@ -116,7 +117,7 @@ class QuartierForm(_SansBalise, forms.ModelForm):
 
     class Meta:
         model = Territoire
-        fields = ["parent", "code", "nom", "prioritaire"]
+        fields = ["parent", "code", "nom", "article", "prioritaire"]
         labels = {"parent": _("Commune")}
 
     def __init__(self, *args, contrat, **kwargs):
@@ -124,6 +125,8 @@ class QuartierForm(_SansBalise, forms.ModelForm):
         self.instance.niveau = Territoire.Niveau.QUARTIER
         self.fields["parent"].queryset = Territoire.objects.du_contrat(contrat).communes().order_by("nom")
         self.fields["parent"].required = True
+        # Empty, the article is read off the name (« Les Couronneries »: « des Couronneries »).
+        self.fields["article"].choices = [("", _("(lu sur le nom)")), *Article.choices]
 
 
 class CommuneAjoutForm(_SansBalise, forms.Form):

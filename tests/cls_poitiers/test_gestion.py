@@ -327,9 +327,14 @@ def test_coordination_adds_and_edits_a_quartier_under_a_commune_of_the_contract(
     assert quartier.parent == commune and quartier.prioritaire
     assert "Les Grands Prés" in client.get(reverse("gestion:territoires")).content.decode()
 
-    client.post(reverse("gestion:quartier_modifier", args=[quartier.pk]), {**donnees, "prioritaire": ""})
+    assert quartier.article is None and quartier.de_nom == "des Grands Prés"  # read off its name
+
+    # The council sets the article a name does not tell: « du Bourg », not « de Bourg ».
+    bourg = {**donnees, "nom": "Bourg", "article": "2"}
+    client.post(reverse("gestion:quartier_modifier", args=[quartier.pk]), {**bourg, "prioritaire": ""})
     quartier.refresh_from_db()
     assert not quartier.prioritaire
+    assert (quartier.article, quartier.de_nom, quartier.a_nom) == (2, "du Bourg", "au Bourg")
 
     ailleurs = TerritoireFactory(code="99998")
     response = client.post(
