@@ -42,7 +42,7 @@ def test_every_member_receives_a_french_convocation_with_date_time_place_and_age
     message = mail.outbox[0]
     assert message.subject.startswith("Convocation : Comité de pilotage — mardi 12/03/2030 à 14h30")
     for attendu in (
-        "Vous êtes convoqué(e)",
+        "Vous êtes convoqué(e) à la réunion du Comité de pilotage.",
         "12/03/2030",
         "de 14h30 à 17h00",
         "Maison de quartier des Couronneries",
@@ -51,6 +51,15 @@ def test_every_member_receives_a_french_convocation_with_date_time_place_and_age
         "/comites/reponse/",
     ):
         assert attendu in message.body
+
+
+def test_a_cellule_de_veille_s_convocation_says_de_la_cellule(reunion, secretariat, envoi):
+    """The committee's name after « de » as French writes it: never « la réunion du Cellule »."""
+    reunion.comite.nom = "Cellule de veille des Couronneries"
+    reunion.comite.save()
+    with envoi():
+        services.convoquer(reunion=reunion, par=secretariat)
+    assert "à la réunion de la Cellule de veille des Couronneries." in mail.outbox[0].body
 
 
 def test_invitation_is_a_request_with_stable_uid_and_paris_time(reunion, secretariat, envoi):
@@ -107,6 +116,7 @@ def test_cancellation_sends_method_cancel_same_uid_higher_sequence(reunion, secr
     message = mail.outbox[0]
     assert message.subject.startswith("Annulation : ")
     assert "Préfet retenu par une crise" in message.body
+    assert "La réunion du Comité de pilotage prévue le mardi 12/03/2030" in message.body
     cal, event = _ics(message)
     assert cal["METHOD"] == "CANCEL"
     assert str(event["UID"]) == reunion.ics_uid
