@@ -97,7 +97,7 @@ class _District(AvecArticle):
     article: int | None = None
 
     @classmethod
-    def de(cls, stats: dict) -> "_District":
+    def du_bilan(cls, stats: dict) -> "_District":
         if not stats.get("district"):
             return cls(_("territoire du contrat"), Article.LE)
         return cls(stats["district"], stats.get("district_article"))
@@ -232,9 +232,9 @@ def _tableau_ressenti(ressenti: dict) -> Tableau:
 def _statistiques(stats: dict, annee: int, detail: bool) -> dict:
     """The district's rates over two years, every territory's against the district's, the
     territories in (or candidates for) priority treatment, and the perceived insecurity."""
-    nom = _District.de(stats)
-    district, territoires = _tableau_district(annee, nom), _tableau_territoires(annee, nom)
-    prioritaires = _tableau_prioritaires(annee, nom)
+    racine = _District.du_bilan(stats)
+    district, territoires = _tableau_district(annee, racine), _tableau_territoires(annee, racine)
+    prioritaires = _tableau_prioritaires(annee, racine)
     graphique = []
     # No ratio to a partial district: it would pass for one to the whole district.
     references = {
@@ -261,14 +261,14 @@ def _statistiques(stats: dict, annee: int, detail: bool) -> dict:
             if ligne["prioritaire"] or candidat:
                 prioritaires.lignes.append(
                     _ligne_prioritaire(
-                        ligne, an, ratio, libelle_candidat(multiple, nom.de_nom) if candidat else None
+                        ligne, an, ratio, libelle_candidat(multiple, racine.de_nom) if candidat else None
                     )
                 )
     ressenti = _tableau_ressenti(stats["ressenti"])
     svg = graphiques.barres(
         ident="district",
         titre=_("Taux %(de_t)s, %(a1)s et %(a)s (pour 1000)")
-        % {"de_t": nom.de_nom, "a": annee, "a1": annee - 1},
+        % {"de_t": racine.de_nom, "a": annee, "a1": annee - 1},
         series=[str(annee - 1), str(annee)],
         lignes=graphique,
         format_valeur=formats.taux,

@@ -52,6 +52,23 @@ def test_statistics_give_the_district_rate_and_its_change_over_the_year_before(p
     assert ligne[3:8] == ["90", "30,0\u00a0‰ *", "69", "23,0\u00a0‰ *", "-23,3\u00a0%"]
 
 
+def test_the_review_names_the_contract_territory_with_its_article_even_once_frozen(projet, donnees):
+    """The article the council set (« le Bourg ») is stored with the review's figures: the titles
+    say « du Bourg », never « de Bourg », after adoption too; an older review without it reads the
+    article off the name."""
+    racine = donnees["contrat"].territoire
+    racine.nom, racine.article = "Bourg", 2
+    racine.save()
+    stats = calcul.statistiques(1999)
+    assert (stats["district"], stats["district_article"]) == ("Bourg", 2)
+    parties = affichage.presenter(projet, {**affichage.donnees(projet), "statistiques": stats}, detail=True)
+    assert parties["statistiques"]["district"].titre.startswith("Taux du Bourg par famille")
+    assert "Rapport au Bourg" in parties["statistiques"]["territoires"].colonnes
+    ancien = {k: v for k, v in stats.items() if k != "district_article"}
+    parties = affichage.presenter(projet, {**affichage.donnees(projet), "statistiques": ancien}, detail=True)
+    assert parties["statistiques"]["district"].titre.startswith("Taux de Bourg par famille")
+
+
 def test_statistics_roll_quartiers_up_and_give_each_territory_its_rate(projet):
     territoires = _parties(projet)["statistiques"]["territoires"]
     poitiers = _ligne(territoires, "Poitiers")
