@@ -192,9 +192,10 @@ class References:
     def lire(
         cls, source: Source, references: list[Territoire], indicateurs: list[Indicateur], annees: list[int]
     ) -> "References":
-        """At most five queries whatever the size of the national base: the references' own
-        totals and populations; the départemental totals and populations (for a région or France
-        without a total); the sums over the communes, for what is still missing."""
+        """At most six queries whatever the size of the national base: the references' own
+        totals and populations; the départements and their totals and populations (for a région
+        or France without a total); the sums over the communes, for what is still missing, with
+        the referential's communes (and, for France, the overseas collectivities left out)."""
         resultat = cls()
         if not references or not indicateurs or not annees:
             return resultat
@@ -477,7 +478,7 @@ def _sommes_communales(source, references, indicateurs, annees) -> dict:
                 somme[4] += 1
             else:
                 somme[3] += float(denominateur)
-    communes = _communes_du_referentiel(departements, regions, france)
+    communes = _communes_du_referentiel(departements, regions, france, outre_mer)
     par_pk = {r.pk: r for r in references}
     resultat = {}
     for (cible, indicateur_id, annee), somme in sommes.items():
@@ -524,13 +525,14 @@ def _sommes_communales(source, references, indicateurs, annees) -> dict:
     return resultat
 
 
-def _communes_du_referentiel(departements, regions, france) -> dict[int, tuple[int, int]]:
-    """{reference: (its communes, their legal population)} from the referential (one query)."""
+def _communes_du_referentiel(departements, regions, france, outre_mer) -> dict[int, tuple[int, int]]:
+    """{reference: (its communes, their legal population)} from the referential (one query);
+    `outre_mer`: the overseas collectivities' départements (`_collectivites_d_outre_mer`), outside
+    France's."""
     qs = Territoire.objects.filter(niveau=Territoire.Niveau.COMMUNE)
     if france is None:
         qs = qs.filter(Q(departement_id__in=list(departements)) | Q(region_id__in=list(regions)))
     resultat: dict[int, list[int]] = {}
-    outre_mer = _collectivites_d_outre_mer() if france is not None else set()
     for dep, reg, n, population in (
         qs.order_by()
         .values("departement_id", "region_id")

@@ -457,3 +457,15 @@ def test_a_percentile_is_shown_and_exported_to_the_unit_rounded_half_up():
     rang = references.Rang(rang=8, classes=8, centile=12.5, groupe="communes")
     assert (rang.centile_entier, rang.centile_texte()) == (13, "13")
     assert references.Rang(rang=1, classes=3, centile=100.0, groupe="communes").centile_texte() == "100"
+
+
+def test_france_as_the_sum_of_its_communes_is_read_in_six_queries(national, django_assert_num_queries):
+    """No total of its own nor any départemental total: France's figure is the sum of its
+    communes, read in six queries whatever the base's size (its own totals; the départements and
+    their totals; the communes' figures, the overseas collectivities read once, the referential's
+    communes)."""
+    for nom, nombre in [("poitiers", 700), ("chatellerault", 321), ("paris", 987)]:
+        _donnee(national, nom, nombre)
+    with django_assert_num_queries(6):
+        lues = _lire(national, "france")
+    assert lues.de(national["france"], national["indicateur"], 2024).chiffre.nombre == 700 + 321 + 987
