@@ -22,9 +22,9 @@ from django.utils.translation import pgettext_lazy
 class Article(models.IntegerChoices):
     """INSEE's TNCC: the article of a name and the form « de » takes before it."""
 
-    CONSONNE = 0, _("aucun, devant une consonne (de Poitiers)")
+    CONSONNE = 0, _("aucun, devant une consonne (de Paris)")
     VOYELLE = 1, _("aucun, devant une voyelle (d’Ille-et-Vilaine)")
-    LE = 2, _("le (du Mans, du District)")
+    LE = 2, _("le (du Mans, du Calvados)")
     LA = 3, _("la (de la Vienne)")
     LES = 4, _("les (des Deux-Sèvres)")
     L = 5, _("l’ (de l’Ain)")

@@ -142,8 +142,8 @@ class Territoire(AvecArticle, models.Model):
         null=True,
         blank=True,
         help_text=_(
-            "Pour écrire « de la Vienne », « du District de Poitiers » : donné par le référentiel "
-            "national ; vide, il se lit sur le nom."
+            "Pour écrire « de la Vienne », « du Mans » : donné par le référentiel national ; vide, "
+            "il se lit sur le nom."
         ),
     )
     niveau = models.CharField(_("niveau"), max_length=20, choices=Niveau.choices)
