@@ -1,14 +1,14 @@
 """A name after « de » and « à », as French writes it: « de la Vienne », « du Mans »,
-« d’Ille-et-Vilaine », « de l’Ain », « des Deux-Sèvres », « au District de Poitiers ».
+« d’Ille-et-Vilaine », « de l’Ain », « des Deux-Sèvres », « au Syndicat intercommunal ».
 
 The national referential gives each commune, département and région its article as INSEE's code
 TNCC ("type de nom en clair", the package's `typeLiaison`), stored on `Territoire.article`. A
 commune's name carries its article (« Le Mans », « La Rochelle »); a département's or a région's
 does not (« Vienne », article « la »). A territory of the council's own (a quartier, the
-contract's district) has no code: its article is read off its name (« Les Couronneries »,
-« District de Poitiers »), and the council may set it in the administration. A partner's or a
-committee's name is read the same way (« de la Préfecture de la Vienne », « du Comité de
-pilotage »).
+contract's own territory) has no code: its article is read off its name (« Les Minimes »,
+« Communauté de communes du Val »), and the council may set a quartier's in its management
+page. A partner's or a committee's name is read the same way (« de la Préfecture de la
+Vienne », « du Comité de pilotage »).
 
 Each form is a translatable pattern (`pgettext` context « de + article », « à + article »)."""
 
@@ -74,7 +74,7 @@ _A = {
 _CONTRACTES = {Article.LE, Article.LES, Article.AUX}
 
 # The first word of the generic names a council gives its own territories, its partners and its
-# committees, with their article (« du District de Poitiers », « de la Préfecture de la Vienne »).
+# committees, with their article (« du Syndicat intercommunal », « de la Préfecture de la Vienne »).
 _MOTS_PAR_ARTICLE = (
     (
         Article.LE,
@@ -106,7 +106,7 @@ def _sans_accent(texte: str) -> str:
 
 def article_du_nom(nom: str) -> Article:
     """The article read off a name that has no TNCC: the article it begins with, the gender of the
-    generic word it begins with (« District de … », « Communauté de communes … »), or else none
+    generic word it begins with (« Syndicat … », « Communauté de communes … »), or else none
     (« d’ » before a vowel, « de » otherwise: an initial h is taken as aspirated, as in most place
     names, « du Hameau », « de Hauteville », save the mute words listed, « d’Habitat de la
     Vienne »; a commune's article comes with its TNCC)."""
@@ -153,5 +153,5 @@ class AvecArticle:
 
     @property
     def a_nom(self) -> str:
-        """« à la Vienne », « au Mans », « au District de Poitiers »."""
+        """« à la Vienne », « au Mans », « au Syndicat intercommunal »."""
         return a(self.nom, getattr(self, "article", None))

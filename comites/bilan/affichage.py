@@ -89,7 +89,7 @@ def _affiches(ligne: dict, motifs: dict[tuple[str, str], secret.Motif]):
 
 
 @dataclass(frozen=True)
-class _District(AvecArticle):
+class _TerritoireDuContrat(AvecArticle):
     """The contract territory's name as the review stored it, with its article (a review
     predating them: a neutral name, the article read off the name)."""
 
@@ -97,17 +97,17 @@ class _District(AvecArticle):
     article: int | None = None
 
     @classmethod
-    def du_bilan(cls, stats: dict) -> "_District":
+    def du_bilan(cls, stats: dict) -> "_TerritoireDuContrat":
         if not stats.get("district"):
             return cls(_("territoire du contrat"), Article.LE)
         return cls(stats["district"], stats.get("district_article"))
 
 
-def _tableau_district(annee: int, district: _District) -> Tableau:
+def _tableau_district(annee: int, racine: _TerritoireDuContrat) -> Tableau:
     return Tableau(
         "district",
         _("Taux %(de_t)s par famille d'indicateurs, %(a1)s et %(a)s")
-        % {"de_t": district.de_nom, "a": annee, "a1": annee - 1},
+        % {"de_t": racine.de_nom, "a": annee, "a1": annee - 1},
         [
             _("Famille"),
             _("Indicateur"),
@@ -121,7 +121,7 @@ def _tableau_district(annee: int, district: _District) -> Tableau:
     )
 
 
-def _tableau_territoires(annee: int, district: _District) -> Tableau:
+def _tableau_territoires(annee: int, racine: _TerritoireDuContrat) -> Tableau:
     return Tableau(
         "territoires",
         _("Taux par territoire et par indicateur, %(a)s (évolution depuis %(a1)s)")
@@ -136,12 +136,12 @@ def _tableau_territoires(annee: int, district: _District) -> Tableau:
             _("Taux %(a)s") % {"a": annee},
             _("Taux %(a)s") % {"a": annee - 1},
             _("Évolution sur un an"),
-            libelle_rapport(district.a_nom),
+            libelle_rapport(racine.a_nom),
         ],
     )
 
 
-def _tableau_prioritaires(annee: int, district: _District) -> Tableau:
+def _tableau_prioritaires(annee: int, racine: _TerritoireDuContrat) -> Tableau:
     return Tableau(
         "prioritaires",
         _("Territoires en traitement prioritaire et candidats, %(a)s") % {"a": annee},
@@ -150,7 +150,7 @@ def _tableau_prioritaires(annee: int, district: _District) -> Tableau:
             _("Niveau"),
             _("Indicateur"),
             _("Taux"),
-            libelle_rapport(district.a_nom),
+            libelle_rapport(racine.a_nom),
             _("Désigné"),
             _("Candidat"),
         ],
@@ -232,7 +232,7 @@ def _tableau_ressenti(ressenti: dict) -> Tableau:
 def _statistiques(stats: dict, annee: int, detail: bool) -> dict:
     """The district's rates over two years, every territory's against the district's, the
     territories in (or candidates for) priority treatment, and the perceived insecurity."""
-    racine = _District.du_bilan(stats)
+    racine = _TerritoireDuContrat.du_bilan(stats)
     district, territoires = _tableau_district(annee, racine), _tableau_territoires(annee, racine)
     prioritaires = _tableau_prioritaires(annee, racine)
     graphique = []

@@ -377,7 +377,7 @@ def cellule_tendance(serie: list[tuple[int, secret.Affiche]]) -> Cellule:
 
 def libelle_rapport(a_nom: str) -> str:
     """The header of a ratio to a territory, `a_nom` its name after « à » (`Territoire.a_nom`:
-    « au District de Poitiers », « à la Vienne »)."""
+    « au Mans », « à la Vienne »)."""
     return _("Rapport %(a_t)s") % {"a_t": a_nom}
 
 
